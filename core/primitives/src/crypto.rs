@@ -1,0 +1,347 @@
+//! Keys and signatures in nearcore's wire and text forms.
+//!
+//! Borsh: a one-byte key type (0 = ed25519, 1 = secp256k1) followed by the raw key or signature
+//! bytes. Text: `ed25519:<base58>` / `secp256k1:<base58>`. Only ed25519 can sign and verify here;
+//! secp256k1 keys are carried (contracts may add them as access keys) but never verify.
+
+use borsh::{BorshDeserialize, BorshSerialize};
+use ed25519_dalek::{Signer, Verifier};
+use std::fmt;
+use std::io;
+use std::str::FromStr;
+
+/// The kind of a key, as its borsh tag.
+#[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum KeyType {
+    /// Ed25519, tag 0.
+    ED25519 = 0,
+    /// Secp256k1, tag 1.
+    SECP256K1 = 1,
+}
+
+impl KeyType {
+    fn prefix(self) -> &'static str {
+        match self {
+            KeyType::ED25519 => "ed25519",
+            KeyType::SECP256K1 => "secp256k1",
+        }
+    }
+
+    fn from_tag(tag: u8) -> io::Result<KeyType> {
+        match tag {
+            0 => Ok(KeyType::ED25519),
+            1 => Ok(KeyType::SECP256K1),
+            other => Err(io::Error::new(io::ErrorKind::InvalidData, format!("unknown key type {other}"))),
+        }
+    }
+
+    fn from_prefix(prefix: &str) -> Result<KeyType, ParseKeyError> {
+        match prefix.to_ascii_lowercase().as_str() {
+            "ed25519" => Ok(KeyType::ED25519),
+            "secp256k1" => Ok(KeyType::SECP256K1),
+            other => Err(ParseKeyError::UnknownKeyType(other.to_string())),
+        }
+    }
+}
+
+/// Why a key or signature could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ParseKeyError {
+    /// The prefix before `:` names no known key type.
+    #[error("unknown key type `{0}`")]
+    UnknownKeyType(String),
+    /// The payload is not base58.
+    #[error("invalid base58: {0}")]
+    Base58(String),
+    /// The payload has the wrong number of bytes for its key type.
+    #[error("expected {expected} bytes, got {actual}")]
+    Length {
+        /// Bytes the key type needs.
+        expected: usize,
+        /// Bytes found.
+        actual: usize,
+    },
+    /// The bytes are not a valid key of that type.
+    #[error("invalid key data")]
+    InvalidData,
+}
+
+/// Splits `type:base58` (the type defaults to ed25519 when absent, as in nearcore) and decodes.
+fn split_key_text(s: &str) -> Result<(KeyType, Vec<u8>), ParseKeyError> {
+    let (key_type, data) = match s.split_once(':') {
+        Some((prefix, data)) => (KeyType::from_prefix(prefix)?, data),
+        None => (KeyType::ED25519, s),
+    };
+    let bytes = bs58::decode(data).into_vec().map_err(|e| ParseKeyError::Base58(e.to_string()))?;
+    Ok((key_type, bytes))
+}
+
+fn fixed<const N: usize>(bytes: &[u8]) -> Result<[u8; N], ParseKeyError> {
+    bytes.try_into().map_err(|_| ParseKeyError::Length { expected: N, actual: bytes.len() })
+}
+
+macro_rules! text_serde {
+    ($ty:ty) => {
+        impl fmt::Debug for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(self, f)
+            }
+        }
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_str(self)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                <String as serde::Deserialize>::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+            }
+        }
+    };
+}
+
+/// A public key: borsh `tag ‖ bytes` (32 bytes for ed25519, 64 for secp256k1).
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum PublicKey {
+    /// An ed25519 public key.
+    ED25519([u8; 32]),
+    /// An uncompressed secp256k1 public key without the 0x04 prefix.
+    SECP256K1([u8; 64]),
+}
+
+impl PublicKey {
+    /// The key's type.
+    pub fn key_type(&self) -> KeyType {
+        match self {
+            PublicKey::ED25519(_) => KeyType::ED25519,
+            PublicKey::SECP256K1(_) => KeyType::SECP256K1,
+        }
+    }
+
+    /// The raw key bytes, without the type tag.
+    pub fn key_data(&self) -> &[u8] {
+        match self {
+            PublicKey::ED25519(bytes) => bytes,
+            PublicKey::SECP256K1(bytes) => bytes,
+        }
+    }
+
+    /// Number of bytes of the borsh form (tag included), used by storage accounting.
+    pub fn len(&self) -> usize {
+        1 + self.key_data().len()
+    }
+
+    /// Always false: a key has at least its tag byte. Present for clippy's `len_without_is_empty`.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+impl BorshSerialize for PublicKey {
+    fn serialize<W: io::Write>(&self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(&[self.key_type() as u8])?;
+        writer.write_all(self.key_data())
+    }
+}
+
+impl BorshDeserialize for PublicKey {
+    fn deserialize_reader<R: io::Read>(reader: &mut R) -> io::Result<Self> {
+        Ok(match KeyType::from_tag(u8::deserialize_reader(reader)?)? {
+            KeyType::ED25519 => PublicKey::ED25519(<[u8; 32]>::deserialize_reader(reader)?),
+            KeyType::SECP256K1 => PublicKey::SECP256K1(<[u8; 64]>::deserialize_reader(reader)?),
+        })
+    }
+}
+
+impl fmt::Display for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.key_type().prefix(), bs58::encode(self.key_data()).into_string())
+    }
+}
+
+impl FromStr for PublicKey {
+    type Err = ParseKeyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (key_type, bytes) = split_key_text(s)?;
+        match key_type {
+            KeyType::ED25519 => Ok(PublicKey::ED25519(fixed(&bytes)?)),
+            KeyType::SECP256K1 => Ok(PublicKey::SECP256K1(fixed(&bytes)?)),
+        }
+    }
+}
+
+text_serde!(PublicKey);
+
+/// A signature: borsh `tag ‖ bytes` (64 bytes for ed25519, 65 for secp256k1).
+#[derive(Clone, PartialEq, Eq)]
+pub enum Signature {
+    /// An ed25519 signature.
+    ED25519([u8; 64]),
+    /// A recoverable secp256k1 signature (r ‖ s ‖ v). Carried but never verified here.
+    SECP256K1([u8; 65]),
+}
+
+impl Signature {
+    /// Whether this signature signs `message` under `public_key`. Only ed25519 verifies;
+    /// secp256k1 signatures and mismatched key types are rejected.
+    pub fn verify(&self, message: &[u8], public_key: &PublicKey) -> bool {
+        match (self, public_key) {
+            (Signature::ED25519(sig), PublicKey::ED25519(pk)) => {
+                let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(pk) else {
+                    return false;
+                };
+                key.verify(message, &ed25519_dalek::Signature::from_bytes(sig)).is_ok()
+            }
+            _ => false,
+        }
+    }
+
+    fn key_type(&self) -> KeyType {
+        match self {
+            Signature::ED25519(_) => KeyType::ED25519,
+            Signature::SECP256K1(_) => KeyType::SECP256K1,
+        }
+    }
+
+    fn data(&self) -> &[u8] {
+        match self {
+            Signature::ED25519(bytes) => bytes,
+            Signature::SECP256K1(bytes) => bytes,
+        }
+    }
+}
+
+impl BorshSerialize for Signature {
+    fn serialize<W: io::Write>(&self, writer: &mut W) -> io::Result<()> {
+        writer.write_all(&[self.key_type() as u8])?;
+        writer.write_all(self.data())
+    }
+}
+
+impl BorshDeserialize for Signature {
+    fn deserialize_reader<R: io::Read>(reader: &mut R) -> io::Result<Self> {
+        Ok(match KeyType::from_tag(u8::deserialize_reader(reader)?)? {
+            KeyType::ED25519 => Signature::ED25519(<[u8; 64]>::deserialize_reader(reader)?),
+            KeyType::SECP256K1 => Signature::SECP256K1(<[u8; 65]>::deserialize_reader(reader)?),
+        })
+    }
+}
+
+impl fmt::Display for Signature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.key_type().prefix(), bs58::encode(self.data()).into_string())
+    }
+}
+
+impl FromStr for Signature {
+    type Err = ParseKeyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (key_type, bytes) = split_key_text(s)?;
+        match key_type {
+            KeyType::ED25519 => Ok(Signature::ED25519(fixed(&bytes)?)),
+            KeyType::SECP256K1 => Ok(Signature::SECP256K1(fixed(&bytes)?)),
+        }
+    }
+}
+
+text_serde!(Signature);
+
+/// An ed25519 secret key. Text form `ed25519:<base58 of seed ‖ public key>` (64 bytes), as nearcore.
+#[derive(Clone)]
+pub struct SecretKey(ed25519_dalek::SigningKey);
+
+impl SecretKey {
+    /// Deterministic key from a text seed, the way nearcore's test signers derive keys: the seed's
+    /// bytes, truncated or padded with spaces to 32, are the ed25519 seed.
+    pub fn from_seed(seed: &str) -> SecretKey {
+        let mut bytes = [b' '; 32];
+        let len = seed.len().min(32);
+        bytes[..len].copy_from_slice(&seed.as_bytes()[..len]);
+        SecretKey(ed25519_dalek::SigningKey::from_bytes(&bytes))
+    }
+
+    /// The matching public key.
+    pub fn public_key(&self) -> PublicKey {
+        PublicKey::ED25519(self.0.verifying_key().to_bytes())
+    }
+
+    /// Signs `message`.
+    pub fn sign(&self, message: &[u8]) -> Signature {
+        Signature::ED25519(self.0.sign(message).to_bytes())
+    }
+}
+
+impl PartialEq for SecretKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.to_bytes() == other.0.to_bytes()
+    }
+}
+
+impl Eq for SecretKey {}
+
+impl fmt::Display for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ed25519:{}", bs58::encode(self.0.to_keypair_bytes()).into_string())
+    }
+}
+
+impl fmt::Debug for SecretKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Never print secret material in logs or panics.
+        write!(f, "SecretKey({})", self.public_key())
+    }
+}
+
+impl FromStr for SecretKey {
+    type Err = ParseKeyError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (key_type, bytes) = split_key_text(s)?;
+        if key_type != KeyType::ED25519 {
+            return Err(ParseKeyError::UnknownKeyType(key_type.prefix().to_string()));
+        }
+        let keypair: [u8; 64] = fixed(&bytes)?;
+        ed25519_dalek::SigningKey::from_keypair_bytes(&keypair)
+            .map(SecretKey)
+            .map_err(|_| ParseKeyError::InvalidData)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sign_verify_and_text_round_trips() {
+        let sk = SecretKey::from_seed("alice.near");
+        let pk = sk.public_key();
+        let sig = sk.sign(b"message");
+        assert!(sig.verify(b"message", &pk));
+        assert!(!sig.verify(b"other", &pk));
+        assert!(!sig.verify(b"message", &SecretKey::from_seed("bob.near").public_key()));
+
+        assert!(pk.to_string().starts_with("ed25519:"));
+        assert_eq!(pk.to_string().parse::<PublicKey>().unwrap(), pk);
+        assert_eq!(sig.to_string().parse::<Signature>().unwrap(), sig);
+        assert_eq!(sk.to_string().parse::<SecretKey>().unwrap(), sk);
+        assert_eq!(serde_json::from_value::<PublicKey>(serde_json::to_value(&pk).unwrap()).unwrap(), pk);
+    }
+
+    #[test]
+    fn borsh_layout_is_tag_then_bytes() {
+        let pk = PublicKey::ED25519([7; 32]);
+        let bytes = borsh::to_vec(&pk).unwrap();
+        assert_eq!(bytes.len(), 33);
+        assert_eq!(bytes[0], 0);
+        assert_eq!(PublicKey::try_from_slice(&bytes).unwrap(), pk);
+        let secp = PublicKey::SECP256K1([1; 64]);
+        assert_eq!(borsh::to_vec(&secp).unwrap()[0], 1);
+        assert!(PublicKey::try_from_slice(&[9; 33]).is_err());
+    }
+
+    #[test]
+    fn bad_text_is_a_clear_error() {
+        assert_eq!("rsa:abc".parse::<PublicKey>(), Err(ParseKeyError::UnknownKeyType("rsa".into())));
+        assert!(matches!("ed25519:abc".parse::<PublicKey>(), Err(ParseKeyError::Length { expected: 32, .. })));
+    }
+}

@@ -1,0 +1,718 @@
+//! Errors recorded in execution outcomes: invalid transactions, failed actions and the contract
+//! errors (compilation, linking, method resolution, wasm traps and host-function errors).
+//!
+//! Everything here is a *guest-visible* outcome: serializable with borsh and serde, deterministic,
+//! and bounded in size. Faults of the node itself (storage corruption, a broken invariant) are
+//! never expressed with these types; they are `StorageError`/runner errors in the crates that own
+//! them.
+
+use crate::crypto::PublicKey;
+use crate::hash::CryptoHash;
+use crate::types::{AccountId, Balance, Gas, Nonce, dec_format};
+use borsh::{BorshDeserialize, BorshSerialize};
+
+macro_rules! outcome_error {
+    ($(#[$meta:meta])* pub enum $name:ident { $($body:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $($body)* }
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                // The JSON form is the documented, stable text form of every outcome error.
+                match serde_json::to_string(self) {
+                    Ok(text) => f.write_str(&text),
+                    Err(_) => write!(f, "{self:?}"),
+                }
+            }
+        }
+        impl std::error::Error for $name {}
+    };
+}
+
+outcome_error! {
+    /// Why a transaction or receipt failed.
+    pub enum TxExecutionError {
+        /// An action failed.
+        ActionError(ActionError),
+        /// The transaction was invalid.
+        InvalidTxError(InvalidTxError),
+    }
+}
+
+/// A failed action and its position in the receipt.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct ActionError {
+    /// Index of the failed action, `None` when the failure is not tied to one action.
+    pub index: Option<u64>,
+    /// What went wrong.
+    pub kind: ActionErrorKind,
+}
+
+outcome_error! {
+    /// Why an action failed.
+    pub enum ActionErrorKind {
+        /// The account to create already exists.
+        AccountAlreadyExists {
+            /// The account.
+            account_id: AccountId,
+        },
+        /// The receiver does not exist (and the action does not create it).
+        AccountDoesNotExist {
+            /// The account.
+            account_id: AccountId,
+        },
+        /// A top-level account may only be created by the registrar.
+        CreateAccountOnlyByRegistrar {
+            /// The account to create.
+            account_id: AccountId,
+            /// The registrar.
+            registrar_account_id: AccountId,
+            /// Who tried.
+            predecessor_id: AccountId,
+        },
+        /// Only the parent account may create a sub-account.
+        CreateAccountNotAllowed {
+            /// The account to create.
+            account_id: AccountId,
+            /// Who tried.
+            predecessor_id: AccountId,
+        },
+        /// The actor may not perform this action on the account.
+        ActorNoPermission {
+            /// The account acted on.
+            account_id: AccountId,
+            /// Who tried.
+            actor_id: AccountId,
+        },
+        /// The key to delete does not exist.
+        DeleteKeyDoesNotExist {
+            /// The account.
+            account_id: AccountId,
+            /// The key.
+            public_key: Box<PublicKey>,
+        },
+        /// The key to add already exists.
+        AddKeyAlreadyExists {
+            /// The account.
+            account_id: AccountId,
+            /// The key.
+            public_key: Box<PublicKey>,
+        },
+        /// A staking account cannot be deleted.
+        DeleteAccountStaking {
+            /// The account.
+            account_id: AccountId,
+        },
+        /// After the action the account could not pay for its storage.
+        LackBalanceForState {
+            /// The account.
+            account_id: AccountId,
+            /// Balance missing.
+            #[serde(with = "dec_format")]
+            amount: Balance,
+        },
+        /// Unstaking from an account that does not stake.
+        TriesToUnstake {
+            /// The account.
+            account_id: AccountId,
+        },
+        /// Staking more than the account has.
+        TriesToStake {
+            /// The account.
+            account_id: AccountId,
+            /// Requested stake.
+            #[serde(with = "dec_format")]
+            stake: Balance,
+            /// Currently locked.
+            #[serde(with = "dec_format")]
+            locked: Balance,
+            /// Liquid balance.
+            #[serde(with = "dec_format")]
+            balance: Balance,
+        },
+        /// The stake is below the minimum.
+        InsufficientStake {
+            /// The account.
+            account_id: AccountId,
+            /// Requested stake.
+            #[serde(with = "dec_format")]
+            stake: Balance,
+            /// Minimum accepted.
+            #[serde(with = "dec_format")]
+            minimum_stake: Balance,
+        },
+        /// The contract call failed.
+        FunctionCallError(FunctionCallError),
+        /// A receipt the contract created is invalid.
+        NewReceiptValidationError(ReceiptValidationError),
+        /// Only implicit accounts can be created by a transfer.
+        OnlyImplicitAccountCreationAllowed {
+            /// The account.
+            account_id: AccountId,
+        },
+        /// The account has too much state to delete in one receipt.
+        DeleteAccountWithLargeState {
+            /// The account.
+            account_id: AccountId,
+        },
+        /// NEP-481: no submodule is stored under this key.
+        SubmoduleDoesNotExist {
+            /// The account.
+            account_id: AccountId,
+            /// The key, as given.
+            key: Vec<u8>,
+        },
+        /// NEP-481: the submodule code failed validation for the submodule import set.
+        SubmoduleCodeInvalid {
+            /// The account.
+            account_id: AccountId,
+            /// Why it was rejected.
+            error: CompilationError,
+        },
+    }
+}
+
+outcome_error! {
+    /// Why a transaction is invalid; an invalid transaction changes nothing.
+    pub enum InvalidTxError {
+        /// A problem with the access key.
+        InvalidAccessKeyError(InvalidAccessKeyError),
+        /// The signer id is not a valid account id.
+        InvalidSignerId {
+            /// The text given.
+            signer_id: String,
+        },
+        /// The signer does not exist.
+        SignerDoesNotExist {
+            /// The signer.
+            signer_id: AccountId,
+        },
+        /// The nonce is not above the access key's nonce.
+        InvalidNonce {
+            /// The transaction's nonce.
+            tx_nonce: Nonce,
+            /// The access key's nonce.
+            ak_nonce: Nonce,
+        },
+        /// The nonce is too far ahead.
+        NonceTooLarge {
+            /// The transaction's nonce.
+            tx_nonce: Nonce,
+            /// The largest accepted.
+            upper_bound: Nonce,
+        },
+        /// The receiver id is not a valid account id.
+        InvalidReceiverId {
+            /// The text given.
+            receiver_id: String,
+        },
+        /// The signature does not match.
+        InvalidSignature,
+        /// The signer cannot pay for gas and deposits.
+        NotEnoughBalance {
+            /// The signer.
+            signer_id: AccountId,
+            /// Its balance.
+            #[serde(with = "dec_format")]
+            balance: Balance,
+            /// What the transaction costs.
+            #[serde(with = "dec_format")]
+            cost: Balance,
+        },
+        /// After paying, the signer could not pay for its storage.
+        LackBalanceForState {
+            /// The signer.
+            signer_id: AccountId,
+            /// Balance missing.
+            #[serde(with = "dec_format")]
+            amount: Balance,
+        },
+        /// Cost computation overflowed.
+        CostOverflow,
+        /// The transaction is for another chain.
+        InvalidChain,
+        /// The transaction expired.
+        Expired,
+        /// An action is invalid.
+        ActionsValidation(ActionsValidationError),
+        /// The transaction is too large.
+        TransactionSizeExceeded {
+            /// Its size.
+            size: u64,
+            /// The limit.
+            limit: u64,
+        },
+    }
+}
+
+outcome_error! {
+    /// Why the access key cannot sign this transaction.
+    pub enum InvalidAccessKeyError {
+        /// No such key on the account.
+        AccessKeyNotFound {
+            /// The account.
+            account_id: AccountId,
+            /// The key.
+            public_key: Box<PublicKey>,
+        },
+        /// A function-call key may only call its receiver.
+        ReceiverMismatch {
+            /// The transaction's receiver.
+            tx_receiver: AccountId,
+            /// The key's receiver.
+            ak_receiver: String,
+        },
+        /// The method is not among the key's methods.
+        MethodNameMismatch {
+            /// The method called.
+            method_name: String,
+        },
+        /// A function-call key may only sign exactly one function call.
+        RequiresFullAccess,
+        /// The key's allowance does not cover the gas.
+        NotEnoughAllowance {
+            /// The account.
+            account_id: AccountId,
+            /// The key.
+            public_key: Box<PublicKey>,
+            /// Remaining allowance.
+            #[serde(with = "dec_format")]
+            allowance: Balance,
+            /// What the transaction costs.
+            #[serde(with = "dec_format")]
+            cost: Balance,
+        },
+        /// A function-call key may not attach a deposit.
+        DepositWithFunctionCall,
+    }
+}
+
+outcome_error! {
+    /// Why a list of actions is invalid.
+    pub enum ActionsValidationError {
+        /// DeleteAccount must be the last action.
+        DeleteActionMustBeFinal,
+        /// The actions attach more gas than allowed.
+        TotalPrepaidGasExceeded {
+            /// Gas attached.
+            total_prepaid_gas: Gas,
+            /// The limit.
+            limit: Gas,
+        },
+        /// Too many actions.
+        TotalNumberOfActionsExceeded {
+            /// Actions given.
+            total_number_of_actions: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// Method names of an access key are too long in total.
+        AddKeyMethodNamesNumberOfBytesExceeded {
+            /// Bytes given.
+            total_number_of_bytes: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// A method name of an access key is too long.
+        AddKeyMethodNameLengthExceeded {
+            /// Its length.
+            length: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// An integer overflowed.
+        IntegerOverflow,
+        /// An account id is invalid.
+        InvalidAccountId {
+            /// The text given.
+            account_id: String,
+        },
+        /// The contract is too large.
+        ContractSizeExceeded {
+            /// Its size.
+            size: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// A method name is too long.
+        FunctionCallMethodNameLengthExceeded {
+            /// Its length.
+            length: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// Arguments are too long.
+        FunctionCallArgumentsLengthExceeded {
+            /// Their length.
+            length: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// The stake key is not a valid validator key.
+        UnsuitableStakingKey {
+            /// The key.
+            public_key: Box<PublicKey>,
+        },
+        /// A function call attaches zero gas.
+        FunctionCallZeroAttachedGas,
+        /// Too many deploy actions.
+        DeployContractActionsExceeded {
+            /// Deploy actions given.
+            total_number_of_deploy_actions: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// NEP-481: a submodule key is empty or too long.
+        SubmoduleKeyLengthInvalid {
+            /// Its length.
+            length: u64,
+            /// The limit.
+            limit: u64,
+        },
+    }
+}
+
+outcome_error! {
+    /// Why a receipt created by a contract is invalid.
+    pub enum ReceiptValidationError {
+        /// The predecessor id is invalid.
+        InvalidPredecessorId {
+            /// The text given.
+            account_id: String,
+        },
+        /// The receiver id is invalid.
+        InvalidReceiverId {
+            /// The text given.
+            account_id: String,
+        },
+        /// The signer id is invalid.
+        InvalidSignerId {
+            /// The text given.
+            account_id: String,
+        },
+        /// A data receiver id is invalid.
+        InvalidDataReceiverId {
+            /// The text given.
+            account_id: String,
+        },
+        /// Returned data is too long.
+        ReturnedValueLengthExceeded {
+            /// Its length.
+            length: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// Too many input data dependencies.
+        NumberInputDataDependenciesExceeded {
+            /// Dependencies given.
+            number_of_input_data_dependencies: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// An action is invalid.
+        ActionsValidation(ActionsValidationError),
+        /// The receipt is too large.
+        ReceiptSizeExceeded {
+            /// Its size.
+            size: u64,
+            /// The limit.
+            limit: u64,
+        },
+    }
+}
+
+outcome_error! {
+    /// Why a contract call failed. Stored in outcomes; nearcore's `FunctionCallErrorSer` order.
+    pub enum FunctionCallError {
+        /// The contract could not be compiled.
+        CompilationError(CompilationError),
+        /// An import could not be linked.
+        LinkError {
+            /// What failed, bounded in length.
+            msg: String,
+        },
+        /// The method could not be found or has the wrong signature.
+        MethodResolveError(MethodResolveError),
+        /// The wasm trapped.
+        WasmTrap(WasmTrap),
+        /// An unknown wasm error.
+        WasmUnknownError,
+        /// A host function failed.
+        HostError(HostError),
+        /// Placeholder keeping nearcore's tag for a removed variant.
+        _EVMError,
+        /// A free-form execution error.
+        ExecutionError(String),
+    }
+}
+
+outcome_error! {
+    /// Why a contract could not be compiled.
+    pub enum CompilationError {
+        /// No contract is deployed.
+        CodeDoesNotExist {
+            /// The account.
+            account_id: AccountId,
+        },
+        /// Validation or instrumentation rejected the code.
+        PrepareError(PrepareError),
+        /// The engine failed to compile the prepared code.
+        WasmerCompileError {
+            /// The engine's message, bounded in length.
+            msg: String,
+        },
+    }
+}
+
+outcome_error! {
+    /// Why validation or instrumentation rejected a contract.
+    pub enum PrepareError {
+        /// The module could not be encoded again.
+        Serialization,
+        /// The module is not valid wasm, or uses a feature that is not accepted.
+        Deserialization,
+        /// The module declares its own memory where the host provides it.
+        InternalMemoryDeclared,
+        /// Gas instrumentation failed.
+        GasInstrumentation,
+        /// Stack-height instrumentation failed.
+        StackHeightInstrumentation,
+        /// The module could not be instantiated.
+        Instantiate,
+        /// The memory limits are invalid.
+        Memory,
+        /// Too many functions.
+        TooManyFunctions,
+        /// Too many locals.
+        TooManyLocals,
+        /// Too many tables.
+        TooManyTables,
+        /// Too many table elements.
+        TooManyTableElements,
+    }
+}
+
+outcome_error! {
+    /// Why the method could not be called.
+    pub enum MethodResolveError {
+        /// The method name is empty.
+        MethodEmptyName,
+        /// No such export.
+        MethodNotFound,
+        /// The export is not a function of type `[] -> []`.
+        MethodInvalidSignature,
+    }
+}
+
+outcome_error! {
+    /// A wasm trap.
+    pub enum WasmTrap {
+        /// `unreachable` executed.
+        Unreachable,
+        /// `call_indirect` with the wrong signature.
+        IncorrectCallIndirectSignature,
+        /// Memory access out of bounds.
+        MemoryOutOfBounds,
+        /// `call_indirect` index out of the table.
+        CallIndirectOOB,
+        /// Division by zero or integer overflow.
+        IllegalArithmetic,
+        /// Misaligned atomic access.
+        MisalignedAtomicAccess,
+        /// `call_indirect` to a null entry.
+        IndirectCallToNull,
+        /// The wasm stack overflowed.
+        StackOverflow,
+        /// Any other trap.
+        GenericTrap,
+    }
+}
+
+outcome_error! {
+    /// A host function failed because of what the contract asked.
+    pub enum HostError {
+        /// Invalid UTF-16.
+        BadUTF16,
+        /// Invalid UTF-8.
+        BadUTF8,
+        /// Prepaid gas ran out.
+        GasExceeded,
+        /// The per-call gas limit was reached.
+        GasLimitExceeded,
+        /// The account's balance does not cover the deposits.
+        BalanceExceeded,
+        /// A method name is empty.
+        EmptyMethodName,
+        /// The contract panicked.
+        GuestPanic {
+            /// Its message, bounded in length.
+            panic_msg: String,
+        },
+        /// An integer overflowed.
+        IntegerOverflow,
+        /// No promise with this index.
+        InvalidPromiseIndex {
+            /// The index.
+            promise_idx: u64,
+        },
+        /// Actions cannot be added to a joint promise.
+        CannotAppendActionToJointPromise,
+        /// A joint promise cannot be returned.
+        CannotReturnJointPromise,
+        /// No promise result with this index.
+        InvalidPromiseResultIndex {
+            /// The index.
+            result_idx: u64,
+        },
+        /// No register with this id.
+        InvalidRegisterId {
+            /// The id.
+            register_id: u64,
+        },
+        /// The iterator was invalidated.
+        IteratorWasInvalidated {
+            /// Its index.
+            iterator_index: u64,
+        },
+        /// Memory access out of bounds.
+        MemoryAccessViolation,
+        /// No receipt with this index.
+        InvalidReceiptIndex {
+            /// The index.
+            receipt_index: u64,
+        },
+        /// No iterator with this index.
+        InvalidIteratorIndex {
+            /// The index.
+            iterator_index: u64,
+        },
+        /// An account id is invalid.
+        InvalidAccountId,
+        /// A method name is invalid.
+        InvalidMethodName,
+        /// A public key is invalid.
+        InvalidPublicKey,
+        /// The function is not allowed in view calls.
+        ProhibitedInView {
+            /// The function's name.
+            method_name: String,
+        },
+        /// Too many logs.
+        NumberOfLogsExceeded {
+            /// The limit.
+            limit: u64,
+        },
+        /// A storage key is too long.
+        KeyLengthExceeded {
+            /// Its length.
+            length: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// A storage value is too long.
+        ValueLengthExceeded {
+            /// Its length.
+            length: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// Logs are too long in total.
+        TotalLogLengthExceeded {
+            /// Their length.
+            length: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// Too many promises.
+        NumberPromisesExceeded {
+            /// Promises created.
+            number_of_promises: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// Too many input data dependencies.
+        NumberInputDataDependenciesExceeded {
+            /// Dependencies given.
+            number_of_input_data_dependencies: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// The returned value is too long.
+        ReturnedValueLengthExceeded {
+            /// Its length.
+            length: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// The deployed contract is too large.
+        ContractSizeExceeded {
+            /// Its size.
+            size: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// The function is deprecated.
+        Deprecated {
+            /// The function's name.
+            method_name: String,
+        },
+        /// Invalid ecrecover input.
+        ECRecoverError {
+            /// Why.
+            msg: String,
+        },
+        /// Invalid alt_bn128 input.
+        AltBn128InvalidInput {
+            /// Why.
+            msg: String,
+        },
+        /// Invalid ed25519_verify input.
+        Ed25519VerifyInvalidInput {
+            /// Why.
+            msg: String,
+        },
+        /// Invalid BLS12-381 input.
+        Bls12381InvalidInput {
+            /// Why.
+            msg: String,
+        },
+        /// NEP-519: the yield payload is too long.
+        YieldPayloadLength {
+            /// Its length.
+            length: u64,
+            /// The limit.
+            limit: u64,
+        },
+        /// NEP-519: a data id is not 32 bytes.
+        DataIdMalformed,
+        /// This runtime links the function (so contracts that import it deploy) but does not
+        /// implement it (gas keys, global contracts, state init, curve precompiles).
+        UnsupportedHostFunction {
+            /// The function's name.
+            method_name: String,
+        },
+    }
+}
+
+/// A data id, for errors that name one.
+pub type DataId = CryptoHash;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_display_as_their_json() {
+        let error = HostError::GuestPanic { panic_msg: "boom".into() };
+        assert_eq!(error.to_string(), r#"{"GuestPanic":{"panic_msg":"boom"}}"#);
+    }
+
+    #[test]
+    fn borsh_tags_of_outcome_errors() {
+        let tag = |e: &FunctionCallError| borsh::to_vec(e).unwrap()[0];
+        assert_eq!(tag(&FunctionCallError::HostError(HostError::BadUTF8)), 5);
+        assert_eq!(tag(&FunctionCallError::ExecutionError(String::new())), 7);
+        assert_eq!(borsh::to_vec(&HostError::ProhibitedInView { method_name: String::new() }).unwrap()[0], 20);
+        assert_eq!(borsh::to_vec(&HostError::YieldPayloadLength { length: 0, limit: 0 }).unwrap()[0], 34);
+    }
+}

@@ -1,0 +1,145 @@
+//! Receipts: the messages between accounts, and the records the runtime keeps about them.
+
+use crate::action::Action;
+use crate::crypto::PublicKey;
+use crate::hash::CryptoHash;
+use crate::types::{AccountId, Balance, BlockHeight, dec_format};
+use borsh::{BorshDeserialize, BorshSerialize};
+use sha2::Digest;
+
+/// A receipt: nearcore's `ReceiptV0` borsh layout.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct Receipt {
+    /// The account that sent it.
+    pub predecessor_id: AccountId,
+    /// The account it applies to.
+    pub receiver_id: AccountId,
+    /// Unique id.
+    pub receipt_id: CryptoHash,
+    /// What it carries.
+    pub receipt: ReceiptEnum,
+}
+
+/// The kinds of receipt. Borsh tags as nearcore: Action = 0, Data = 1, PromiseYield = 2,
+/// PromiseResume = 3.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub enum ReceiptEnum {
+    /// Actions to apply to the receiver once all input data arrived.
+    Action(ActionReceipt),
+    /// Data for a waiting action receipt.
+    Data(DataReceipt),
+    /// NEP-519: an action receipt parked until resumed or timed out.
+    PromiseYield(ActionReceipt),
+    /// NEP-519: the data that resumes a yielded receipt (`None` on timeout).
+    PromiseResume(DataReceipt),
+}
+
+/// Actions plus their data dependencies and where their result goes.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct ActionReceipt {
+    /// The signer of the original transaction.
+    pub signer_id: AccountId,
+    /// The key that signed the original transaction.
+    pub signer_public_key: PublicKey,
+    /// Gas price used for refunds.
+    #[serde(with = "dec_format")]
+    pub gas_price: Balance,
+    /// Receivers of this receipt's result.
+    pub output_data_receivers: Vec<DataReceiver>,
+    /// Data this receipt waits for, in `promise_result` order.
+    pub input_data_ids: Vec<CryptoHash>,
+    /// What to do.
+    pub actions: Vec<Action>,
+}
+
+/// Someone waiting for a receipt's result.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct DataReceiver {
+    /// The id the data is sent under.
+    pub data_id: CryptoHash,
+    /// Who waits for it.
+    pub receiver_id: AccountId,
+}
+
+/// The result of a receipt, sent to a waiting receipt. `None` means the execution failed.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct DataReceipt {
+    /// Which input it fills.
+    pub data_id: CryptoHash,
+    /// The value, or `None` for a failure (or a NEP-519 timeout).
+    pub data: Option<Vec<u8>>,
+}
+
+/// Data that arrived before its receipt was ready, under `TrieKey::ReceivedData`.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+pub struct ReceivedData {
+    /// The value, or `None` for a failure.
+    pub data: Option<Vec<u8>>,
+}
+
+/// Bounds of the delayed-receipt queue, under `TrieKey::DelayedReceiptIndices`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize)]
+pub struct DelayedReceiptIndices {
+    /// Index of the oldest queued receipt.
+    pub first_index: u64,
+    /// Index the next receipt gets.
+    pub next_available_index: u64,
+}
+
+impl DelayedReceiptIndices {
+    /// Number of queued receipts.
+    pub fn len(&self) -> u64 {
+        self.next_available_index - self.first_index
+    }
+
+    /// Whether the queue is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Bounds of the NEP-519 timeout queue, under `TrieKey::PromiseYieldIndices`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize)]
+pub struct PromiseYieldIndices {
+    /// Index of the oldest queued timeout.
+    pub first_index: u64,
+    /// Index the next timeout gets.
+    pub next_available_index: u64,
+}
+
+/// One entry of the NEP-519 timeout queue, under `TrieKey::PromiseYieldTimeout`.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize)]
+pub struct PromiseYieldTimeout {
+    /// The account that yielded.
+    pub account_id: AccountId,
+    /// The yield's data id.
+    pub data_id: CryptoHash,
+    /// The first block height at which the yield times out.
+    pub expires_at: BlockHeight,
+}
+
+/// A receipt id derived from a parent id, a block height and an index: sha256 of
+/// `parent ‖ block_height (u64 LE) ‖ index (u64 LE)`. The same inputs as nearcore's
+/// `create_receipt_id_from_receipt_id` (since BlockHeightForReceiptId), not the same bytes.
+pub fn create_receipt_id_from_receipt_id(parent: &CryptoHash, block_height: BlockHeight, index: u64) -> CryptoHash {
+    derive_id(b"receipt", parent, block_height, index)
+}
+
+/// A data or receipt id derived from the hash of the action that creates it.
+pub fn create_receipt_id_from_action_hash(action_hash: &CryptoHash, block_height: BlockHeight, index: u64) -> CryptoHash {
+    derive_id(b"action", action_hash, block_height, index)
+}
+
+/// The id of the receipt a transaction converts into.
+pub fn create_receipt_id_from_transaction(tx_hash: &CryptoHash, block_height: BlockHeight) -> CryptoHash {
+    derive_id(b"transaction", tx_hash, block_height, 0)
+}
+
+fn derive_id(domain: &[u8], parent: &CryptoHash, block_height: BlockHeight, index: u64) -> CryptoHash {
+    let mut hasher = sha2::Sha256::new();
+    hasher.update(domain);
+    hasher.update(parent.as_bytes());
+    hasher.update(block_height.to_le_bytes());
+    hasher.update(index.to_le_bytes());
+    CryptoHash(hasher.finalize().into())
+}

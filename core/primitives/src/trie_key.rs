@@ -1,0 +1,302 @@
+//! `TrieKey`: where every record lives in the state trie, byte for byte as nearcore lays it out.
+//!
+//! Each key starts with a one-byte column (`col::*`). Account ids are written as raw UTF-8 without
+//! a length prefix; a `,` (which no account id contains) separates the account from what follows.
+//! Integers are little-endian. Columns 0–23 are nearcore's (some of which this runtime does not
+//! use: buffered receipts, bandwidth scheduler, global contracts, gas keys, yield-id maps).
+//! Column 24, [`col::SUBMODULE_CODE`], is this project's addition for NEP-481.
+
+use crate::crypto::PublicKey;
+use crate::hash::CryptoHash;
+use crate::types::AccountId;
+
+/// Column bytes.
+pub mod col {
+    /// `Account`.
+    pub const ACCOUNT: u8 = 0;
+    /// `ContractCode`.
+    pub const CONTRACT_CODE: u8 = 1;
+    /// `AccessKey` (also its separator after the account id).
+    pub const ACCESS_KEY: u8 = 2;
+    /// `ReceivedData`.
+    pub const RECEIVED_DATA: u8 = 3;
+    /// `PostponedReceiptId`.
+    pub const POSTPONED_RECEIPT_ID: u8 = 4;
+    /// `PendingDataCount`.
+    pub const PENDING_DATA_COUNT: u8 = 5;
+    /// `PostponedReceipt`.
+    pub const POSTPONED_RECEIPT: u8 = 6;
+    /// `DelayedReceiptIndices` and `DelayedReceipt`.
+    pub const DELAYED_RECEIPT_OR_INDICES: u8 = 7;
+    /// `ContractData`.
+    pub const CONTRACT_DATA: u8 = 9;
+    /// `PromiseYieldIndices`.
+    pub const PROMISE_YIELD_INDICES: u8 = 10;
+    /// `PromiseYieldTimeout`.
+    pub const PROMISE_YIELD_TIMEOUT: u8 = 11;
+    /// `PromiseYieldReceipt`.
+    pub const PROMISE_YIELD_RECEIPT: u8 = 12;
+    /// `PromiseYieldStatus`.
+    pub const PROMISE_YIELD_STATUS: u8 = 20;
+    /// NEP-481 (this project's addition, the next byte nearcore does not use): `SubmoduleCode`.
+    pub const SUBMODULE_CODE: u8 = 24;
+}
+
+/// The separator between an account id and the rest of a key.
+pub const ACCOUNT_DATA_SEPARATOR: u8 = b',';
+
+/// A record's place in the trie.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TrieKey {
+    /// `00 ‖ account`: the `Account` record.
+    Account {
+        /// The account.
+        account_id: AccountId,
+    },
+    /// `01 ‖ account`: the raw contract wasm.
+    ContractCode {
+        /// The account.
+        account_id: AccountId,
+    },
+    /// `02 ‖ account ‖ 02 ‖ borsh(public key)`: an `AccessKey`.
+    AccessKey {
+        /// The account.
+        account_id: AccountId,
+        /// The key.
+        public_key: PublicKey,
+    },
+    /// `03 ‖ account ‖ , ‖ data id`: data that arrived for a receipt.
+    ReceivedData {
+        /// The receiving account.
+        receiver_id: AccountId,
+        /// The data id.
+        data_id: CryptoHash,
+    },
+    /// `04 ‖ account ‖ , ‖ data id`: the receipt waiting for this data.
+    PostponedReceiptId {
+        /// The receiving account.
+        receiver_id: AccountId,
+        /// The data id.
+        data_id: CryptoHash,
+    },
+    /// `05 ‖ account ‖ , ‖ receipt id`: how many inputs the receipt still waits for.
+    PendingDataCount {
+        /// The receiving account.
+        receiver_id: AccountId,
+        /// The receipt id.
+        receipt_id: CryptoHash,
+    },
+    /// `06 ‖ account ‖ , ‖ receipt id`: a receipt waiting for data.
+    PostponedReceipt {
+        /// The receiving account.
+        receiver_id: AccountId,
+        /// The receipt id.
+        receipt_id: CryptoHash,
+    },
+    /// `07`: bounds of the delayed-receipt queue.
+    DelayedReceiptIndices,
+    /// `07 ‖ index`: a delayed receipt.
+    DelayedReceipt {
+        /// Its index in the queue.
+        index: u64,
+    },
+    /// `09 ‖ account ‖ , ‖ key`: contract storage.
+    ContractData {
+        /// The account.
+        account_id: AccountId,
+        /// The contract's key.
+        key: Vec<u8>,
+    },
+    /// `0A`: bounds of the NEP-519 timeout queue.
+    PromiseYieldIndices,
+    /// `0B ‖ index`: a NEP-519 timeout entry.
+    PromiseYieldTimeout {
+        /// Its index in the queue.
+        index: u64,
+    },
+    /// `0C ‖ account ‖ , ‖ data id`: a yielded receipt waiting to be resumed.
+    PromiseYieldReceipt {
+        /// The yielding account.
+        receiver_id: AccountId,
+        /// The yield's data id.
+        data_id: CryptoHash,
+    },
+    /// `14 ‖ account ‖ , ‖ data id`: the status of a yield (resume initiated or not).
+    PromiseYieldStatus {
+        /// The yielding account.
+        receiver_id: AccountId,
+        /// The yield's data id.
+        data_id: CryptoHash,
+    },
+    /// `18 ‖ account ‖ , ‖ key`: NEP-481 submodule code, apart from contract storage.
+    SubmoduleCode {
+        /// The account.
+        account_id: AccountId,
+        /// The submodule's key.
+        key: Vec<u8>,
+    },
+}
+
+fn account_keyed(column: u8, account_id: &AccountId, rest: &[u8]) -> Vec<u8> {
+    let mut key = Vec::with_capacity(2 + account_id.len() + rest.len());
+    key.push(column);
+    key.extend_from_slice(account_id.as_bytes());
+    key.push(ACCOUNT_DATA_SEPARATOR);
+    key.extend_from_slice(rest);
+    key
+}
+
+impl TrieKey {
+    /// The key's bytes.
+    pub fn to_vec(&self) -> Vec<u8> {
+        match self {
+            TrieKey::Account { account_id } => [&[col::ACCOUNT][..], account_id.as_bytes()].concat(),
+            TrieKey::ContractCode { account_id } => [&[col::CONTRACT_CODE][..], account_id.as_bytes()].concat(),
+            TrieKey::AccessKey { account_id, public_key } => {
+                let mut key = access_key_prefix(account_id);
+                key.extend(borsh::to_vec(public_key).expect("serializing into a Vec cannot fail"));
+                key
+            }
+            TrieKey::ReceivedData { receiver_id, data_id } => {
+                account_keyed(col::RECEIVED_DATA, receiver_id, data_id.as_bytes())
+            }
+            TrieKey::PostponedReceiptId { receiver_id, data_id } => {
+                account_keyed(col::POSTPONED_RECEIPT_ID, receiver_id, data_id.as_bytes())
+            }
+            TrieKey::PendingDataCount { receiver_id, receipt_id } => {
+                account_keyed(col::PENDING_DATA_COUNT, receiver_id, receipt_id.as_bytes())
+            }
+            TrieKey::PostponedReceipt { receiver_id, receipt_id } => {
+                account_keyed(col::POSTPONED_RECEIPT, receiver_id, receipt_id.as_bytes())
+            }
+            TrieKey::DelayedReceiptIndices => vec![col::DELAYED_RECEIPT_OR_INDICES],
+            TrieKey::DelayedReceipt { index } => {
+                [&[col::DELAYED_RECEIPT_OR_INDICES][..], &index.to_le_bytes()].concat()
+            }
+            TrieKey::ContractData { account_id, key } => account_keyed(col::CONTRACT_DATA, account_id, key),
+            TrieKey::PromiseYieldIndices => vec![col::PROMISE_YIELD_INDICES],
+            TrieKey::PromiseYieldTimeout { index } => {
+                [&[col::PROMISE_YIELD_TIMEOUT][..], &index.to_le_bytes()].concat()
+            }
+            TrieKey::PromiseYieldReceipt { receiver_id, data_id } => {
+                account_keyed(col::PROMISE_YIELD_RECEIPT, receiver_id, data_id.as_bytes())
+            }
+            TrieKey::PromiseYieldStatus { receiver_id, data_id } => {
+                account_keyed(col::PROMISE_YIELD_STATUS, receiver_id, data_id.as_bytes())
+            }
+            TrieKey::SubmoduleCode { account_id, key } => account_keyed(col::SUBMODULE_CODE, account_id, key),
+        }
+    }
+
+    /// The account whose storage this record counts against, if any.
+    pub fn account_id(&self) -> Option<&AccountId> {
+        match self {
+            TrieKey::Account { account_id }
+            | TrieKey::ContractCode { account_id }
+            | TrieKey::AccessKey { account_id, .. }
+            | TrieKey::ContractData { account_id, .. }
+            | TrieKey::SubmoduleCode { account_id, .. } => Some(account_id),
+            TrieKey::ReceivedData { receiver_id, .. }
+            | TrieKey::PostponedReceiptId { receiver_id, .. }
+            | TrieKey::PendingDataCount { receiver_id, .. }
+            | TrieKey::PostponedReceipt { receiver_id, .. }
+            | TrieKey::PromiseYieldReceipt { receiver_id, .. }
+            | TrieKey::PromiseYieldStatus { receiver_id, .. } => Some(receiver_id),
+            TrieKey::DelayedReceiptIndices
+            | TrieKey::DelayedReceipt { .. }
+            | TrieKey::PromiseYieldIndices
+            | TrieKey::PromiseYieldTimeout { .. } => None,
+        }
+    }
+}
+
+/// `02 ‖ account ‖ 02`: the prefix of all access keys of an account.
+pub fn access_key_prefix(account_id: &AccountId) -> Vec<u8> {
+    [&[col::ACCESS_KEY][..], account_id.as_bytes(), &[col::ACCESS_KEY]].concat()
+}
+
+/// `09 ‖ account ‖ ,`: the prefix of all contract storage of an account.
+pub fn contract_data_prefix(account_id: &AccountId) -> Vec<u8> {
+    account_keyed(col::CONTRACT_DATA, account_id, &[])
+}
+
+/// `18 ‖ account ‖ ,`: the prefix of all submodules of an account.
+pub fn submodule_code_prefix(account_id: &AccountId) -> Vec<u8> {
+    account_keyed(col::SUBMODULE_CODE, account_id, &[])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn alice() -> AccountId {
+        "alice.near".parse().unwrap()
+    }
+
+    /// The exact bytes of every variant: a change here is a state-layout change.
+    #[test]
+    fn snapshot_of_every_key_layout() {
+        let h = CryptoHash([0xab; 32]);
+        let pk = PublicKey::ED25519([0x11; 32]);
+        let cases: Vec<(TrieKey, String)> = vec![
+            (TrieKey::Account { account_id: alice() }, "00616c6963652e6e656172".into()),
+            (TrieKey::ContractCode { account_id: alice() }, "01616c6963652e6e656172".into()),
+            (
+                TrieKey::AccessKey { account_id: alice(), public_key: pk },
+                format!("02616c6963652e6e6561720200{}", "11".repeat(32)),
+            ),
+            (
+                TrieKey::ReceivedData { receiver_id: alice(), data_id: h },
+                format!("03616c6963652e6e6561722c{}", "ab".repeat(32)),
+            ),
+            (
+                TrieKey::PostponedReceiptId { receiver_id: alice(), data_id: h },
+                format!("04616c6963652e6e6561722c{}", "ab".repeat(32)),
+            ),
+            (
+                TrieKey::PendingDataCount { receiver_id: alice(), receipt_id: h },
+                format!("05616c6963652e6e6561722c{}", "ab".repeat(32)),
+            ),
+            (
+                TrieKey::PostponedReceipt { receiver_id: alice(), receipt_id: h },
+                format!("06616c6963652e6e6561722c{}", "ab".repeat(32)),
+            ),
+            (TrieKey::DelayedReceiptIndices, "07".into()),
+            (TrieKey::DelayedReceipt { index: 0x0102 }, "070201000000000000".into()),
+            (
+                TrieKey::ContractData { account_id: alice(), key: b"STATE".to_vec() },
+                "09616c6963652e6e6561722c5354415445".into(),
+            ),
+            (TrieKey::PromiseYieldIndices, "0a".into()),
+            (TrieKey::PromiseYieldTimeout { index: 7 }, "0b0700000000000000".into()),
+            (
+                TrieKey::PromiseYieldReceipt { receiver_id: alice(), data_id: h },
+                format!("0c616c6963652e6e6561722c{}", "ab".repeat(32)),
+            ),
+            (
+                TrieKey::PromiseYieldStatus { receiver_id: alice(), data_id: h },
+                format!("14616c6963652e6e6561722c{}", "ab".repeat(32)),
+            ),
+            (
+                TrieKey::SubmoduleCode { account_id: alice(), key: b"os".to_vec() },
+                "18616c6963652e6e6561722c6f73".into(),
+            ),
+        ];
+        for (key, expected) in cases {
+            assert_eq!(hex::encode(key.to_vec()), expected, "{key:?}");
+        }
+    }
+
+    #[test]
+    fn prefixes_cover_their_keys_and_nothing_else() {
+        let data = TrieKey::ContractData { account_id: alice(), key: b"k".to_vec() }.to_vec();
+        assert!(data.starts_with(&contract_data_prefix(&alice())));
+        let sub = TrieKey::SubmoduleCode { account_id: alice(), key: b"k".to_vec() }.to_vec();
+        assert!(sub.starts_with(&submodule_code_prefix(&alice())));
+        assert!(!sub.starts_with(&contract_data_prefix(&alice())));
+        // `alice.near.x` must not fall under `alice.near`'s prefix.
+        let other: AccountId = "alice.near.x".parse().unwrap();
+        let other_data = TrieKey::ContractData { account_id: other, key: b"k".to_vec() }.to_vec();
+        assert!(!other_data.starts_with(&contract_data_prefix(&alice())));
+    }
+}
