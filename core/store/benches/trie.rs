@@ -1,6 +1,6 @@
 //! Trie benchmarks: insert + commit of a fresh batch, and point lookups, at 10k and 100k keys,
-#![allow(missing_docs, reason = "criterion_group! generates undocumented functions")]
 //! over the in-memory and RocksDB backends. Results: docs/benchmarks.md.
+#![allow(missing_docs, reason = "criterion_group! generates undocumented functions")]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use near_store::{EMPTY_ROOT, Store};

@@ -1,0 +1,67 @@
+//! Contract preparation: from deployed bytes to the module the engine compiles.
+//!
+//! 1. [`validate`]: the accepted feature set (MVP + sign-ext + saturating float-to-int + bulk
+//!    memory + reference types; no multi-value, SIMD or threads) and `LimitConfig`'s structural
+//!    limits (functions, locals, tables, table elements, memory pages, function body size,
+//!    `env`-only imports).
+//! 2. [`memory`]: the module's own memory is replaced by an imported `env.memory` with the
+//!    configured limits; custom sections are dropped when `discard_custom_sections`.
+//! 3. [`finite`]: `finite-wasm` analyses gas per operator and the deterministic stack budget of
+//!    each function and instruments the module to call `internal.finite_wasm_*` imports, which
+//!    the runner implements on the [`crate::logic::GasCounter`].
+//!
+//! Every failure is a [`PrepareError`] (a guest fault recorded in the outcome), never a panic.
+
+pub mod finite;
+mod memory;
+pub mod validate;
+
+use near_parameters::Config;
+use near_primitives::errors::PrepareError;
+
+/// The import module of the instrumentation's functions.
+pub const INTERNAL_IMPORT_MODULE: &str = "internal";
+
+/// A module ready to compile, with what preparation learned about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedContract {
+    /// The instrumented module.
+    pub code: Vec<u8>,
+    /// The `env` functions it imports, in order.
+    pub env_imports: Vec<String>,
+}
+
+/// Validates, normalises and instruments `code`.
+///
+/// # Errors
+/// A [`PrepareError`] naming the stage that rejected the code.
+pub fn prepare_contract(code: &[u8], config: &Config) -> Result<PreparedContract, PrepareError> {
+    let limits = &config.limit_config;
+    let facts = validate::validate(code, limits)?;
+    let normalized = memory::normalize_memory(code, limits, config.discard_custom_sections)?;
+    let instrumented = instrument(&normalized, config)?;
+    if instrumented.len() as u64 > limits.max_instrumented_code_size {
+        return Err(PrepareError::GasInstrumentation);
+    }
+    Ok(PreparedContract { code: instrumented, env_imports: facts.imports.into_iter().map(|(_, name)| name).collect() })
+}
+
+/// Runs finite-wasm's analysis and instrumentation. The module was validated first; a panic
+/// inside the library on some unforeseen input is still contained and reported as a
+/// preparation failure rather than taking the node down.
+fn instrument(code: &[u8], config: &Config) -> Result<Vec<u8>, PrepareError> {
+    let gas_model = finite::GasCostModel {
+        regular_op_cost: u64::from(config.regular_op_cost),
+        linear_op_base_cost: config.linear_op_base_cost,
+        linear_op_unit_cost: config.linear_op_unit_cost,
+    };
+    let run = move || {
+        let mut analysis = finite_wasm::Analysis::new().with_stack(finite::StackSizeModel).with_gas(gas_model);
+        let outcome = analysis.analyze(code).map_err(|_| PrepareError::GasInstrumentation)?;
+        outcome.instrument(INTERNAL_IMPORT_MODULE, code).map_err(|_| PrepareError::GasInstrumentation)
+    };
+    std::panic::catch_unwind(run).unwrap_or(Err(PrepareError::GasInstrumentation))
+}
+
+#[cfg(test)]
+mod tests;

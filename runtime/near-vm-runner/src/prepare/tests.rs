@@ -1,0 +1,149 @@
+use super::*;
+use near_parameters::RuntimeConfig;
+use wasmparser::{Parser, Payload, TypeRef};
+
+fn config() -> Config {
+    (*RuntimeConfig::mainnet().wasm_config).clone()
+}
+
+fn prepare_wat(text: &str) -> Result<PreparedContract, PrepareError> {
+    prepare_contract(&wat::parse_str(text).unwrap(), &config())
+}
+
+/// `(module, name)` of every import of a module.
+fn imports(code: &[u8]) -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    for payload in Parser::new(0).parse_all(code) {
+        if let Payload::ImportSection(reader) = payload.unwrap() {
+            for import in reader {
+                let import = import.unwrap();
+                let kind = match import.ty {
+                    TypeRef::Func(_) => "func",
+                    TypeRef::Memory(_) => "memory",
+                    _ => "other",
+                };
+                out.push((import.module.to_string(), import.name.to_string(), kind.to_string()));
+            }
+        }
+    }
+    out
+}
+
+fn has_memory_section(code: &[u8]) -> bool {
+    Parser::new(0).parse_all(code).any(|p| matches!(p, Ok(Payload::MemorySection(_))))
+}
+
+const RUSTC_STYLE: &str = r#"(module
+    (type (func (param i64 i64)))
+    (import "env" "value_return" (func $value_return (type 0)))
+    (memory (export "memory") 17)
+    (global (mut i32) (i32.const 1048576))
+    (func (export "main")
+        (memory.fill (i32.const 0) (i32.const 0) (i32.const 16))
+        (call $value_return (i64.const 4) (i64.const 0)))
+    (data (i32.const 0) "hello"))"#;
+
+#[test]
+fn own_memory_is_replaced_by_the_host_memory() {
+    let prepared = prepare_wat(RUSTC_STYLE).unwrap();
+    assert!(!has_memory_section(&prepared.code));
+    let imports = imports(&prepared.code);
+    assert!(imports.contains(&("env".into(), "memory".into(), "memory".into())), "{imports:?}");
+    assert!(imports.contains(&("env".into(), "value_return".into(), "func".into())));
+    assert_eq!(prepared.env_imports, vec!["value_return".to_string()]);
+    // The result is valid wasm for the same feature set.
+    wasmparser::Validator::new_with_features(validate::accepted_features()).validate_all(&prepared.code).unwrap();
+}
+
+#[test]
+fn instrumentation_imports_the_internal_functions() {
+    let prepared = prepare_wat(RUSTC_STYLE).unwrap();
+    let names: Vec<_> =
+        imports(&prepared.code).into_iter().filter(|(m, _, _)| m == INTERNAL_IMPORT_MODULE).map(|(_, n, _)| n).collect();
+    for expected in ["finite_wasm_gas", "finite_wasm_stack", "finite_wasm_unstack", "finite_wasm_memory_fill"] {
+        assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
+    }
+}
+
+#[test]
+fn a_module_without_imports_or_memory_gets_the_host_memory() {
+    let prepared = prepare_wat(r#"(module (func (export "main")))"#).unwrap();
+    assert!(imports(&prepared.code).contains(&("env".into(), "memory".into(), "memory".into())));
+    let prepared = prepare_wat(r#"(module (import "env" "memory" (memory 1)) (func (export "main")))"#).unwrap();
+    let memories = imports(&prepared.code).into_iter().filter(|(_, _, k)| k == "memory").count();
+    assert_eq!(memories, 1, "an imported memory is replaced, not duplicated");
+}
+
+#[test]
+fn rejected_features_are_deserialization_errors() {
+    let multi_value = r#"(module (func (export "f") (result i32 i32) (i32.const 1) (i32.const 2)))"#;
+    let simd = r#"(module (func (export "f") (drop (v128.const i64x2 0 0))))"#;
+    let threads = r#"(module (memory 1 1 shared) (func (export "f")))"#;
+    for (name, text) in [("multi-value", multi_value), ("simd", simd), ("threads", threads)] {
+        assert_eq!(prepare_wat(text), Err(PrepareError::Deserialization), "{name}");
+    }
+    assert_eq!(prepare_contract(b"not wasm", &config()), Err(PrepareError::Deserialization));
+    assert_eq!(prepare_contract(&[], &config()), Err(PrepareError::Deserialization));
+}
+
+#[test]
+fn accepted_features_prepare() {
+    let sign_ext = r#"(module (func (export "f") (drop (i32.extend8_s (i32.const 1)))))"#;
+    let saturating = r#"(module (func (export "f") (drop (i32.trunc_sat_f32_s (f32.const 1)))))"#;
+    let reference_types = r#"(module (table 2 funcref) (func (export "f") (drop (ref.null func))))"#;
+    let bulk = r#"(module (memory 1) (func (export "f") (memory.copy (i32.const 0) (i32.const 1) (i32.const 2))))"#;
+    for text in [sign_ext, saturating, reference_types, bulk] {
+        prepare_wat(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+    }
+}
+
+#[test]
+fn structural_limits() {
+    let mut limits_config = config();
+    limits_config.limit_config.max_functions_number_per_contract = 2;
+    let three = wat::parse_str(r#"(module (func) (func) (func))"#).unwrap();
+    assert_eq!(prepare_contract(&three, &limits_config), Err(PrepareError::TooManyFunctions));
+
+    let mut locals_config = config();
+    locals_config.limit_config.max_locals_per_contract = 3;
+    let locals = wat::parse_str(r#"(module (func (local i32 i32) ) (func (local i64 i64)))"#).unwrap();
+    assert_eq!(prepare_contract(&locals, &locals_config), Err(PrepareError::TooManyLocals));
+
+    let two_tables = r#"(module (table 1 funcref) (table 1 funcref))"#;
+    assert_eq!(prepare_wat(two_tables), Err(PrepareError::TooManyTables));
+    let big_table = r#"(module (table 10001 funcref))"#;
+    assert_eq!(prepare_wat(big_table), Err(PrepareError::TooManyTableElements));
+    let big_memory = r#"(module (memory 2049))"#;
+    assert_eq!(prepare_wat(big_memory), Err(PrepareError::Memory));
+
+    let mut body_config = config();
+    body_config.limit_config.max_function_body_size = 8;
+    let long_body = wat::parse_str(r#"(module (func (drop (i64.const 1)) (drop (i64.const 2)) (drop (i64.const 3))))"#).unwrap();
+    assert_eq!(prepare_contract(&long_body, &body_config), Err(PrepareError::Deserialization));
+}
+
+#[test]
+fn imports_outside_env_are_rejected() {
+    let text = r#"(module (import "wasi" "fd_write" (func)))"#;
+    assert_eq!(prepare_wat(text), Err(PrepareError::Instantiate));
+    let internal = r#"(module (import "internal" "finite_wasm_gas" (func (param i64))))"#;
+    assert_eq!(prepare_wat(internal), Err(PrepareError::Instantiate), "contracts cannot reach the instrumentation");
+}
+
+#[test]
+fn custom_sections_are_dropped_when_configured() {
+    let code = wat::parse_str(r#"(module (@custom "note" "hello") (func (export "f")))"#).unwrap();
+    let has_custom = |code: &[u8]| Parser::new(0).parse_all(code).any(|p| matches!(p, Ok(Payload::CustomSection(_))));
+    assert!(has_custom(&code));
+    assert!(!has_custom(&prepare_contract(&code, &config()).unwrap().code));
+    let mut keep = config();
+    keep.discard_custom_sections = false;
+    assert!(has_custom(&prepare_contract(&code, &keep).unwrap().code));
+}
+
+#[test]
+fn preparation_is_deterministic() {
+    let a = prepare_wat(RUSTC_STYLE).unwrap();
+    let b = prepare_wat(RUSTC_STYLE).unwrap();
+    assert_eq!(a, b);
+}

@@ -1,0 +1,115 @@
+//! Validation of the original module: the accepted feature set and `LimitConfig`'s structural
+//! limits.
+
+use near_parameters::LimitConfig;
+use near_primitives::errors::PrepareError;
+use wasmparser::{Parser, Payload, TypeRef, Validator, WasmFeatures};
+
+/// The features accepted since nearcore's wasmtime protocol version: MVP (with mutable globals
+/// and floats) plus sign-extension, saturating float-to-int, bulk memory and reference types.
+/// Multi-value, SIMD, threads and every later proposal are rejected.
+pub fn accepted_features() -> WasmFeatures {
+    WasmFeatures::MUTABLE_GLOBAL
+        | WasmFeatures::FLOATS
+        | WasmFeatures::SIGN_EXTENSION
+        | WasmFeatures::SATURATING_FLOAT_TO_INT
+        | WasmFeatures::BULK_MEMORY
+        | WasmFeatures::REFERENCE_TYPES
+}
+
+/// What validation learned about the module, for later stages.
+#[derive(Debug, Default)]
+pub(crate) struct ModuleFacts {
+    /// Names of imported functions (module, field), in order.
+    pub(crate) imports: Vec<(String, String)>,
+}
+
+/// Validates `code` against the feature set and the limits.
+///
+/// # Errors
+/// `Deserialization` for invalid wasm or a rejected feature (and for an over-long function
+/// body); `TooManyFunctions`, `TooManyLocals`, `TooManyTables`, `TooManyTableElements`, `Memory`
+/// for exceeded limits; `Instantiate` for an import outside the `env` module.
+pub(crate) fn validate(code: &[u8], limits: &LimitConfig) -> Result<ModuleFacts, PrepareError> {
+    Validator::new_with_features(accepted_features())
+        .validate_all(code)
+        .map_err(|_| PrepareError::Deserialization)?;
+
+    let mut facts = ModuleFacts::default();
+    let mut functions: u64 = 0;
+    let mut locals: u64 = 0;
+    let mut tables: u64 = 0;
+    for payload in Parser::new(0).parse_all(code) {
+        match payload.map_err(|_| PrepareError::Deserialization)? {
+            Payload::ImportSection(reader) => {
+                for import in reader {
+                    let import = import.map_err(|_| PrepareError::Deserialization)?;
+                    if import.module != "env" {
+                        return Err(PrepareError::Instantiate);
+                    }
+                    match import.ty {
+                        TypeRef::Func(_) => {
+                            functions += 1;
+                            facts.imports.push((import.module.to_string(), import.name.to_string()));
+                        }
+                        TypeRef::Table(table) => {
+                            tables += 1;
+                            check_table(table.initial, limits)?;
+                        }
+                        TypeRef::Memory(memory) => check_memory(memory.initial, limits)?,
+                        TypeRef::Global(_) | TypeRef::Tag(_) => {}
+                    }
+                }
+            }
+            Payload::FunctionSection(reader) => functions += u64::from(reader.count()),
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let table = table.map_err(|_| PrepareError::Deserialization)?;
+                    tables += 1;
+                    check_table(table.ty.initial, limits)?;
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for memory in reader {
+                    let memory = memory.map_err(|_| PrepareError::Deserialization)?;
+                    check_memory(memory.initial, limits)?;
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                if body.range().len() as u64 > limits.max_function_body_size {
+                    return Err(PrepareError::Deserialization);
+                }
+                let mut reader = body.get_locals_reader().map_err(|_| PrepareError::Deserialization)?;
+                for _ in 0..reader.get_count() {
+                    let (count, _) = reader.read().map_err(|_| PrepareError::Deserialization)?;
+                    locals = locals.saturating_add(u64::from(count));
+                    if locals > limits.max_locals_per_contract {
+                        return Err(PrepareError::TooManyLocals);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if functions > limits.max_functions_number_per_contract {
+        return Err(PrepareError::TooManyFunctions);
+    }
+    if tables > u64::from(limits.max_tables_per_contract) {
+        return Err(PrepareError::TooManyTables);
+    }
+    Ok(facts)
+}
+
+fn check_table(initial: u64, limits: &LimitConfig) -> Result<(), PrepareError> {
+    if initial > limits.max_elements_per_contract_table {
+        return Err(PrepareError::TooManyTableElements);
+    }
+    Ok(())
+}
+
+fn check_memory(initial_pages: u64, limits: &LimitConfig) -> Result<(), PrepareError> {
+    if initial_pages > u64::from(limits.max_memory_pages) {
+        return Err(PrepareError::Memory);
+    }
+    Ok(())
+}
