@@ -3,11 +3,15 @@
 //! Present so far:
 //! - [`prepare`]: validation against the accepted feature set and `LimitConfig`, memory
 //!   normalisation to the host's `env.memory`, and `finite-wasm` gas and stack instrumentation;
-//! - [`logic::GasCounter`]: burnt/used gas with nearcore's limit semantics and a gas profile.
+//! - [`logic::GasCounter`]: burnt/used gas with nearcore's limit semantics and a gas profile;
+//! - [`engine`]: wasmtime 48 (Winch by default, Cranelift selectable) with deterministic
+//!   settings, the instrumentation's `internal` imports, the host `env.memory`, method
+//!   resolution and trap mapping to `FunctionCallError`.
 //!
-//! The wasmtime engine layer (with async fibers for NEP-481 submodules), the host-function ABI
-//! (`VMLogic`) and the compiled-module cache build on these (see docs/engine.md).
+//! The host-function ABI (`VMLogic`), the compiled-module cache and the async-fiber child
+//! instances for NEP-481 build on these (see docs/engine.md).
 
+pub mod engine;
 pub mod logic;
 pub mod prepare;
 

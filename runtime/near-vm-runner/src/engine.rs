@@ -1,0 +1,214 @@
+//! The wasmtime engine layer: engine configuration, compilation, and running a prepared module
+//! with the instrumentation's `internal` imports and the host's `env.memory`.
+//!
+//! Nothing NEAR-specific beyond the instrumentation contract lives here: host functions are
+//! added by the caller through [`HostImports`], so the submodule runner and the hypervisor can
+//! reuse this layer with their own import sets.
+
+mod traps;
+
+use crate::logic::GasCounter;
+use crate::prepare::INTERNAL_IMPORT_MODULE;
+use near_parameters::Config;
+use near_primitives::errors::{FunctionCallError, HostError, MethodResolveError};
+use wasmtime::{Caller, Linker, Memory, MemoryType, Module, Store};
+
+pub use traps::trap_to_error;
+
+/// Which wasmtime compiler to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Compiler {
+    /// Winch: single-pass, linear compile time (the default on x86_64).
+    #[default]
+    Winch,
+    /// Cranelift: optimising, slower to compile, faster code.
+    Cranelift,
+}
+
+/// Bytes of native stack a wasm call may use. finite-wasm's deterministic limit
+/// (`max_stack_height`) always triggers first; this is the engine's own backstop.
+pub const MAX_NATIVE_WASM_STACK: usize = 1024 * 1024;
+
+/// A configured wasmtime engine.
+#[derive(Clone)]
+pub struct WasmEngine {
+    engine: wasmtime::Engine,
+    compiler: Compiler,
+}
+
+impl WasmEngine {
+    /// An engine with deterministic settings: NaN canonicalisation on, only the accepted wasm
+    /// features on, no parallel compilation.
+    ///
+    /// # Errors
+    /// When wasmtime rejects the configuration (e.g. Winch on an unsupported target): a node
+    /// fault, reported as text.
+    pub fn new(compiler: Compiler) -> Result<WasmEngine, String> {
+        let mut config = wasmtime::Config::new();
+        config.strategy(match compiler {
+            Compiler::Winch => wasmtime::Strategy::Winch,
+            Compiler::Cranelift => wasmtime::Strategy::Cranelift,
+        });
+        config.cranelift_nan_canonicalization(true);
+        config.wasm_multi_value(false);
+        config.wasm_simd(false);
+        config.wasm_relaxed_simd(false);
+        config.wasm_bulk_memory(true);
+        config.max_wasm_stack(MAX_NATIVE_WASM_STACK);
+        let engine = wasmtime::Engine::new(&config).map_err(|e| format!("wasmtime engine: {e}"))?;
+        Ok(WasmEngine { engine, compiler })
+    }
+
+    /// The compiler in use.
+    pub fn compiler(&self) -> Compiler {
+        self.compiler
+    }
+
+    /// The wasmtime engine.
+    pub fn inner(&self) -> &wasmtime::Engine {
+        &self.engine
+    }
+
+    /// Compiles a prepared module.
+    ///
+    /// # Errors
+    /// `CompilationError::WasmerCompileError` with wasmtime's message, bounded.
+    pub fn compile(&self, prepared: &[u8]) -> Result<Module, FunctionCallError> {
+        Module::new(&self.engine, prepared).map_err(|e| {
+            FunctionCallError::CompilationError(near_primitives::errors::CompilationError::WasmerCompileError {
+                msg: bounded(&e.to_string()),
+            })
+        })
+    }
+}
+
+/// Error messages stored in outcomes are bounded.
+pub(crate) fn bounded(text: &str) -> String {
+    const LIMIT: usize = 512;
+    if text.len() <= LIMIT {
+        return text.to_string();
+    }
+    let mut end = LIMIT;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+/// What the instrumentation needs from the host state: gas and the deterministic stack budget.
+pub trait InstrumentationHost {
+    /// The gas counter.
+    fn gas_counter(&mut self) -> &mut GasCounter;
+    /// Remaining deterministic stack budget, in finite-wasm's units.
+    fn remaining_stack(&mut self) -> &mut u64;
+    /// `regular_op_cost`, used to charge stack frames.
+    fn regular_op_cost(&self) -> u64;
+}
+
+/// A host-function error travelling through wasmtime's error type.
+#[derive(Debug)]
+pub struct HostTrap(pub HostError);
+
+impl std::fmt::Display for HostTrap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "host error: {}", self.0)
+    }
+}
+
+impl std::error::Error for HostTrap {}
+
+fn host_error(error: HostError) -> wasmtime::Error {
+    wasmtime::Error::new(HostTrap(error))
+}
+
+/// Adds the `internal.finite_wasm_*` functions the instrumentation calls.
+///
+/// # Cost
+/// `finite_wasm_gas(g)`: `g`. `finite_wasm_stack(operand, frame)`: `ceil(frame / 8) ×
+/// regular_op_cost`. Bulk operations: `constant + linear × count`.
+///
+/// # Errors
+/// At run time: `GasExceeded`/`GasLimitExceeded` when gas runs out, `MemoryAccessViolation`
+/// when the deterministic stack budget is exhausted.
+pub fn link_instrumentation<T: InstrumentationHost + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
+    linker.func_wrap(INTERNAL_IMPORT_MODULE, "finite_wasm_gas", |mut caller: Caller<'_, T>, gas: i64| {
+        caller.data_mut().gas_counter().burn_wasm_gas(gas as u64).map_err(host_error)
+    })?;
+    linker.func_wrap(
+        INTERNAL_IMPORT_MODULE,
+        "finite_wasm_stack",
+        |mut caller: Caller<'_, T>, operand_size: i64, frame_size: i64| {
+            let host = caller.data_mut();
+            let needed = (operand_size as u64).saturating_add(frame_size as u64);
+            let remaining = host.remaining_stack();
+            *remaining = remaining.checked_sub(needed).ok_or_else(|| host_error(HostError::MemoryAccessViolation))?;
+            let frame_gas = (frame_size as u64).div_ceil(8).saturating_mul(host.regular_op_cost());
+            host.gas_counter().burn_wasm_gas(frame_gas).map_err(host_error)
+        },
+    )?;
+    linker.func_wrap(
+        INTERNAL_IMPORT_MODULE,
+        "finite_wasm_unstack",
+        |mut caller: Caller<'_, T>, operand_size: i64, frame_size: i64| {
+            let released = (operand_size as u64).saturating_add(frame_size as u64);
+            let remaining = caller.data_mut().remaining_stack();
+            *remaining = remaining.saturating_add(released);
+        },
+    )?;
+    for name in [
+        "finite_wasm_memory_copy",
+        "finite_wasm_memory_fill",
+        "finite_wasm_memory_init",
+        "finite_wasm_table_copy",
+        "finite_wasm_table_fill",
+        "finite_wasm_table_init",
+    ] {
+        linker.func_wrap(
+            INTERNAL_IMPORT_MODULE,
+            name,
+            |mut caller: Caller<'_, T>, count: i32, linear: i64, constant: i64| -> wasmtime::Result<i32> {
+                let gas = (linear as u64).checked_mul(u64::from(count as u32)).and_then(|g| g.checked_add(constant as u64));
+                let gas = gas.ok_or_else(|| host_error(HostError::IntegerOverflow))?;
+                caller.data_mut().gas_counter().burn_wasm_gas(gas).map_err(host_error)?;
+                Ok(count)
+            },
+        )?;
+    }
+    Ok(())
+}
+
+/// Creates the host memory the prepared module imports as `env.memory` and defines it.
+///
+/// # Errors
+/// When the memory cannot be allocated (a node fault).
+pub fn link_memory<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, config: &Config) -> wasmtime::Result<Memory> {
+    let limits = &config.limit_config;
+    let memory = Memory::new(&mut *store, MemoryType::new(limits.initial_memory_pages, Some(limits.max_memory_pages)))?;
+    linker.define(&*store, "env", "memory", memory)?;
+    Ok(memory)
+}
+
+/// Calls the export `method` of type `[] -> []`.
+///
+/// # Errors
+/// `MethodResolveError` when the export is missing or has another type; the trap or host error
+/// the call ended with otherwise.
+pub fn call_method<T>(
+    store: &mut Store<T>,
+    instance: &wasmtime::Instance,
+    method: &str,
+) -> Result<(), FunctionCallError> {
+    if method.is_empty() {
+        return Err(FunctionCallError::MethodResolveError(MethodResolveError::MethodEmptyName));
+    }
+    let Some(export) = instance.get_func(&mut *store, method) else {
+        return Err(FunctionCallError::MethodResolveError(MethodResolveError::MethodNotFound));
+    };
+    let typed = export
+        .typed::<(), ()>(&*store)
+        .map_err(|_| FunctionCallError::MethodResolveError(MethodResolveError::MethodInvalidSignature))?;
+    typed.call(&mut *store, ()).map_err(|error| trap_to_error(&error))
+}
+
+#[cfg(test)]
+mod tests;
