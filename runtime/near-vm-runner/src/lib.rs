@@ -12,7 +12,10 @@
 //! instances for NEP-481 build on these (see docs/engine.md).
 
 pub mod engine;
+pub mod imports;
 pub mod logic;
 pub mod prepare;
+pub mod runner;
 
 pub use prepare::{PreparedContract, prepare_contract};
+pub use runner::{ContractRunner, VMRunnerError};

@@ -1,5 +1,29 @@
-//! The host side of contract execution. So far: gas accounting ([`GasCounter`]).
+//! The host side of contract execution: context, the `External` trait, gas accounting,
+//! registers and memory access, and the host functions grouped by area in [`host`].
 
+mod context;
+mod dependencies;
 mod gas_counter;
+pub mod host;
+#[allow(clippy::module_inception, reason = "mirrors nearcore's logic/logic.rs")]
+mod logic;
+pub mod mocks;
+mod vmstate;
 
+pub use context::{PromiseResult, VMContext, ViewConfig};
+pub use dependencies::{External, ExternalFault, TrieNodesCount};
 pub use gas_counter::{GasCounter, GasLimits, ProfileData};
+pub use logic::{ReturnData, VMLogic, VMLogicError, VMOutcome};
+pub use vmstate::Registers;
+
+impl crate::engine::InstrumentationHost for VMLogic {
+    fn gas_counter(&mut self) -> &mut GasCounter {
+        &mut self.gas_counter
+    }
+    fn remaining_stack(&mut self) -> &mut u64 {
+        &mut self.remaining_stack
+    }
+    fn regular_op_cost(&self) -> u64 {
+        u64::from(self.config.regular_op_cost)
+    }
+}

@@ -1,0 +1,241 @@
+//! The one import table: every `env` function a contract may import, its wasm signature, its
+//! gate, and the `VMLogic` method it calls. Linking, gating and the list of names all come from
+//! here.
+//!
+//! `u64` parameters are wasm `i64`, `u32` are `i32`, reinterpreted bit for bit. Functions this
+//! runtime links but does not implement ([`PENDING_IMPORTS`]) fail, when called, with
+//! `HostError::UnsupportedHostFunction` naming them, so contracts importing them (near-sdk's
+//! `Promise` imports every action function) still deploy and run their other methods.
+
+use crate::engine::HostTrap;
+use crate::logic::{VMLogic, VMLogicError};
+use near_parameters::{Config, ExtCosts};
+use near_primitives::errors::HostError;
+use wasmtime::{Caller, Linker, ValType};
+
+/// A node fault raised by a host function, travelling through wasmtime's error type.
+#[derive(Debug)]
+pub struct RunnerFault(pub String);
+
+impl std::fmt::Display for RunnerFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "runner fault: {}", self.0)
+    }
+}
+
+impl std::error::Error for RunnerFault {}
+
+fn to_wasmtime_error(error: VMLogicError) -> wasmtime::Error {
+    match error {
+        VMLogicError::HostError(host) => wasmtime::Error::new(HostTrap(host)),
+        VMLogicError::ExternalFault(fault) => wasmtime::Error::new(RunnerFault(fault.0)),
+    }
+}
+
+/// A host type and the wasm type it travels as.
+pub trait WasmTy {
+    /// The wasm-side type.
+    type Wasm;
+    /// Host value to wasm value.
+    fn to_wasm(self) -> Self::Wasm;
+    /// Wasm value to host value.
+    fn from_wasm(wasm: Self::Wasm) -> Self;
+}
+
+impl WasmTy for u64 {
+    type Wasm = i64;
+    fn to_wasm(self) -> i64 {
+        self as i64
+    }
+    fn from_wasm(wasm: i64) -> u64 {
+        wasm as u64
+    }
+}
+
+impl WasmTy for u32 {
+    type Wasm = i32;
+    fn to_wasm(self) -> i32 {
+        self as i32
+    }
+    fn from_wasm(wasm: i32) -> u32 {
+        wasm as u32
+    }
+}
+
+impl WasmTy for () {
+    type Wasm = ();
+    fn to_wasm(self) {}
+    fn from_wasm((): ()) {}
+}
+
+macro_rules! env_imports {
+    ($( $(#[$gate:ident])? $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty => |$logic:ident, $mem:ident| $body:expr ; )*) => {
+        /// Names of the implemented `env` functions, in table order.
+        pub const IMPLEMENTED_IMPORTS: &[&str] = &[$(stringify!($name)),*];
+
+        fn link_implemented(linker: &mut Linker<VMLogic>, config: &Config) -> wasmtime::Result<()> {
+            $(
+                if true $(&& config.$gate)? {
+                    linker.func_wrap(
+                        "env",
+                        stringify!($name),
+                        |mut caller: Caller<'_, VMLogic>, $($arg: <$ty as WasmTy>::Wasm),*|
+                            -> wasmtime::Result<<$ret as WasmTy>::Wasm> {
+                            $(let $arg = <$ty as WasmTy>::from_wasm($arg);)*
+                            let memory = caller.data().memory.ok_or_else(|| {
+                                wasmtime::Error::new(RunnerFault("host memory not set".into()))
+                            })?;
+                            let ($mem, $logic) = memory.data_and_store_mut(&mut caller);
+                            let result: Result<$ret, VMLogicError> = $body;
+                            result.map(WasmTy::to_wasm).map_err(to_wasmtime_error)
+                        },
+                    )?;
+                }
+            )*
+            Ok(())
+        }
+    };
+}
+
+env_imports! {
+    read_register(register_id: u64, ptr: u64) -> () => |l, m| l.read_register(m, register_id, ptr);
+    register_len(register_id: u64) -> u64 => |l, m| l.register_len(m, register_id);
+    write_register(register_id: u64, data_len: u64, data_ptr: u64) -> () => |l, m| l.write_register(m, register_id, data_len, data_ptr);
+    current_account_id(register_id: u64) -> () => |l, m| l.current_account_id(m, register_id);
+    signer_account_id(register_id: u64) -> () => |l, m| l.signer_account_id(m, register_id);
+    signer_account_pk(register_id: u64) -> () => |l, m| l.signer_account_pk(m, register_id);
+    predecessor_account_id(register_id: u64) -> () => |l, m| l.predecessor_account_id(m, register_id);
+    input(register_id: u64) -> () => |l, m| l.input(m, register_id);
+    block_index() -> u64 => |l, m| l.block_index(m);
+    block_timestamp() -> u64 => |l, m| l.block_timestamp(m);
+    epoch_height() -> u64 => |l, m| l.epoch_height(m);
+    storage_usage() -> u64 => |l, m| l.storage_usage(m);
+    account_balance(balance_ptr: u64) -> () => |l, m| l.account_balance(m, balance_ptr);
+    account_locked_balance(balance_ptr: u64) -> () => |l, m| l.account_locked_balance(m, balance_ptr);
+    attached_deposit(balance_ptr: u64) -> () => |l, m| l.attached_deposit(m, balance_ptr);
+    prepaid_gas() -> u64 => |l, m| l.prepaid_gas(m);
+    used_gas() -> u64 => |l, m| l.used_gas(m);
+    random_seed(register_id: u64) -> () => |l, m| l.random_seed(m, register_id);
+    sha256(value_len: u64, value_ptr: u64, register_id: u64) -> () => |l, m| l.sha256(m, value_len, value_ptr, register_id);
+    keccak256(value_len: u64, value_ptr: u64, register_id: u64) -> () => |l, m| l.keccak256(m, value_len, value_ptr, register_id);
+    keccak512(value_len: u64, value_ptr: u64, register_id: u64) -> () => |l, m| l.keccak512(m, value_len, value_ptr, register_id);
+    #[sha3_host_fns]
+    sha3_256(value_len: u64, value_ptr: u64, register_id: u64) -> () => |l, m| l.sha3_256(m, value_len, value_ptr, register_id);
+    #[sha3_host_fns]
+    sha3_384(value_len: u64, value_ptr: u64, register_id: u64) -> () => |l, m| l.sha3_384(m, value_len, value_ptr, register_id);
+    #[sha3_host_fns]
+    sha3_512(value_len: u64, value_ptr: u64, register_id: u64) -> () => |l, m| l.sha3_512(m, value_len, value_ptr, register_id);
+    ripemd160(value_len: u64, value_ptr: u64, register_id: u64) -> () => |l, m| l.ripemd160(m, value_len, value_ptr, register_id);
+    ed25519_verify(sig_len: u64, sig_ptr: u64, msg_len: u64, msg_ptr: u64, pk_len: u64, pk_ptr: u64) -> u64
+        => |l, m| l.ed25519_verify(m, (sig_len, sig_ptr), (msg_len, msg_ptr), (pk_len, pk_ptr));
+    value_return(value_len: u64, value_ptr: u64) -> () => |l, m| l.value_return(m, value_len, value_ptr);
+    panic() -> () => |l, m| l.panic(m);
+    panic_utf8(len: u64, ptr: u64) -> () => |l, m| l.panic_utf8(m, len, ptr);
+    log_utf8(len: u64, ptr: u64) -> () => |l, m| l.log_utf8(m, len, ptr);
+    log_utf16(len: u64, ptr: u64) -> () => |l, m| l.log_utf16(m, len, ptr);
+    abort(msg_ptr: u32, filename_ptr: u32, line: u32, col: u32) -> () => |l, m| l.abort(m, msg_ptr, filename_ptr, line, col);
+    gas(opcodes: u32) -> () => |l, m| l.gas(m, opcodes);
+    promise_results_count() -> u64 => |l, m| l.promise_results_count(m);
+    promise_result(result_idx: u64, register_id: u64) -> u64 => |l, m| l.promise_result(m, result_idx, register_id);
+    storage_write(key_len: u64, key_ptr: u64, value_len: u64, value_ptr: u64, register_id: u64) -> u64
+        => |l, m| l.storage_write(m, (key_len, key_ptr), (value_len, value_ptr), register_id);
+    storage_read(key_len: u64, key_ptr: u64, register_id: u64) -> u64 => |l, m| l.storage_read(m, key_len, key_ptr, register_id);
+    storage_remove(key_len: u64, key_ptr: u64, register_id: u64) -> u64 => |l, m| l.storage_remove(m, key_len, key_ptr, register_id);
+    storage_has_key(key_len: u64, key_ptr: u64) -> u64 => |l, m| l.storage_has_key(m, key_len, key_ptr);
+    storage_iter_prefix(prefix_len: u64, prefix_ptr: u64) -> u64 => |l, _m| { let _ = (prefix_len, prefix_ptr); l.deprecated("storage_iter_prefix") };
+    storage_iter_range(start_len: u64, start_ptr: u64, end_len: u64, end_ptr: u64) -> u64
+        => |l, _m| { let _ = (start_len, start_ptr, end_len, end_ptr); l.deprecated("storage_iter_range") };
+    storage_iter_next(iterator_id: u64, key_register_id: u64, value_register_id: u64) -> u64
+        => |l, _m| { let _ = (iterator_id, key_register_id, value_register_id); l.deprecated("storage_iter_next") };
+    validator_stake(account_id_len: u64, account_id_ptr: u64, stake_ptr: u64) -> ()
+        => |l, m| l.validator_stake(m, account_id_len, account_id_ptr, stake_ptr);
+    validator_total_stake(stake_ptr: u64) -> () => |l, m| l.validator_total_stake(m, stake_ptr);
+}
+
+/// Whether a pending import is linked under `config`.
+type Gate = fn(&Config) -> bool;
+
+fn always(_: &Config) -> bool {
+    true
+}
+
+/// Imports linked with their nearcore signature but not implemented here yet (promises, actions,
+/// NEP-519 yield: in progress) or out of scope (curves, gas keys, global contracts, state init).
+/// Signatures: `I` = i64, `i` = i32; `(params, results)`.
+pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
+    ("ecrecover", "IIIIIII", "I", always),
+    ("p256_verify", "IIIIII", "I", |c| c.p256_verify_host_fn),
+    ("chain_id", "I", "", |c| c.chain_id_host_fn),
+    ("current_contract_code", "I", "I", always),
+    ("refund_to_account_id", "I", "", always),
+    ("promise_create", "IIIIIIII", "I", always),
+    ("promise_then", "IIIIIIIII", "I", always),
+    ("promise_and", "II", "I", always),
+    ("promise_batch_create", "II", "I", always),
+    ("promise_batch_then", "III", "I", always),
+    ("promise_set_refund_to", "III", "", always),
+    ("promise_return", "I", "", always),
+    ("promise_batch_action_create_account", "I", "", always),
+    ("promise_batch_action_deploy_contract", "III", "", always),
+    ("promise_batch_action_function_call", "IIIIIII", "", always),
+    ("promise_batch_action_function_call_weight", "IIIIIIII", "", always),
+    ("promise_batch_action_transfer", "II", "", always),
+    ("promise_batch_action_stake", "IIII", "", always),
+    ("promise_batch_action_add_key_with_full_access", "IIII", "", always),
+    ("promise_batch_action_add_key_with_function_call", "IIIIIIIII", "", always),
+    ("promise_batch_action_delete_key", "III", "", always),
+    ("promise_batch_action_delete_account", "III", "", always),
+    ("promise_batch_action_deploy_global_contract", "III", "", |c| c.global_contract_host_fns),
+    ("promise_batch_action_deploy_global_contract_by_account_id", "III", "", |c| c.global_contract_host_fns),
+    ("promise_batch_action_use_global_contract", "III", "", |c| c.global_contract_host_fns),
+    ("promise_batch_action_use_global_contract_by_account_id", "III", "", |c| c.global_contract_host_fns),
+    ("promise_batch_action_state_init", "IIII", "I", always),
+    ("promise_batch_action_state_init_by_account_id", "IIII", "I", always),
+    ("promise_batch_action_set_state_init_data_entry", "IIIIII", "", always),
+    ("promise_batch_action_transfer_to_gas_key", "IIII", "", |c| c.gas_key_host_fns),
+    ("promise_batch_action_add_gas_key_with_full_access", "IIII", "", |c| c.gas_key_host_fns),
+    ("promise_batch_action_add_gas_key_with_function_call", "IIIIIIIII", "", |c| c.gas_key_host_fns),
+    ("promise_yield_create", "IIIIIII", "I", |c| c.yield_resume_host_functions),
+    ("promise_yield_resume", "IIII", "i", |c| c.yield_resume_host_functions),
+    ("promise_yield_create_with_id", "IIIIIIIII", "I", |c| c.yield_with_id_host_fns),
+    ("promise_yield_resume_with_yield_id", "IIII", "i", |c| c.yield_with_id_host_fns),
+    ("alt_bn128_g1_multiexp", "III", "", always),
+    ("alt_bn128_g1_sum", "III", "", always),
+    ("alt_bn128_pairing_check", "II", "I", always),
+    ("bls12381_p1_sum", "III", "I", always),
+    ("bls12381_p2_sum", "III", "I", always),
+    ("bls12381_g1_multiexp", "III", "I", always),
+    ("bls12381_g2_multiexp", "III", "I", always),
+    ("bls12381_map_fp_to_g1", "III", "I", always),
+    ("bls12381_map_fp2_to_g2", "III", "I", always),
+    ("bls12381_pairing_check", "II", "I", always),
+    ("bls12381_p1_decompress", "III", "I", always),
+    ("bls12381_p2_decompress", "III", "I", always),
+];
+
+fn val_types(signature: &str) -> Vec<ValType> {
+    signature.chars().map(|c| if c == 'i' { ValType::I32 } else { ValType::I64 }).collect()
+}
+
+fn link_pending(linker: &mut Linker<VMLogic>, config: &Config) -> wasmtime::Result<()> {
+    for &(name, params, results, gate) in PENDING_IMPORTS {
+        if !gate(config) {
+            continue;
+        }
+        let ty = wasmtime::FuncType::new(linker.engine(), val_types(params), val_types(results));
+        linker.func_new("env", name, ty, move |mut caller, _params, _results| {
+            caller.data_mut().gas_counter.pay_base(ExtCosts::base).map_err(|e| wasmtime::Error::new(HostTrap(e)))?;
+            Err(wasmtime::Error::new(HostTrap(HostError::UnsupportedHostFunction { method_name: name.to_string() })))
+        })?;
+    }
+    Ok(())
+}
+
+/// Links every `env` function enabled by `config` into `linker`.
+///
+/// # Errors
+/// Only wasmtime's own linking failures (node faults).
+pub fn link_env(linker: &mut Linker<VMLogic>, config: &Config) -> wasmtime::Result<()> {
+    link_implemented(linker, config)?;
+    link_pending(linker, config)
+}

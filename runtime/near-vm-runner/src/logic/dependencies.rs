@@ -1,0 +1,65 @@
+//! `External`: how the runner reaches the chain. The runtime implements it over the trie; unit
+//! tests use [`crate::logic::mocks::MockedExternal`].
+
+use near_primitives::types::{AccountId, Balance};
+
+/// A fault of the node, not of the contract: the execution is abandoned, never recorded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("external fault: {0}")]
+pub struct ExternalFault(pub String);
+
+/// Trie nodes touched by an operation, for the `touching_trie_node` / `read_cached_trie_node`
+/// costs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct TrieNodesCount {
+    /// Nodes read from the database.
+    pub db_reads: u64,
+    /// Nodes read from the cache.
+    pub mem_reads: u64,
+}
+
+/// The chain as the contract sees it: its own storage, and validator stakes.
+pub trait External: Send {
+    /// Sets `key` of the current account's storage; returns the previous value.
+    ///
+    /// # Errors
+    /// Node faults only.
+    fn storage_set(&mut self, key: &[u8], value: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault>;
+
+    /// The value of `key`.
+    ///
+    /// # Errors
+    /// Node faults only.
+    fn storage_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault>;
+
+    /// Removes `key`; returns the removed value.
+    ///
+    /// # Errors
+    /// Node faults only.
+    fn storage_remove(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault>;
+
+    /// Whether `key` has a value.
+    ///
+    /// # Errors
+    /// Node faults only.
+    fn storage_has_key(&self, key: &[u8]) -> Result<bool, ExternalFault> {
+        Ok(self.storage_get(key)?.is_some())
+    }
+
+    /// Trie nodes touched since the execution started (monotonic).
+    fn trie_nodes_count(&self) -> TrieNodesCount {
+        TrieNodesCount::default()
+    }
+
+    /// The stake of a current validator, if `account_id` is one.
+    ///
+    /// # Errors
+    /// Node faults only.
+    fn validator_stake(&self, account_id: &AccountId) -> Result<Option<Balance>, ExternalFault>;
+
+    /// Total stake of the current validators.
+    ///
+    /// # Errors
+    /// Node faults only.
+    fn validator_total_stake(&self) -> Result<Balance, ExternalFault>;
+}

@@ -1,0 +1,151 @@
+//! Hashing and signature host functions.
+
+use crate::logic::logic::{Result, VMLogic};
+use near_parameters::ExtCosts;
+use near_primitives::errors::HostError;
+use sha2::Digest;
+
+impl VMLogic {
+    /// Hashes input (memory, or a register when `value_len == u64::MAX`) and writes the digest.
+    fn hash_into_register(
+        &mut self,
+        mem: &[u8],
+        (value_len, value_ptr, register_id): (u64, u64, u64),
+        (base_cost, per_byte): (ExtCosts, ExtCosts),
+        digest: fn(&[u8]) -> Vec<u8>,
+    ) -> Result<()> {
+        self.gas_counter.pay_base(base_cost)?;
+        let value = self.get_memory_or_register(mem, value_ptr, value_len)?;
+        self.gas_counter.pay_per(per_byte, value.len() as u64)?;
+        self.internal_write_register(register_id, &digest(&value))
+    }
+
+    /// sha256 of the input into a register.
+    ///
+    /// # Errors
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, gas.
+    ///
+    /// # Cost
+    /// `sha256_base + input cost + sha256_byte × len + write_register_base + write_register_byte × 32`
+    pub fn sha256(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
+        self.hash_into_register(mem, (value_len, value_ptr, register_id), (ExtCosts::sha256_base, ExtCosts::sha256_byte), |v| {
+            sha2::Sha256::digest(v).to_vec()
+        })
+    }
+
+    /// keccak256 of the input into a register.
+    ///
+    /// # Errors
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, gas.
+    ///
+    /// # Cost
+    /// `keccak256_base + input cost + keccak256_byte × len + register write of 32 bytes`
+    pub fn keccak256(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
+        self.hash_into_register(
+            mem,
+            (value_len, value_ptr, register_id),
+            (ExtCosts::keccak256_base, ExtCosts::keccak256_byte),
+            |v| sha3::Keccak256::digest(v).to_vec(),
+        )
+    }
+
+    /// keccak512 of the input into a register.
+    ///
+    /// # Errors
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, gas.
+    ///
+    /// # Cost
+    /// `keccak512_base + input cost + keccak512_byte × len + register write of 64 bytes`
+    pub fn keccak512(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
+        self.hash_into_register(
+            mem,
+            (value_len, value_ptr, register_id),
+            (ExtCosts::keccak512_base, ExtCosts::keccak512_byte),
+            |v| sha3::Keccak512::digest(v).to_vec(),
+        )
+    }
+
+    /// sha3-256 of the input into a register (gated by `sha3_host_fns`).
+    ///
+    /// # Errors
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, gas.
+    ///
+    /// # Cost
+    /// `sha3_256_base + input cost + sha3_256_byte × len + register write of 32 bytes`
+    pub fn sha3_256(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
+        self.hash_into_register(mem, (value_len, value_ptr, register_id), (ExtCosts::sha3_256_base, ExtCosts::sha3_256_byte), |v| {
+            sha3::Sha3_256::digest(v).to_vec()
+        })
+    }
+
+    /// sha3-384 of the input into a register (gated by `sha3_host_fns`).
+    ///
+    /// # Errors
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, gas.
+    ///
+    /// # Cost
+    /// `sha3_384_base + input cost + sha3_384_byte × len + register write of 48 bytes`
+    pub fn sha3_384(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
+        self.hash_into_register(mem, (value_len, value_ptr, register_id), (ExtCosts::sha3_384_base, ExtCosts::sha3_384_byte), |v| {
+            sha3::Sha3_384::digest(v).to_vec()
+        })
+    }
+
+    /// sha3-512 of the input into a register (gated by `sha3_host_fns`).
+    ///
+    /// # Errors
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, gas.
+    ///
+    /// # Cost
+    /// `sha3_512_base + input cost + sha3_512_byte × len + register write of 64 bytes`
+    pub fn sha3_512(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
+        self.hash_into_register(mem, (value_len, value_ptr, register_id), (ExtCosts::sha3_512_base, ExtCosts::sha3_512_byte), |v| {
+            sha3::Sha3_512::digest(v).to_vec()
+        })
+    }
+
+    /// ripemd160 of the input into a register.
+    ///
+    /// # Errors
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, `IntegerOverflow`, gas.
+    ///
+    /// # Cost
+    /// `ripemd160_base + input cost + ripemd160_block × ((len + 9).div_ceil(64)) + register write of 20 bytes`
+    pub fn ripemd160(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
+        self.gas_counter.pay_base(ExtCosts::ripemd160_base)?;
+        let value = self.get_memory_or_register(mem, value_ptr, value_len)?;
+        // Padding adds a 0x80 byte and an 8-byte length: the number of 64-byte blocks hashed.
+        let blocks = (value.len() as u64).checked_add(9).ok_or(HostError::IntegerOverflow)?.div_ceil(64);
+        self.gas_counter.pay_per(ExtCosts::ripemd160_block, blocks)?;
+        let digest = ripemd::Ripemd160::digest(&value).to_vec();
+        self.internal_write_register(register_id, &digest)
+    }
+
+    /// Verifies an ed25519 signature: 1 if valid, 0 if not.
+    ///
+    /// # Errors
+    /// `Ed25519VerifyInvalidInput` for a signature not 64 bytes or a key not 32 bytes;
+    /// `MemoryAccessViolation`, gas.
+    ///
+    /// # Cost
+    /// `ed25519_verify_base + input costs + ed25519_verify_byte × message length`
+    pub fn ed25519_verify(
+        &mut self,
+        mem: &mut [u8],
+        (signature_len, signature_ptr): (u64, u64),
+        (message_len, message_ptr): (u64, u64),
+        (public_key_len, public_key_ptr): (u64, u64),
+    ) -> Result<u64> {
+        self.gas_counter.pay_base(ExtCosts::ed25519_verify_base)?;
+        let invalid = |msg: &str| HostError::Ed25519VerifyInvalidInput { msg: msg.to_string() };
+        let signature = self.get_memory_or_register(mem, signature_ptr, signature_len)?;
+        let signature: [u8; 64] = signature.try_into().map_err(|_| invalid("invalid signature length"))?;
+        let message = self.get_memory_or_register(mem, message_ptr, message_len)?;
+        self.gas_counter.pay_per(ExtCosts::ed25519_verify_byte, message.len() as u64)?;
+        let public_key = self.get_memory_or_register(mem, public_key_ptr, public_key_len)?;
+        let public_key: [u8; 32] = public_key.try_into().map_err(|_| invalid("invalid public key length"))?;
+        let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&public_key) else { return Ok(0) };
+        let signature = ed25519_dalek::Signature::from_bytes(&signature);
+        Ok(u64::from(key.verify_strict(&message, &signature).is_ok()))
+    }
+}

@@ -1,0 +1,7 @@
+//! Host functions, grouped by area. Each is a `VMLogic` method named exactly as its import,
+//! documenting `# Errors` and `# Cost`.
+
+mod context;
+mod math;
+mod misc;
+mod storage;

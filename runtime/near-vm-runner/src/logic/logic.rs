@@ -1,0 +1,158 @@
+//! `VMLogic`: the state of one contract execution that host functions read and change.
+
+use super::context::VMContext;
+use super::dependencies::{External, ExternalFault};
+use super::gas_counter::{GasCounter, GasLimits, ProfileData};
+use super::vmstate::{Registers, memory_get_vec};
+use near_parameters::{Config, RuntimeFeesConfig};
+use near_primitives::errors::HostError;
+use near_primitives::types::{Balance, Gas, StorageUsage};
+use std::sync::Arc;
+
+/// Why a host function stopped the execution: the contract's fault (recorded in the outcome) or
+/// the node's (the execution is abandoned). Never mixed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VMLogicError {
+    /// The contract's fault.
+    HostError(HostError),
+    /// The node's fault.
+    ExternalFault(ExternalFault),
+}
+
+impl From<HostError> for VMLogicError {
+    fn from(error: HostError) -> Self {
+        VMLogicError::HostError(error)
+    }
+}
+
+impl From<ExternalFault> for VMLogicError {
+    fn from(error: ExternalFault) -> Self {
+        VMLogicError::ExternalFault(error)
+    }
+}
+
+/// Result of a host function.
+pub(crate) type Result<T, E = VMLogicError> = std::result::Result<T, E>;
+
+/// What a call returned.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub enum ReturnData {
+    /// `value_return` was called with these bytes.
+    Value(Vec<u8>),
+    /// The call returned a promise (set by `promise_return`).
+    ReceiptIndex(u64),
+    /// Nothing was returned.
+    None,
+}
+
+/// The outcome of an execution, successful or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VMOutcome {
+    /// The account's balance after the call.
+    pub balance: Balance,
+    /// The account's storage usage after the call.
+    pub storage_usage: StorageUsage,
+    /// What the call returned.
+    pub return_data: ReturnData,
+    /// Gas burnt.
+    pub burnt_gas: Gas,
+    /// Gas used (burnt plus attached to new receipts).
+    pub used_gas: Gas,
+    /// Logs, in order.
+    pub logs: Vec<String>,
+    /// Gas by cost.
+    pub profile: ProfileData,
+    /// The error the call ended with, if any (state changes must then be discarded).
+    pub aborted: Option<near_primitives::errors::FunctionCallError>,
+}
+
+/// The state of one execution.
+pub struct VMLogic {
+    pub(crate) context: VMContext,
+    pub(crate) config: Arc<Config>,
+    #[allow(dead_code, reason = "read by the promise host functions, which land next")]
+    pub(crate) fees: Arc<RuntimeFeesConfig>,
+    pub(crate) ext: Box<dyn External>,
+    pub(crate) gas_counter: GasCounter,
+    pub(crate) registers: Registers,
+    pub(crate) logs: Vec<String>,
+    pub(crate) total_log_length: u64,
+    pub(crate) return_data: ReturnData,
+    pub(crate) storage_usage: StorageUsage,
+    pub(crate) current_account_balance: Balance,
+    pub(crate) remaining_stack: u64,
+    /// The host memory, set once the instance is created.
+    pub(crate) memory: Option<wasmtime::Memory>,
+}
+
+impl VMLogic {
+    /// A fresh execution state.
+    pub fn new(context: VMContext, config: Arc<Config>, fees: Arc<RuntimeFeesConfig>, ext: Box<dyn External>) -> VMLogic {
+        let limits = &config.limit_config;
+        let gas_limits = match &context.view_config {
+            Some(view) => GasLimits { prepaid_gas: 0, max_gas_burnt: view.max_gas_burnt, is_view: true },
+            None => GasLimits { prepaid_gas: context.prepaid_gas, max_gas_burnt: limits.max_gas_burnt, is_view: false },
+        };
+        VMLogic {
+            gas_counter: GasCounter::new(config.ext_costs.clone(), gas_limits),
+            remaining_stack: u64::from(limits.max_stack_height),
+            storage_usage: context.storage_usage,
+            current_account_balance: context.account_balance,
+            registers: Registers::default(),
+            logs: Vec::new(),
+            total_log_length: 0,
+            return_data: ReturnData::None,
+            memory: None,
+            context,
+            config,
+            fees,
+            ext,
+        }
+    }
+
+    /// The gas counter.
+    pub fn gas_counter(&self) -> &GasCounter {
+        &self.gas_counter
+    }
+
+    /// Builds the outcome; `aborted` is the error the call ended with.
+    pub fn outcome(&self, aborted: Option<near_primitives::errors::FunctionCallError>) -> VMOutcome {
+        VMOutcome {
+            balance: self.current_account_balance,
+            storage_usage: self.storage_usage,
+            return_data: self.return_data.clone(),
+            burnt_gas: self.gas_counter.burnt_gas(),
+            used_gas: self.gas_counter.used_gas(),
+            logs: self.logs.clone(),
+            profile: self.gas_counter.profile().clone(),
+            aborted,
+        }
+    }
+
+    /// Takes the External back after the run.
+    pub fn into_external(self) -> Box<dyn External> {
+        self.ext
+    }
+
+    /// Fails in view calls, naming the function as nearcore does.
+    pub(crate) fn deny_in_view(&self, method_name: &str) -> Result<()> {
+        if self.context.is_view() {
+            return Err(HostError::ProhibitedInView { method_name: method_name.to_string() }.into());
+        }
+        Ok(())
+    }
+
+    /// Bytes from memory, or from register `ptr` when `len == u64::MAX`, charged accordingly.
+    pub(crate) fn get_memory_or_register(&mut self, mem: &[u8], ptr: u64, len: u64) -> Result<Vec<u8>> {
+        if len == u64::MAX {
+            Ok(self.registers.get(&mut self.gas_counter, ptr)?.to_vec())
+        } else {
+            Ok(memory_get_vec(&mut self.gas_counter, mem, ptr, len)?)
+        }
+    }
+
+    /// Writes `data` into register `register_id`, charged as a register write.
+    pub(crate) fn internal_write_register(&mut self, register_id: u64, data: &[u8]) -> Result<()> {
+        Ok(self.registers.set(&mut self.gas_counter, &self.config.limit_config, register_id, data)?)
+    }
+}

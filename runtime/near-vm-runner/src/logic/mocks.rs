@@ -1,0 +1,36 @@
+//! An in-memory [`External`] for unit tests and the standalone runner.
+
+use super::dependencies::{ExternalFault, External};
+use near_primitives::types::{AccountId, Balance};
+use std::collections::{BTreeMap, HashMap};
+
+/// Storage in a map, validators in a map.
+#[derive(Debug, Clone, Default)]
+pub struct MockedExternal {
+    /// The contract's storage.
+    pub storage: BTreeMap<Vec<u8>, Vec<u8>>,
+    /// Validator stakes.
+    pub validators: HashMap<AccountId, Balance>,
+}
+
+impl External for MockedExternal {
+    fn storage_set(&mut self, key: &[u8], value: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
+        Ok(self.storage.insert(key.to_vec(), value.to_vec()))
+    }
+
+    fn storage_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
+        Ok(self.storage.get(key).cloned())
+    }
+
+    fn storage_remove(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
+        Ok(self.storage.remove(key))
+    }
+
+    fn validator_stake(&self, account_id: &AccountId) -> Result<Option<Balance>, ExternalFault> {
+        Ok(self.validators.get(account_id).copied())
+    }
+
+    fn validator_total_stake(&self) -> Result<Balance, ExternalFault> {
+        Ok(self.validators.values().sum())
+    }
+}

@@ -1,0 +1,102 @@
+//! Registers and guest-memory access, each charged as nearcore charges them.
+
+use super::gas_counter::GasCounter;
+use near_parameters::{ExtCosts, LimitConfig};
+use near_primitives::errors::HostError;
+use std::collections::HashMap;
+
+/// Bookkeeping bytes counted per register against `registers_memory_limit`.
+const REGISTER_OVERHEAD_BYTES: u64 = 64;
+
+/// The contract's registers: byte buffers addressed by a `u64` id.
+#[derive(Debug, Default)]
+pub struct Registers {
+    registers: HashMap<u64, Box<[u8]>>,
+    total_memory: u64,
+}
+
+impl Registers {
+    /// The register's bytes.
+    ///
+    /// # Cost
+    /// `read_register_base + read_register_byte × len`.
+    ///
+    /// # Errors
+    /// `InvalidRegisterId` if unset; gas errors.
+    pub fn get(&self, gas: &mut GasCounter, register_id: u64) -> Result<&[u8], HostError> {
+        let data = self.registers.get(&register_id).ok_or(HostError::InvalidRegisterId { register_id })?;
+        gas.pay_base(ExtCosts::read_register_base)?;
+        gas.pay_per(ExtCosts::read_register_byte, data.len() as u64)?;
+        Ok(data)
+    }
+
+    /// The register's length, if set (free).
+    pub fn len_of(&self, register_id: u64) -> Option<u64> {
+        self.registers.get(&register_id).map(|d| d.len() as u64)
+    }
+
+    /// Sets the register.
+    ///
+    /// # Cost
+    /// `write_register_base + write_register_byte × len`.
+    ///
+    /// # Errors
+    /// `MemoryAccessViolation` over `max_register_size`, `max_number_registers` or
+    /// `registers_memory_limit`; gas errors.
+    pub fn set(&mut self, gas: &mut GasCounter, limits: &LimitConfig, register_id: u64, data: &[u8]) -> Result<(), HostError> {
+        gas.pay_base(ExtCosts::write_register_base)?;
+        gas.pay_per(ExtCosts::write_register_byte, data.len() as u64)?;
+        let len = data.len() as u64;
+        if len > limits.max_register_size {
+            return Err(HostError::MemoryAccessViolation);
+        }
+        let replaced = self.registers.get(&register_id).map(|d| d.len() as u64 + REGISTER_OVERHEAD_BYTES);
+        if replaced.is_none() && self.registers.len() as u64 >= limits.max_number_registers {
+            return Err(HostError::MemoryAccessViolation);
+        }
+        let total = self.total_memory - replaced.unwrap_or(0) + len + REGISTER_OVERHEAD_BYTES;
+        if total > limits.registers_memory_limit {
+            return Err(HostError::MemoryAccessViolation);
+        }
+        self.total_memory = total;
+        self.registers.insert(register_id, data.into());
+        Ok(())
+    }
+}
+
+fn range(mem: &[u8], offset: u64, len: u64) -> Result<std::ops::Range<usize>, HostError> {
+    let end = offset.checked_add(len).ok_or(HostError::MemoryAccessViolation)?;
+    if end > mem.len() as u64 {
+        return Err(HostError::MemoryAccessViolation);
+    }
+    let to_usize = |v: u64| usize::try_from(v).map_err(|_| HostError::MemoryAccessViolation);
+    Ok(to_usize(offset)?..to_usize(end)?)
+}
+
+/// Copies `len` bytes at `offset` out of guest memory.
+///
+/// # Cost
+/// `read_memory_base + read_memory_byte × len`, charged before the bounds check.
+///
+/// # Errors
+/// `MemoryAccessViolation` out of bounds; gas errors.
+pub(crate) fn memory_get_vec(gas: &mut GasCounter, mem: &[u8], offset: u64, len: u64) -> Result<Vec<u8>, HostError> {
+    gas.pay_base(ExtCosts::read_memory_base)?;
+    gas.pay_per(ExtCosts::read_memory_byte, len)?;
+    Ok(mem[range(mem, offset, len)?].to_vec())
+}
+
+/// Copies `data` into guest memory at `offset`.
+///
+/// # Cost
+/// `write_memory_base + write_memory_byte × len`, charged before the bounds check.
+///
+/// # Errors
+/// `MemoryAccessViolation` out of bounds; gas errors.
+pub(crate) fn memory_set_slice(gas: &mut GasCounter, mem: &mut [u8], offset: u64, data: &[u8]) -> Result<(), HostError> {
+    gas.pay_base(ExtCosts::write_memory_base)?;
+    gas.pay_per(ExtCosts::write_memory_byte, data.len() as u64)?;
+    let target = range(mem, offset, data.len() as u64)?;
+    mem[target].copy_from_slice(data);
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! Running a method of a contract: prepare and compile (cached), charge loading, link,
+//! instantiate, call, and build the outcome.
+
+use crate::engine::{Compiler, WasmEngine, bounded, call_method, link_instrumentation};
+use crate::imports::link_env;
+use crate::logic::{External, VMContext, VMLogic, VMOutcome};
+use crate::prepare::prepare_contract;
+use near_parameters::{ExtCosts, RuntimeConfig};
+use near_primitives::errors::{CompilationError, FunctionCallError};
+use near_primitives::hash::CryptoHash;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use wasmtime::{Linker, Module, Store};
+
+/// A fault of the node during a run (never recorded as a contract outcome).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum VMRunnerError {
+    /// The chain state behind `External` failed.
+    #[error("external fault: {0}")]
+    ExternalFault(String),
+    /// The engine failed in a way no contract can cause.
+    #[error("engine fault: {0}")]
+    EngineFault(String),
+}
+
+/// Compiled modules (and compilation errors) by code hash, VM config and compiler.
+type ModuleCache = HashMap<(CryptoHash, [u8; 32], u8), Result<Module, CompilationError>>;
+
+/// Runs contracts on one engine with an in-memory compiled-module cache.
+pub struct ContractRunner {
+    engine: WasmEngine,
+    cache: Mutex<ModuleCache>,
+}
+
+impl ContractRunner {
+    /// A runner with the given compiler.
+    ///
+    /// # Errors
+    /// When the engine cannot be configured on this machine.
+    pub fn new(compiler: Compiler) -> Result<ContractRunner, VMRunnerError> {
+        let engine = WasmEngine::new(compiler).map_err(VMRunnerError::EngineFault)?;
+        Ok(ContractRunner { engine, cache: Mutex::new(HashMap::new()) })
+    }
+
+    fn module(&self, code: &[u8], config: &RuntimeConfig) -> Result<Module, CompilationError> {
+        let key = (CryptoHash::hash_bytes(code), config.wasm_config.non_crypto_hash(), self.engine.compiler() as u8);
+        if let Some(cached) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return cached.clone();
+        }
+        let compiled = prepare_contract(code, &config.wasm_config)
+            .map_err(CompilationError::PrepareError)
+            .and_then(|prepared| {
+                self.engine.compile(&prepared.code).map_err(|e| match e {
+                    FunctionCallError::CompilationError(c) => c,
+                    other => CompilationError::WasmerCompileError { msg: bounded(&other.to_string()) },
+                })
+            });
+        self.cache.lock().unwrap_or_else(|p| p.into_inner()).insert(key, compiled.clone());
+        compiled
+    }
+
+    /// Runs `method` of `code`. The returned outcome carries the contract's error, if any; the
+    /// `External` is handed back so the caller can commit or discard its changes.
+    ///
+    /// # Errors
+    /// Only node faults ([`VMRunnerError`]).
+    pub fn run(
+        &self,
+        code: &[u8],
+        method: &str,
+        ext: Box<dyn External>,
+        context: VMContext,
+        config: &RuntimeConfig,
+    ) -> Result<(VMOutcome, Box<dyn External>), VMRunnerError> {
+        let mut logic = VMLogic::new(context, config.wasm_config.clone(), config.fees.clone(), ext);
+        let module = match self.module(code, config) {
+            Ok(module) => module,
+            Err(error) => {
+                let outcome = logic.outcome(Some(FunctionCallError::CompilationError(error)));
+                return Ok((outcome, logic.into_external()));
+            }
+        };
+        let loading = logic_pay_loading(&mut logic, code.len() as u64);
+        if let Err(error) = loading {
+            let outcome = logic.outcome(Some(FunctionCallError::HostError(error)));
+            return Ok((outcome, logic.into_external()));
+        }
+        let mut store = Store::new(self.engine.inner(), logic);
+        let aborted = self.instantiate_and_call(&mut store, &module, method, config)?;
+        let logic = store.into_data();
+        let outcome = logic.outcome(aborted);
+        Ok((outcome, logic.into_external()))
+    }
+
+    fn instantiate_and_call(
+        &self,
+        store: &mut Store<VMLogic>,
+        module: &Module,
+        method: &str,
+        config: &RuntimeConfig,
+    ) -> Result<Option<FunctionCallError>, VMRunnerError> {
+        let engine_fault = |e: wasmtime::Error| VMRunnerError::EngineFault(e.to_string());
+        let mut linker = Linker::new(self.engine.inner());
+        link_instrumentation(&mut linker).map_err(engine_fault)?;
+        link_env(&mut linker, &config.wasm_config).map_err(engine_fault)?;
+        let memory = crate::engine::link_memory(&mut linker, store, &config.wasm_config).map_err(engine_fault)?;
+        store.data_mut().memory = Some(memory);
+        let instance = match linker.instantiate(&mut *store, module) {
+            Ok(instance) => instance,
+            Err(error) => return Ok(Some(FunctionCallError::LinkError { msg: bounded(&format!("{error:#}")) })),
+        };
+        match call_method(store, &instance, method) {
+            Ok(()) => Ok(None),
+            Err(FunctionCallError::ExecutionError(msg)) if msg.starts_with("runner fault") => {
+                Err(VMRunnerError::ExternalFault(msg))
+            }
+            Err(error) => Ok(Some(error)),
+        }
+    }
+}
+
+fn logic_pay_loading(logic: &mut VMLogic, code_len: u64) -> Result<(), near_primitives::errors::HostError> {
+    logic.gas_counter.pay_base(ExtCosts::contract_loading_base)?;
+    logic.gas_counter.pay_per(ExtCosts::contract_loading_bytes, code_len)
+}

@@ -1,0 +1,71 @@
+//! Integration tests of near-vm-runner: contracts (WAT) through the full runner against a
+//! mocked External. One binary, a module per area.
+
+mod context_and_registers;
+mod logs_and_panics;
+mod math;
+mod runner;
+mod storage;
+
+use near_parameters::RuntimeConfig;
+use near_primitives::crypto::SecretKey;
+use near_vm_runner::ContractRunner;
+use near_vm_runner::engine::Compiler;
+use near_vm_runner::logic::mocks::MockedExternal;
+use near_vm_runner::logic::{External, VMContext, VMOutcome};
+
+pub(crate) fn context() -> VMContext {
+    VMContext {
+        current_account_id: "alice.near".parse().unwrap(),
+        signer_account_id: "bob.near".parse().unwrap(),
+        signer_account_pk: SecretKey::from_seed("bob.near").public_key(),
+        predecessor_account_id: "carol.near".parse().unwrap(),
+        input: b"{\"x\":1}".to_vec(),
+        promise_results: vec![],
+        block_height: 10,
+        block_timestamp: 42,
+        epoch_height: 1,
+        account_balance: 100,
+        account_locked_balance: 0,
+        storage_usage: 1000,
+        attached_deposit: 7,
+        prepaid_gas: 300_000_000_000_000,
+        random_seed: vec![1, 2, 3],
+        view_config: None,
+        output_data_receivers: vec![],
+    }
+}
+
+/// A contract run and the external it left behind.
+pub(crate) struct Ran {
+    pub(crate) outcome: VMOutcome,
+    pub(crate) ext: Box<dyn External>,
+}
+
+pub(crate) fn runner() -> &'static ContractRunner {
+    static RUNNER: std::sync::OnceLock<ContractRunner> = std::sync::OnceLock::new();
+    RUNNER.get_or_init(|| ContractRunner::new(Compiler::Winch).unwrap())
+}
+
+pub(crate) fn run_code(code: &[u8], method: &str, ext: Box<dyn External>, context: VMContext) -> Ran {
+    let (outcome, ext) = runner().run(code, method, ext, context, &RuntimeConfig::mainnet()).unwrap();
+    Ran { outcome, ext }
+}
+
+pub(crate) fn run_wat(wat: &str, method: &str) -> Ran {
+    run_code(&wat::parse_str(wat).unwrap(), method, Box::new(MockedExternal::default()), context())
+}
+
+/// Wraps function bodies in a module with the given imports and one page of memory.
+pub(crate) fn module(imports: &str, body: &str) -> String {
+    format!("(module {imports} (memory 1) {body})")
+}
+
+/// The value returned by the call, which must have succeeded.
+pub(crate) fn returned(ran: &Ran) -> Vec<u8> {
+    assert_eq!(ran.outcome.aborted, None, "call failed");
+    match &ran.outcome.return_data {
+        near_vm_runner::logic::ReturnData::Value(v) => v.clone(),
+        other => panic!("no value returned: {other:?}"),
+    }
+}

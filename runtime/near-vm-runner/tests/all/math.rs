@@ -1,0 +1,72 @@
+//! Hash and signature host functions against known vectors.
+
+use crate::{module, returned, run_wat};
+use near_primitives::crypto::{PublicKey, SecretKey, Signature};
+use near_primitives::errors::{FunctionCallError, HostError};
+
+const IMPORTS: &str = r#"
+  (import "env" "sha256" (func $sha256 (param i64 i64 i64)))
+  (import "env" "keccak256" (func $keccak256 (param i64 i64 i64)))
+  (import "env" "keccak512" (func $keccak512 (param i64 i64 i64)))
+  (import "env" "ripemd160" (func $ripemd160 (param i64 i64 i64)))
+  (import "env" "sha3_256" (func $sha3_256 (param i64 i64 i64)))
+  (import "env" "ed25519_verify" (func $verify (param i64 i64 i64 i64 i64 i64) (result i64)))
+  (import "env" "value_return" (func $value_return (param i64 i64)))
+"#;
+
+fn digest_of_abc(function: &str) -> String {
+    let body = format!(
+        r#"(data (i32.const 0) "abc")
+           (func (export "f") (call ${function} (i64.const 3) (i64.const 0) (i64.const 0))
+             (call $value_return (i64.const -1) (i64.const 0)))"#
+    );
+    hex::encode(returned(&run_wat(&module(IMPORTS, &body), "f")))
+}
+
+#[test]
+fn hashes_of_abc() {
+    assert_eq!(digest_of_abc("sha256"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    assert_eq!(digest_of_abc("keccak256"), "4e03657aea45a94fc7d47ba826c8d667c0d1e6e33a64a036ec44f58fa12d6c45");
+    assert_eq!(digest_of_abc("ripemd160"), "8eb208f7e05d987a9b044a8e98c6b087f15a0bfc");
+    assert_eq!(digest_of_abc("sha3_256"), "3a985da74fe225b2045c172d6bd390bd855f086e3e9d525b46bfe24511431532");
+    assert_eq!(digest_of_abc("keccak512").len(), 128);
+}
+
+fn verify(signature: &[u8], message: &[u8], public_key: &[u8]) -> Result<u64, Option<FunctionCallError>> {
+    let data = |offset: usize, bytes: &[u8]| {
+        let escaped: String = bytes.iter().map(|b| format!("\\{b:02x}")).collect();
+        format!(r#"(data (i32.const {offset}) "{escaped}")"#)
+    };
+    let body = format!(
+        r#"{} {} {}
+           (func (export "f")
+             (i64.store (i32.const 1000)
+               (call $verify (i64.const {}) (i64.const 0) (i64.const {}) (i64.const 200) (i64.const {}) (i64.const 400)))
+             (call $value_return (i64.const 8) (i64.const 1000)))"#,
+        data(0, signature),
+        data(200, message),
+        data(400, public_key),
+        signature.len(),
+        message.len(),
+        public_key.len(),
+    );
+    let ran = run_wat(&module(IMPORTS, &body), "f");
+    match &ran.outcome.aborted {
+        None => Ok(u64::from_le_bytes(returned(&ran).try_into().unwrap())),
+        other => Err(other.clone()),
+    }
+}
+
+#[test]
+fn ed25519_verify_accepts_valid_and_rejects_forged_signatures() {
+    let key = SecretKey::from_seed("signer");
+    let PublicKey::ED25519(public_key) = key.public_key() else { unreachable!() };
+    let Signature::ED25519(signature) = key.sign(b"message") else { unreachable!() };
+    assert_eq!(verify(&signature, b"message", &public_key), Ok(1));
+    assert_eq!(verify(&signature, b"massage", &public_key), Ok(0));
+    let error = verify(&signature[..63], b"message", &public_key).unwrap_err();
+    assert_eq!(
+        error,
+        Some(FunctionCallError::HostError(HostError::Ed25519VerifyInvalidInput { msg: "invalid signature length".into() }))
+    );
+}

@@ -1,0 +1,82 @@
+//! The runner: compilation errors, linking, method resolution, pending imports, gas limits.
+
+use crate::{context, run_code, run_wat};
+use near_parameters::{ExtCosts, RuntimeConfig};
+use near_primitives::errors::{CompilationError, FunctionCallError, HostError, MethodResolveError, PrepareError};
+use near_vm_runner::imports::{IMPLEMENTED_IMPORTS, PENDING_IMPORTS};
+use near_vm_runner::logic::mocks::MockedExternal;
+
+#[test]
+fn invalid_code_is_a_compilation_error_that_burns_nothing() {
+    let ran = run_code(b"\0asm garbage", "f", Box::new(MockedExternal::default()), context());
+    assert_eq!(
+        ran.outcome.aborted,
+        Some(FunctionCallError::CompilationError(CompilationError::PrepareError(PrepareError::Deserialization)))
+    );
+    assert_eq!(ran.outcome.burnt_gas, 0);
+    // Cached: the same answer again.
+    let again = run_code(b"\0asm garbage", "f", Box::new(MockedExternal::default()), context());
+    assert_eq!(again.outcome.aborted, ran.outcome.aborted);
+}
+
+#[test]
+fn unknown_imports_are_link_errors_naming_them() {
+    let ran = run_wat(r#"(module (import "env" "no_such_function" (func)) (func (export "f")))"#, "f");
+    let Some(FunctionCallError::LinkError { msg }) = &ran.outcome.aborted else {
+        panic!("{:?}", ran.outcome.aborted)
+    };
+    assert!(msg.contains("no_such_function"), "{msg}");
+    let wrong_type = run_wat(r#"(module (import "env" "block_index" (func (param i32))) (func (export "f")))"#, "f");
+    assert!(matches!(wrong_type.outcome.aborted, Some(FunctionCallError::LinkError { .. })));
+}
+
+#[test]
+fn pending_imports_link_and_fail_clearly_when_called() {
+    let ran = run_wat(
+        r#"(module (import "env" "promise_batch_create" (func $pbc (param i64 i64) (result i64)))
+             (func (export "unused"))
+             (func (export "f") (drop (call $pbc (i64.const 0) (i64.const 0)))))"#,
+        "unused",
+    );
+    assert_eq!(ran.outcome.aborted, None, "a contract importing it still runs other methods");
+    let ran = run_wat(
+        r#"(module (import "env" "promise_batch_create" (func $pbc (param i64 i64) (result i64)))
+             (func (export "f") (drop (call $pbc (i64.const 0) (i64.const 0)))))"#,
+        "f",
+    );
+    assert_eq!(
+        ran.outcome.aborted,
+        Some(FunctionCallError::HostError(HostError::UnsupportedHostFunction { method_name: "promise_batch_create".into() }))
+    );
+}
+
+#[test]
+fn the_import_table_has_no_duplicates() {
+    let mut names: Vec<&str> = IMPLEMENTED_IMPORTS.to_vec();
+    names.extend(PENDING_IMPORTS.iter().map(|(name, ..)| *name));
+    let count = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), count);
+}
+
+#[test]
+fn method_resolution_and_loading_cost() {
+    let ran = run_wat(r#"(module (func (export "f")))"#, "absent");
+    assert_eq!(ran.outcome.aborted, Some(FunctionCallError::MethodResolveError(MethodResolveError::MethodNotFound)));
+    let code = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
+    let ran = run_code(&code, "f", Box::new(MockedExternal::default()), context());
+    let costs = &RuntimeConfig::mainnet().wasm_config.ext_costs;
+    let loading = costs.gas_cost(ExtCosts::contract_loading_base) + code.len() as u64 * costs.gas_cost(ExtCosts::contract_loading_bytes);
+    assert_eq!(ran.outcome.burnt_gas, loading + ran.outcome.profile.wasm);
+}
+
+#[test]
+fn prepaid_gas_bounds_the_call() {
+    let mut small = context();
+    small.prepaid_gas = 5_000_000_000;
+    let code = wat::parse_str(r#"(module (func (export "f") (loop $l (br $l))))"#).unwrap();
+    let ran = run_code(&code, "f", Box::new(MockedExternal::default()), small);
+    assert_eq!(ran.outcome.aborted, Some(FunctionCallError::HostError(HostError::GasExceeded)));
+    assert_eq!(ran.outcome.burnt_gas, 5_000_000_000);
+}
