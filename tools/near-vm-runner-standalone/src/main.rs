@@ -158,7 +158,7 @@ fn run(args: &Args) -> Result<Value, String> {
         "outcome": outcome_json(&outcome),
         "error": error,
         "state": state.changes_json(outcome.aborted.is_none()),
-        "timings": { "total_us": elapsed.as_micros() as u64, "compiler": args.vm_config },
+        "timings": { "total_us": u64::try_from(elapsed.as_micros()).unwrap_or(u64::MAX), "compiler": args.vm_config },
     }))
 }
 
