@@ -189,6 +189,7 @@ pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
     ("promise_batch_action_deploy_global_contract_by_account_id", "III", "", |c| c.global_contract_host_fns),
     ("promise_batch_action_use_global_contract", "III", "", |c| c.global_contract_host_fns),
     ("promise_batch_action_use_global_contract_by_account_id", "III", "", |c| c.global_contract_host_fns),
+    ("promise_batch_action_universal_state_init", "IIII", "", always),
     ("promise_batch_action_state_init", "IIII", "I", always),
     ("promise_batch_action_state_init_by_account_id", "IIII", "I", always),
     ("promise_batch_action_set_state_init_data_entry", "IIIIII", "", always),

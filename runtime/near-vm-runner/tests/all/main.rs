@@ -2,6 +2,7 @@
 //! mocked External. One binary, a module per area.
 
 mod context_and_registers;
+mod contracts;
 mod logs_and_panics;
 mod math;
 mod runner;

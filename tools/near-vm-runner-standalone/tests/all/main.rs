@@ -95,3 +95,44 @@ fn bad_input_is_a_clear_error() {
     assert_eq!(code, 2);
     assert!(stderr.contains("context"), "{stderr}");
 }
+
+/// Runs the near-sdk contract with `state` (key -> base64 value) and returns the output.
+fn run_sdk(dir: &Path, method: &str, input: &str, state: &serde_json::Map<String, Value>) -> Value {
+    let wasm = dir.join("sdk.wasm");
+    std::fs::write(&wasm, near_test_contracts::sdk_status()).unwrap();
+    let state_file = dir.join("state.json");
+    std::fs::write(&state_file, Value::Object(state.clone()).to_string()).unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_near-vm-runner-standalone"))
+        .args(["--method-name", method, "--input", input, "--wasm-file"])
+        .arg(&wasm)
+        .arg("--state-file")
+        .arg(&state_file)
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn apply_changes(state: &mut serde_json::Map<String, Value>, output: &Value) {
+    for (key, value) in output["state"].as_object().unwrap() {
+        match value {
+            Value::Null => state.remove(key),
+            value => state.insert(key.clone(), value["base64"].clone()),
+        };
+    }
+}
+
+#[test]
+fn near_sdk_contract_through_the_standalone_runner() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut state = serde_json::Map::new();
+    let init = run_sdk(dir.path(), "new", "{}", &state);
+    assert_eq!(init["error"], Value::Null, "{init}");
+    apply_changes(&mut state, &init);
+    let set = run_sdk(dir.path(), "set_status", r#"{"message":"hi there"}"#, &state);
+    assert_eq!(set["error"], Value::Null, "{set}");
+    assert_eq!(set["outcome"]["logs"][0], "carol.near set status to hi there");
+    apply_changes(&mut state, &set);
+    let get = run_sdk(dir.path(), "get_status", r#"{"account_id":"carol.near"}"#, &state);
+    assert_eq!(get["outcome"]["return_data"]["utf8"], "\"hi there\"");
+}

@@ -1,0 +1,27 @@
+//! Test contracts, built from source by this crate's build script (see `build.rs`):
+//!
+//! - [`sdk_status`]: a near-sdk 5.30 contract built as `cargo near build` would — storage
+//!   (`LookupMap`), logs, JSON arguments, a panic, a promise with a callback;
+//! - [`raw_nostd`]: a `no_std` contract calling host functions directly (input, registers,
+//!   sha256, storage, logs, a xorshift loop for exact-gas checks, unbounded recursion).
+
+/// The near-sdk status-message contract.
+pub fn sdk_status() -> &'static [u8] {
+    include_bytes!(concat!(env!("OUT_DIR"), "/sdk-status.wasm"))
+}
+
+/// The raw `no_std` contract.
+pub fn raw_nostd() -> &'static [u8] {
+    include_bytes!(concat!(env!("OUT_DIR"), "/raw-nostd.wasm"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn contracts_are_wasm() {
+        for code in [super::sdk_status(), super::raw_nostd()] {
+            assert!(code.len() > 100);
+            assert_eq!(&code[..4], b"\0asm");
+        }
+    }
+}
