@@ -5,9 +5,11 @@
 //! `u64` parameters are wasm `i64`, `u32` are `i32`, reinterpreted bit for bit. Functions this
 //! runtime links but does not implement ([`PENDING_IMPORTS`]) fail, when called, with
 //! `HostError::UnsupportedHostFunction` naming them, so contracts importing them (near-sdk's
-//! `Promise` imports every action function) still deploy and run their other methods.
+//! `Promise` imports even the gas-key, global-contract and state-init actions) still deploy and
+//! run their other methods.
 
 use crate::engine::HostTrap;
+use crate::logic::host::promises::{FunctionCallArgs, FunctionCallKeyArgs};
 use crate::logic::{VMLogic, VMLogicError};
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::HostError;
@@ -135,6 +137,33 @@ env_imports! {
     log_utf16(len: u64, ptr: u64) -> () => |l, m| l.log_utf16(m, len, ptr);
     abort(msg_ptr: u32, filename_ptr: u32, line: u32, col: u32) -> () => |l, m| l.abort(m, msg_ptr, filename_ptr, line, col);
     gas(opcodes: u32) -> () => |l, m| l.gas(m, opcodes);
+    promise_create(account_id_len: u64, account_id_ptr: u64, method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, amount_ptr: u64, gas: u64) -> u64
+        => |l, m| l.promise_create(m, (account_id_len, account_id_ptr), FunctionCallArgs { method_name: (method_name_len, method_name_ptr), arguments: (arguments_len, arguments_ptr), amount_ptr, gas, gas_weight: 0 });
+    promise_then(promise_index: u64, account_id_len: u64, account_id_ptr: u64, method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, amount_ptr: u64, gas: u64) -> u64
+        => |l, m| l.promise_then(m, promise_index, (account_id_len, account_id_ptr), FunctionCallArgs { method_name: (method_name_len, method_name_ptr), arguments: (arguments_len, arguments_ptr), amount_ptr, gas, gas_weight: 0 });
+    promise_and(promise_idx_ptr: u64, promise_idx_count: u64) -> u64 => |l, m| l.promise_and(m, promise_idx_ptr, promise_idx_count);
+    promise_batch_create(account_id_len: u64, account_id_ptr: u64) -> u64 => |l, m| l.promise_batch_create(m, account_id_len, account_id_ptr);
+    promise_batch_then(promise_index: u64, account_id_len: u64, account_id_ptr: u64) -> u64
+        => |l, m| l.promise_batch_then(m, promise_index, account_id_len, account_id_ptr);
+    promise_batch_action_create_account(promise_index: u64) -> () => |l, m| l.promise_batch_action_create_account(m, promise_index);
+    promise_batch_action_deploy_contract(promise_index: u64, code_len: u64, code_ptr: u64) -> ()
+        => |l, m| l.promise_batch_action_deploy_contract(m, promise_index, code_len, code_ptr);
+    promise_batch_action_function_call(promise_index: u64, method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, amount_ptr: u64, gas: u64) -> ()
+        => |l, m| l.promise_batch_action_function_call_weight(m, promise_index, FunctionCallArgs { method_name: (method_name_len, method_name_ptr), arguments: (arguments_len, arguments_ptr), amount_ptr, gas, gas_weight: 0 });
+    promise_batch_action_function_call_weight(promise_index: u64, method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, amount_ptr: u64, gas: u64, gas_weight: u64) -> ()
+        => |l, m| l.promise_batch_action_function_call_weight(m, promise_index, FunctionCallArgs { method_name: (method_name_len, method_name_ptr), arguments: (arguments_len, arguments_ptr), amount_ptr, gas, gas_weight });
+    promise_batch_action_transfer(promise_index: u64, amount_ptr: u64) -> () => |l, m| l.promise_batch_action_transfer(m, promise_index, amount_ptr);
+    promise_batch_action_stake(promise_index: u64, amount_ptr: u64, public_key_len: u64, public_key_ptr: u64) -> ()
+        => |l, m| l.promise_batch_action_stake(m, promise_index, amount_ptr, (public_key_len, public_key_ptr));
+    promise_batch_action_add_key_with_full_access(promise_index: u64, public_key_len: u64, public_key_ptr: u64, nonce: u64) -> ()
+        => |l, m| l.promise_batch_action_add_key_with_full_access(m, promise_index, (public_key_len, public_key_ptr), nonce);
+    promise_batch_action_add_key_with_function_call(promise_index: u64, public_key_len: u64, public_key_ptr: u64, nonce: u64, allowance_ptr: u64, receiver_id_len: u64, receiver_id_ptr: u64, method_names_len: u64, method_names_ptr: u64) -> ()
+        => |l, m| l.promise_batch_action_add_key_with_function_call(m, promise_index, FunctionCallKeyArgs { public_key: (public_key_len, public_key_ptr), nonce, allowance_ptr, receiver_id: (receiver_id_len, receiver_id_ptr), method_names: (method_names_len, method_names_ptr) });
+    promise_batch_action_delete_key(promise_index: u64, public_key_len: u64, public_key_ptr: u64) -> ()
+        => |l, m| l.promise_batch_action_delete_key(m, promise_index, (public_key_len, public_key_ptr));
+    promise_batch_action_delete_account(promise_index: u64, beneficiary_id_len: u64, beneficiary_id_ptr: u64) -> ()
+        => |l, m| l.promise_batch_action_delete_account(m, promise_index, (beneficiary_id_len, beneficiary_id_ptr));
+    promise_return(promise_index: u64) -> () => |l, m| l.promise_return(m, promise_index);
     promise_results_count() -> u64 => |l, m| l.promise_results_count(m);
     promise_result(result_idx: u64, register_id: u64) -> u64 => |l, m| l.promise_result(m, result_idx, register_id);
     storage_write(key_len: u64, key_ptr: u64, value_len: u64, value_ptr: u64, register_id: u64) -> u64
@@ -159,8 +188,8 @@ fn always(_: &Config) -> bool {
     true
 }
 
-/// Imports linked with their nearcore signature but not implemented here yet (promises, actions,
-/// NEP-519 yield: in progress) or out of scope (curves, gas keys, global contracts, state init).
+/// Imports linked with their nearcore signature but not implemented here yet (NEP-519 yield,
+/// ecrecover, p256, chain_id: in progress) or out of scope (curves, gas keys, global contracts, state init).
 /// Signatures: `I` = i64, `i` = i32; `(params, results)`.
 pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
     ("ecrecover", "IIIIIII", "I", always),
@@ -168,23 +197,7 @@ pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
     ("chain_id", "I", "", |c| c.chain_id_host_fn),
     ("current_contract_code", "I", "I", always),
     ("refund_to_account_id", "I", "", always),
-    ("promise_create", "IIIIIIII", "I", always),
-    ("promise_then", "IIIIIIIII", "I", always),
-    ("promise_and", "II", "I", always),
-    ("promise_batch_create", "II", "I", always),
-    ("promise_batch_then", "III", "I", always),
     ("promise_set_refund_to", "III", "", always),
-    ("promise_return", "I", "", always),
-    ("promise_batch_action_create_account", "I", "", always),
-    ("promise_batch_action_deploy_contract", "III", "", always),
-    ("promise_batch_action_function_call", "IIIIIII", "", always),
-    ("promise_batch_action_function_call_weight", "IIIIIIII", "", always),
-    ("promise_batch_action_transfer", "II", "", always),
-    ("promise_batch_action_stake", "IIII", "", always),
-    ("promise_batch_action_add_key_with_full_access", "IIII", "", always),
-    ("promise_batch_action_add_key_with_function_call", "IIIIIIIII", "", always),
-    ("promise_batch_action_delete_key", "III", "", always),
-    ("promise_batch_action_delete_account", "III", "", always),
     ("promise_batch_action_deploy_global_contract", "III", "", |c| c.global_contract_host_fns),
     ("promise_batch_action_deploy_global_contract_by_account_id", "III", "", |c| c.global_contract_host_fns),
     ("promise_batch_action_use_global_contract", "III", "", |c| c.global_contract_host_fns),

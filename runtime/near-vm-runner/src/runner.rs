@@ -87,7 +87,10 @@ impl ContractRunner {
         }
         let mut store = Store::new(self.engine.inner(), logic);
         let aborted = self.instantiate_and_call(&mut store, &module, method, config)?;
-        let logic = store.into_data();
+        let mut logic = store.into_data();
+        if aborted.is_none() {
+            logic.distribute_unused_gas();
+        }
         let outcome = logic.outcome(aborted);
         Ok((outcome, logic.into_external()))
     }

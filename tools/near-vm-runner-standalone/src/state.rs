@@ -15,6 +15,7 @@ type Storage = BTreeMap<Vec<u8>, Vec<u8>>;
 pub(crate) struct SharedState {
     initial: Arc<Storage>,
     current: Arc<Mutex<Storage>>,
+    data_ids: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl SharedState {
@@ -29,7 +30,7 @@ impl SharedState {
             let value_bytes = BASE64.decode(text).map_err(|e| format!("value of `{key}`: {e}"))?;
             storage.insert(key_bytes, value_bytes);
         }
-        Ok(SharedState { initial: Arc::new(storage.clone()), current: Arc::new(Mutex::new(storage)) })
+        Ok(SharedState { initial: Arc::new(storage.clone()), current: Arc::new(Mutex::new(storage)), data_ids: Default::default() })
     }
 
     fn storage(&self) -> std::sync::MutexGuard<'_, Storage> {
@@ -67,6 +68,11 @@ impl External for SharedState {
 
     fn storage_remove(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
         Ok(self.storage().remove(key))
+    }
+
+    fn generate_data_id(&mut self) -> near_primitives::hash::CryptoHash {
+        let count = self.data_ids.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        near_primitives::hash::CryptoHash::hash_bytes(&count.to_le_bytes())
     }
 
     fn validator_stake(&self, _account_id: &AccountId) -> Result<Option<Balance>, ExternalFault> {

@@ -1,6 +1,7 @@
 //! `External`: how the runner reaches the chain. The runtime implements it over the trie; unit
 //! tests use [`crate::logic::mocks::MockedExternal`].
 
+use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance};
 
 /// A fault of the node, not of the contract: the execution is abandoned, never recorded.
@@ -45,6 +46,9 @@ pub trait External: Send {
     fn storage_has_key(&self, key: &[u8]) -> Result<bool, ExternalFault> {
         Ok(self.storage_get(key)?.is_some())
     }
+
+    /// A fresh, unique data id linking a new receipt to one it waits for.
+    fn generate_data_id(&mut self) -> CryptoHash;
 
     /// Trie nodes touched since the execution started (monotonic).
     fn trie_nodes_count(&self) -> TrieNodesCount {

@@ -62,15 +62,25 @@ pub struct VMOutcome {
     pub logs: Vec<String>,
     /// Gas by cost.
     pub profile: ProfileData,
+    /// Receipts the call created (empty when it failed).
+    pub action_receipts: Vec<super::receipt_manager::ActionReceiptMetadata>,
     /// The error the call ended with, if any (state changes must then be discarded).
     pub aborted: Option<near_primitives::errors::FunctionCallError>,
+}
+
+/// A promise index's meaning: one receipt, or the join of several (`promise_and`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Promise {
+    /// A receipt.
+    Receipt(u64),
+    /// Several receipts joined by `promise_and`.
+    NotReceipt(Vec<u64>),
 }
 
 /// The state of one execution.
 pub struct VMLogic {
     pub(crate) context: VMContext,
     pub(crate) config: Arc<Config>,
-    #[allow(dead_code, reason = "read by the promise host functions, which land next")]
     pub(crate) fees: Arc<RuntimeFeesConfig>,
     pub(crate) ext: Box<dyn External>,
     pub(crate) gas_counter: GasCounter,
@@ -81,6 +91,8 @@ pub struct VMLogic {
     pub(crate) storage_usage: StorageUsage,
     pub(crate) current_account_balance: Balance,
     pub(crate) remaining_stack: u64,
+    pub(crate) receipt_manager: super::receipt_manager::ReceiptManager,
+    pub(crate) promises: Vec<Promise>,
     /// The host memory, set once the instance is created.
     pub(crate) memory: Option<wasmtime::Memory>,
 }
@@ -102,6 +114,8 @@ impl VMLogic {
             logs: Vec::new(),
             total_log_length: 0,
             return_data: ReturnData::None,
+            receipt_manager: Default::default(),
+            promises: Vec::new(),
             memory: None,
             context,
             config,
@@ -125,7 +139,19 @@ impl VMLogic {
             used_gas: self.gas_counter.used_gas(),
             logs: self.logs.clone(),
             profile: self.gas_counter.profile().clone(),
+            action_receipts: if aborted.is_none() { self.receipt_manager.action_receipts.clone() } else { Vec::new() },
             aborted,
+        }
+    }
+
+    /// Gives weighted function calls their share of the gas left unused, which then counts as
+    /// used (nearcore does this after a successful call).
+    pub fn distribute_unused_gas(&mut self) {
+        let unused = self.gas_counter.remaining_gas();
+        let distributed = self.receipt_manager.distribute_gas(unused);
+        if distributed > 0 {
+            // Cannot exceed: `distributed` ≤ remaining gas.
+            let _ = self.gas_counter.prepay_gas(distributed);
         }
     }
 

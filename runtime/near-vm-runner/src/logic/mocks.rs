@@ -1,6 +1,7 @@
 //! An in-memory [`External`] for unit tests and the standalone runner.
 
 use super::dependencies::{ExternalFault, External};
+use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance};
 use std::collections::{BTreeMap, HashMap};
 
@@ -11,6 +12,8 @@ pub struct MockedExternal {
     pub storage: BTreeMap<Vec<u8>, Vec<u8>>,
     /// Validator stakes.
     pub validators: HashMap<AccountId, Balance>,
+    /// Data ids handed out so far.
+    pub data_count: u64,
 }
 
 impl External for MockedExternal {
@@ -24,6 +27,11 @@ impl External for MockedExternal {
 
     fn storage_remove(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
         Ok(self.storage.remove(key))
+    }
+
+    fn generate_data_id(&mut self) -> CryptoHash {
+        self.data_count += 1;
+        CryptoHash::hash_bytes(&self.data_count.to_le_bytes())
     }
 
     fn validator_stake(&self, account_id: &AccountId) -> Result<Option<Balance>, ExternalFault> {

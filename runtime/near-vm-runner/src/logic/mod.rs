@@ -8,12 +8,14 @@ pub mod host;
 #[allow(clippy::module_inception, reason = "mirrors nearcore's logic/logic.rs")]
 mod logic;
 pub mod mocks;
+mod receipt_manager;
 mod vmstate;
 
 pub use context::{PromiseResult, VMContext, ViewConfig};
 pub use dependencies::{External, ExternalFault, TrieNodesCount};
 pub use gas_counter::{GasCounter, GasLimits, ProfileData};
 pub use logic::{ReturnData, VMLogic, VMLogicError, VMOutcome};
+pub use receipt_manager::{ActionReceiptMetadata, ReceiptIndex, ReceiptManager};
 pub use vmstate::Registers;
 
 impl crate::engine::InstrumentationHost for VMLogic {

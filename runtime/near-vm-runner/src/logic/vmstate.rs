@@ -100,3 +100,12 @@ pub(crate) fn memory_set_slice(gas: &mut GasCounter, mem: &mut [u8], offset: u64
     mem[target].copy_from_slice(data);
     Ok(())
 }
+
+/// Reads a little-endian u128 (16 bytes) from guest memory, charged as a memory read.
+///
+/// # Errors
+/// As [`memory_get_vec`].
+pub(crate) fn memory_get_u128(gas: &mut GasCounter, mem: &[u8], offset: u64) -> Result<u128, HostError> {
+    let bytes = memory_get_vec(gas, mem, offset, 16)?;
+    Ok(u128::from_le_bytes(bytes.try_into().expect("read exactly 16 bytes")))
+}

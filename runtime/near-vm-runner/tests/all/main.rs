@@ -5,6 +5,7 @@ mod context_and_registers;
 mod contracts;
 mod logs_and_panics;
 mod math;
+mod promises;
 mod runner;
 mod storage;
 

@@ -4,4 +4,5 @@
 mod context;
 mod math;
 mod misc;
+pub mod promises;
 mod storage;

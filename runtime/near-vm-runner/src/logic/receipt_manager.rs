@@ -1,0 +1,108 @@
+//! `ReceiptManager`: the receipts a contract creates, in order, with their data dependencies.
+//! The runtime turns them into real receipts (ids, signer, gas price) after a successful call.
+
+use near_primitives::action::{Action, FunctionCallAction};
+use near_primitives::hash::CryptoHash;
+use near_primitives::receipt::DataReceiver;
+use near_primitives::types::{AccountId, Gas, GasWeight};
+
+/// Index of a receipt created by this execution.
+pub type ReceiptIndex = u64;
+
+/// An action receipt the contract created.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionReceiptMetadata {
+    /// Who receives it.
+    pub receiver_id: AccountId,
+    /// Who waits for its result.
+    pub output_data_receivers: Vec<DataReceiver>,
+    /// Results it waits for.
+    pub input_data_ids: Vec<CryptoHash>,
+    /// Its actions.
+    pub actions: Vec<Action>,
+}
+
+/// A receipt index as a vector position. Indices are only ever created by this manager (promise
+/// indices are validated before they are resolved to receipts), so they always fit.
+fn slot(index: ReceiptIndex) -> usize {
+    usize::try_from(index).expect("receipt indices are positions in action_receipts")
+}
+
+/// The receipts of one execution.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ReceiptManager {
+    /// Receipts in creation order.
+    pub action_receipts: Vec<ActionReceiptMetadata>,
+    /// Function calls that asked for a share of unused gas: (receipt, action, weight).
+    gas_weights: Vec<(usize, usize, GasWeight)>,
+}
+
+impl ReceiptManager {
+    /// The receiver of receipt `index` (the caller checked the index).
+    pub fn receiver(&self, index: ReceiptIndex) -> &AccountId {
+        &self.action_receipts[slot(index)].receiver_id
+    }
+
+    /// Adds a receipt to `receiver_id` waiting for the results of `dependencies`, each linked by
+    /// a fresh data id from `next_data_id`.
+    pub fn create_action_receipt(
+        &mut self,
+        dependencies: &[ReceiptIndex],
+        receiver_id: AccountId,
+        mut next_data_id: impl FnMut() -> CryptoHash,
+    ) -> ReceiptIndex {
+        let mut input_data_ids = Vec::with_capacity(dependencies.len());
+        for &dependency in dependencies {
+            let data_id = next_data_id();
+            self.action_receipts[slot(dependency)]
+                .output_data_receivers
+                .push(DataReceiver { data_id, receiver_id: receiver_id.clone() });
+            input_data_ids.push(data_id);
+        }
+        self.action_receipts.push(ActionReceiptMetadata {
+            receiver_id,
+            output_data_receivers: Vec::new(),
+            input_data_ids,
+            actions: Vec::new(),
+        });
+        self.action_receipts.len() as u64 - 1
+    }
+
+    /// Appends an action to receipt `index`.
+    pub fn append_action(&mut self, index: ReceiptIndex, action: Action) {
+        self.action_receipts[slot(index)].actions.push(action);
+    }
+
+    /// Appends a function call, remembering its gas weight.
+    pub fn append_function_call(&mut self, index: ReceiptIndex, call: FunctionCallAction, weight: GasWeight) {
+        let receipt = &mut self.action_receipts[slot(index)];
+        if weight.0 > 0 {
+            self.gas_weights.push((slot(index), receipt.actions.len(), weight));
+        }
+        receipt.actions.push(Action::FunctionCall(Box::new(call)));
+    }
+
+    /// Splits `unused_gas` among weighted function calls in proportion to their weights (the
+    /// remainder goes to the last one). Returns the gas distributed.
+    pub fn distribute_gas(&mut self, unused_gas: Gas) -> Gas {
+        let total_weight: u128 = self.gas_weights.iter().map(|(_, _, w)| u128::from(w.0)).sum();
+        if total_weight == 0 || unused_gas == 0 {
+            return 0;
+        }
+        let mut distributed: Gas = 0;
+        let last = self.gas_weights.len() - 1;
+        for (position, &(receipt, action, weight)) in self.gas_weights.iter().enumerate() {
+            let share = if position == last {
+                unused_gas - distributed
+            } else {
+                // share ≤ unused_gas, so it fits in u64.
+                u64::try_from(u128::from(unused_gas) * u128::from(weight.0) / total_weight).unwrap_or(0)
+            };
+            if let Action::FunctionCall(call) = &mut self.action_receipts[receipt].actions[action] {
+                call.gas = call.gas.saturating_add(share);
+            }
+            distributed += share;
+        }
+        distributed
+    }
+}
