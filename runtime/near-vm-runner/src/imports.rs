@@ -130,6 +130,8 @@ env_imports! {
     ripemd160(value_len: u64, value_ptr: u64, register_id: u64) -> () => |l, m| l.ripemd160(m, value_len, value_ptr, register_id);
     ed25519_verify(sig_len: u64, sig_ptr: u64, msg_len: u64, msg_ptr: u64, pk_len: u64, pk_ptr: u64) -> u64
         => |l, m| l.ed25519_verify(m, (sig_len, sig_ptr), (msg_len, msg_ptr), (pk_len, pk_ptr));
+    ecrecover(hash_len: u64, hash_ptr: u64, sig_len: u64, sig_ptr: u64, v: u64, malleability_flag: u64, register_id: u64) -> u64
+        => |l, m| l.ecrecover(m, (hash_len, hash_ptr), (sig_len, sig_ptr), (v, malleability_flag), register_id);
     value_return(value_len: u64, value_ptr: u64) -> () => |l, m| l.value_return(m, value_len, value_ptr);
     panic() -> () => |l, m| l.panic(m);
     panic_utf8(len: u64, ptr: u64) -> () => |l, m| l.panic_utf8(m, len, ptr);
@@ -189,10 +191,9 @@ fn always(_: &Config) -> bool {
 }
 
 /// Imports linked with their nearcore signature but not implemented here yet (NEP-519 yield,
-/// ecrecover, p256, chain_id: in progress) or out of scope (curves, gas keys, global contracts, state init).
+/// p256, chain_id: in progress) or out of scope (curves, gas keys, global contracts, state init).
 /// Signatures: `I` = i64, `i` = i32; `(params, results)`.
 pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
-    ("ecrecover", "IIIIIII", "I", always),
     ("p256_verify", "IIIIII", "I", |c| c.p256_verify_host_fn),
     ("chain_id", "I", "", |c| c.chain_id_host_fn),
     ("current_contract_code", "I", "I", always),

@@ -11,6 +11,7 @@
 //! The host-function ABI (`VMLogic`), the compiled-module cache and the async-fiber child
 //! instances for NEP-481 build on these (see docs/engine.md).
 
+pub mod cache;
 pub mod engine;
 pub mod imports;
 pub mod logic;

@@ -1,15 +1,14 @@
 //! Running a method of a contract: prepare and compile (cached), charge loading, link,
 //! instantiate, call, and build the outcome.
 
+use crate::cache::{CacheStats, ModuleCache};
 use crate::engine::{Compiler, WasmEngine, bounded, call_method, link_instrumentation};
 use crate::imports::link_env;
 use crate::logic::{External, VMContext, VMLogic, VMOutcome};
 use crate::prepare::prepare_contract;
 use near_parameters::{ExtCosts, RuntimeConfig};
 use near_primitives::errors::{CompilationError, FunctionCallError};
-use near_primitives::hash::CryptoHash;
-use std::collections::HashMap;
-use std::sync::Mutex;
+use std::path::PathBuf;
 use wasmtime::{Linker, Module, Store};
 
 /// A fault of the node during a run (never recorded as a contract outcome).
@@ -23,13 +22,10 @@ pub enum VMRunnerError {
     EngineFault(String),
 }
 
-/// Compiled modules (and compilation errors) by code hash, VM config and compiler.
-type ModuleCache = HashMap<(CryptoHash, [u8; 32], u8), Result<Module, CompilationError>>;
-
 /// Runs contracts on one engine with an in-memory compiled-module cache.
 pub struct ContractRunner {
     engine: WasmEngine,
-    cache: Mutex<ModuleCache>,
+    cache: ModuleCache,
 }
 
 impl ContractRunner {
@@ -38,25 +34,37 @@ impl ContractRunner {
     /// # Errors
     /// When the engine cannot be configured on this machine.
     pub fn new(compiler: Compiler) -> Result<ContractRunner, VMRunnerError> {
+        ContractRunner::with_cache(compiler, None)
+    }
+
+    /// A runner that also keeps compiled contracts on disk under `cache_dir`.
+    ///
+    /// # Errors
+    /// When the engine cannot be configured on this machine.
+    pub fn with_cache(compiler: Compiler, cache_dir: Option<PathBuf>) -> Result<ContractRunner, VMRunnerError> {
         let engine = WasmEngine::new(compiler).map_err(VMRunnerError::EngineFault)?;
-        Ok(ContractRunner { engine, cache: Mutex::new(HashMap::new()) })
+        Ok(ContractRunner { engine, cache: ModuleCache::new(cache_dir) })
+    }
+
+    /// Cache hits and compilations so far.
+    pub fn cache_stats(&self) -> CacheStats {
+        self.cache.stats()
     }
 
     fn module(&self, code: &[u8], config: &RuntimeConfig) -> Result<Module, CompilationError> {
-        let key = (CryptoHash::hash_bytes(code), config.wasm_config.non_crypto_hash(), self.engine.compiler() as u8);
-        if let Some(cached) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
-            return cached.clone();
-        }
-        let compiled = prepare_contract(code, &config.wasm_config)
+        let key = ModuleCache::key(&self.engine, code, config.wasm_config.non_crypto_hash());
+        self.cache.get_or_compile(&self.engine, key, || self.compile(code, config))
+    }
+
+    fn compile(&self, code: &[u8], config: &RuntimeConfig) -> Result<Module, CompilationError> {
+        prepare_contract(code, &config.wasm_config)
             .map_err(CompilationError::PrepareError)
             .and_then(|prepared| {
                 self.engine.compile(&prepared.code).map_err(|e| match e {
                     FunctionCallError::CompilationError(c) => c,
                     other => CompilationError::WasmerCompileError { msg: bounded(&other.to_string()) },
                 })
-            });
-        self.cache.lock().unwrap_or_else(|p| p.into_inner()).insert(key, compiled.clone());
-        compiled
+            })
     }
 
     /// Runs `method` of `code`. The returned outcome carries the contract's error, if any; the

@@ -70,3 +70,54 @@ fn ed25519_verify_accepts_valid_and_rejects_forged_signatures() {
         Some(FunctionCallError::HostError(HostError::Ed25519VerifyInvalidInput { msg: "invalid signature length".into() }))
     );
 }
+
+fn ecrecover(hash: &[u8], signature: &[u8], v: u64, malleability_flag: u64) -> Result<Option<Vec<u8>>, Option<FunctionCallError>> {
+    let escaped = |bytes: &[u8]| bytes.iter().map(|b| format!("\\{b:02x}")).collect::<String>();
+    let wat = format!(
+        r#"(module
+             (import "env" "ecrecover" (func $ecrecover (param i64 i64 i64 i64 i64 i64 i64) (result i64)))
+             (import "env" "value_return" (func $value_return (param i64 i64)))
+             (memory 1)
+             (data (i32.const 0) "{}") (data (i32.const 100) "{}")
+             (func (export "f")
+               (if (i64.eqz (call $ecrecover (i64.const {}) (i64.const 0) (i64.const {}) (i64.const 100)
+                                              (i64.const {v}) (i64.const {malleability_flag}) (i64.const 1)))
+                 (then (call $value_return (i64.const 0) (i64.const 0)))
+                 (else (call $value_return (i64.const -1) (i64.const 1))))))"#,
+        escaped(hash),
+        escaped(signature),
+        hash.len(),
+        signature.len(),
+    );
+    let ran = run_wat(&wat, "f");
+    match &ran.outcome.aborted {
+        None => {
+            let value = returned(&ran);
+            Ok((!value.is_empty()).then_some(value))
+        }
+        other => Err(other.clone()),
+    }
+}
+
+#[test]
+fn ecrecover_recovers_the_signer_and_rejects_bad_input() {
+    let key = k256::ecdsa::SigningKey::from_slice(&[7u8; 32]).unwrap();
+    let hash = [0x42u8; 32];
+    let (signature, recovery_id) = key.sign_prehash_recoverable(&hash).unwrap();
+    let expected = key.verifying_key().to_encoded_point(false).as_bytes()[1..].to_vec();
+    let bytes = signature.to_bytes();
+    let v = u64::from(recovery_id.to_byte());
+    assert_eq!(ecrecover(&hash, &bytes, v, 0), Ok(Some(expected.clone())));
+    assert_eq!(ecrecover(&hash, &bytes, v, 1), Ok(Some(expected)), "k256 signs with low s");
+    let wrong = ecrecover(&[0x43; 32], &bytes, v, 0).unwrap();
+    assert_ne!(wrong, Some(key.verifying_key().to_encoded_point(false).as_bytes()[1..].to_vec()));
+    let ecrecover_error = |msg: &str| Some(FunctionCallError::HostError(HostError::ECRecoverError { msg: msg.into() }));
+    assert_eq!(
+        ecrecover(&hash, &bytes[..63], v, 0),
+        Err(ecrecover_error("The length of the signature: 63, exceeds the limit of 64 bytes"))
+    );
+    assert_eq!(ecrecover(&hash, &bytes, 4, 0), Err(ecrecover_error("V recovery byte 0 through 3 are valid but was provided 4")));
+    assert_eq!(ecrecover(&hash[..31], &bytes, v, 0), Err(ecrecover_error("The length of the hash: 31, exceeds the limit of 32 bytes")));
+    assert_eq!(ecrecover(&hash, &bytes, v, 2), Err(ecrecover_error("Malleability flag needs to be 0 or 1, but is instead 2")));
+    assert_eq!(ecrecover(&hash, &[0u8; 64], v, 0), Ok(None), "zero r and s recover nothing");
+}

@@ -80,3 +80,39 @@ fn prepaid_gas_bounds_the_call() {
     assert_eq!(ran.outcome.aborted, Some(FunctionCallError::HostError(HostError::GasExceeded)));
     assert_eq!(ran.outcome.burnt_gas, 5_000_000_000);
 }
+
+#[test]
+fn compiled_contracts_persist_on_disk_and_bad_entries_are_recompiled() {
+    use near_vm_runner::ContractRunner;
+    use near_vm_runner::engine::Compiler;
+    let dir = tempfile::tempdir().unwrap();
+    let config = RuntimeConfig::mainnet();
+    let code = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
+    let run = |runner: &ContractRunner, code: &[u8]| {
+        runner.run(code, "f", Box::new(MockedExternal::default()), context(), &config).unwrap().0
+    };
+    let first = ContractRunner::with_cache(Compiler::Winch, Some(dir.path().to_path_buf())).unwrap();
+    assert_eq!(run(&first, &code).aborted, None);
+    run(&first, &code);
+    run(&first, b"bad");
+    let stats = first.cache_stats();
+    assert_eq!((stats.compilations, stats.memory_hits, stats.disk_hits), (2, 1, 0));
+
+    // A new process (runner) finds both the module and the cached compilation error on disk.
+    let second = ContractRunner::with_cache(Compiler::Winch, Some(dir.path().to_path_buf())).unwrap();
+    assert_eq!(run(&second, &code).aborted, None);
+    assert!(matches!(run(&second, b"bad").aborted, Some(FunctionCallError::CompilationError(_))));
+    assert_eq!(second.cache_stats().disk_hits, 2);
+    assert_eq!(second.cache_stats().compilations, 0);
+
+    // Another compiler has another key; corrupt entries are ignored and recompiled.
+    let cranelift = ContractRunner::with_cache(Compiler::Cranelift, Some(dir.path().to_path_buf())).unwrap();
+    run(&cranelift, &code);
+    assert_eq!(cranelift.cache_stats().compilations, 1);
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        std::fs::write(entry.unwrap().path(), b"\0garbage").unwrap();
+    }
+    let third = ContractRunner::with_cache(Compiler::Winch, Some(dir.path().to_path_buf())).unwrap();
+    assert_eq!(run(&third, &code).aborted, None);
+    assert_eq!(third.cache_stats().compilations, 1);
+}

@@ -149,3 +149,54 @@ impl VMLogic {
         Ok(u64::from(key.verify_strict(&message, &signature).is_ok()))
     }
 }
+
+impl VMLogic {
+    /// Recovers the secp256k1 public key (64 bytes, uncompressed without the 0x04 prefix) that
+    /// signed a 32-byte hash; returns 1 with the key in the register, or 0 if it cannot be
+    /// recovered (or the signature is malleable while `malleability_flag` is 1).
+    ///
+    /// # Errors
+    /// `ECRecoverError` for a signature not 64 bytes, a hash not 32 bytes, `v` above 3 or a
+    /// malleability flag other than 0 or 1; `MemoryAccessViolation`, gas.
+    ///
+    /// # Cost
+    /// `ecrecover_base + input costs + register write of 64 bytes on success`
+    pub fn ecrecover(
+        &mut self,
+        mem: &mut [u8],
+        (hash_len, hash_ptr): (u64, u64),
+        (sig_len, sig_ptr): (u64, u64),
+        (v, malleability_flag): (u64, u64),
+        register_id: u64,
+    ) -> Result<u64> {
+        self.gas_counter.pay_base(ExtCosts::ecrecover_base)?;
+        let error = |msg: String| HostError::ECRecoverError { msg };
+        let signature = self.get_memory_or_register(mem, sig_ptr, sig_len)?;
+        if signature.len() != 64 {
+            return Err(error(format!("The length of the signature: {}, exceeds the limit of 64 bytes", signature.len())).into());
+        }
+        if v > 3 {
+            return Err(error(format!("V recovery byte 0 through 3 are valid but was provided {v}")).into());
+        }
+        let hash = self.get_memory_or_register(mem, hash_ptr, hash_len)?;
+        if hash.len() != 32 {
+            return Err(error(format!("The length of the hash: {}, exceeds the limit of 32 bytes", hash.len())).into());
+        }
+        if malleability_flag > 1 {
+            return Err(error(format!("Malleability flag needs to be 0 or 1, but is instead {malleability_flag}")).into());
+        }
+        let Ok(parsed) = k256::ecdsa::Signature::from_slice(&signature) else { return Ok(0) };
+        if malleability_flag == 1 && parsed.normalize_s().is_some() {
+            // A high `s` is the malleable twin of a valid signature.
+            return Ok(0);
+        }
+        let recovery_byte = u8::try_from(v).map_err(|_| error(format!("V recovery byte 0 through 3 are valid but was provided {v}")))?;
+        let Some(recovery_id) = k256::ecdsa::RecoveryId::from_byte(recovery_byte) else { return Ok(0) };
+        let Ok(key) = k256::ecdsa::VerifyingKey::recover_from_prehash(&hash, &parsed, recovery_id) else {
+            return Ok(0);
+        };
+        let encoded = key.to_encoded_point(false);
+        self.internal_write_register(register_id, &encoded.as_bytes()[1..])?;
+        Ok(1)
+    }
+}

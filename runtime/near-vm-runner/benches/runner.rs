@@ -1,0 +1,90 @@
+//! Runner benchmarks: a plain host call, an empty method call on a cached module, and preparing
+//! + compiling the ~98 KB near-sdk test contract with each compiler. Results: docs/benchmarks.md.
+#![allow(missing_docs, reason = "criterion_group! generates undocumented functions")]
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use near_parameters::RuntimeConfig;
+use near_primitives::crypto::SecretKey;
+use near_vm_runner::ContractRunner;
+use near_vm_runner::engine::{Compiler, WasmEngine};
+use near_vm_runner::logic::VMContext;
+use near_vm_runner::logic::mocks::MockedExternal;
+use near_vm_runner::prepare_contract;
+use std::hint::black_box;
+
+const HOST_CALLS: u64 = 10_000;
+
+fn context() -> VMContext {
+    VMContext {
+        current_account_id: "alice.near".parse().unwrap(),
+        signer_account_id: "bob.near".parse().unwrap(),
+        signer_account_pk: SecretKey::from_seed("bob.near").public_key(),
+        predecessor_account_id: "bob.near".parse().unwrap(),
+        input: vec![],
+        promise_results: vec![],
+        block_height: 1,
+        block_timestamp: 1,
+        epoch_height: 1,
+        account_balance: 1,
+        account_locked_balance: 0,
+        storage_usage: 100,
+        attached_deposit: 0,
+        prepaid_gas: 300_000_000_000_000,
+        random_seed: vec![],
+        view_config: None,
+        output_data_receivers: vec![],
+    }
+}
+
+fn host_calls_module() -> Vec<u8> {
+    wat::parse_str(format!(
+        r#"(module (import "env" "block_index" (func $bi (result i64)))
+             (func (export "calls") (local $i i64)
+               (loop $l (drop (call $bi))
+                 (local.set $i (i64.add (local.get $i) (i64.const 1)))
+                 (br_if $l (i64.lt_u (local.get $i) (i64.const {HOST_CALLS})))))
+             (func (export "empty")))"#
+    ))
+    .unwrap()
+}
+
+fn bench_calls(c: &mut Criterion) {
+    let config = RuntimeConfig::mainnet();
+    let code = host_calls_module();
+    let mut group = c.benchmark_group("runner");
+    for (name, compiler) in [("winch", Compiler::Winch), ("cranelift", Compiler::Cranelift)] {
+        let runner = ContractRunner::new(compiler).unwrap();
+        let run = |method: &str| {
+            let (outcome, _) = runner.run(&code, method, Box::new(MockedExternal::default()), context(), &config).unwrap();
+            assert_eq!(outcome.aborted, None);
+            outcome
+        };
+        run("empty");
+        group.throughput(Throughput::Elements(1));
+        group.bench_function(BenchmarkId::new("empty_method_cached", name), |b| b.iter(|| black_box(run("empty"))));
+        group.throughput(Throughput::Elements(HOST_CALLS));
+        group.bench_function(BenchmarkId::new("host_call_block_index", name), |b| b.iter(|| black_box(run("calls"))));
+    }
+    group.finish();
+}
+
+fn bench_compile(c: &mut Criterion) {
+    let config = RuntimeConfig::mainnet();
+    let code = near_test_contracts::sdk_status();
+    let mut group = c.benchmark_group("compile_sdk_contract");
+    group.sample_size(10);
+    group.bench_function("prepare_only", |b| b.iter(|| black_box(prepare_contract(code, &config.wasm_config).unwrap())));
+    for (name, compiler) in [("winch", Compiler::Winch), ("cranelift", Compiler::Cranelift)] {
+        let engine = WasmEngine::new(compiler).unwrap();
+        group.bench_function(BenchmarkId::new("prepare_and_compile", name), |b| {
+            b.iter(|| {
+                let prepared = prepare_contract(code, &config.wasm_config).unwrap();
+                black_box(engine.compile(&prepared.code).unwrap())
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_calls, bench_compile);
+criterion_main!(benches);
