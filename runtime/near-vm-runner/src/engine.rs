@@ -117,6 +117,28 @@ impl std::fmt::Display for HostTrap {
 
 impl std::error::Error for HostTrap {}
 
+/// A node fault raised by a host function (e.g. the chain state failed), travelling through
+/// wasmtime's error type. Never recorded as a contract outcome.
+#[derive(Debug)]
+pub struct RunnerFault(pub String);
+
+impl std::fmt::Display for RunnerFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "runner fault: {}", self.0)
+    }
+}
+
+impl std::error::Error for RunnerFault {}
+
+/// How a call failed: by the contract's fault (recorded) or the node's (not recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// The contract's fault.
+    Guest(FunctionCallError),
+    /// The node's fault.
+    Node(String),
+}
+
 fn host_error(error: HostError) -> wasmtime::Error {
     wasmtime::Error::new(HostTrap(error))
 }
@@ -191,23 +213,22 @@ pub fn link_memory<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, con
 /// Calls the export `method` of type `[] -> []`.
 ///
 /// # Errors
-/// `MethodResolveError` when the export is missing or has another type; the trap or host error
-/// the call ended with otherwise.
-pub fn call_method<T>(
-    store: &mut Store<T>,
-    instance: &wasmtime::Instance,
-    method: &str,
-) -> Result<(), FunctionCallError> {
+/// `CallError::Guest` with `MethodResolveError` when the export is missing or has another type,
+/// or with the trap or host error the call ended with; `CallError::Node` when a host function
+/// raised a [`RunnerFault`].
+pub fn call_method<T>(store: &mut Store<T>, instance: &wasmtime::Instance, method: &str) -> Result<(), CallError> {
+    let resolve = |error| CallError::Guest(FunctionCallError::MethodResolveError(error));
     if method.is_empty() {
-        return Err(FunctionCallError::MethodResolveError(MethodResolveError::MethodEmptyName));
+        return Err(resolve(MethodResolveError::MethodEmptyName));
     }
     let Some(export) = instance.get_func(&mut *store, method) else {
-        return Err(FunctionCallError::MethodResolveError(MethodResolveError::MethodNotFound));
+        return Err(resolve(MethodResolveError::MethodNotFound));
     };
-    let typed = export
-        .typed::<(), ()>(&*store)
-        .map_err(|_| FunctionCallError::MethodResolveError(MethodResolveError::MethodInvalidSignature))?;
-    typed.call(&mut *store, ()).map_err(|error| trap_to_error(&error))
+    let typed = export.typed::<(), ()>(&*store).map_err(|_| resolve(MethodResolveError::MethodInvalidSignature))?;
+    typed.call(&mut *store, ()).map_err(|error| match error.downcast_ref::<RunnerFault>() {
+        Some(fault) => CallError::Node(fault.0.clone()),
+        None => CallError::Guest(trap_to_error(&error)),
+    })
 }
 
 #[cfg(test)]

@@ -8,24 +8,13 @@
 //! `Promise` imports even the gas-key, global-contract and state-init actions) still deploy and
 //! run their other methods.
 
-use crate::engine::HostTrap;
+use crate::engine::{HostTrap, RunnerFault};
 use crate::logic::host::promises::{FunctionCallArgs, FunctionCallKeyArgs};
 use crate::logic::{VMLogic, VMLogicError};
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::HostError;
 use wasmtime::{Caller, Linker, ValType};
 
-/// A node fault raised by a host function, travelling through wasmtime's error type.
-#[derive(Debug)]
-pub struct RunnerFault(pub String);
-
-impl std::fmt::Display for RunnerFault {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "runner fault: {}", self.0)
-    }
-}
-
-impl std::error::Error for RunnerFault {}
 
 fn to_wasmtime_error(error: VMLogicError) -> wasmtime::Error {
     match error {

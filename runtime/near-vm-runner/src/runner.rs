@@ -2,7 +2,7 @@
 //! instantiate, call, and build the outcome.
 
 use crate::cache::{CacheStats, ModuleCache};
-use crate::engine::{Compiler, WasmEngine, bounded, call_method, link_instrumentation};
+use crate::engine::{CallError, Compiler, WasmEngine, bounded, call_method, link_instrumentation};
 use crate::imports::link_env;
 use crate::logic::{External, VMContext, VMLogic, VMOutcome};
 use crate::prepare::prepare_contract;
@@ -122,10 +122,8 @@ impl ContractRunner {
         };
         match call_method(store, &instance, method) {
             Ok(()) => Ok(None),
-            Err(FunctionCallError::ExecutionError(msg)) if msg.starts_with("runner fault") => {
-                Err(VMRunnerError::ExternalFault(msg))
-            }
-            Err(error) => Ok(Some(error)),
+            Err(CallError::Guest(error)) => Ok(Some(error)),
+            Err(CallError::Node(fault)) => Err(VMRunnerError::ExternalFault(fault)),
         }
     }
 }

@@ -43,7 +43,10 @@ fn run_with(compiler: Compiler, wat: &str, method: &str, prepaid_gas: u64) -> Ru
     link_instrumentation(&mut linker).unwrap();
     link_memory(&mut linker, &mut store, &config).unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
-    let result = call_method(&mut store, &instance, method);
+    let result = call_method(&mut store, &instance, method).map_err(|error| match error {
+        CallError::Guest(guest) => guest,
+        CallError::Node(fault) => panic!("node fault in an engine test: {fault}"),
+    });
     Run { result, burnt_gas: store.data().gas.burnt_gas() }
 }
 

@@ -116,3 +116,38 @@ fn compiled_contracts_persist_on_disk_and_bad_entries_are_recompiled() {
     assert_eq!(run(&third, &code).aborted, None);
     assert_eq!(third.cache_stats().compilations, 1);
 }
+
+/// An External whose storage fails: a node fault, which must not become a contract outcome.
+struct BrokenExternal;
+
+impl near_vm_runner::logic::External for BrokenExternal {
+    fn storage_set(&mut self, _: &[u8], _: &[u8]) -> Result<Option<Vec<u8>>, near_vm_runner::logic::ExternalFault> {
+        Err(near_vm_runner::logic::ExternalFault("disk on fire".into()))
+    }
+    fn storage_get(&self, _: &[u8]) -> Result<Option<Vec<u8>>, near_vm_runner::logic::ExternalFault> {
+        Err(near_vm_runner::logic::ExternalFault("disk on fire".into()))
+    }
+    fn storage_remove(&mut self, _: &[u8]) -> Result<Option<Vec<u8>>, near_vm_runner::logic::ExternalFault> {
+        Err(near_vm_runner::logic::ExternalFault("disk on fire".into()))
+    }
+    fn generate_data_id(&mut self) -> near_primitives::hash::CryptoHash {
+        near_primitives::hash::CryptoHash::default()
+    }
+    fn validator_stake(&self, _: &near_primitives::AccountId) -> Result<Option<u128>, near_vm_runner::logic::ExternalFault> {
+        Ok(None)
+    }
+    fn validator_total_stake(&self) -> Result<u128, near_vm_runner::logic::ExternalFault> {
+        Ok(0)
+    }
+}
+
+#[test]
+fn node_faults_are_runner_errors_never_outcomes() {
+    let code = wat::parse_str(
+        r#"(module (import "env" "storage_has_key" (func $has (param i64 i64) (result i64)))
+             (memory 1) (func (export "f") (drop (call $has (i64.const 1) (i64.const 0)))))"#,
+    )
+    .unwrap();
+    let result = crate::runner().run(&code, "f", Box::new(BrokenExternal), context(), &RuntimeConfig::mainnet());
+    assert_eq!(result.err(), Some(near_vm_runner::VMRunnerError::ExternalFault("disk on fire".into())));
+}
