@@ -12,7 +12,6 @@ use near_primitives::errors::CompilationError;
 use near_primitives::hash::CryptoHash;
 use sha2::Digest;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use wasmtime::Module;
@@ -51,13 +50,11 @@ impl ModuleCache {
 
     /// The cache key of `code` under a VM config hash on `engine`.
     pub fn key(engine: &WasmEngine, code: &[u8], vm_config_hash: [u8; 32]) -> CryptoHash {
-        let mut compatibility = std::collections::hash_map::DefaultHasher::new();
-        engine.inner().precompile_compatibility_hash().hash(&mut compatibility);
         let mut hasher = sha2::Sha256::new();
         hasher.update(CryptoHash::hash_bytes(code).as_bytes());
         hasher.update(vm_config_hash);
         hasher.update([engine.compiler() as u8]);
-        hasher.update(compatibility.finish().to_le_bytes());
+        hasher.update(engine.compatibility_hash().to_le_bytes());
         CryptoHash(hasher.finalize().into())
     }
 

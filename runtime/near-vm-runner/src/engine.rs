@@ -34,6 +34,7 @@ pub const MAX_NATIVE_WASM_STACK: usize = 1024 * 1024;
 pub struct WasmEngine {
     engine: wasmtime::Engine,
     compiler: Compiler,
+    compatibility_hash: u64,
 }
 
 impl WasmEngine {
@@ -56,7 +57,16 @@ impl WasmEngine {
         config.wasm_bulk_memory(true);
         config.max_wasm_stack(MAX_NATIVE_WASM_STACK);
         let engine = wasmtime::Engine::new(&config).map_err(|e| format!("wasmtime engine: {e}"))?;
-        Ok(WasmEngine { engine, compiler })
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        std::hash::Hash::hash(&engine.precompile_compatibility_hash(), &mut hasher);
+        let compatibility_hash = std::hash::Hasher::finish(&hasher);
+        Ok(WasmEngine { engine, compiler, compatibility_hash })
+    }
+
+    /// Hash of everything that makes a serialized module loadable by this engine (wasmtime
+    /// version, target, settings), computed once; part of the compiled-contract cache key.
+    pub fn compatibility_hash(&self) -> u64 {
+        self.compatibility_hash
     }
 
     /// The compiler in use.

@@ -8,7 +8,9 @@ use crate::logic::{External, VMContext, VMLogic, VMOutcome};
 use crate::prepare::prepare_contract;
 use near_parameters::{ExtCosts, RuntimeConfig};
 use near_primitives::errors::{CompilationError, FunctionCallError};
+use near_parameters::Config;
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use wasmtime::{Linker, Module, Store};
 
 /// A fault of the node during a run (never recorded as a contract outcome).
@@ -26,6 +28,9 @@ pub enum VMRunnerError {
 pub struct ContractRunner {
     engine: WasmEngine,
     cache: ModuleCache,
+    /// The last VM config seen and its hash. Holding the `Arc` keeps its address from being
+    /// reused, so `Arc::ptr_eq` identifies the same config.
+    config_hash: Mutex<Option<(Arc<Config>, [u8; 32])>>,
 }
 
 impl ContractRunner {
@@ -43,7 +48,7 @@ impl ContractRunner {
     /// When the engine cannot be configured on this machine.
     pub fn with_cache(compiler: Compiler, cache_dir: Option<PathBuf>) -> Result<ContractRunner, VMRunnerError> {
         let engine = WasmEngine::new(compiler).map_err(VMRunnerError::EngineFault)?;
-        Ok(ContractRunner { engine, cache: ModuleCache::new(cache_dir) })
+        Ok(ContractRunner { engine, cache: ModuleCache::new(cache_dir), config_hash: Mutex::new(None) })
     }
 
     /// Cache hits and compilations so far.
@@ -52,8 +57,21 @@ impl ContractRunner {
     }
 
     fn module(&self, code: &[u8], config: &RuntimeConfig) -> Result<Module, CompilationError> {
-        let key = ModuleCache::key(&self.engine, code, config.wasm_config.non_crypto_hash());
+        let key = ModuleCache::key(&self.engine, code, self.vm_config_hash(&config.wasm_config));
         self.cache.get_or_compile(&self.engine, key, || self.compile(code, config))
+    }
+
+    /// The VM config's hash, serialized and hashed once per config rather than once per call.
+    fn vm_config_hash(&self, config: &Arc<Config>) -> [u8; 32] {
+        let mut memo = self.config_hash.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((seen, hash)) = memo.as_ref() {
+            if Arc::ptr_eq(seen, config) {
+                return *hash;
+            }
+        }
+        let hash = config.non_crypto_hash();
+        *memo = Some((config.clone(), hash));
+        hash
     }
 
     fn compile(&self, code: &[u8], config: &RuntimeConfig) -> Result<Module, CompilationError> {

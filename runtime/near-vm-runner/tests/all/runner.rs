@@ -151,3 +151,19 @@ fn node_faults_are_runner_errors_never_outcomes() {
     let result = crate::runner().run(&code, "f", Box::new(BrokenExternal), context(), &RuntimeConfig::mainnet());
     assert_eq!(result.err(), Some(near_vm_runner::VMRunnerError::ExternalFault("disk on fire".into())));
 }
+
+#[test]
+fn a_changed_config_is_a_new_cache_key() {
+    use near_vm_runner::ContractRunner;
+    use near_vm_runner::engine::Compiler;
+    let runner = ContractRunner::new(Compiler::Winch).unwrap();
+    let code = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
+    let mut config = RuntimeConfig::mainnet();
+    let run = |config: &RuntimeConfig| runner.run(&code, "f", Box::new(MockedExternal::default()), context(), config).unwrap();
+    run(&config);
+    run(&config);
+    assert_eq!((runner.cache_stats().compilations, runner.cache_stats().memory_hits), (1, 1));
+    std::sync::Arc::make_mut(&mut config.wasm_config).regular_op_cost += 1;
+    run(&config);
+    assert_eq!(runner.cache_stats().compilations, 2, "another op cost must not reuse the old artifact");
+}
