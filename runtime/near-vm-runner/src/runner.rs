@@ -64,10 +64,10 @@ impl ContractRunner {
     /// The VM config's hash, serialized and hashed once per config rather than once per call.
     fn vm_config_hash(&self, config: &Arc<Config>) -> [u8; 32] {
         let mut memo = self.config_hash.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((seen, hash)) = memo.as_ref() {
-            if Arc::ptr_eq(seen, config) {
-                return *hash;
-            }
+        if let Some((seen, hash)) = memo.as_ref()
+            && Arc::ptr_eq(seen, config)
+        {
+            return *hash;
         }
         let hash = config.non_crypto_hash();
         *memo = Some((config.clone(), hash));
