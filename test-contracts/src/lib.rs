@@ -15,11 +15,21 @@ pub fn raw_nostd() -> &'static [u8] {
     include_bytes!(concat!(env!("OUT_DIR"), "/raw-nostd.wasm"))
 }
 
+/// The NEP-519 `no_std` test contract (yields and resumes through the host functions).
+pub fn yield_nostd() -> &'static [u8] {
+    include_bytes!(concat!(env!("OUT_DIR"), "/yield-nostd.wasm"))
+}
+
+/// The near-sdk chain-signatures-style contract (`sign` yields, `respond` resumes).
+pub fn sdk_signer() -> &'static [u8] {
+    include_bytes!(concat!(env!("OUT_DIR"), "/sdk-signer.wasm"))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn contracts_are_wasm() {
-        for code in [super::sdk_status(), super::raw_nostd()] {
+        for code in [super::sdk_status(), super::raw_nostd(), super::yield_nostd(), super::sdk_signer()] {
             assert!(code.len() > 100);
             assert_eq!(&code[..4], b"\0asm");
         }

@@ -489,6 +489,13 @@ outcome_error! {
         TooManyTables,
         /// Too many table elements.
         TooManyTableElements,
+        /// NEP-481: a submodule imports a function outside the submodule import set.
+        ForbiddenImport {
+            /// The import's name in `env`.
+            name: String,
+        },
+        /// NEP-481: a submodule does not export `main: () -> ()`.
+        MissingMainExport,
     }
 }
 
@@ -691,6 +698,8 @@ outcome_error! {
             /// The function's name.
             method_name: String,
         },
+        /// A yield id is not 32 bytes.
+        YieldIdMalformed,
     }
 }
 

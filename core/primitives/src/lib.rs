@@ -8,6 +8,7 @@
 pub mod account;
 pub mod action;
 pub mod crypto;
+pub mod error_messages;
 pub mod errors;
 pub mod hash;
 pub mod receipt;

@@ -135,6 +135,27 @@ pub fn create_receipt_id_from_transaction(tx_hash: &CryptoHash, block_height: Bl
     derive_id(b"transaction", tx_hash, block_height, 0)
 }
 
+/// The state of a pending yield (`TrieKey::PromiseYieldStatus`): a resume is accepted while
+/// the status exists; once a resume was initiated, a later timeout is dropped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize)]
+pub enum PromiseYieldStatus {
+    /// Waiting for a resume or the timeout.
+    Yielded,
+    /// A resume was submitted; its data is on the way.
+    ResumeInitiated,
+}
+
+/// The hash identifying action `action_index` of receipt `receipt_id`: new receipts and data ids
+/// created by that action derive from it.
+pub fn create_action_hash_from_receipt_id(receipt_id: &CryptoHash, block_height: BlockHeight, action_index: u64) -> CryptoHash {
+    derive_id(b"action_hash", receipt_id, block_height, action_index)
+}
+
+/// The `index`-th data id created while executing the action with `action_hash`.
+pub fn create_data_id(action_hash: &CryptoHash, block_height: BlockHeight, index: u64) -> CryptoHash {
+    derive_id(b"data", action_hash, block_height, index)
+}
+
 fn derive_id(domain: &[u8], parent: &CryptoHash, block_height: BlockHeight, index: u64) -> CryptoHash {
     let mut hasher = sha2::Sha256::new();
     hasher.update(domain);

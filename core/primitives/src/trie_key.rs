@@ -38,6 +38,10 @@ pub mod col {
     pub const PROMISE_YIELD_RECEIPT: u8 = 12;
     /// `PromiseYieldStatus`.
     pub const PROMISE_YIELD_STATUS: u8 = 20;
+    /// `YieldIdToDataId`: a contract-chosen yield id to the yield's data id.
+    pub const YIELD_ID_TO_DATA_ID: u8 = 22;
+    /// `DataIdToYieldId`: the reverse mapping.
+    pub const DATA_ID_TO_YIELD_ID: u8 = 23;
     /// NEP-481 (this project's addition, the next byte nearcore does not use): `SubmoduleCode`.
     pub const SUBMODULE_CODE: u8 = 24;
 }
@@ -121,14 +125,28 @@ pub enum TrieKey {
         /// The yield's data id.
         data_id: CryptoHash,
     },
-    /// `14 ‖ account ‖ , ‖ data id`: the status of a yield (resume initiated or not).
+    /// `20 ‖ account ‖ , ‖ data id`: the status of a yield (resume initiated or not).
     PromiseYieldStatus {
         /// The yielding account.
         receiver_id: AccountId,
         /// The yield's data id.
         data_id: CryptoHash,
     },
-    /// `18 ‖ account ‖ , ‖ key`: NEP-481 submodule code, apart from contract storage.
+    /// `22 ‖ account ‖ , ‖ yield id`: the data id of a yield created with an id.
+    YieldIdToDataId {
+        /// The yielding account.
+        receiver_id: AccountId,
+        /// The contract-chosen 32-byte id.
+        yield_id: CryptoHash,
+    },
+    /// `23 ‖ account ‖ , ‖ data id`: the yield id of a yield created with an id.
+    DataIdToYieldId {
+        /// The yielding account.
+        receiver_id: AccountId,
+        /// The yield's data id.
+        data_id: CryptoHash,
+    },
+    /// `24 ‖ account ‖ , ‖ key`: NEP-481 submodule code, apart from contract storage.
     SubmoduleCode {
         /// The account.
         account_id: AccountId,
@@ -184,6 +202,12 @@ impl TrieKey {
             TrieKey::PromiseYieldStatus { receiver_id, data_id } => {
                 account_keyed(col::PROMISE_YIELD_STATUS, receiver_id, data_id.as_bytes())
             }
+            TrieKey::YieldIdToDataId { receiver_id, yield_id } => {
+                account_keyed(col::YIELD_ID_TO_DATA_ID, receiver_id, yield_id.as_bytes())
+            }
+            TrieKey::DataIdToYieldId { receiver_id, data_id } => {
+                account_keyed(col::DATA_ID_TO_YIELD_ID, receiver_id, data_id.as_bytes())
+            }
             TrieKey::SubmoduleCode { account_id, key } => account_keyed(col::SUBMODULE_CODE, account_id, key),
         }
     }
@@ -201,7 +225,9 @@ impl TrieKey {
             | TrieKey::PendingDataCount { receiver_id, .. }
             | TrieKey::PostponedReceipt { receiver_id, .. }
             | TrieKey::PromiseYieldReceipt { receiver_id, .. }
-            | TrieKey::PromiseYieldStatus { receiver_id, .. } => Some(receiver_id),
+            | TrieKey::PromiseYieldStatus { receiver_id, .. }
+            | TrieKey::YieldIdToDataId { receiver_id, .. }
+            | TrieKey::DataIdToYieldId { receiver_id, .. } => Some(receiver_id),
             TrieKey::DelayedReceiptIndices
             | TrieKey::DelayedReceipt { .. }
             | TrieKey::PromiseYieldIndices
@@ -220,7 +246,7 @@ pub fn contract_data_prefix(account_id: &AccountId) -> Vec<u8> {
     account_keyed(col::CONTRACT_DATA, account_id, &[])
 }
 
-/// `18 ‖ account ‖ ,`: the prefix of all submodules of an account.
+/// `24 ‖ account ‖ ,`: the prefix of all submodules of an account.
 pub fn submodule_code_prefix(account_id: &AccountId) -> Vec<u8> {
     account_keyed(col::SUBMODULE_CODE, account_id, &[])
 }
@@ -276,6 +302,14 @@ mod tests {
             (
                 TrieKey::PromiseYieldStatus { receiver_id: alice(), data_id: h },
                 format!("14616c6963652e6e6561722c{}", "ab".repeat(32)),
+            ),
+            (
+                TrieKey::YieldIdToDataId { receiver_id: alice(), yield_id: h },
+                format!("16616c6963652e6e6561722c{}", "ab".repeat(32)),
+            ),
+            (
+                TrieKey::DataIdToYieldId { receiver_id: alice(), data_id: h },
+                format!("17616c6963652e6e6561722c{}", "ab".repeat(32)),
             ),
             (
                 TrieKey::SubmoduleCode { account_id: alice(), key: b"os".to_vec() },

@@ -77,6 +77,25 @@ impl TrieUpdate {
         self.prospective.insert(key, None);
     }
 
+    /// Moves the pending changes out, leaving an update with none over the same trie. The
+    /// runtime hands the taken update to a contract execution and puts it back with
+    /// [`TrieUpdate::restore`] afterwards.
+    pub fn take(&mut self) -> TrieUpdate {
+        let empty = TrieUpdate::new(self.trie.clone());
+        std::mem::replace(self, empty)
+    }
+
+    /// Puts back an update taken with [`TrieUpdate::take`].
+    pub fn restore(&mut self, taken: TrieUpdate) {
+        *self = taken;
+    }
+
+    /// Keys changed in the committed layer, in order (the prospective layer must be empty for
+    /// this to be everything the update will write).
+    pub fn committed_keys(&self) -> impl Iterator<Item = &[u8]> {
+        self.committed.keys().map(Vec::as_slice)
+    }
+
     /// Keeps the prospective changes.
     pub fn commit(&mut self) {
         let prospective = std::mem::take(&mut self.prospective);

@@ -154,6 +154,18 @@ env_imports! {
         => |l, m| l.promise_batch_action_delete_key(m, promise_index, (public_key_len, public_key_ptr));
     promise_batch_action_delete_account(promise_index: u64, beneficiary_id_len: u64, beneficiary_id_ptr: u64) -> ()
         => |l, m| l.promise_batch_action_delete_account(m, promise_index, (beneficiary_id_len, beneficiary_id_ptr));
+    #[yield_resume_host_functions]
+    promise_yield_create(method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, gas: u64, gas_weight: u64, register_id: u64) -> u64
+        => |l, m| l.promise_yield_create(m, FunctionCallArgs { method_name: (method_name_len, method_name_ptr), arguments: (arguments_len, arguments_ptr), amount_ptr: 0, gas, gas_weight }, register_id);
+    #[yield_resume_host_functions]
+    promise_yield_resume(data_id_len: u64, data_id_ptr: u64, payload_len: u64, payload_ptr: u64) -> u32
+        => |l, m| l.promise_yield_resume(m, (data_id_len, data_id_ptr), (payload_len, payload_ptr));
+    #[yield_with_id_host_fns]
+    promise_yield_create_with_id(method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, amount_ptr: u64, gas: u64, gas_weight: u64, yield_id_len: u64, yield_id_ptr: u64) -> u64
+        => |l, m| l.promise_yield_create_with_id(m, FunctionCallArgs { method_name: (method_name_len, method_name_ptr), arguments: (arguments_len, arguments_ptr), amount_ptr, gas, gas_weight }, (yield_id_len, yield_id_ptr));
+    #[yield_with_id_host_fns]
+    promise_yield_resume_with_yield_id(yield_id_len: u64, yield_id_ptr: u64, payload_len: u64, payload_ptr: u64) -> u32
+        => |l, m| l.promise_yield_resume_with_yield_id(m, (yield_id_len, yield_id_ptr), (payload_len, payload_ptr));
     promise_return(promise_index: u64) -> () => |l, m| l.promise_return(m, promise_index);
     promise_results_count() -> u64 => |l, m| l.promise_results_count(m);
     promise_result(result_idx: u64, register_id: u64) -> u64 => |l, m| l.promise_result(m, result_idx, register_id);
@@ -179,8 +191,8 @@ fn always(_: &Config) -> bool {
     true
 }
 
-/// Imports linked with their nearcore signature but not implemented here yet (NEP-519 yield,
-/// p256, chain_id: in progress) or out of scope (curves, gas keys, global contracts, state init).
+/// Imports linked with their nearcore signature but not implemented here yet (p256_verify,
+/// chain_id) or out of scope (curves, gas keys, global contracts, state init).
 /// Signatures: `I` = i64, `i` = i32; `(params, results)`.
 pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
     ("p256_verify", "IIIIII", "I", |c| c.p256_verify_host_fn),
@@ -199,10 +211,6 @@ pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
     ("promise_batch_action_transfer_to_gas_key", "IIII", "", |c| c.gas_key_host_fns),
     ("promise_batch_action_add_gas_key_with_full_access", "IIII", "", |c| c.gas_key_host_fns),
     ("promise_batch_action_add_gas_key_with_function_call", "IIIIIIIII", "", |c| c.gas_key_host_fns),
-    ("promise_yield_create", "IIIIIII", "I", |c| c.yield_resume_host_functions),
-    ("promise_yield_resume", "IIII", "i", |c| c.yield_resume_host_functions),
-    ("promise_yield_create_with_id", "IIIIIIIII", "I", |c| c.yield_with_id_host_fns),
-    ("promise_yield_resume_with_yield_id", "IIII", "i", |c| c.yield_with_id_host_fns),
     ("alt_bn128_g1_multiexp", "III", "", always),
     ("alt_bn128_g1_sum", "III", "", always),
     ("alt_bn128_pairing_check", "II", "I", always),

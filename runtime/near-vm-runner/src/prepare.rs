@@ -65,3 +65,23 @@ fn instrument(code: &[u8], config: &Config) -> Result<Vec<u8>, PrepareError> {
 
 #[cfg(test)]
 mod tests;
+
+/// The `env` functions a NEP-481 submodule may import; everything else is rejected at deploy.
+pub const SUBMODULE_IMPORTS: &[&str] = &["callback", "get_input_size", "get_input", "return_value", "gas"];
+
+/// Validates and instruments a NEP-481 submodule: the contract rules, plus imports limited to
+/// [`SUBMODULE_IMPORTS`] and an exported `main: () -> ()`.
+///
+/// # Errors
+/// As [`prepare_contract`]; `ForbiddenImport` naming the first import outside the set;
+/// `MissingMainExport`.
+pub fn prepare_submodule(code: &[u8], config: &Config) -> Result<PreparedContract, PrepareError> {
+    let prepared = prepare_contract(code, config)?;
+    if let Some(name) = prepared.env_imports.iter().find(|name| !SUBMODULE_IMPORTS.contains(&name.as_str())) {
+        return Err(PrepareError::ForbiddenImport { name: name.clone() });
+    }
+    if !validate::exports_unit_function(code, "main")? {
+        return Err(PrepareError::MissingMainExport);
+    }
+    Ok(prepared)
+}

@@ -5,7 +5,7 @@ use crate::cache::{CacheStats, ModuleCache};
 use crate::engine::{CallError, Compiler, WasmEngine, bounded, call_method, link_instrumentation};
 use crate::imports::link_env;
 use crate::logic::{External, VMContext, VMLogic, VMOutcome};
-use crate::prepare::prepare_contract;
+use crate::prepare::{prepare_contract, prepare_submodule};
 use near_parameters::{ExtCosts, RuntimeConfig};
 use near_primitives::errors::{CompilationError, FunctionCallError};
 use near_parameters::Config;
@@ -74,15 +74,37 @@ impl ContractRunner {
         hash
     }
 
+    /// Validates a NEP-481 submodule (submodule import set, `main` export), compiles it and
+    /// caches the result, as `DeploySubmodule` does.
+    ///
+    /// # Errors
+    /// Why the code is not an acceptable submodule.
+    pub fn precompile_submodule(&self, code: &[u8], config: &RuntimeConfig) -> Result<(), CompilationError> {
+        self.submodule(code, config).map(drop)
+    }
+
+    /// The compiled submodule, from the cache or freshly prepared with the submodule rules.
+    pub(crate) fn submodule(&self, code: &[u8], config: &RuntimeConfig) -> Result<Module, CompilationError> {
+        let mut namespaced = self.vm_config_hash(&config.wasm_config);
+        namespaced[0] ^= 0x5b; // a key space of its own: the same bytes prepare differently
+        let key = ModuleCache::key(&self.engine, code, namespaced);
+        self.cache.get_or_compile(&self.engine, key, || {
+            let prepared = prepare_submodule(code, &config.wasm_config).map_err(CompilationError::PrepareError)?;
+            self.compile_prepared(&prepared.code)
+        })
+    }
+
+    fn compile_prepared(&self, prepared: &[u8]) -> Result<Module, CompilationError> {
+        self.engine.compile(prepared).map_err(|e| match e {
+            FunctionCallError::CompilationError(c) => c,
+            other => CompilationError::WasmerCompileError { msg: bounded(&other.to_string()) },
+        })
+    }
+
     fn compile(&self, code: &[u8], config: &RuntimeConfig) -> Result<Module, CompilationError> {
         prepare_contract(code, &config.wasm_config)
             .map_err(CompilationError::PrepareError)
-            .and_then(|prepared| {
-                self.engine.compile(&prepared.code).map_err(|e| match e {
-                    FunctionCallError::CompilationError(c) => c,
-                    other => CompilationError::WasmerCompileError { msg: bounded(&other.to_string()) },
-                })
-            })
+            .and_then(|prepared| self.compile_prepared(&prepared.code))
     }
 
     /// Runs `method` of `code`. The returned outcome carries the contract's error, if any; the

@@ -2,6 +2,7 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
+use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance};
 use near_vm_runner::logic::{External, ExternalFault};
 use serde_json::{Value, json};
@@ -16,6 +17,8 @@ pub(crate) struct SharedState {
     initial: Arc<Storage>,
     current: Arc<Mutex<Storage>>,
     data_ids: Arc<std::sync::atomic::AtomicU64>,
+    /// Yield ids registered by this call (the standalone state holds no pending yields).
+    yield_ids: Arc<Mutex<BTreeMap<CryptoHash, CryptoHash>>>,
 }
 
 impl SharedState {
@@ -30,7 +33,7 @@ impl SharedState {
             let value_bytes = BASE64.decode(text).map_err(|e| format!("value of `{key}`: {e}"))?;
             storage.insert(key_bytes, value_bytes);
         }
-        Ok(SharedState { initial: Arc::new(storage.clone()), current: Arc::new(Mutex::new(storage)), data_ids: Default::default() })
+        Ok(SharedState { initial: Arc::new(storage.clone()), current: Arc::new(Mutex::new(storage)), data_ids: Default::default(), yield_ids: Default::default() })
     }
 
     fn storage(&self) -> std::sync::MutexGuard<'_, Storage> {
@@ -68,6 +71,20 @@ impl External for SharedState {
 
     fn storage_remove(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
         Ok(self.storage().remove(key))
+    }
+
+    fn submit_yield_resume(&mut self, _data_id: &CryptoHash) -> Result<bool, ExternalFault> {
+        // One call against a plain storage map: no yield is pending in this state.
+        Ok(false)
+    }
+
+    fn yield_data_id(&self, yield_id: &CryptoHash) -> Result<Option<CryptoHash>, ExternalFault> {
+        Ok(self.yield_ids.lock().unwrap_or_else(|p| p.into_inner()).get(yield_id).copied())
+    }
+
+    fn register_yield_id(&mut self, yield_id: &CryptoHash, data_id: &CryptoHash) -> Result<(), ExternalFault> {
+        self.yield_ids.lock().unwrap_or_else(|p| p.into_inner()).insert(*yield_id, *data_id);
+        Ok(())
     }
 
     fn generate_data_id(&mut self) -> near_primitives::hash::CryptoHash {

@@ -20,7 +20,10 @@ pub struct TrieNodesCount {
 }
 
 /// The chain as the contract sees it: its own storage, and validator stakes.
-pub trait External: Send {
+///
+/// `Any` lets the owner of a boxed `External` take its concrete type back after a run
+/// (`Box<dyn External>` upcasts to `Box<dyn Any>`).
+pub trait External: std::any::Any + Send {
     /// Sets `key` of the current account's storage; returns the previous value.
     ///
     /// # Errors
@@ -46,6 +49,25 @@ pub trait External: Send {
     fn storage_has_key(&self, key: &[u8]) -> Result<bool, ExternalFault> {
         Ok(self.storage_get(key)?.is_some())
     }
+
+    /// NEP-519: if the current account has a pending yield with `data_id` (its status record
+    /// exists), marks a resume as initiated and returns true; false if there is none.
+    ///
+    /// # Errors
+    /// Node faults only.
+    fn submit_yield_resume(&mut self, data_id: &CryptoHash) -> Result<bool, ExternalFault>;
+
+    /// NEP-519: the data id of the current account's yield created with `yield_id`.
+    ///
+    /// # Errors
+    /// Node faults only.
+    fn yield_data_id(&self, yield_id: &CryptoHash) -> Result<Option<CryptoHash>, ExternalFault>;
+
+    /// NEP-519: records `yield_id` ↔ `data_id` for the current account.
+    ///
+    /// # Errors
+    /// Node faults only.
+    fn register_yield_id(&mut self, yield_id: &CryptoHash, data_id: &CryptoHash) -> Result<(), ExternalFault>;
 
     /// A fresh, unique data id linking a new receipt to one it waits for.
     fn generate_data_id(&mut self) -> CryptoHash;

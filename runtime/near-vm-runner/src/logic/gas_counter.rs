@@ -60,6 +60,8 @@ pub struct GasLimits {
 pub struct GasCounter {
     burnt_gas: Gas,
     promises_gas: Gas,
+    /// Compute charged above gas, by costs whose compute cost exceeds their gas cost.
+    extra_compute: u64,
     limits: GasLimits,
     costs: ExtCostsConfig,
     profile: ProfileData,
@@ -68,12 +70,18 @@ pub struct GasCounter {
 impl GasCounter {
     /// A counter with nothing spent.
     pub fn new(costs: ExtCostsConfig, limits: GasLimits) -> GasCounter {
-        GasCounter { burnt_gas: 0, promises_gas: 0, limits, costs, profile: ProfileData::default() }
+        GasCounter { burnt_gas: 0, promises_gas: 0, extra_compute: 0, limits, costs, profile: ProfileData::default() }
     }
 
     /// Gas burnt so far.
     pub fn burnt_gas(&self) -> Gas {
         self.burnt_gas
+    }
+
+    /// Compute usage so far: burnt gas, plus the excess of compute over gas of the host costs
+    /// that have a separate compute cost (storage operations).
+    pub fn compute_usage(&self) -> u64 {
+        self.burnt_gas.saturating_add(self.extra_compute)
     }
 
     /// Gas used so far (burnt plus set aside for new receipts).
@@ -137,6 +145,7 @@ impl GasCounter {
     pub fn pay_base(&mut self, cost: ExtCosts) -> Result<(), HostError> {
         let gas = self.costs.gas_cost(cost);
         self.profile.ext[cost as usize] = self.profile.ext[cost as usize].saturating_add(gas);
+        self.add_extra_compute(cost, 1);
         self.deduct(gas, gas)
     }
 
@@ -147,7 +156,13 @@ impl GasCounter {
     pub fn pay_per(&mut self, cost: ExtCosts, count: u64) -> Result<(), HostError> {
         let gas = self.costs.gas_cost(cost).checked_mul(count).ok_or(HostError::IntegerOverflow)?;
         self.profile.ext[cost as usize] = self.profile.ext[cost as usize].saturating_add(gas);
+        self.add_extra_compute(cost, count);
         self.deduct(gas, gas)
+    }
+
+    fn add_extra_compute(&mut self, cost: ExtCosts, count: u64) {
+        let excess = self.costs.compute_cost(cost).saturating_sub(self.costs.gas_cost(cost));
+        self.extra_compute = self.extra_compute.saturating_add(excess.saturating_mul(count));
     }
 
     /// Pays an action fee: `burn` now (the send fee) and `use_gas` in total (plus execution).

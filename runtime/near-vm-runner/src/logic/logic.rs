@@ -58,12 +58,17 @@ pub struct VMOutcome {
     pub burnt_gas: Gas,
     /// Gas used (burnt plus attached to new receipts).
     pub used_gas: Gas,
+    /// Compute usage (burnt gas plus the excess compute of storage operations), which the
+    /// runtime counts against the chunk's compute limit.
+    pub compute_usage: u64,
     /// Logs, in order.
     pub logs: Vec<String>,
     /// Gas by cost.
     pub profile: ProfileData,
     /// Receipts the call created (empty when it failed).
     pub action_receipts: Vec<super::receipt_manager::ActionReceiptMetadata>,
+    /// NEP-519 resumes the call submitted (empty when it failed).
+    pub yield_resumes: Vec<super::receipt_manager::YieldResume>,
     /// The error the call ended with, if any (state changes must then be discarded).
     pub aborted: Option<near_primitives::errors::FunctionCallError>,
 }
@@ -109,7 +114,7 @@ impl VMLogic {
             gas_counter: GasCounter::new(config.ext_costs.clone(), gas_limits),
             remaining_stack: u64::from(limits.max_stack_height),
             storage_usage: context.storage_usage,
-            current_account_balance: context.account_balance,
+            current_account_balance: context.account_balance.saturating_add(context.attached_deposit),
             registers: Registers::default(),
             logs: Vec::new(),
             total_log_length: 0,
@@ -137,9 +142,11 @@ impl VMLogic {
             return_data: self.return_data.clone(),
             burnt_gas: self.gas_counter.burnt_gas(),
             used_gas: self.gas_counter.used_gas(),
+            compute_usage: self.gas_counter.compute_usage(),
             logs: self.logs.clone(),
             profile: self.gas_counter.profile().clone(),
             action_receipts: if aborted.is_none() { self.receipt_manager.action_receipts.clone() } else { Vec::new() },
+            yield_resumes: if aborted.is_none() { self.receipt_manager.yield_resumes.clone() } else { Vec::new() },
             aborted,
         }
     }

@@ -14,6 +14,12 @@ pub struct MockedExternal {
     pub validators: HashMap<AccountId, Balance>,
     /// Data ids handed out so far.
     pub data_count: u64,
+    /// Data ids of pending yields (their status is "exists").
+    pub pending_yields: std::collections::BTreeSet<CryptoHash>,
+    /// Yields with a resume initiated.
+    pub resumed_yields: std::collections::BTreeSet<CryptoHash>,
+    /// Yield id → data id.
+    pub yield_ids: BTreeMap<CryptoHash, CryptoHash>,
 }
 
 impl External for MockedExternal {
@@ -27,6 +33,23 @@ impl External for MockedExternal {
 
     fn storage_remove(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
         Ok(self.storage.remove(key))
+    }
+
+    fn submit_yield_resume(&mut self, data_id: &CryptoHash) -> Result<bool, ExternalFault> {
+        let pending = self.pending_yields.contains(data_id);
+        if pending {
+            self.resumed_yields.insert(*data_id);
+        }
+        Ok(pending)
+    }
+
+    fn yield_data_id(&self, yield_id: &CryptoHash) -> Result<Option<CryptoHash>, ExternalFault> {
+        Ok(self.yield_ids.get(yield_id).copied())
+    }
+
+    fn register_yield_id(&mut self, yield_id: &CryptoHash, data_id: &CryptoHash) -> Result<(), ExternalFault> {
+        self.yield_ids.insert(*yield_id, *data_id);
+        Ok(())
     }
 
     fn generate_data_id(&mut self) -> CryptoHash {

@@ -15,7 +15,7 @@ pub use context::{PromiseResult, VMContext, ViewConfig};
 pub use dependencies::{External, ExternalFault, TrieNodesCount};
 pub use gas_counter::{GasCounter, GasLimits, ProfileData};
 pub use logic::{ReturnData, VMLogic, VMLogicError, VMOutcome};
-pub use receipt_manager::{ActionReceiptMetadata, ReceiptIndex, ReceiptManager};
+pub use receipt_manager::{ActionReceiptMetadata, ReceiptIndex, ReceiptManager, YieldResume};
 pub use vmstate::Registers;
 
 impl crate::engine::InstrumentationHost for VMLogic {

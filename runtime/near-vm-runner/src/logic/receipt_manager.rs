@@ -20,6 +20,22 @@ pub struct ActionReceiptMetadata {
     pub input_data_ids: Vec<CryptoHash>,
     /// Its actions.
     pub actions: Vec<Action>,
+    /// NEP-519: a yielded receipt (its one input data id is the yield's), stored by the runtime
+    /// until resumed or timed out.
+    pub is_promise_yield: bool,
+}
+
+/// NEP-519: data a resume delivers to a yield.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YieldResume {
+    /// The yield's data id.
+    pub data_id: CryptoHash,
+    /// The payload.
+    pub payload: Vec<u8>,
+    /// `true`: the yield is pending in the state (sent as a `PromiseResume` receipt);
+    /// `false`: the yield was created by this same execution and turned into a plain receipt
+    /// waiting for a plain data receipt.
+    pub to_pending_yield: bool,
 }
 
 /// A receipt index as a vector position. Indices are only ever created by this manager (promise
@@ -33,6 +49,8 @@ fn slot(index: ReceiptIndex) -> usize {
 pub struct ReceiptManager {
     /// Receipts in creation order.
     pub action_receipts: Vec<ActionReceiptMetadata>,
+    /// NEP-519: resumes submitted by this execution.
+    pub yield_resumes: Vec<YieldResume>,
     /// Function calls that asked for a share of unused gas: (receipt, action, weight).
     gas_weights: Vec<(usize, usize, GasWeight)>,
 }
@@ -64,8 +82,34 @@ impl ReceiptManager {
             output_data_receivers: Vec::new(),
             input_data_ids,
             actions: Vec::new(),
+            is_promise_yield: false,
         });
         self.action_receipts.len() as u64 - 1
+    }
+
+    /// NEP-519: a yielded receipt to `receiver_id` (the current account) waiting on `data_id`.
+    pub fn create_promise_yield_receipt(&mut self, receiver_id: AccountId, data_id: CryptoHash) -> ReceiptIndex {
+        self.action_receipts.push(ActionReceiptMetadata {
+            receiver_id,
+            output_data_receivers: Vec::new(),
+            input_data_ids: vec![data_id],
+            actions: Vec::new(),
+            is_promise_yield: true,
+        });
+        self.action_receipts.len() as u64 - 1
+    }
+
+    /// NEP-519: resolves a yield created by this same execution with `payload`: the receipt
+    /// becomes a plain one and the data follows it. Returns whether such a yield was pending.
+    pub fn resolve_own_yield(&mut self, data_id: &CryptoHash, payload: &[u8]) -> bool {
+        let pending = self
+            .action_receipts
+            .iter_mut()
+            .find(|receipt| receipt.is_promise_yield && receipt.input_data_ids.first() == Some(data_id));
+        let Some(receipt) = pending else { return false };
+        receipt.is_promise_yield = false;
+        self.yield_resumes.push(YieldResume { data_id: *data_id, payload: payload.to_vec(), to_pending_yield: false });
+        true
     }
 
     /// Appends an action to receipt `index`.

@@ -113,3 +113,49 @@ fn check_memory(initial_pages: u64, limits: &LimitConfig) -> Result<(), PrepareE
     }
     Ok(())
 }
+
+/// Whether `code` (already validated) exports a function `name` of type `() -> ()`.
+///
+/// # Errors
+/// `Deserialization` if the module does not parse.
+pub(crate) fn exports_unit_function(code: &[u8], name: &str) -> Result<bool, PrepareError> {
+    let mut types: Vec<bool> = Vec::new();
+    let mut function_types: Vec<u32> = Vec::new();
+    let mut exported: Option<u32> = None;
+    for payload in Parser::new(0).parse_all(code) {
+        match payload.map_err(|_| PrepareError::Deserialization)? {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    let ty = ty.map_err(|_| PrepareError::Deserialization)?;
+                    types.push(ty.params().is_empty() && ty.results().is_empty());
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader {
+                    if let TypeRef::Func(ty) = import.map_err(|_| PrepareError::Deserialization)?.ty {
+                        function_types.push(ty);
+                    }
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    function_types.push(ty.map_err(|_| PrepareError::Deserialization)?);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export.map_err(|_| PrepareError::Deserialization)?;
+                    if export.name == name && export.kind == wasmparser::ExternalKind::Func {
+                        exported = Some(export.index);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let unit = |index: u32| {
+        let ty = function_types.get(usize::try_from(index).ok()?)?;
+        types.get(usize::try_from(*ty).ok()?).copied()
+    };
+    Ok(exported.and_then(unit).unwrap_or(false))
+}

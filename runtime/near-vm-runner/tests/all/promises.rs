@@ -39,7 +39,8 @@ fn transfer_receipt_charges_send_fee_burnt_and_exec_fee_used() {
     assert_eq!(receipts.len(), 1);
     assert_eq!(receipts[0].receiver_id.as_str(), "bob.near");
     assert!(matches!(&receipts[0].actions[0], Action::Transfer(t) if t.deposit == 5));
-    assert_eq!(ran.outcome.balance, 95, "deposit left the balance");
+    // The account sees its balance with the attached deposit (7) already credited, as nearcore.
+    assert_eq!(ran.outcome.balance, 100 + 7 - 5, "deposit left the balance");
     let fees = RuntimeConfig::mainnet().fees;
     let receipt_fee = fees.fee(ActionCosts::new_action_receipt);
     let transfer_fee = fees.fee(ActionCosts::transfer);

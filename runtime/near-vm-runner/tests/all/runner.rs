@@ -130,6 +130,22 @@ impl near_vm_runner::logic::External for BrokenExternal {
     fn storage_remove(&mut self, _: &[u8]) -> Result<Option<Vec<u8>>, near_vm_runner::logic::ExternalFault> {
         Err(near_vm_runner::logic::ExternalFault("disk on fire".into()))
     }
+    fn submit_yield_resume(&mut self, _: &near_primitives::hash::CryptoHash) -> Result<bool, near_vm_runner::logic::ExternalFault> {
+        Err(near_vm_runner::logic::ExternalFault("disk on fire".into()))
+    }
+    fn yield_data_id(
+        &self,
+        _: &near_primitives::hash::CryptoHash,
+    ) -> Result<Option<near_primitives::hash::CryptoHash>, near_vm_runner::logic::ExternalFault> {
+        Err(near_vm_runner::logic::ExternalFault("disk on fire".into()))
+    }
+    fn register_yield_id(
+        &mut self,
+        _: &near_primitives::hash::CryptoHash,
+        _: &near_primitives::hash::CryptoHash,
+    ) -> Result<(), near_vm_runner::logic::ExternalFault> {
+        Err(near_vm_runner::logic::ExternalFault("disk on fire".into()))
+    }
     fn generate_data_id(&mut self) -> near_primitives::hash::CryptoHash {
         near_primitives::hash::CryptoHash::default()
     }

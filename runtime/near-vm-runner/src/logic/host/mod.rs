@@ -6,3 +6,4 @@ mod math;
 mod misc;
 pub mod promises;
 mod storage;
+pub mod yield_resume;

@@ -42,7 +42,7 @@ pub struct FunctionCallKeyArgs {
 }
 
 impl VMLogic {
-    fn overflow() -> HostError {
+    pub(crate) fn overflow() -> HostError {
         HostError::IntegerOverflow
     }
 
@@ -65,13 +65,13 @@ impl VMLogic {
         Ok(self.gas_counter.pay_action_fee(cost, burn, use_gas)?)
     }
 
-    fn pay_action_base(&mut self, cost: ActionCosts, sir: bool) -> Result<()> {
+    pub(crate) fn pay_action_base(&mut self, cost: ActionCosts, sir: bool) -> Result<()> {
         let fee = *self.fees.fee(cost);
         let burn = fee.send_fee(sir);
         self.pay_action(cost, burn, burn.checked_add(fee.exec_fee()).ok_or_else(Self::overflow)?)
     }
 
-    fn pay_action_per_byte(&mut self, cost: ActionCosts, bytes: u64, sir: bool) -> Result<()> {
+    pub(crate) fn pay_action_per_byte(&mut self, cost: ActionCosts, bytes: u64, sir: bool) -> Result<()> {
         let fee = *self.fees.fee(cost);
         let burn = fee.send_fee(sir).checked_mul(bytes).ok_or_else(Self::overflow)?;
         let exec = fee.exec_fee().checked_mul(bytes).ok_or_else(Self::overflow)?;
@@ -121,7 +121,7 @@ impl VMLogic {
         }
     }
 
-    fn deduct_balance(&mut self, amount: Balance) -> Result<()> {
+    pub(crate) fn deduct_balance(&mut self, amount: Balance) -> Result<()> {
         self.current_account_balance =
             self.current_account_balance.checked_sub(amount).ok_or(HostError::BalanceExceeded)?;
         Ok(())

@@ -1,0 +1,46 @@
+use crate::{env_with_contracts, id};
+use near_primitives::account::Account;
+use near_store::{Trie, TrieUpdate};
+use near_store::utils::set_account;
+use node_runtime::RuntimeError;
+use node_runtime::balance_checker::{BalanceStats, check_balance};
+use serde_json::json;
+
+#[test]
+fn every_chunk_of_a_mixed_workload_balances() {
+    // `produce_block` fails on any mismatch; run a mix of transfers, calls, refunds, failures.
+    let mut env = env_with_contracts();
+    let mut transactions = Vec::new();
+    for n in 0..5u128 {
+        let transfer = near_primitives::action::Action::Transfer(near_primitives::action::TransferAction { deposit: n + 1 });
+        transactions.push(env.sign(&id("alice.near"), &id("bob.near"), vec![transfer]).unwrap());
+        let call = env.call(&id("bob.near"), &id("status.near"), "deposit_then_fail").deposit(n + 1).into_action();
+        transactions.push(env.sign(&id("bob.near"), &id("status.near"), vec![call]).unwrap());
+        let ask = env
+            .call(&id("alice.near"), &id("status.near"), "ask_status")
+            .args_json(json!({"target": "other.near", "account_id": "bob.near"}))
+            .into_action();
+        transactions.push(env.sign(&id("alice.near"), &id("status.near"), vec![ask]).unwrap());
+    }
+    let first = env.produce_block(&transactions).unwrap();
+    assert_eq!(first.stats.transactions, 15);
+    let mut blocks = 1;
+    while env.has_pending_work().unwrap() {
+        env.produce_block(&[]).unwrap();
+        blocks += 1;
+    }
+    assert!(blocks >= 3);
+}
+
+#[test]
+fn the_checker_catches_minted_tokens() {
+    let env = env_with_contracts();
+    let trie: Trie = env.trie();
+    let mut state = TrieUpdate::new(trie.clone());
+    let mut alice: Account = env.view_account(&id("alice.near")).unwrap().unwrap();
+    alice.amount += 1;
+    set_account(&mut state, id("alice.near"), &alice);
+    state.commit();
+    let error = check_balance(env.config(), &trie, &state, &BalanceStats::default()).unwrap_err();
+    assert!(matches!(error, RuntimeError::BalanceMismatch { after, before, .. } if after == before + 1));
+}

@@ -1,0 +1,139 @@
+use crate::{env_with_contracts, id};
+use integration_tests::NEAR;
+use near_primitives::errors::{ActionErrorKind, FunctionCallError, TxExecutionError};
+use near_primitives::transaction::ExecutionStatus;
+use serde_json::json;
+
+#[test]
+fn cross_contract_call_with_callback_success() {
+    let mut env = env_with_contracts();
+    let set = env.call(&id("alice.near"), &id("other.near"), "set_status").args_json(json!({"message": "busy"})).transact();
+    assert!(set.unwrap().is_success());
+    let result = env
+        .call(&id("alice.near"), &id("status.near"), "ask_status")
+        .args_json(json!({"target": "other.near", "account_id": "alice.near"}))
+        .transact()
+        .unwrap();
+    assert_eq!(result.json::<String>().unwrap(), "status: busy");
+    // The call, the remote get_status, the callback, and gas refunds.
+    let executors: Vec<&str> = result.receipts.iter().map(|r| r.outcome.executor_id.as_str()).collect();
+    assert!(executors.starts_with(&["status.near", "other.near", "status.near"]), "{executors:?}");
+    assert!(result.receipt_failures().is_empty());
+}
+
+#[test]
+fn cross_contract_call_with_callback_failure() {
+    let mut env = env_with_contracts();
+    let result = env
+        .call(&id("alice.near"), &id("status.near"), "call_and_report")
+        .args_json(json!({"target": "other.near", "method": "fail", "args": "{}"}))
+        .transact()
+        .unwrap();
+    assert_eq!(result.json::<String>().unwrap(), "failed");
+    let failures = result.receipt_failures();
+    assert_eq!(failures.len(), 1);
+    assert_eq!(failures[0].outcome.executor_id.as_str(), "other.near");
+    let ExecutionStatus::Failure(TxExecutionError::ActionError(error)) = &failures[0].outcome.status else {
+        panic!("a failure")
+    };
+    assert!(matches!(&error.kind, ActionErrorKind::FunctionCallError(FunctionCallError::ExecutionError(msg)) if msg.contains("requested failure")));
+    assert!(result.logs().is_empty());
+}
+
+#[test]
+fn callback_sees_the_returned_value() {
+    let mut env = env_with_contracts();
+    let result = env
+        .call(&id("alice.near"), &id("status.near"), "call_and_report")
+        .args_json(json!({"target": "other.near", "method": "hash", "args": "{\"text\":\"abc\"}"}))
+        .transact()
+        .unwrap();
+    assert_eq!(
+        result.json::<String>().unwrap(),
+        "ok: \"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\""
+    );
+}
+
+#[test]
+fn unused_gas_is_refunded() {
+    let mut env = env_with_contracts();
+    let before = env.balance(&id("alice.near")).unwrap();
+    let result = env
+        .call(&id("alice.near"), &id("status.near"), "set_status")
+        .args_json(json!({"message": "x"}))
+        .gas(300_000_000_000_000)
+        .transact()
+        .unwrap();
+    assert!(result.is_success());
+    // Only burnt gas is paid: the rest of the 300 Tgas came back in a refund receipt.
+    assert_eq!(env.balance(&id("alice.near")).unwrap(), before - result.total_tokens_burnt());
+    assert!(result.total_gas_burnt() < 20_000_000_000_000);
+    let refund = result.receipts.iter().find(|r| r.outcome.executor_id.as_str() == "alice.near");
+    assert_eq!(refund.map(|r| r.outcome.gas_burnt), Some(0), "the refund receipt is free");
+}
+
+#[test]
+fn deposit_is_refunded_when_the_call_fails() {
+    let mut env = env_with_contracts();
+    let alice_before = env.balance(&id("alice.near")).unwrap();
+    let contract_before = env.view_account(&id("status.near")).unwrap().unwrap();
+    let result = env.call(&id("alice.near"), &id("status.near"), "deposit_then_fail").deposit(NEAR).transact().unwrap();
+    assert!(result.is_failure());
+    assert_eq!(env.balance(&id("alice.near")).unwrap(), alice_before - result.total_tokens_burnt());
+    // The failed receipt left no state change on the contract.
+    assert_eq!(env.view_account(&id("status.near")).unwrap().unwrap(), contract_before);
+    assert_eq!(env.view_json::<u64>(&id("status.near"), "calls", json!({})).unwrap(), 0);
+}
+
+#[test]
+fn chain_of_promises_runs_in_order() {
+    let mut env = env_with_contracts();
+    let result = env
+        .call(&id("alice.near"), &id("status.near"), "chain")
+        .args_json(json!({"targets": ["other.near", "third.near"], "message": "chained"}))
+        .transact()
+        .unwrap();
+    assert!(result.is_success(), "{:?}", result.status);
+    for target in ["other.near", "third.near"] {
+        let status: Option<String> =
+            env.view_json(&id(target), "get_status", json!({"account_id": "status.near"})).unwrap();
+        assert_eq!(status.as_deref(), Some("chained"));
+    }
+    let logs = result.logs();
+    assert_eq!(logs, vec!["status.near set status to chained"; 2]);
+    let order: Vec<&str> = result.receipts.iter().map(|r| r.outcome.executor_id.as_str()).filter(|e| *e != "alice.near").collect();
+    let other = order.iter().position(|e| *e == "other.near").unwrap();
+    let third = order.iter().position(|e| *e == "third.near").unwrap();
+    assert!(other < third, "{order:?}");
+}
+
+#[test]
+fn promise_and_joins_two_results() {
+    let mut env = env_with_contracts();
+    for (contract, times) in [("other.near", 2), ("third.near", 3)] {
+        for n in 0..times {
+            let message = format!("m{n}");
+            assert!(env.call(&id("bob.near"), &id(contract), "set_status").args_json(json!({"message": message})).transact().unwrap().is_success());
+        }
+    }
+    let result = env
+        .call(&id("alice.near"), &id("status.near"), "join_two")
+        .args_json(json!({"first": "other.near", "second": "third.near"}))
+        .transact()
+        .unwrap();
+    assert_eq!(result.json::<String>().unwrap(), "sum: 5");
+
+    let missing = env
+        .call(&id("alice.near"), &id("status.near"), "join_two")
+        .args_json(json!({"first": "other.near", "second": "missing.near"}))
+        .transact()
+        .unwrap();
+    assert_eq!(missing.json::<String>().unwrap(), "second failed");
+}
+
+#[test]
+fn view_calls_cannot_change_state() {
+    let env = env_with_contracts();
+    let error = env.view(&id("status.near"), "set_status", br#"{"message":"x"}"#).unwrap_err();
+    assert!(error.to_string().contains("ProhibitedInView"), "{error}");
+}

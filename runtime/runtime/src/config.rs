@@ -1,0 +1,205 @@
+//! Fees: what each action burns when its receipt is sent and when it executes, and what a
+//! transaction costs its signer up front. Corresponds to nearcore's `runtime/runtime/src/config.rs`.
+
+use near_parameters::{ActionCosts, RuntimeConfig};
+use near_primitives::account::AccessKeyPermission;
+use near_primitives::action::Action;
+use near_primitives::transaction::Transaction;
+use near_primitives::types::{Balance, Gas};
+
+/// A sum of gas or tokens overflowed: the transaction or receipt is invalid, never wrapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("integer overflow while computing a cost")]
+pub struct IntegerOverflowError;
+
+fn add_gas(a: Gas, b: Gas) -> Result<Gas, IntegerOverflowError> {
+    a.checked_add(b).ok_or(IntegerOverflowError)
+}
+
+fn mul_gas(a: Gas, b: u64) -> Result<Gas, IntegerOverflowError> {
+    a.checked_mul(b).ok_or(IntegerOverflowError)
+}
+
+/// The number of bytes a function-call access key's method names are charged for: each name
+/// plus one byte (nearcore counts a terminator per name).
+pub fn method_names_bytes(method_names: &[String]) -> u64 {
+    method_names.iter().map(|name| name.len() as u64 + 1).sum()
+}
+
+/// The fee kinds an action is charged for, each with the number of units: `(base, 1)` plus
+/// `(per_byte, bytes)` where the action has a per-byte part.
+fn action_fee_parts(action: &Action) -> [(ActionCosts, u64); 2] {
+    const NONE: (ActionCosts, u64) = (ActionCosts::transfer, 0);
+    match action {
+        Action::CreateAccount(_) => [(ActionCosts::create_account, 1), NONE],
+        Action::DeployContract(deploy) => {
+            [(ActionCosts::deploy_contract_base, 1), (ActionCosts::deploy_contract_byte, deploy.code.len() as u64)]
+        }
+        Action::FunctionCall(call) => [
+            (ActionCosts::function_call_base, 1),
+            (ActionCosts::function_call_byte, call.method_name.len() as u64 + call.args.len() as u64),
+        ],
+        Action::Transfer(_) => [(ActionCosts::transfer, 1), NONE],
+        Action::Stake(_) => [(ActionCosts::stake, 1), NONE],
+        Action::AddKey(add_key) => match &add_key.access_key.permission {
+            AccessKeyPermission::FullAccess => [(ActionCosts::add_full_access_key, 1), NONE],
+            AccessKeyPermission::FunctionCall(permission) => [
+                (ActionCosts::add_function_call_key_base, 1),
+                (ActionCosts::add_function_call_key_byte, method_names_bytes(&permission.method_names)),
+            ],
+        },
+        Action::DeleteKey(_) => [(ActionCosts::delete_key, 1), NONE],
+        Action::DeleteAccount(_) => [(ActionCosts::delete_account, 1), NONE],
+        Action::DeploySubmodule(deploy) => [
+            (ActionCosts::deploy_submodule_base, 1),
+            (ActionCosts::deploy_submodule_byte, deploy.key.len() as u64 + deploy.code.len() as u64),
+        ],
+        Action::RemoveSubmodule(_) => [(ActionCosts::remove_submodule_base, 1), NONE],
+    }
+}
+
+/// The send fee of one action.
+///
+/// # Errors
+/// Overflow.
+pub fn send_fee(config: &RuntimeConfig, sender_is_receiver: bool, action: &Action) -> Result<Gas, IntegerOverflowError> {
+    action_fee_parts(action).iter().try_fold(0, |total, &(cost, units)| {
+        add_gas(total, mul_gas(config.fees.fee(cost).send_fee(sender_is_receiver), units)?)
+    })
+}
+
+/// The execution fee of one action.
+///
+/// # Errors
+/// Overflow.
+pub fn exec_fee(config: &RuntimeConfig, action: &Action) -> Result<Gas, IntegerOverflowError> {
+    action_fee_parts(action)
+        .iter()
+        .try_fold(0, |total, &(cost, units)| add_gas(total, mul_gas(config.fees.fee(cost).exec_fee(), units)?))
+}
+
+/// The send fees of all `actions`.
+///
+/// # Errors
+/// Overflow.
+pub fn total_send_fees(config: &RuntimeConfig, sender_is_receiver: bool, actions: &[Action]) -> Result<Gas, IntegerOverflowError> {
+    actions.iter().try_fold(0, |total, action| add_gas(total, send_fee(config, sender_is_receiver, action)?))
+}
+
+/// The execution fees of all `actions` (not counting the receipt's own creation fee).
+///
+/// # Errors
+/// Overflow.
+pub fn total_prepaid_exec_fees(config: &RuntimeConfig, actions: &[Action]) -> Result<Gas, IntegerOverflowError> {
+    actions.iter().try_fold(0, |total, action| add_gas(total, exec_fee(config, action)?))
+}
+
+/// Gas attached to the function calls among `actions`.
+///
+/// # Errors
+/// Overflow.
+pub fn total_prepaid_gas(actions: &[Action]) -> Result<Gas, IntegerOverflowError> {
+    actions.iter().try_fold(0, |total, action| add_gas(total, action.get_prepaid_gas()))
+}
+
+/// Tokens attached to `actions` (transfers, function calls, stakes count only as locks).
+///
+/// # Errors
+/// Overflow.
+pub fn total_deposit(actions: &[Action]) -> Result<Balance, IntegerOverflowError> {
+    actions.iter().try_fold(0u128, |total, action| total.checked_add(action.get_deposit_balance()).ok_or(IntegerOverflowError))
+}
+
+/// What a transaction costs its signer when it is converted into a receipt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TransactionCost {
+    /// Gas burnt at conversion: the send fees of the receipt and its actions.
+    pub gas_burnt: Gas,
+    /// Gas bought for later: execution fees plus the gas attached to function calls.
+    pub gas_remaining: Gas,
+    /// The gas price the receipt carries (refunds are paid at it).
+    pub receipt_gas_price: Balance,
+    /// Tokens taken from the signer: all gas at its price plus the deposits.
+    pub total_cost: Balance,
+    /// Tokens burnt at conversion.
+    pub burnt_amount: Balance,
+}
+
+/// The cost of `transaction` at `gas_price`.
+///
+/// # Errors
+/// Overflow.
+pub fn tx_cost(config: &RuntimeConfig, transaction: &Transaction, gas_price: Balance) -> Result<TransactionCost, IntegerOverflowError> {
+    let sender_is_receiver = transaction.signer_id == transaction.receiver_id;
+    let receipt_fee = config.fees.fee(ActionCosts::new_action_receipt);
+    let gas_burnt = add_gas(
+        receipt_fee.send_fee(sender_is_receiver),
+        total_send_fees(config, sender_is_receiver, &transaction.actions)?,
+    )?;
+    let gas_remaining = add_gas(
+        add_gas(receipt_fee.exec_fee(), total_prepaid_exec_fees(config, &transaction.actions)?)?,
+        total_prepaid_gas(&transaction.actions)?,
+    )?;
+    let inflation = config.fees.pessimistic_gas_price_inflation_ratio;
+    let receipt_gas_price = gas_price
+        .checked_mul(u128::from(inflation.numerator))
+        .ok_or(IntegerOverflowError)?
+        / u128::from(inflation.denominator.max(1));
+    let receipt_gas_price = receipt_gas_price.max(gas_price);
+    let burnt_amount = u128::from(gas_burnt).checked_mul(gas_price).ok_or(IntegerOverflowError)?;
+    let remaining_amount = u128::from(gas_remaining).checked_mul(receipt_gas_price).ok_or(IntegerOverflowError)?;
+    let total_cost = burnt_amount
+        .checked_add(remaining_amount)
+        .and_then(|sum| sum.checked_add(total_deposit(&transaction.actions).ok()?))
+        .ok_or(IntegerOverflowError)?;
+    Ok(TransactionCost { gas_burnt, gas_remaining, receipt_gas_price, total_cost, burnt_amount })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use near_primitives::action::{FunctionCallAction, TransferAction};
+    use near_primitives::crypto::SecretKey;
+    use near_primitives::hash::CryptoHash;
+
+    fn transaction(actions: Vec<Action>, receiver: &str) -> Transaction {
+        Transaction {
+            signer_id: "alice.near".parse().unwrap(),
+            public_key: SecretKey::from_seed("alice.near").public_key(),
+            nonce: 1,
+            receiver_id: receiver.parse().unwrap(),
+            block_hash: CryptoHash::default(),
+            actions,
+        }
+    }
+
+    #[test]
+    fn transfer_costs_nearcore_fees() {
+        let config = RuntimeConfig::mainnet();
+        let tx = transaction(vec![Action::Transfer(TransferAction { deposit: 5 })], "bob.near");
+        let cost = tx_cost(&config, &tx, 100_000_000).unwrap();
+        // action_receipt_creation send (108_059_500_000) + action_transfer send (115_123_062_500).
+        assert_eq!(cost.gas_burnt, 223_182_562_500);
+        assert_eq!(cost.gas_remaining, 223_182_562_500);
+        assert_eq!(cost.total_cost, 2 * 223_182_562_500 * 100_000_000 + 5);
+    }
+
+    #[test]
+    fn function_call_counts_method_and_args_bytes_and_attached_gas() {
+        let config = RuntimeConfig::mainnet();
+        let call = FunctionCallAction { method_name: "go".into(), args: vec![0; 10], gas: 7, deposit: 0 };
+        let tx = transaction(vec![Action::FunctionCall(Box::new(call))], "alice.near");
+        let cost = tx_cost(&config, &tx, 1).unwrap();
+        assert_eq!(cost.gas_burnt, 108_059_500_000 + 200_000_000_000 + 12 * 2_235_934);
+        assert_eq!(cost.gas_remaining, 108_059_500_000 + 780_000_000_000 + 12 * 2_235_934 + 7);
+    }
+
+    #[test]
+    fn overflow_is_an_error() {
+        let config = RuntimeConfig::mainnet();
+        let calls = (0..2)
+            .map(|_| Action::FunctionCall(Box::new(FunctionCallAction { method_name: "m".into(), args: vec![], gas: u64::MAX, deposit: 0 })))
+            .collect();
+        assert_eq!(tx_cost(&config, &transaction(calls, "bob.near"), 1), Err(IntegerOverflowError));
+    }
+}

@@ -1,0 +1,333 @@
+//! `node-runtime`: applies a chunk (signed transactions and incoming receipts) to a state root
+//! and produces the new root, outgoing receipts and execution outcomes. Single shard, in
+//! nearcore's order: transactions are converted into receipts (local ones run in the same
+//! chunk), then the delayed queue, then incoming receipts, each while the chunk's compute
+//! limit lasts (the rest is delayed in the trie), then end-of-chunk work; last, the balance
+//! checker. Receipts to other accounts leave the chunk and arrive in the next.
+//!
+//! Module map (each next to the nearcore file it corresponds to): [`config`] fees, [`verifier`]
+//! transaction and receipt validation, [`actions`] and [`submodules`] per-action logic,
+//! [`receipts`] receipt execution, data dependencies and refunds, [`ext`] the runner's
+//! `External`, [`balance_checker`], [`state_viewer`] view calls and queries.
+
+pub mod actions;
+pub mod balance_checker;
+pub mod config;
+mod delayed;
+pub mod ext;
+pub mod receipts;
+pub mod state_viewer;
+pub mod submodules;
+pub mod verifier;
+mod yield_resume;
+
+use balance_checker::{BalanceStats, check_balance, receipts_value};
+use delayed::DelayedReceiptQueue;
+use near_parameters::RuntimeConfig;
+use near_primitives::crypto::PublicKey;
+use near_primitives::errors::TxExecutionError;
+use near_primitives::hash::CryptoHash;
+use near_primitives::receipt::{ActionReceipt, Receipt, ReceiptEnum, create_receipt_id_from_transaction};
+use near_primitives::transaction::{ExecutionOutcome, ExecutionOutcomeWithId, ExecutionStatus, SignedTransaction};
+use near_primitives::types::{AccountId, Balance, BlockHeight, EpochHeight, Gas, StateRoot};
+use near_store::{StorageError, Trie, TrieChanges, TrieUpdate};
+use near_vm_runner::ContractRunner;
+use near_vm_runner::engine::Compiler;
+use receipts::ReceiptExecution;
+use std::sync::Arc;
+
+pub use ext::ValidatorStakes;
+
+/// nearcore's mainnet chunk gas limit (1 000 Tgas), the default compute limit per chunk.
+pub const DEFAULT_CHUNK_GAS_LIMIT: Gas = 1_000_000_000_000_000;
+
+/// nearcore's mainnet minimum gas price (yoctoNEAR per gas), the default gas price.
+pub const DEFAULT_GAS_PRICE: Balance = 100_000_000;
+
+/// A node fault while applying a chunk: the chunk is not applied. Contract and transaction
+/// errors are never `RuntimeError`s; they are recorded in outcomes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RuntimeError {
+    /// The storage failed or holds something it should not.
+    #[error(transparent)]
+    StorageError(#[from] StorageError),
+    /// A sum the protocol bounds overflowed anyway.
+    #[error("unexpected integer overflow in {0}")]
+    UnexpectedIntegerOverflow(&'static str),
+    /// The contract runner failed (engine or external fault).
+    #[error("contract runner fault: {0}")]
+    VMFault(String),
+    /// Tokens were created or destroyed.
+    #[error("balance mismatch: {before} before, {after} after ({stats:?})")]
+    BalanceMismatch {
+        /// Tokens before (records changed, incoming receipts).
+        before: Balance,
+        /// Tokens after (records changed, outgoing receipts, burnt).
+        after: Balance,
+        /// The chunk's flows.
+        stats: Box<BalanceStats>,
+    },
+}
+
+/// A stake change an account asked for.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ValidatorProposal {
+    /// The account.
+    pub account_id: AccountId,
+    /// Its validator key.
+    pub public_key: PublicKey,
+    /// The stake asked for.
+    #[serde(with = "near_primitives::types::dec_format")]
+    pub stake: Balance,
+}
+
+/// The block a chunk is applied in, and the rules it is applied with.
+#[derive(Debug, Clone)]
+pub struct ApplyState {
+    /// Height of the block.
+    pub block_height: BlockHeight,
+    /// Block timestamp in nanoseconds.
+    pub block_timestamp: u64,
+    /// Epoch of the block.
+    pub epoch_height: EpochHeight,
+    /// Gas price of the block.
+    pub gas_price: Balance,
+    /// Compute (≈ gas) the chunk may spend on receipts before delaying the rest.
+    pub gas_limit: Gas,
+    /// The block's random seed, as contracts see it.
+    pub random_seed: CryptoHash,
+    /// The parameters.
+    pub config: Arc<RuntimeConfig>,
+    /// Current validators.
+    pub validators: ValidatorStakes,
+}
+
+impl ApplyState {
+    /// A state for `block_height` with mainnet defaults for everything else.
+    pub fn new(block_height: BlockHeight, config: Arc<RuntimeConfig>) -> ApplyState {
+        ApplyState {
+            block_height,
+            block_timestamp: block_height.saturating_mul(1_000_000_000),
+            epoch_height: 0,
+            gas_price: DEFAULT_GAS_PRICE,
+            gas_limit: DEFAULT_CHUNK_GAS_LIMIT,
+            random_seed: CryptoHash::hash_bytes(&block_height.to_le_bytes()),
+            config,
+            validators: ValidatorStakes::default(),
+        }
+    }
+}
+
+/// Counters of one chunk.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ApplyStats {
+    /// Transactions converted (valid ones).
+    pub transactions: u64,
+    /// Receipts executed (action receipts, not counting postponement).
+    pub receipts_executed: u64,
+    /// Receipts put into the delayed queue by this chunk.
+    pub receipts_delayed: u64,
+    /// Gas burnt by transactions and receipts.
+    pub gas_burnt: Gas,
+    /// Compute spent on receipts.
+    pub compute_usage: u64,
+    /// Token flows, as checked.
+    pub balance: BalanceStats,
+}
+
+/// What applying a chunk produced.
+#[derive(Debug)]
+pub struct ApplyResult {
+    /// The new state root.
+    pub state_root: StateRoot,
+    /// The trie nodes to store for the new root.
+    pub trie_changes: TrieChanges,
+    /// Receipts for the next chunk.
+    pub outgoing_receipts: Vec<Receipt>,
+    /// Outcomes of transactions and executed receipts, in execution order.
+    pub outcomes: Vec<ExecutionOutcomeWithId>,
+    /// Stake changes.
+    pub validator_proposals: Vec<ValidatorProposal>,
+    /// Receipts waiting in the delayed queue after this chunk.
+    pub delayed_receipts_count: u64,
+    /// Counters.
+    pub stats: ApplyStats,
+}
+
+/// Applies chunks. Holds the contract runner (and its compiled-module cache).
+pub struct Runtime {
+    runner: ContractRunner,
+}
+
+/// The chunk being built.
+#[derive(Default)]
+struct ChunkProgress {
+    outcomes: Vec<ExecutionOutcomeWithId>,
+    outgoing: Vec<Receipt>,
+    proposals: Vec<ValidatorProposal>,
+    stats: ApplyStats,
+}
+
+impl ChunkProgress {
+    fn record(&mut self, execution: ReceiptExecution) {
+        let outcome = &execution.outcome.outcome;
+        self.stats.receipts_executed += 1;
+        self.stats.gas_burnt = self.stats.gas_burnt.saturating_add(outcome.gas_burnt);
+        self.stats.compute_usage = self.stats.compute_usage.saturating_add(execution.compute_usage);
+        self.stats.balance.receipts_burnt = self.stats.balance.receipts_burnt.saturating_add(outcome.tokens_burnt);
+        self.stats.balance.other_burnt = self.stats.balance.other_burnt.saturating_add(execution.other_burnt);
+        self.outgoing.extend(execution.outgoing);
+        self.proposals.extend(execution.validator_proposals);
+        self.outcomes.push(execution.outcome);
+    }
+}
+
+impl Runtime {
+    /// A runtime with a Winch runner and an in-memory module cache.
+    ///
+    /// # Errors
+    /// The engine could not be created.
+    pub fn new() -> Result<Runtime, RuntimeError> {
+        let runner = ContractRunner::new(Compiler::Winch).map_err(|e| RuntimeError::VMFault(e.to_string()))?;
+        Ok(Runtime { runner })
+    }
+
+    /// A runtime over `runner`.
+    pub fn with_runner(runner: ContractRunner) -> Runtime {
+        Runtime { runner }
+    }
+
+    /// The contract runner.
+    pub fn runner(&self) -> &ContractRunner {
+        &self.runner
+    }
+
+    /// Applies a chunk to the state at `trie`'s root.
+    ///
+    /// # Errors
+    /// Node faults only (storage, runner, balance mismatch); invalid transactions and failing
+    /// receipts are outcomes.
+    pub fn apply(
+        &self,
+        trie: Trie,
+        apply_state: &ApplyState,
+        transactions: &[SignedTransaction],
+        incoming_receipts: &[Receipt],
+    ) -> Result<ApplyResult, RuntimeError> {
+        let config = &*apply_state.config;
+        let initial = trie.clone();
+        let mut state = TrieUpdate::new(trie);
+        let mut chunk = ChunkProgress::default();
+        chunk.stats.balance.incoming_receipts = receipts_value(config, incoming_receipts)?;
+        let mut local_receipts = Vec::new();
+        for transaction in transactions {
+            if let Some(receipt) = self.convert_transaction(&mut state, apply_state, transaction, &mut chunk)? {
+                if receipt.receiver_id == transaction.transaction.signer_id {
+                    local_receipts.push(receipt);
+                } else {
+                    chunk.outgoing.push(receipt);
+                }
+            }
+        }
+        let mut delayed = DelayedReceiptQueue::load(&state)?;
+        let over_limit = |chunk: &ChunkProgress| chunk.stats.compute_usage >= apply_state.gas_limit;
+        for receipt in &local_receipts {
+            if over_limit(&chunk) {
+                delayed.push(&mut state, receipt);
+                chunk.stats.receipts_delayed += 1;
+            } else if let Some(execution) = self.process_receipt(&mut state, apply_state, receipt)? {
+                chunk.record(execution);
+            }
+        }
+        let mut processed_delayed = 0u64;
+        while processed_delayed < delayed.len_at_start() && !over_limit(&chunk) {
+            let Some(receipt) = delayed.pop(&mut state)? else { break };
+            processed_delayed += 1;
+            if let Some(execution) = self.process_receipt(&mut state, apply_state, &receipt)? {
+                chunk.record(execution);
+            }
+        }
+        for receipt in incoming_receipts {
+            if over_limit(&chunk) {
+                delayed.push(&mut state, receipt);
+                chunk.stats.receipts_delayed += 1;
+            } else if let Some(execution) = self.process_receipt(&mut state, apply_state, receipt)? {
+                chunk.record(execution);
+            }
+        }
+        delayed.save(&mut state);
+        state.commit();
+        let timeouts = yield_resume::resolve_yield_timeouts(&mut state, apply_state, chunk.stats.compute_usage)?;
+        chunk.outgoing.extend(timeouts);
+        chunk.stats.balance.outgoing_receipts = receipts_value(config, &chunk.outgoing)?;
+        check_balance(config, &initial, &state, &chunk.stats.balance)?;
+        let trie_changes = state.finalize()?;
+        Ok(ApplyResult {
+            state_root: trie_changes.new_root,
+            trie_changes,
+            outgoing_receipts: chunk.outgoing,
+            outcomes: chunk.outcomes,
+            validator_proposals: chunk.proposals,
+            delayed_receipts_count: delayed.len(),
+            stats: chunk.stats,
+        })
+    }
+
+    /// Verifies and charges a transaction; returns the receipt it becomes (none if invalid).
+    fn convert_transaction(
+        &self,
+        state: &mut TrieUpdate,
+        apply_state: &ApplyState,
+        signed: &SignedTransaction,
+        chunk: &mut ChunkProgress,
+    ) -> Result<Option<Receipt>, RuntimeError> {
+        let tx = &signed.transaction;
+        let tx_hash = signed.get_hash();
+        let verified = verifier::verify_and_charge_transaction(
+            &apply_state.config,
+            state,
+            apply_state.gas_price,
+            apply_state.block_height,
+            signed,
+        )?;
+        let (status, gas_burnt, tokens_burnt, receipt) = match verified {
+            Err(error) => {
+                state.rollback();
+                (ExecutionStatus::Failure(TxExecutionError::InvalidTxError(error)), 0, 0, None)
+            }
+            Ok(cost) => {
+                state.commit();
+                let receipt = Receipt {
+                    predecessor_id: tx.signer_id.clone(),
+                    receiver_id: tx.receiver_id.clone(),
+                    receipt_id: create_receipt_id_from_transaction(&tx_hash, apply_state.block_height),
+                    receipt: ReceiptEnum::Action(ActionReceipt {
+                        signer_id: tx.signer_id.clone(),
+                        signer_public_key: tx.public_key.clone(),
+                        gas_price: cost.receipt_gas_price,
+                        output_data_receivers: Vec::new(),
+                        input_data_ids: Vec::new(),
+                        actions: tx.actions.clone(),
+                    }),
+                };
+                chunk.stats.transactions += 1;
+                chunk.stats.gas_burnt = chunk.stats.gas_burnt.saturating_add(cost.gas_burnt);
+                chunk.stats.balance.tx_burnt = chunk.stats.balance.tx_burnt.saturating_add(cost.burnt_amount);
+                (ExecutionStatus::SuccessReceiptId(receipt.receipt_id), cost.gas_burnt, cost.burnt_amount, Some(receipt))
+            }
+        };
+        chunk.outcomes.push(ExecutionOutcomeWithId {
+            id: tx_hash,
+            outcome: ExecutionOutcome {
+                logs: Vec::new(),
+                receipt_ids: receipt.iter().map(|r| r.receipt_id).collect(),
+                gas_burnt,
+                compute_usage: Some(gas_burnt),
+                tokens_burnt,
+                executor_id: tx.signer_id.clone(),
+                status,
+            },
+        });
+        Ok(receipt)
+    }
+}

@@ -1,0 +1,259 @@
+//! Validation of transactions, actions and new receipts, and the up-front charge of a
+//! transaction's signer. Corresponds to nearcore's `runtime/runtime/src/verifier.rs`.
+
+use crate::config::{TransactionCost, total_prepaid_gas, tx_cost};
+use crate::RuntimeError;
+use near_parameters::{LimitConfig, RuntimeConfig};
+use near_primitives::account::{AccessKey, AccessKeyPermission, Account};
+use near_primitives::action::Action;
+use near_primitives::crypto::KeyType;
+use near_primitives::errors::{ActionsValidationError, InvalidAccessKeyError, InvalidTxError, ReceiptValidationError};
+use near_primitives::receipt::ActionReceipt;
+use near_primitives::transaction::SignedTransaction;
+use near_primitives::types::{AccountId, Balance, BlockHeight};
+use near_store::TrieUpdate;
+use near_store::utils::{get_access_key, get_account, set_access_key, set_account};
+
+/// Nonces of new access keys start at `(block height - 1) × this`, and a transaction's nonce
+/// must stay below `block height × this`, so nonces cannot be replayed across key re-creation.
+pub const ACCESS_KEY_NONCE_RANGE_MULTIPLIER: u64 = 1_000_000;
+
+/// Accounts using at most this many bytes need no balance for storage (NEP-448).
+pub const ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT: u64 = 770;
+
+/// Checks that `account` holds enough balance (liquid plus locked) for its storage.
+///
+/// # Errors
+/// The missing amount.
+pub fn check_storage_stake(account: &Account, config: &RuntimeConfig) -> Result<(), Balance> {
+    if account.storage_usage <= ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT {
+        return Ok(());
+    }
+    let required = u128::from(account.storage_usage).saturating_mul(config.fees.storage_usage_config.storage_amount_per_byte);
+    let available = account.amount.saturating_add(account.locked);
+    if available >= required { Ok(()) } else { Err(required - available) }
+}
+
+/// Validates a list of actions against the limits, as for a transaction or a new receipt.
+///
+/// # Errors
+/// The first rule broken.
+pub fn validate_actions(limits: &LimitConfig, actions: &[Action]) -> Result<(), ActionsValidationError> {
+    if actions.len() as u64 > limits.max_actions_per_receipt {
+        return Err(ActionsValidationError::TotalNumberOfActionsExceeded {
+            total_number_of_actions: actions.len() as u64,
+            limit: limits.max_actions_per_receipt,
+        });
+    }
+    let deploys = actions.iter().filter(|a| matches!(a, Action::DeployContract(_))).count() as u64;
+    if deploys > limits.max_deploy_actions_per_receipt {
+        return Err(ActionsValidationError::DeployContractActionsExceeded {
+            total_number_of_deploy_actions: deploys,
+            limit: limits.max_deploy_actions_per_receipt,
+        });
+    }
+    let mut found_delete = false;
+    for action in actions {
+        if found_delete {
+            return Err(ActionsValidationError::DeleteActionMustBeFinal);
+        }
+        found_delete = matches!(action, Action::DeleteAccount(_));
+        validate_action(limits, action)?;
+    }
+    let total_prepaid_gas = total_prepaid_gas(actions).map_err(|_| ActionsValidationError::IntegerOverflow)?;
+    if total_prepaid_gas > limits.max_total_prepaid_gas {
+        return Err(ActionsValidationError::TotalPrepaidGasExceeded { total_prepaid_gas, limit: limits.max_total_prepaid_gas });
+    }
+    Ok(())
+}
+
+fn check_length(length: usize, limit: u64, error: fn(u64, u64) -> ActionsValidationError) -> Result<(), ActionsValidationError> {
+    if length as u64 > limit { Err(error(length as u64, limit)) } else { Ok(()) }
+}
+
+fn validate_action(limits: &LimitConfig, action: &Action) -> Result<(), ActionsValidationError> {
+    match action {
+        Action::DeployContract(deploy) => check_length(deploy.code.len(), limits.max_contract_size, |size, limit| {
+            ActionsValidationError::ContractSizeExceeded { size, limit }
+        }),
+        Action::FunctionCall(call) => {
+            if call.gas == 0 {
+                return Err(ActionsValidationError::FunctionCallZeroAttachedGas);
+            }
+            check_length(call.method_name.len(), limits.max_length_method_name, |length, limit| {
+                ActionsValidationError::FunctionCallMethodNameLengthExceeded { length, limit }
+            })?;
+            check_length(call.args.len(), limits.max_arguments_length, |length, limit| {
+                ActionsValidationError::FunctionCallArgumentsLengthExceeded { length, limit }
+            })
+        }
+        Action::Stake(stake) => match stake.public_key.key_type() {
+            KeyType::ED25519 => Ok(()),
+            _ => Err(ActionsValidationError::UnsuitableStakingKey { public_key: Box::new(stake.public_key.clone()) }),
+        },
+        Action::AddKey(add_key) => match &add_key.access_key.permission {
+            AccessKeyPermission::FullAccess => Ok(()),
+            AccessKeyPermission::FunctionCall(permission) => {
+                if permission.receiver_id.parse::<AccountId>().is_err() {
+                    return Err(ActionsValidationError::InvalidAccountId { account_id: permission.receiver_id.clone() });
+                }
+                let mut total_number_of_bytes = 0u64;
+                for name in &permission.method_names {
+                    check_length(name.len(), limits.max_length_method_name, |length, limit| {
+                        ActionsValidationError::AddKeyMethodNameLengthExceeded { length, limit }
+                    })?;
+                    total_number_of_bytes += name.len() as u64 + 1;
+                }
+                if total_number_of_bytes > limits.max_number_bytes_method_names {
+                    return Err(ActionsValidationError::AddKeyMethodNamesNumberOfBytesExceeded {
+                        total_number_of_bytes,
+                        limit: limits.max_number_bytes_method_names,
+                    });
+                }
+                Ok(())
+            }
+        },
+        Action::DeploySubmodule(deploy) => {
+            validate_submodule_key(limits, &deploy.key)?;
+            check_length(deploy.code.len(), limits.max_contract_size, |size, limit| {
+                ActionsValidationError::ContractSizeExceeded { size, limit }
+            })
+        }
+        Action::RemoveSubmodule(remove) => validate_submodule_key(limits, &remove.key),
+        Action::CreateAccount(_) | Action::Transfer(_) | Action::DeleteKey(_) | Action::DeleteAccount(_) => Ok(()),
+    }
+}
+
+fn validate_submodule_key(limits: &LimitConfig, key: &[u8]) -> Result<(), ActionsValidationError> {
+    if key.is_empty() || key.len() as u64 > limits.max_submodule_key_length {
+        return Err(ActionsValidationError::SubmoduleKeyLengthInvalid {
+            length: key.len() as u64,
+            limit: limits.max_submodule_key_length,
+        });
+    }
+    Ok(())
+}
+
+/// Validates a receipt a contract created, before it leaves the executing receipt.
+///
+/// # Errors
+/// The first rule broken.
+pub fn validate_action_receipt(limits: &LimitConfig, receipt: &ActionReceipt) -> Result<(), ReceiptValidationError> {
+    if receipt.input_data_ids.len() as u64 > limits.max_number_input_data_dependencies {
+        return Err(ReceiptValidationError::NumberInputDataDependenciesExceeded {
+            number_of_input_data_dependencies: receipt.input_data_ids.len() as u64,
+            limit: limits.max_number_input_data_dependencies,
+        });
+    }
+    validate_actions(limits, &receipt.actions).map_err(ReceiptValidationError::ActionsValidation)
+}
+
+/// Stateless checks of a transaction: size, signature, actions. Returns its cost.
+///
+/// # Errors
+/// Why it is invalid.
+pub fn validate_transaction(
+    config: &RuntimeConfig,
+    gas_price: Balance,
+    signed: &SignedTransaction,
+) -> Result<TransactionCost, InvalidTxError> {
+    let limits = &config.wasm_config.limit_config;
+    let size = signed.get_size();
+    if size > limits.max_transaction_size {
+        return Err(InvalidTxError::TransactionSizeExceeded { size, limit: limits.max_transaction_size });
+    }
+    if !signed.verify_signature() {
+        return Err(InvalidTxError::InvalidSignature);
+    }
+    validate_actions(limits, &signed.transaction.actions).map_err(InvalidTxError::ActionsValidation)?;
+    tx_cost(config, &signed.transaction, gas_price).map_err(|_| InvalidTxError::CostOverflow)
+}
+
+/// Validates `signed` against the state and charges its signer: bumps the access key's nonce,
+/// takes the cost from the balance (and a function-call key's allowance). Changes are
+/// prospective in `state`; the caller commits them.
+///
+/// # Errors
+/// `Ok(Err(..))` when the transaction is invalid (nothing is changed); `Err` on storage faults.
+pub fn verify_and_charge_transaction(
+    config: &RuntimeConfig,
+    state: &mut TrieUpdate,
+    gas_price: Balance,
+    block_height: BlockHeight,
+    signed: &SignedTransaction,
+) -> Result<Result<TransactionCost, InvalidTxError>, RuntimeError> {
+    let cost = match validate_transaction(config, gas_price, signed) {
+        Ok(cost) => cost,
+        Err(error) => return Ok(Err(error)),
+    };
+    let tx = &signed.transaction;
+    let Some(mut signer) = get_account(state, &tx.signer_id)? else {
+        return Ok(Err(InvalidTxError::SignerDoesNotExist { signer_id: tx.signer_id.clone() }));
+    };
+    let Some(mut access_key) = get_access_key(state, &tx.signer_id, &tx.public_key)? else {
+        return Ok(Err(InvalidTxError::InvalidAccessKeyError(InvalidAccessKeyError::AccessKeyNotFound {
+            account_id: tx.signer_id.clone(),
+            public_key: Box::new(tx.public_key.clone()),
+        })));
+    };
+    if let Err(error) = charge(config, &mut signer, &mut access_key, block_height, signed, &cost) {
+        return Ok(Err(error));
+    }
+    set_account(state, tx.signer_id.clone(), &signer);
+    set_access_key(state, tx.signer_id.clone(), tx.public_key.clone(), &access_key);
+    Ok(Ok(cost))
+}
+
+fn charge(
+    config: &RuntimeConfig,
+    signer: &mut Account,
+    access_key: &mut AccessKey,
+    block_height: BlockHeight,
+    signed: &SignedTransaction,
+    cost: &TransactionCost,
+) -> Result<(), InvalidTxError> {
+    let tx = &signed.transaction;
+    if tx.nonce <= access_key.nonce {
+        return Err(InvalidTxError::InvalidNonce { tx_nonce: tx.nonce, ak_nonce: access_key.nonce });
+    }
+    let upper_bound = block_height.saturating_mul(ACCESS_KEY_NONCE_RANGE_MULTIPLIER);
+    if tx.nonce >= upper_bound {
+        return Err(InvalidTxError::NonceTooLarge { tx_nonce: tx.nonce, upper_bound });
+    }
+    access_key.nonce = tx.nonce;
+    signer.amount = signer.amount.checked_sub(cost.total_cost).ok_or_else(|| InvalidTxError::NotEnoughBalance {
+        signer_id: tx.signer_id.clone(),
+        balance: signer.amount,
+        cost: cost.total_cost,
+    })?;
+    if let AccessKeyPermission::FunctionCall(permission) = &mut access_key.permission {
+        if let Some(allowance) = permission.allowance.as_mut() {
+            *allowance = allowance.checked_sub(cost.total_cost).ok_or_else(|| {
+                InvalidTxError::InvalidAccessKeyError(InvalidAccessKeyError::NotEnoughAllowance {
+                    account_id: tx.signer_id.clone(),
+                    public_key: Box::new(tx.public_key.clone()),
+                    allowance: *allowance,
+                    cost: cost.total_cost,
+                })
+            })?;
+        }
+        let key_error = |error| Err(InvalidTxError::InvalidAccessKeyError(error));
+        let [Action::FunctionCall(call)] = tx.actions.as_slice() else {
+            return key_error(InvalidAccessKeyError::RequiresFullAccess);
+        };
+        if call.deposit > 0 {
+            return key_error(InvalidAccessKeyError::DepositWithFunctionCall);
+        }
+        if tx.receiver_id.as_str() != permission.receiver_id {
+            return key_error(InvalidAccessKeyError::ReceiverMismatch {
+                tx_receiver: tx.receiver_id.clone(),
+                ak_receiver: permission.receiver_id.clone(),
+            });
+        }
+        if !permission.method_names.is_empty() && !permission.method_names.contains(&call.method_name) {
+            return key_error(InvalidAccessKeyError::MethodNameMismatch { method_name: call.method_name.clone() });
+        }
+    }
+    check_storage_stake(signer, config)
+        .map_err(|amount| InvalidTxError::LackBalanceForState { signer_id: tx.signer_id.clone(), amount })
+}

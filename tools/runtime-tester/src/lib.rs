@@ -1,0 +1,18 @@
+//! The scenario runner: runs a JSON scenario (genesis, then blocks of transactions and views)
+//! on the in-process runtime and reports every block. [`scenario`] parses the format (errors
+//! name the file, path and field); [`runner`] runs it. The format is documented in
+//! docs/runtime-tester.md.
+//!
+//! The bundled scenarios under `scenarios/` reference the test contracts, which this crate's
+//! dependency on `near-test-contracts` builds into `target/test-contracts/`.
+
+pub mod runner;
+pub mod scenario;
+
+pub use runner::{BlockReport, RunOptions, run};
+pub use scenario::{Scenario, ScenarioError, load};
+
+/// The sdk-status test contract (the one the bundled scenarios deploy).
+pub fn sdk_status_contract() -> &'static [u8] {
+    near_test_contracts::sdk_status()
+}

@@ -1,0 +1,408 @@
+//! The scenario format (documented in docs/runtime-tester.md) and its parser. Parsing walks
+//! the JSON by hand so every error names the file, the path inside it and the field, e.g.
+//! `blocks[2].transactions[0].actions[1].FunctionCall.gas: expected an integer`.
+
+use base64::Engine;
+use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission};
+use near_primitives::action::{
+    Action, AddKeyAction, CreateAccountAction, DeleteAccountAction, DeleteKeyAction, DeployContractAction,
+    DeploySubmoduleAction, FunctionCallAction, RemoveSubmoduleAction, StakeAction, TransferAction,
+};
+use near_primitives::crypto::PublicKey;
+use near_primitives::types::{AccountId, Balance, Gas};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+/// A scenario file that cannot be run: where, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {path}: {problem}")]
+pub struct ScenarioError {
+    /// The scenario file.
+    pub file: String,
+    /// Where in it (`blocks[0].transactions[1].signer_id`), or `-` for the whole file.
+    pub path: String,
+    /// What is wrong.
+    pub problem: String,
+}
+
+/// A genesis account.
+#[derive(Debug, Clone)]
+pub struct GenesisSpec {
+    /// The account.
+    pub account_id: AccountId,
+    /// Its balance in yocto.
+    pub balance: Balance,
+    /// Its contract's bytes.
+    pub code: Option<Vec<u8>>,
+}
+
+/// A transaction, signed by the runner with the signer's derived key.
+#[derive(Debug, Clone)]
+pub struct TransactionSpec {
+    /// The signer.
+    pub signer_id: AccountId,
+    /// The receiver.
+    pub receiver_id: AccountId,
+    /// The actions.
+    pub actions: Vec<Action>,
+}
+
+/// A view call run after a block.
+#[derive(Debug, Clone)]
+pub struct ViewSpec {
+    /// The contract.
+    pub account_id: AccountId,
+    /// The method.
+    pub method_name: String,
+    /// Arguments (JSON text).
+    pub args: Vec<u8>,
+}
+
+/// One item of `blocks`.
+#[derive(Debug, Clone)]
+pub enum BlockSpec {
+    /// A block with these transactions, and views after it.
+    Block {
+        /// Transactions.
+        transactions: Vec<TransactionSpec>,
+        /// Views.
+        views: Vec<ViewSpec>,
+    },
+    /// Blocks without transactions.
+    Empty(u64),
+}
+
+/// A parsed scenario.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Genesis accounts.
+    pub genesis: Vec<GenesisSpec>,
+    /// The blocks.
+    pub blocks: Vec<BlockSpec>,
+    /// The chunk compute limit, if set (`gas_limit`).
+    pub gas_limit: Option<Gas>,
+    /// The yield timeout, if set (`yield_timeout_length_in_blocks`).
+    pub yield_timeout_length_in_blocks: Option<u64>,
+    /// The bound on empty blocks after the last item (`max_trailing_blocks`).
+    pub max_trailing_blocks: Option<u64>,
+}
+
+/// A JSON value with its path, for error messages.
+#[derive(Clone, Copy)]
+struct Node<'a> {
+    ctx: &'a Ctx,
+    path: &'a str,
+    value: &'a Value,
+}
+
+struct Ctx {
+    file: String,
+    dir: PathBuf,
+}
+
+type Parsed<T> = Result<T, ScenarioError>;
+
+impl Ctx {
+    fn error(&self, path: &str, problem: impl Into<String>) -> ScenarioError {
+        ScenarioError { file: self.file.clone(), path: path.to_string(), problem: problem.into() }
+    }
+}
+
+impl<'a> Node<'a> {
+    fn fail<T>(&self, problem: impl Into<String>) -> Parsed<T> {
+        Err(self.ctx.error(self.path, problem))
+    }
+
+    fn field(&self, name: &str) -> Parsed<Option<(String, &'a Value)>> {
+        let Value::Object(map) = self.value else { return self.fail("expected an object") };
+        Ok(map.get(name).map(|value| (format!("{}.{name}", self.path), value)))
+    }
+
+    fn str(&self) -> Parsed<&'a str> {
+        self.value.as_str().map_or_else(|| self.fail("expected a string"), Ok)
+    }
+
+    fn u64(&self) -> Parsed<u64> {
+        match self.value {
+            Value::Number(n) => n.as_u64().map_or_else(|| self.fail("expected a non-negative integer"), Ok),
+            Value::String(s) => s.replace('_', "").parse().map_or_else(|_| self.fail("expected an integer"), Ok),
+            _ => self.fail("expected an integer"),
+        }
+    }
+
+    fn balance(&self) -> Parsed<Balance> {
+        match self.value {
+            Value::String(text) => parse_balance(text).map_or_else(|problem| self.fail(problem), Ok),
+            Value::Number(n) => n.as_u64().map(u128::from).map_or_else(|| self.fail("expected a balance"), Ok),
+            _ => self.fail("expected a balance: a decimal string of yocto or `N NEAR`"),
+        }
+    }
+
+    fn account_id(&self) -> Parsed<AccountId> {
+        self.str()?.parse().map_or_else(|e| self.fail(format!("invalid account id: {e}")), Ok)
+    }
+
+    fn array(&self) -> Parsed<&'a Vec<Value>> {
+        self.value.as_array().map_or_else(|| self.fail("expected an array"), Ok)
+    }
+
+    fn file(&self) -> Parsed<Vec<u8>> {
+        let relative = self.str()?;
+        let path = self.ctx.dir.join(relative);
+        let bytes = std::fs::read(&path).map_or_else(|e| self.fail(format!("cannot read {}: {e}", path.display())), Ok)?;
+        if path.extension().is_some_and(|ext| ext == "wat") {
+            return wat::parse_bytes(&bytes).map(|wasm| wasm.into_owned()).map_or_else(|e| self.fail(format!("invalid WAT: {e}")), Ok);
+        }
+        Ok(bytes)
+    }
+}
+
+/// Parses a balance: decimal yocto (`"1000"`), or NEAR with a ` NEAR` suffix (`"1.5 NEAR"`).
+///
+/// # Errors
+/// What is malformed.
+pub fn parse_balance(text: &str) -> Result<Balance, String> {
+    const YOCTO_PER_NEAR: u32 = 24;
+    let text = text.trim().replace('_', "");
+    let Some(near) = text.strip_suffix("NEAR").map(str::trim) else {
+        return text.parse().map_err(|_| format!("`{text}` is not a decimal amount of yocto"));
+    };
+    let (whole, fraction) = near.split_once('.').unwrap_or((near, ""));
+    if fraction.len() > YOCTO_PER_NEAR as usize || !fraction.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!("`{text}`: at most 24 decimal places"));
+    }
+    let whole: u128 = whole.parse().map_err(|_| format!("`{text}` is not an amount of NEAR"))?;
+    let padded = format!("{fraction:0<24}");
+    let fraction: u128 = padded.parse().map_err(|_| format!("`{text}` is not an amount of NEAR"))?;
+    whole
+        .checked_mul(10u128.pow(YOCTO_PER_NEAR))
+        .and_then(|w| w.checked_add(fraction))
+        .ok_or_else(|| format!("`{text}` overflows"))
+}
+
+fn child<'a>(ctx: &'a Ctx, path: &'a str, value: &'a Value) -> Node<'a> {
+    Node { ctx, path, value }
+}
+
+macro_rules! required {
+    ($node:expr, $name:expr, |$child:ident| $body:expr) => {{
+        match $node.field($name)? {
+            Some((path, value)) => {
+                let $child = child($node.ctx, &path, value);
+                $body
+            }
+            None => $node.fail(format!("missing field `{}`", $name)),
+        }
+    }};
+}
+
+macro_rules! optional {
+    ($node:expr, $name:expr, |$child:ident| $body:expr) => {{
+        match $node.field($name)? {
+            Some((_, Value::Null)) | None => Ok(None),
+            Some((path, value)) => {
+                let $child = child($node.ctx, &path, value);
+                $body.map(Some)
+            }
+        }
+    }};
+}
+
+/// Reads and parses the scenario at `path` (code files are relative to it).
+///
+/// # Errors
+/// The file cannot be read, is not JSON, or a field is missing or malformed.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let ctx = Ctx {
+        file: path.display().to_string(),
+        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| ctx.error("-", format!("cannot read: {e}")))?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| ctx.error("-", format!("not JSON: {e}")))?;
+    let root = child(&ctx, "$", &value);
+    let genesis = required!(root, "genesis", |genesis| required!(genesis, "accounts", |accounts| {
+        let mut parsed = Vec::new();
+        for (i, account) in accounts.array()?.iter().enumerate() {
+            let path = format!("{}[{i}]", accounts.path);
+            parsed.push(parse_genesis_account(child(&ctx, &path, account))?);
+        }
+        Ok(parsed)
+    }))?;
+    let blocks = required!(root, "blocks", |blocks| {
+        let mut parsed = Vec::new();
+        for (i, block) in blocks.array()?.iter().enumerate() {
+            let path = format!("{}[{i}]", blocks.path);
+            parsed.push(parse_block(child(&ctx, &path, block))?);
+        }
+        Ok(parsed)
+    })?;
+    Ok(Scenario {
+        genesis,
+        blocks,
+        gas_limit: optional!(root, "gas_limit", |n| n.u64())?,
+        yield_timeout_length_in_blocks: optional!(root, "yield_timeout_length_in_blocks", |n| n.u64())?,
+        max_trailing_blocks: optional!(root, "max_trailing_blocks", |n| n.u64())?,
+    })
+}
+
+fn parse_genesis_account(node: Node<'_>) -> Parsed<GenesisSpec> {
+    Ok(GenesisSpec {
+        account_id: required!(node, "account_id", |n| n.account_id())?,
+        balance: required!(node, "balance", |n| n.balance())?,
+        code: optional!(node, "code_file", |n| n.file())?,
+    })
+}
+
+fn parse_block(node: Node<'_>) -> Parsed<BlockSpec> {
+    if let Some(count) = optional!(node, "empty_blocks", |n| n.u64())? {
+        return Ok(BlockSpec::Empty(count));
+    }
+    let transactions = optional!(node, "transactions", |list| {
+        let mut parsed = Vec::new();
+        for (i, tx) in list.array()?.iter().enumerate() {
+            let path = format!("{}[{i}]", list.path);
+            parsed.push(parse_transaction(child(node.ctx, &path, tx))?);
+        }
+        Ok(parsed)
+    })?;
+    let views = optional!(node, "views", |list| {
+        let mut parsed = Vec::new();
+        for (i, view) in list.array()?.iter().enumerate() {
+            let path = format!("{}[{i}]", list.path);
+            parsed.push(parse_view(child(node.ctx, &path, view))?);
+        }
+        Ok(parsed)
+    })?;
+    if transactions.is_none() && views.is_none() {
+        return node.fail("expected `transactions` and/or `views`, or `empty_blocks`");
+    }
+    Ok(BlockSpec::Block { transactions: transactions.unwrap_or_default(), views: views.unwrap_or_default() })
+}
+
+fn parse_transaction(node: Node<'_>) -> Parsed<TransactionSpec> {
+    Ok(TransactionSpec {
+        signer_id: required!(node, "signer_id", |n| n.account_id())?,
+        receiver_id: required!(node, "receiver_id", |n| n.account_id())?,
+        actions: required!(node, "actions", |list| {
+            let mut parsed = Vec::new();
+            for (i, action) in list.array()?.iter().enumerate() {
+                let path = format!("{}[{i}]", list.path);
+                parsed.push(parse_action(child(node.ctx, &path, action))?);
+            }
+            Ok(parsed)
+        })?,
+    })
+}
+
+fn parse_view(node: Node<'_>) -> Parsed<ViewSpec> {
+    Ok(ViewSpec {
+        account_id: required!(node, "account_id", |n| n.account_id())?,
+        method_name: required!(node, "method_name", |n| n.str().map(str::to_string))?,
+        args: optional!(node, "args_json", |n| Ok::<_, ScenarioError>(n.value.to_string().into_bytes()))?
+            .unwrap_or_else(|| b"{}".to_vec()),
+    })
+}
+
+fn parse_args(node: Node<'_>) -> Parsed<Vec<u8>> {
+    if let Some(args) = optional!(node, "args_json", |n| Ok::<_, ScenarioError>(n.value.to_string().into_bytes()))? {
+        return Ok(args);
+    }
+    let decoded = optional!(node, "args_base64", |n| {
+        base64::engine::general_purpose::STANDARD.decode(n.str()?).map_or_else(|e| n.fail(format!("bad base64: {e}")), Ok)
+    })?;
+    Ok(decoded.unwrap_or_default())
+}
+
+fn parse_public_key(node: Node<'_>) -> Parsed<PublicKey> {
+    if let Some(account_id) = optional!(node, "public_key_of", |n| n.account_id())? {
+        return Ok(near_primitives::crypto::SecretKey::from_seed(account_id.as_str()).public_key());
+    }
+    required!(node, "public_key", |n| n.str()?.parse().map_or_else(|e| n.fail(format!("invalid public key: {e:?}")), Ok))
+}
+
+fn parse_submodule_key(node: Node<'_>) -> Parsed<Vec<u8>> {
+    if let Some(key) = optional!(node, "key_base64", |n| {
+        base64::engine::general_purpose::STANDARD.decode(n.str()?).map_or_else(|e| n.fail(format!("bad base64: {e}")), Ok)
+    })? {
+        return Ok(key);
+    }
+    required!(node, "key", |n| n.str().map(|s| s.as_bytes().to_vec()))
+}
+
+fn parse_access_key(node: Node<'_>) -> Parsed<AccessKey> {
+    let nonce = optional!(node, "nonce", |n| n.u64())?.unwrap_or(0);
+    let permission = required!(node, "permission", |p| parse_permission(p))?;
+    Ok(AccessKey { nonce, permission })
+}
+
+fn parse_permission(node: Node<'_>) -> Parsed<AccessKeyPermission> {
+    if node.value.as_str() == Some("FullAccess") {
+        return Ok(AccessKeyPermission::FullAccess);
+    }
+    required!(node, "FunctionCall", |f| {
+        Ok(AccessKeyPermission::FunctionCall(FunctionCallPermission {
+            allowance: optional!(f, "allowance", |n| n.balance())?,
+            receiver_id: required!(f, "receiver_id", |n| n.str().map(str::to_string))?,
+            method_names: optional!(f, "method_names", |list| {
+                list.array()?
+                    .iter()
+                    .map(|name| name.as_str().map(str::to_string).map_or_else(|| list.fail("expected strings"), Ok))
+                    .collect::<Parsed<Vec<String>>>()
+            })?
+            .unwrap_or_default(),
+        }))
+    })
+}
+
+fn parse_action(node: Node<'_>) -> Parsed<Action> {
+    let Value::Object(map) = node.value else { return node.fail("expected an object like {\"Transfer\": {...}}") };
+    let [(kind, body)] = map.iter().collect::<Vec<_>>()[..] else {
+        return node.fail("expected exactly one action kind");
+    };
+    let path = format!("{}.{kind}", node.path);
+    let body = child(node.ctx, &path, body);
+    Ok(match kind.as_str() {
+        "CreateAccount" => Action::CreateAccount(CreateAccountAction {}),
+        "DeployContract" => Action::DeployContract(DeployContractAction { code: required!(body, "code_file", |n| n.file())? }),
+        "FunctionCall" => Action::FunctionCall(Box::new(FunctionCallAction {
+            method_name: required!(body, "method_name", |n| n.str().map(str::to_string))?,
+            args: parse_args(body)?,
+            gas: optional!(body, "gas", |n| n.u64())?.unwrap_or(100_000_000_000_000),
+            deposit: optional!(body, "deposit", |n| n.balance())?.unwrap_or(0),
+        })),
+        "Transfer" => Action::Transfer(TransferAction { deposit: required!(body, "deposit", |n| n.balance())? }),
+        "Stake" => Action::Stake(Box::new(StakeAction {
+            stake: required!(body, "stake", |n| n.balance())?,
+            public_key: parse_public_key(body)?,
+        })),
+        "AddKey" => Action::AddKey(Box::new(AddKeyAction {
+            public_key: parse_public_key(body)?,
+            access_key: optional!(body, "access_key", |n| parse_access_key(n))?.unwrap_or_else(AccessKey::full_access),
+        })),
+        "DeleteKey" => Action::DeleteKey(Box::new(DeleteKeyAction { public_key: parse_public_key(body)? })),
+        "DeleteAccount" => {
+            Action::DeleteAccount(DeleteAccountAction { beneficiary_id: required!(body, "beneficiary_id", |n| n.account_id())? })
+        }
+        "DeploySubmodule" => Action::DeploySubmodule(DeploySubmoduleAction {
+            key: parse_submodule_key(body)?,
+            code: required!(body, "code_file", |n| n.file())?,
+        }),
+        "RemoveSubmodule" => Action::RemoveSubmodule(RemoveSubmoduleAction { key: parse_submodule_key(body)? }),
+        other => return node.fail(format!("unknown action `{other}`")),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_balance;
+
+    #[test]
+    fn balances() {
+        assert_eq!(parse_balance("1000"), Ok(1000));
+        assert_eq!(parse_balance("1 NEAR"), Ok(10u128.pow(24)));
+        assert_eq!(parse_balance("1.5 NEAR"), Ok(15 * 10u128.pow(23)));
+        assert_eq!(parse_balance("0.000000000000000000000001 NEAR"), Ok(1));
+        assert!(parse_balance("1.0000000000000000000000001 NEAR").is_err());
+        assert!(parse_balance("lots").is_err());
+    }
+}

@@ -1,0 +1,118 @@
+//! The scenario runner: bundled scenarios, determinism, RocksDB against memory, bad input.
+
+use near_store::Store;
+use runtime_tester::{BlockReport, RunOptions, load, run};
+use std::path::{Path, PathBuf};
+
+fn scenario(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)
+}
+
+fn run_with(name: &str, store: Store) -> Vec<BlockReport> {
+    // The bundled scenarios reference the built test contract.
+    assert!(!runtime_tester::sdk_status_contract().is_empty());
+    let parsed = load(&scenario(name)).unwrap();
+    run(&parsed, RunOptions { store, max_trailing_blocks: None }, |_| {}).unwrap()
+}
+
+fn roots(reports: &[BlockReport]) -> Vec<String> {
+    reports.iter().map(|r| r.state_root.clone()).collect()
+}
+
+#[test]
+fn status_scenario_runs_to_completion() {
+    let reports = run_with("status.json", Store::memory());
+    // Every item, plus trailing blocks until no receipt is pending.
+    assert!(reports.len() > 5);
+    let last = reports.last().unwrap();
+    assert_eq!(last.outgoing_receipts, 0);
+    let views = &reports[3].views;
+    assert_eq!(views[0]["result"]["utf8"], "\"hello\"");
+    assert_eq!(views[1]["result"]["utf8"], "1");
+    let all: Vec<_> = reports.iter().flat_map(|r| r.outcomes.iter()).collect();
+    assert!(all.iter().any(|o| o["status"]["SuccessValue"]["utf8"] == "\"status: from bob\""));
+    assert!(all.iter().any(|o| o["status"]["Failure"]["ActionError"]["kind"]["FunctionCallError"]["ExecutionError"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("Smart contract panicked"))));
+}
+
+#[test]
+fn same_scenario_same_roots_and_rocksdb_matches_memory() {
+    let first = roots(&run_with("status.json", Store::memory()));
+    let second = roots(&run_with("status.json", Store::memory()));
+    assert_eq!(first, second);
+    let dir = tempfile::tempdir().unwrap();
+    let on_disk = roots(&run_with("status.json", Store::rocksdb(dir.path()).unwrap()));
+    assert_eq!(first, on_disk);
+}
+
+#[test]
+fn accounts_scenario() {
+    let reports = run_with("accounts.json", Store::memory());
+    let all: Vec<_> = reports.iter().flat_map(|r| r.outcomes.iter()).collect();
+    let failures: Vec<_> = all.iter().filter(|o| o["status"].get("Failure").is_some()).collect();
+    assert_eq!(failures.len(), 1, "only the short top-level account fails");
+    assert!(failures[0]["status"]["Failure"]["ActionError"]["kind"].get("CreateAccountOnlyByRegistrar").is_some());
+}
+
+fn write(dir: &Path, text: &str) -> PathBuf {
+    let path = dir.join("scenario.json");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn bad_scenarios_name_the_path_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("{", "-"),
+        (r#"{"blocks": []}"#, "$: missing field `genesis`"),
+        (r#"{"genesis": {"accounts": [{"account_id": "A!", "balance": "1"}]}, "blocks": []}"#, "$.genesis.accounts[0].account_id: invalid account id"),
+        (r#"{"genesis": {"accounts": [{"account_id": "a.near", "balance": "lots"}]}, "blocks": []}"#, "$.genesis.accounts[0].balance"),
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"transactions": [{"signer_id": "a.near", "receiver_id": "b.near", "actions": [{"FunctionCall": {"method_name": "m", "gas": "x"}}]}]}]}"#,
+            "$.blocks[0].transactions[0].actions[0].FunctionCall.gas: expected an integer",
+        ),
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"transactions": [{"signer_id": "a.near", "receiver_id": "b.near", "actions": [{"Fly": {}}]}]}]}"#,
+            "$.blocks[0].transactions[0].actions[0]: unknown action `Fly`",
+        ),
+        (
+            r#"{"genesis": {"accounts": [{"account_id": "a.near", "balance": "1", "code_file": "missing.wasm"}]}, "blocks": []}"#,
+            "$.genesis.accounts[0].code_file: cannot read",
+        ),
+        (r#"{"genesis": {"accounts": []}, "blocks": [{}]}"#, "$.blocks[0]: expected `transactions`"),
+    ];
+    for (text, expected) in cases {
+        let path = write(dir.path(), text);
+        let error = load(&path).unwrap_err().to_string();
+        assert!(error.starts_with(&path.display().to_string()), "{error}");
+        assert!(error.contains(expected), "{text}\n  gave: {error}\n  expected: {expected}");
+    }
+}
+
+#[test]
+fn cli_prints_one_json_line_per_block_and_rejects_bad_stores() {
+    let binary = env!("CARGO_BIN_EXE_runtime-tester");
+    let output = std::process::Command::new(binary)
+        .args(["run", scenario("accounts.json").to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    for line in stdout.lines() {
+        let block: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert!(block["height"].as_u64().is_some() && block["state_root"].as_str().is_some());
+    }
+    let text = std::process::Command::new(binary)
+        .args(["run", scenario("accounts.json").to_str().unwrap(), "--format", "text"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8(text.stdout).unwrap().starts_with("#1 root "));
+    let bad = std::process::Command::new(binary)
+        .args(["run", scenario("accounts.json").to_str().unwrap(), "--store", "floppy"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--store"));
+}
