@@ -12,7 +12,8 @@ pub mod scenario;
 pub use runner::{BlockReport, RunOptions, run};
 pub use scenario::{Scenario, ScenarioError, load};
 
-/// The sdk-status test contract (the one the bundled scenarios deploy).
-pub fn sdk_status_contract() -> &'static [u8] {
-    near_test_contracts::sdk_status()
+/// The test contracts the bundled scenarios deploy (referencing this makes sure they are
+/// built into `target/test-contracts/`).
+pub fn bundled_contracts() -> [&'static [u8]; 3] {
+    [near_test_contracts::sdk_status(), near_test_contracts::yield_nostd(), near_test_contracts::sdk_signer()]
 }

@@ -8,6 +8,7 @@ mod math;
 mod promises;
 mod runner;
 mod storage;
+mod yield_resume;
 
 use near_parameters::RuntimeConfig;
 use near_primitives::crypto::SecretKey;

@@ -10,7 +10,7 @@ fn scenario(name: &str) -> PathBuf {
 
 fn run_with(name: &str, store: Store) -> Vec<BlockReport> {
     // The bundled scenarios reference the built test contract.
-    assert!(!runtime_tester::sdk_status_contract().is_empty());
+    assert!(runtime_tester::bundled_contracts().iter().all(|code| !code.is_empty()));
     let parsed = load(&scenario(name)).unwrap();
     run(&parsed, RunOptions { store, max_trailing_blocks: None }, |_| {}).unwrap()
 }
@@ -53,6 +53,25 @@ fn accounts_scenario() {
     let failures: Vec<_> = all.iter().filter(|o| o["status"].get("Failure").is_some()).collect();
     assert_eq!(failures.len(), 1, "only the short top-level account fails");
     assert!(failures[0]["status"]["Failure"]["ActionError"]["kind"].get("CreateAccountOnlyByRegistrar").is_some());
+}
+
+#[test]
+fn yield_scenario_resumes_and_times_out() {
+    let reports = run_with("yield_resume.json", Store::memory());
+    let values: Vec<String> = reports
+        .iter()
+        .flat_map(|r| r.outcomes.iter())
+        .filter_map(|o| o["status"]["SuccessValue"]["utf8"].as_str().map(str::to_string))
+        .collect();
+    assert!(values.contains(&"\"tx-1 signed: sig-1\"".to_string()), "{values:?}");
+    let failures: Vec<String> = reports
+        .iter()
+        .flat_map(|r| r.outcomes.iter())
+        .filter_map(|o| o["status"]["Failure"]["ActionError"]["kind"]["FunctionCallError"]["ExecutionError"].as_str().map(str::to_string))
+        .collect();
+    assert!(failures.iter().any(|f| f.contains("request 1 timed out")), "{failures:?}");
+    // Every yield ended: the runner stopped once nothing was pending.
+    assert!(reports.last().unwrap().outgoing_receipts == 0);
 }
 
 fn write(dir: &Path, text: &str) -> PathBuf {
