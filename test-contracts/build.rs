@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const CONTRACTS: &[&str] = &["sdk-status", "raw-nostd", "yield-nostd", "sdk-signer"];
+const CONTRACTS: &[&str] = &["sdk-status", "raw-nostd", "yield-nostd", "sdk-signer", "submodule-nostd", "sdk-app-os"];
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));

@@ -25,11 +25,21 @@ pub fn sdk_signer() -> &'static [u8] {
     include_bytes!(concat!(env!("OUT_DIR"), "/sdk-signer.wasm"))
 }
 
+/// The NEP-481 `no_std` "app" submodule (asks its parent to read, write and log).
+pub fn submodule_nostd() -> &'static [u8] {
+    include_bytes!(concat!(env!("OUT_DIR"), "/submodule-nostd.wasm"))
+}
+
+/// The near-sdk NEP-481 "OS" parent that serves the app's requests.
+pub fn sdk_app_os() -> &'static [u8] {
+    include_bytes!(concat!(env!("OUT_DIR"), "/sdk-app-os.wasm"))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
     fn contracts_are_wasm() {
-        for code in [super::sdk_status(), super::raw_nostd(), super::yield_nostd(), super::sdk_signer()] {
+        for code in [super::sdk_status(), super::raw_nostd(), super::yield_nostd(), super::sdk_signer(), super::submodule_nostd(), super::sdk_app_os()] {
             assert!(code.len() > 100);
             assert_eq!(&code[..4], b"\0asm");
         }

@@ -5,6 +5,7 @@ mod accounts;
 mod balance;
 mod delayed;
 mod promises;
+mod submodules;
 mod yield_resume;
 
 use integration_tests::{GenesisAccount, NEAR, TestEnv, TestEnvBuilder};

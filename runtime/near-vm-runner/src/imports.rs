@@ -166,6 +166,12 @@ env_imports! {
     #[yield_with_id_host_fns]
     promise_yield_resume_with_yield_id(yield_id_len: u64, yield_id_ptr: u64, payload_len: u64, payload_ptr: u64) -> u32
         => |l, m| l.promise_yield_resume_with_yield_id(m, (yield_id_len, yield_id_ptr), (payload_len, payload_ptr));
+    #[submodule_host_functions]
+    start_submodule(key_len: u64, key_ptr: u64, gas_limit: u64, register_id: u64) -> u64
+        => |l, m| l.start_submodule(m, (key_len, key_ptr), gas_limit, register_id);
+    #[submodule_host_functions]
+    resume_submodule(key_len: u64, key_ptr: u64, data_len: u64, data_ptr: u64, register_id: u64) -> u64
+        => |l, m| l.resume_submodule(m, (key_len, key_ptr), (data_len, data_ptr), register_id);
     promise_return(promise_index: u64) -> () => |l, m| l.promise_return(m, promise_index);
     promise_results_count() -> u64 => |l, m| l.promise_results_count(m);
     promise_result(result_idx: u64, register_id: u64) -> u64 => |l, m| l.promise_result(m, result_idx, register_id);

@@ -17,6 +17,7 @@ pub mod imports;
 pub mod logic;
 pub mod prepare;
 pub mod runner;
+pub mod submodule;
 
 pub use prepare::{PreparedContract, prepare_contract};
 pub use runner::{ContractRunner, VMRunnerError};

@@ -6,6 +6,7 @@ use crate::engine::{CallError, Compiler, WasmEngine, bounded, call_method, link_
 use crate::imports::link_env;
 use crate::logic::{External, VMContext, VMLogic, VMOutcome};
 use crate::prepare::{prepare_contract, prepare_submodule};
+use crate::submodule::SubmoduleLoader;
 use near_parameters::{ExtCosts, RuntimeConfig};
 use near_primitives::errors::{CompilationError, FunctionCallError};
 use near_parameters::Config;
@@ -27,7 +28,7 @@ pub enum VMRunnerError {
 /// Runs contracts on one engine with an in-memory compiled-module cache.
 pub struct ContractRunner {
     engine: WasmEngine,
-    cache: ModuleCache,
+    cache: Arc<ModuleCache>,
     /// The last VM config seen and its hash. Holding the `Arc` keeps its address from being
     /// reused, so `Arc::ptr_eq` identifies the same config.
     config_hash: Mutex<Option<(Arc<Config>, [u8; 32])>>,
@@ -48,7 +49,7 @@ impl ContractRunner {
     /// When the engine cannot be configured on this machine.
     pub fn with_cache(compiler: Compiler, cache_dir: Option<PathBuf>) -> Result<ContractRunner, VMRunnerError> {
         let engine = WasmEngine::new(compiler).map_err(VMRunnerError::EngineFault)?;
-        Ok(ContractRunner { engine, cache: ModuleCache::new(cache_dir), config_hash: Mutex::new(None) })
+        Ok(ContractRunner { engine, cache: Arc::new(ModuleCache::new(cache_dir)), config_hash: Mutex::new(None) })
     }
 
     /// Cache hits and compilations so far.
@@ -85,20 +86,22 @@ impl ContractRunner {
 
     /// The compiled submodule, from the cache or freshly prepared with the submodule rules.
     pub(crate) fn submodule(&self, code: &[u8], config: &RuntimeConfig) -> Result<Module, CompilationError> {
+        self.submodule_loader(config).load(code)
+    }
+
+    fn submodule_loader(&self, config: &RuntimeConfig) -> RunnerSubmoduleLoader {
         let mut namespaced = self.vm_config_hash(&config.wasm_config);
         namespaced[0] ^= 0x5b; // a key space of its own: the same bytes prepare differently
-        let key = ModuleCache::key(&self.engine, code, namespaced);
-        self.cache.get_or_compile(&self.engine, key, || {
-            let prepared = prepare_submodule(code, &config.wasm_config).map_err(CompilationError::PrepareError)?;
-            self.compile_prepared(&prepared.code)
-        })
+        RunnerSubmoduleLoader {
+            engine: self.engine.clone(),
+            cache: self.cache.clone(),
+            config: config.wasm_config.clone(),
+            config_hash: namespaced,
+        }
     }
 
     fn compile_prepared(&self, prepared: &[u8]) -> Result<Module, CompilationError> {
-        self.engine.compile(prepared).map_err(|e| match e {
-            FunctionCallError::CompilationError(c) => c,
-            other => CompilationError::WasmerCompileError { msg: bounded(&other.to_string()) },
-        })
+        compile_prepared(&self.engine, prepared)
     }
 
     fn compile(&self, code: &[u8], config: &RuntimeConfig) -> Result<Module, CompilationError> {
@@ -121,6 +124,9 @@ impl ContractRunner {
         config: &RuntimeConfig,
     ) -> Result<(VMOutcome, Box<dyn External>), VMRunnerError> {
         let mut logic = VMLogic::new(context, config.wasm_config.clone(), config.fees.clone(), ext);
+        if config.wasm_config.submodule_host_functions {
+            logic.submodule_loader = Some(Arc::new(self.submodule_loader(config)));
+        }
         let module = match self.module(code, config) {
             Ok(module) => module,
             Err(error) => {
@@ -171,4 +177,34 @@ impl ContractRunner {
 fn logic_pay_loading(logic: &mut VMLogic, code_len: u64) -> Result<(), near_primitives::errors::HostError> {
     logic.gas_counter.pay_base(ExtCosts::contract_loading_base)?;
     logic.gas_counter.pay_per(ExtCosts::contract_loading_bytes, code_len)
+}
+
+fn compile_prepared(engine: &WasmEngine, prepared: &[u8]) -> Result<Module, CompilationError> {
+    engine.compile(prepared).map_err(|e| match e {
+        FunctionCallError::CompilationError(c) => c,
+        other => CompilationError::WasmerCompileError { msg: bounded(&other.to_string()) },
+    })
+}
+
+/// Loads submodules for a parent's `start_submodule`: prepared with the submodule rules,
+/// compiled once per code and config, cached with the contracts.
+struct RunnerSubmoduleLoader {
+    engine: WasmEngine,
+    cache: Arc<ModuleCache>,
+    config: Arc<Config>,
+    config_hash: [u8; 32],
+}
+
+impl SubmoduleLoader for RunnerSubmoduleLoader {
+    fn engine(&self) -> &WasmEngine {
+        &self.engine
+    }
+
+    fn load(&self, code: &[u8]) -> Result<Module, CompilationError> {
+        let key = ModuleCache::key(&self.engine, code, self.config_hash);
+        self.cache.get_or_compile(&self.engine, key, || {
+            let prepared = prepare_submodule(code, &self.config).map_err(CompilationError::PrepareError)?;
+            compile_prepared(&self.engine, &prepared.code)
+        })
+    }
 }

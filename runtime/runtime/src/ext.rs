@@ -107,6 +107,10 @@ impl External for RuntimeExt {
         Ok(())
     }
 
+    fn submodule_code(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
+        self.state.get(&TrieKey::SubmoduleCode { account_id: self.account_id.clone(), key: key.to_vec() }).map_err(fault)
+    }
+
     fn generate_data_id(&mut self) -> CryptoHash {
         let data_id = create_data_id(&self.action_hash, self.block_height, self.data_count);
         self.data_count += 1;

@@ -14,6 +14,12 @@ pub use scenario::{Scenario, ScenarioError, load};
 
 /// The test contracts the bundled scenarios deploy (referencing this makes sure they are
 /// built into `target/test-contracts/`).
-pub fn bundled_contracts() -> [&'static [u8]; 3] {
-    [near_test_contracts::sdk_status(), near_test_contracts::yield_nostd(), near_test_contracts::sdk_signer()]
+pub fn bundled_contracts() -> [&'static [u8]; 5] {
+    [
+        near_test_contracts::sdk_status(),
+        near_test_contracts::yield_nostd(),
+        near_test_contracts::sdk_signer(),
+        near_test_contracts::sdk_app_os(),
+        near_test_contracts::submodule_nostd(),
+    ]
 }

@@ -69,6 +69,15 @@ pub trait External: std::any::Any + Send {
     /// Node faults only.
     fn register_yield_id(&mut self, yield_id: &CryptoHash, data_id: &CryptoHash) -> Result<(), ExternalFault>;
 
+    /// NEP-481: the code of the current account's submodule under `key`.
+    ///
+    /// # Errors
+    /// Node faults only.
+    fn submodule_code(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
+        let _ = key;
+        Ok(None)
+    }
+
     /// A fresh, unique data id linking a new receipt to one it waits for.
     fn generate_data_id(&mut self) -> CryptoHash;
 

@@ -100,6 +100,10 @@ pub struct VMLogic {
     pub(crate) promises: Vec<Promise>,
     /// The host memory, set once the instance is created.
     pub(crate) memory: Option<wasmtime::Memory>,
+    /// NEP-481: compiles submodules for `start_submodule` (set by the runner).
+    pub(crate) submodule_loader: Option<Arc<dyn crate::submodule::SubmoduleLoader>>,
+    /// NEP-481: started submodules that have not finished, by key.
+    pub(crate) live_submodules: std::collections::BTreeMap<Vec<u8>, crate::submodule::LiveSubmodule>,
 }
 
 impl VMLogic {
@@ -122,6 +126,8 @@ impl VMLogic {
             receipt_manager: Default::default(),
             promises: Vec::new(),
             memory: None,
+            submodule_loader: None,
+            live_submodules: Default::default(),
             context,
             config,
             fees,

@@ -20,6 +20,8 @@ pub struct MockedExternal {
     pub resumed_yields: std::collections::BTreeSet<CryptoHash>,
     /// Yield id → data id.
     pub yield_ids: BTreeMap<CryptoHash, CryptoHash>,
+    /// NEP-481 submodule code by key.
+    pub submodules: BTreeMap<Vec<u8>, Vec<u8>>,
 }
 
 impl External for MockedExternal {
@@ -50,6 +52,10 @@ impl External for MockedExternal {
     fn register_yield_id(&mut self, yield_id: &CryptoHash, data_id: &CryptoHash) -> Result<(), ExternalFault> {
         self.yield_ids.insert(*yield_id, *data_id);
         Ok(())
+    }
+
+    fn submodule_code(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
+        Ok(self.submodules.get(key).cloned())
     }
 
     fn generate_data_id(&mut self) -> CryptoHash {

@@ -8,6 +8,7 @@ mod math;
 mod promises;
 mod runner;
 mod storage;
+mod submodules;
 mod yield_resume;
 
 use near_parameters::RuntimeConfig;
@@ -70,5 +71,13 @@ pub(crate) fn returned(ran: &Ran) -> Vec<u8> {
     match &ran.outcome.return_data {
         near_vm_runner::logic::ReturnData::Value(v) => v.clone(),
         other => panic!("no value returned: {other:?}"),
+    }
+}
+
+/// The value returned by the call (empty if none).
+pub(crate) fn returned_value(ran: &Ran) -> Vec<u8> {
+    match &ran.outcome.return_data {
+        near_vm_runner::logic::ReturnData::Value(v) => v.clone(),
+        _ => Vec::new(),
     }
 }

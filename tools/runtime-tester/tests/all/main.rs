@@ -74,6 +74,17 @@ fn yield_scenario_resumes_and_times_out() {
     assert!(reports.last().unwrap().outgoing_receipts == 0);
 }
 
+#[test]
+fn submodule_scenario_deploys_and_runs_the_app() {
+    let reports = run_with("submodules.json", Store::memory());
+    let all: Vec<_> = reports.iter().flat_map(|r| r.outcomes.iter()).collect();
+    let values: Vec<&str> = all.iter().filter_map(|o| o["status"]["SuccessValue"]["utf8"].as_str()).collect();
+    assert!(values.contains(&"\"done 1\"") && values.contains(&"\"done 2\""), "{values:?}");
+    assert!(all.iter().any(|o| o["logs"][0] == "counter is 2"));
+    let failure = all.iter().find_map(|o| o["status"]["Failure"]["ActionError"]["kind"]["FunctionCallError"]["ExecutionError"].as_str());
+    assert!(failure.is_some_and(|f| f.contains("status 200")), "{failure:?}");
+}
+
 fn write(dir: &Path, text: &str) -> PathBuf {
     let path = dir.join("scenario.json");
     std::fs::write(&path, text).unwrap();

@@ -6,4 +6,5 @@ mod math;
 mod misc;
 pub mod promises;
 mod storage;
+pub mod submodules;
 pub mod yield_resume;

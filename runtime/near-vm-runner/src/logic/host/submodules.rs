@@ -1,0 +1,123 @@
+//! NEP-481 parent host functions: `start_submodule` and `resume_submodule`. The child
+//! machinery (stores on async fibers) is in [`crate::submodule`]; the status codes are the
+//! proof of concept's, extended (docs/nep-481.md).
+
+use crate::logic::logic::{Result, VMLogic};
+use crate::submodule::{ChildLimits, LiveSubmodule, Step, has_main};
+use near_parameters::ExtCosts;
+use near_primitives::errors::{CompilationError, HostError, PrepareError};
+
+/// `main` returned; the register holds what it passed to `return_value`.
+pub const STATUS_RETURNED: u64 = 0;
+/// The submodule called `callback`; the register holds the bytes.
+pub const STATUS_YIELDED: u64 = 1;
+/// `start_submodule` on a key that is live.
+pub const STATUS_ALREADY_STARTED: u64 = 100;
+/// No submodule is deployed under the key.
+pub const STATUS_NOT_FOUND: u64 = 200;
+/// The submodule does not export `main: () -> ()`.
+pub const STATUS_MISSING_MAIN: u64 = 300;
+/// The submodule ran out of its gas limit.
+pub const STATUS_OUT_OF_GAS: u64 = 400;
+/// `resume_submodule` on a key that is not live.
+pub const STATUS_NOT_STARTED: u64 = 500;
+/// The submodule trapped; the register holds a short description.
+pub const STATUS_TRAPPED: u64 = 600;
+/// A limit was exceeded: live submodules, or payload size.
+pub const STATUS_LIMIT_EXCEEDED: u64 = 700;
+
+impl VMLogic {
+    fn read_submodule_key(&mut self, mem: &[u8], (key_len, key_ptr): (u64, u64)) -> Result<Vec<u8>> {
+        self.get_memory_or_register(mem, key_ptr, key_len)
+    }
+
+    /// Starts the submodule deployed under `key` with a gas budget of `gas_limit` (capped at
+    /// the parent's remaining gas) and runs it until it yields, returns or traps.
+    ///
+    /// # Errors
+    /// Memory and register errors, the parent's own gas; everything about the submodule is a
+    /// status, never an error of the parent.
+    ///
+    /// # Cost
+    /// `base + input + submodule_start_base + submodule_start_byte × code length`, then the
+    /// gas the submodule burns (its wasm operations at the parent's op cost and its
+    /// `submodule_callback_byte` charges), then `write_register`.
+    pub fn start_submodule(&mut self, mem: &mut [u8], key: (u64, u64), gas_limit: u64, register_id: u64) -> Result<u64> {
+        self.gas_counter.pay_base(ExtCosts::base)?;
+        let key = self.read_submodule_key(mem, key)?;
+        if self.live_submodules.contains_key(&key) {
+            return Ok(STATUS_ALREADY_STARTED);
+        }
+        let Some(code) = self.ext.submodule_code(&key)? else { return Ok(STATUS_NOT_FOUND) };
+        if self.live_submodules.len() as u64 >= self.config.limit_config.max_live_submodules {
+            return Ok(STATUS_LIMIT_EXCEEDED);
+        }
+        self.gas_counter.pay_base(ExtCosts::submodule_start_base)?;
+        self.gas_counter.pay_per(ExtCosts::submodule_start_byte, code.len() as u64)?;
+        let Some(loader) = self.submodule_loader.clone() else {
+            return Err(HostError::UnsupportedHostFunction { method_name: "start_submodule".into() }.into());
+        };
+        let module = match loader.load(&code) {
+            Ok(module) => module,
+            Err(CompilationError::PrepareError(PrepareError::MissingMainExport)) => return Ok(STATUS_MISSING_MAIN),
+            Err(error) => return self.finish_with(register_id, STATUS_TRAPPED, error.to_string().as_bytes()),
+        };
+        if !has_main(&module) {
+            return Ok(STATUS_MISSING_MAIN);
+        }
+        let gas_limit = gas_limit.min(self.gas_counter.remaining_gas());
+        let limits = ChildLimits { config: &self.config, gas_limit };
+        let live = LiveSubmodule::spawn(loader.engine(), module, limits)
+            .map_err(|e| crate::logic::ExternalFault(format!("cannot start a submodule: {e}")))?;
+        self.live_submodules.insert(key.clone(), live);
+        self.step_submodule(key, register_id)
+    }
+
+    /// Resumes the suspended submodule under `key`; `data` becomes its input (what
+    /// `get_input` returns after its `callback`).
+    ///
+    /// # Errors
+    /// Memory and register errors, the parent's own gas.
+    ///
+    /// # Cost
+    /// `base + input + submodule_resume_base + submodule_resume_byte × data length`, then the
+    /// gas the submodule burns, then `write_register`.
+    pub fn resume_submodule(&mut self, mem: &mut [u8], key: (u64, u64), data: (u64, u64), register_id: u64) -> Result<u64> {
+        self.gas_counter.pay_base(ExtCosts::base)?;
+        let key = self.read_submodule_key(mem, key)?;
+        if !self.live_submodules.contains_key(&key) {
+            return Ok(STATUS_NOT_STARTED);
+        }
+        let data = self.get_memory_or_register(mem, data.1, data.0)?;
+        if data.len() as u64 > self.config.limit_config.max_submodule_payload_size {
+            return Ok(STATUS_LIMIT_EXCEEDED);
+        }
+        self.gas_counter.pay_base(ExtCosts::submodule_resume_base)?;
+        self.gas_counter.pay_per(ExtCosts::submodule_resume_byte, data.len() as u64)?;
+        if let Some(live) = self.live_submodules.get_mut(&key) {
+            live.set_resume_input(data);
+        }
+        self.step_submodule(key, register_id)
+    }
+
+    fn step_submodule(&mut self, key: Vec<u8>, register_id: u64) -> Result<u64> {
+        let Some(live) = self.live_submodules.get_mut(&key) else { return Ok(STATUS_NOT_STARTED) };
+        let (step, burnt) = live.step();
+        if !matches!(step, Step::Yielded(_)) {
+            self.live_submodules.remove(&key);
+        }
+        self.gas_counter.burn_wasm_gas(burnt)?;
+        match step {
+            Step::Returned(bytes) => self.finish_with(register_id, STATUS_RETURNED, &bytes),
+            Step::Yielded(bytes) => self.finish_with(register_id, STATUS_YIELDED, &bytes),
+            Step::Trapped(description) => self.finish_with(register_id, STATUS_TRAPPED, description.as_bytes()),
+            Step::OutOfGas => Ok(STATUS_OUT_OF_GAS),
+            Step::LimitExceeded => Ok(STATUS_LIMIT_EXCEEDED),
+        }
+    }
+
+    fn finish_with(&mut self, register_id: u64, status: u64, bytes: &[u8]) -> Result<u64> {
+        self.internal_write_register(register_id, bytes)?;
+        Ok(status)
+    }
+}

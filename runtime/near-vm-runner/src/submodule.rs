@@ -1,0 +1,256 @@
+//! NEP-481 submodule instances: each runs in its own wasmtime store on an async fiber
+//! (`call_async`), so it can suspend in the middle of a call. Its `callback` import is async:
+//! it hands bytes to the parent and stays pending until the parent resumes it. The parent's
+//! host functions (sync) drive a child by polling its future once with a no-op waker:
+//! `Pending` means the child yielded, `Ready` that it returned or trapped. Dropping a live
+//! child (the parent finished, or trapped) unwinds its fiber. docs/engine.md and
+//! docs/nep-481.md explain why this design (the engine spike).
+
+use crate::engine::{HostTrap, InstrumentationHost, WasmEngine, bounded, link_instrumentation, link_memory, trap_to_error};
+use crate::logic::GasCounter;
+use near_parameters::{Config, ExtCosts};
+use near_primitives::errors::{CompilationError, HostError};
+use near_primitives::types::Gas;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use wasmtime::{Caller, Linker, Memory, Module, Store};
+
+/// Compiles (or fetches from the cache) submodule code for the parent's `start_submodule`.
+pub trait SubmoduleLoader: Send + Sync {
+    /// The engine children run on.
+    fn engine(&self) -> &WasmEngine;
+    /// The compiled submodule.
+    ///
+    /// # Errors
+    /// Why the code is not a valid submodule.
+    fn load(&self, code: &[u8]) -> Result<Module, CompilationError>;
+}
+
+/// Bytes moving between a child and its parent.
+#[derive(Default)]
+struct Mailbox {
+    yielded: Option<Vec<u8>>,
+    returned: Option<Vec<u8>>,
+    resume_input: Option<Vec<u8>>,
+    burnt_gas: Gas,
+    payload_limit_exceeded: bool,
+}
+
+/// A child store's data.
+struct ChildState {
+    gas_counter: GasCounter,
+    remaining_stack: u64,
+    regular_op_cost: u64,
+    payload_limit: u64,
+    input: Vec<u8>,
+    mailbox: Arc<Mutex<Mailbox>>,
+    memory: Option<Memory>,
+}
+
+impl InstrumentationHost for ChildState {
+    fn gas_counter(&mut self) -> &mut GasCounter {
+        &mut self.gas_counter
+    }
+    fn remaining_stack(&mut self) -> &mut u64 {
+        &mut self.remaining_stack
+    }
+    fn regular_op_cost(&self) -> u64 {
+        self.regular_op_cost
+    }
+}
+
+type ChildFuture = Pin<Box<dyn Future<Output = (Store<ChildState>, wasmtime::Result<()>)> + Send>>;
+
+/// A started submodule that has not finished: its suspended call.
+pub struct LiveSubmodule {
+    future: ChildFuture,
+    mailbox: Arc<Mutex<Mailbox>>,
+    charged_gas: Gas,
+}
+
+/// How a child's run ended for now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// `main` returned; the bytes it passed to `return_value` (empty if none).
+    Returned(Vec<u8>),
+    /// It called `callback` with these bytes and is suspended.
+    Yielded(Vec<u8>),
+    /// It trapped (or a host function failed); a short description.
+    Trapped(String),
+    /// It ran out of its gas limit.
+    OutOfGas,
+    /// It yielded more than the payload limit.
+    LimitExceeded,
+}
+
+/// A future that is pending once, then ready: the suspension point of `callback`.
+#[derive(Default)]
+struct PendingOnce {
+    polled: bool,
+}
+
+impl Future for PendingOnce {
+    type Output = ();
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if self.polled {
+            Poll::Ready(())
+        } else {
+            self.polled = true;
+            Poll::Pending
+        }
+    }
+}
+
+fn lock(mailbox: &Mutex<Mailbox>) -> std::sync::MutexGuard<'_, Mailbox> {
+    mailbox.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn trap(error: HostError) -> wasmtime::Error {
+    wasmtime::Error::new(HostTrap(error))
+}
+
+fn child_memory(caller: &mut Caller<'_, ChildState>) -> wasmtime::Result<Memory> {
+    caller.data().memory.ok_or_else(|| trap(HostError::MemoryAccessViolation))
+}
+
+fn read(caller: &mut Caller<'_, ChildState>, ptr: u64, len: u64) -> wasmtime::Result<Vec<u8>> {
+    let memory = child_memory(caller)?;
+    let (start, end) = (usize::try_from(ptr), usize::try_from(ptr.checked_add(len).unwrap_or(u64::MAX)));
+    let (Ok(start), Ok(end)) = (start, end) else { return Err(trap(HostError::MemoryAccessViolation)) };
+    memory.data(&*caller).get(start..end).map(<[u8]>::to_vec).ok_or_else(|| trap(HostError::MemoryAccessViolation))
+}
+
+/// The only imports a submodule gets: `callback`, `get_input_size`, `get_input`,
+/// `return_value`, `gas` (and the host memory and instrumentation).
+fn link_child_imports(linker: &mut Linker<ChildState>) -> wasmtime::Result<()> {
+    linker.func_wrap_async("env", "callback", |mut caller: Caller<'_, ChildState>, (len, ptr): (i64, i64)| {
+        Box::new(async move {
+            let (len, ptr) = (len as u64, ptr as u64);
+            if len > caller.data().payload_limit {
+                lock(&caller.data().mailbox).payload_limit_exceeded = true;
+                return Err(trap(HostError::IntegerOverflow));
+            }
+            caller.data_mut().gas_counter.pay_per(ExtCosts::submodule_callback_byte, len).map_err(trap)?;
+            let bytes = read(&mut caller, ptr, len)?;
+            {
+                let mut mailbox = lock(&caller.data().mailbox);
+                mailbox.yielded = Some(bytes);
+                mailbox.burnt_gas = caller.data().gas_counter.burnt_gas();
+            }
+            PendingOnce::default().await;
+            let input = lock(&caller.data().mailbox).resume_input.take().unwrap_or_default();
+            caller.data_mut().input = input;
+            Ok(())
+        })
+    })?;
+    linker.func_wrap("env", "get_input_size", |caller: Caller<'_, ChildState>| -> i64 { caller.data().input.len() as i64 })?;
+    linker.func_wrap("env", "get_input", |mut caller: Caller<'_, ChildState>, ptr: i64| -> wasmtime::Result<()> {
+        let memory = child_memory(&mut caller)?;
+        let (data, state) = memory.data_and_store_mut(&mut caller);
+        let start = usize::try_from(ptr as u64).map_err(|_| trap(HostError::MemoryAccessViolation))?;
+        let target = data.get_mut(start..start.saturating_add(state.input.len())).ok_or_else(|| trap(HostError::MemoryAccessViolation))?;
+        target.copy_from_slice(&state.input);
+        Ok(())
+    })?;
+    linker.func_wrap("env", "return_value", |mut caller: Caller<'_, ChildState>, len: i64, ptr: i64| -> wasmtime::Result<()> {
+        let (len, ptr) = (len as u64, ptr as u64);
+        if len > caller.data().payload_limit {
+            lock(&caller.data().mailbox).payload_limit_exceeded = true;
+            return Err(trap(HostError::IntegerOverflow));
+        }
+        caller.data_mut().gas_counter.pay_per(ExtCosts::submodule_callback_byte, len).map_err(trap)?;
+        let bytes = read(&mut caller, ptr, len)?;
+        lock(&caller.data().mailbox).returned = Some(bytes);
+        Ok(())
+    })?;
+    // Accepted for compatibility with modules instrumented the old way; gas is metered by the
+    // instrumentation.
+    linker.func_wrap("env", "gas", |_: Caller<'_, ChildState>, _opcodes: i32| {})?;
+    Ok(())
+}
+
+/// Whether a compiled submodule exports `main: () -> ()`.
+pub fn has_main(module: &Module) -> bool {
+    matches!(module.get_export("main"), Some(wasmtime::ExternType::Func(ty)) if ty.params().len() == 0 && ty.results().len() == 0)
+}
+
+/// What a child starts with.
+pub struct ChildLimits<'a> {
+    /// The VM config (costs, stack, memory, payload limit).
+    pub config: &'a Config,
+    /// The child's gas budget.
+    pub gas_limit: Gas,
+}
+
+impl LiveSubmodule {
+    /// Instantiates `module` in a fresh store with its own gas budget and stack, ready to run
+    /// `main` on the first [`LiveSubmodule::step`].
+    ///
+    /// # Errors
+    /// Linking or memory creation failed (a node fault).
+    pub fn spawn(engine: &WasmEngine, module: Module, limits: ChildLimits<'_>) -> wasmtime::Result<LiveSubmodule> {
+        let config = limits.config;
+        let mailbox = Arc::new(Mutex::new(Mailbox::default()));
+        let gas_limits = crate::logic::GasLimits { prepaid_gas: limits.gas_limit, max_gas_burnt: limits.gas_limit, is_view: false };
+        let state = ChildState {
+            gas_counter: GasCounter::new(config.ext_costs.clone(), gas_limits),
+            remaining_stack: u64::from(config.limit_config.max_stack_height),
+            regular_op_cost: u64::from(config.regular_op_cost),
+            payload_limit: config.limit_config.max_submodule_payload_size,
+            input: Vec::new(),
+            mailbox: mailbox.clone(),
+            memory: None,
+        };
+        let mut store = Store::new(engine.inner(), state);
+        let mut linker = Linker::new(engine.inner());
+        link_instrumentation(&mut linker)?;
+        link_child_imports(&mut linker)?;
+        let memory = link_memory(&mut linker, &mut store, config)?;
+        store.data_mut().memory = Some(memory);
+        let future: ChildFuture = Box::pin(async move {
+            let result = async {
+                let instance = linker.instantiate_async(&mut store, &module).await?;
+                let main = instance.get_typed_func::<(), ()>(&mut store, "main")?;
+                main.call_async(&mut store, ()).await
+            }
+            .await;
+            (store, result)
+        });
+        Ok(LiveSubmodule { future, mailbox, charged_gas: 0 })
+    }
+
+    /// Passes `input` (what the child's `get_input` will see after its `callback` returns).
+    pub fn set_resume_input(&mut self, input: Vec<u8>) {
+        lock(&self.mailbox).resume_input = Some(input);
+    }
+
+    /// Runs the child until it yields, returns or traps. Returns the step and the gas it
+    /// burnt since the last step (to be charged to the parent).
+    pub fn step(&mut self) -> (Step, Gas) {
+        let mut context = Context::from_waker(std::task::Waker::noop());
+        let (step, burnt_total) = match self.future.as_mut().poll(&mut context) {
+            Poll::Pending => {
+                let mut mailbox = lock(&self.mailbox);
+                (Step::Yielded(mailbox.yielded.take().unwrap_or_default()), mailbox.burnt_gas)
+            }
+            Poll::Ready((store, result)) => {
+                let burnt = store.data().gas_counter.burnt_gas();
+                let mut mailbox = lock(&self.mailbox);
+                let step = match result {
+                    Ok(()) => Step::Returned(mailbox.returned.take().unwrap_or_default()),
+                    Err(_) if mailbox.payload_limit_exceeded => Step::LimitExceeded,
+                    Err(error) => match error.downcast_ref::<HostTrap>() {
+                        Some(HostTrap(HostError::GasExceeded | HostError::GasLimitExceeded)) => Step::OutOfGas,
+                        _ => Step::Trapped(bounded(&trap_to_error(&error).to_string())),
+                    },
+                };
+                (step, burnt)
+            }
+        };
+        let delta = burnt_total.saturating_sub(self.charged_gas);
+        self.charged_gas = burnt_total.max(self.charged_gas);
+        (step, delta)
+    }
+}
