@@ -122,18 +122,23 @@ fn read(caller: &mut Caller<'_, ChildState>, ptr: u64, len: u64) -> wasmtime::Re
     memory.data(&*caller).get(start..end).map(<[u8]>::to_vec).ok_or_else(|| trap(HostError::MemoryAccessViolation))
 }
 
+/// Bytes the child passes to its parent (`callback`, `return_value`): within the payload
+/// limit, paid per byte.
+fn take_payload(caller: &mut Caller<'_, ChildState>, len: u64, ptr: u64) -> wasmtime::Result<Vec<u8>> {
+    if len > caller.data().payload_limit {
+        lock(&caller.data().mailbox).payload_limit_exceeded = true;
+        return Err(trap(HostError::IntegerOverflow));
+    }
+    caller.data_mut().gas_counter.pay_per(ExtCosts::submodule_callback_byte, len).map_err(trap)?;
+    read(caller, ptr, len)
+}
+
 /// The only imports a submodule gets: `callback`, `get_input_size`, `get_input`,
 /// `return_value`, `gas` (and the host memory and instrumentation).
 fn link_child_imports(linker: &mut Linker<ChildState>) -> wasmtime::Result<()> {
     linker.func_wrap_async("env", "callback", |mut caller: Caller<'_, ChildState>, (len, ptr): (i64, i64)| {
         Box::new(async move {
-            let (len, ptr) = (len as u64, ptr as u64);
-            if len > caller.data().payload_limit {
-                lock(&caller.data().mailbox).payload_limit_exceeded = true;
-                return Err(trap(HostError::IntegerOverflow));
-            }
-            caller.data_mut().gas_counter.pay_per(ExtCosts::submodule_callback_byte, len).map_err(trap)?;
-            let bytes = read(&mut caller, ptr, len)?;
+            let bytes = take_payload(&mut caller, len as u64, ptr as u64)?;
             {
                 let mut mailbox = lock(&caller.data().mailbox);
                 mailbox.yielded = Some(bytes);
@@ -155,13 +160,7 @@ fn link_child_imports(linker: &mut Linker<ChildState>) -> wasmtime::Result<()> {
         Ok(())
     })?;
     linker.func_wrap("env", "return_value", |mut caller: Caller<'_, ChildState>, len: i64, ptr: i64| -> wasmtime::Result<()> {
-        let (len, ptr) = (len as u64, ptr as u64);
-        if len > caller.data().payload_limit {
-            lock(&caller.data().mailbox).payload_limit_exceeded = true;
-            return Err(trap(HostError::IntegerOverflow));
-        }
-        caller.data_mut().gas_counter.pay_per(ExtCosts::submodule_callback_byte, len).map_err(trap)?;
-        let bytes = read(&mut caller, ptr, len)?;
+        let bytes = take_payload(&mut caller, len as u64, ptr as u64)?;
         lock(&caller.data().mailbox).returned = Some(bytes);
         Ok(())
     })?;
