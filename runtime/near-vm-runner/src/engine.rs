@@ -29,6 +29,11 @@ pub enum Compiler {
 /// (`max_stack_height`) always triggers first; this is the engine's own backstop.
 pub const MAX_NATIVE_WASM_STACK: usize = 1024 * 1024;
 
+/// Bytes of each async fiber stack a NEP-481 submodule runs on: well above the wasm stack
+/// backstop ([`MAX_NATIVE_WASM_STACK`]), leaving room for host code on the fiber. Must equal
+/// `LimitConfig::submodule_fiber_stack_size` (tested): the engine is shared by all configs.
+pub const SUBMODULE_FIBER_STACK_SIZE: usize = 2 * 1024 * 1024;
+
 /// A configured wasmtime engine.
 #[derive(Clone)]
 pub struct WasmEngine {
@@ -56,6 +61,7 @@ impl WasmEngine {
         config.wasm_relaxed_simd(false);
         config.wasm_bulk_memory(true);
         config.max_wasm_stack(MAX_NATIVE_WASM_STACK);
+        config.async_stack_size(SUBMODULE_FIBER_STACK_SIZE);
         let engine = wasmtime::Engine::new(&config).map_err(|e| format!("wasmtime engine: {e}"))?;
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         std::hash::Hash::hash(&engine.precompile_compatibility_hash(), &mut hasher);

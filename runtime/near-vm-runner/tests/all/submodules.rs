@@ -247,3 +247,35 @@ fn results_and_gas_are_identical_across_runs() {
         assert_eq!(run_parent(body, &[("a", ECHO_CHILD)]), first);
     }
 }
+
+#[test]
+fn the_fiber_stack_matches_the_parameter_and_exceeds_the_wasm_stack() {
+    let limits = near_parameters::RuntimeConfig::mainnet().wasm_config.limit_config.clone();
+    assert_eq!(limits.submodule_fiber_stack_size, near_vm_runner::engine::SUBMODULE_FIBER_STACK_SIZE as u64);
+    assert!(near_vm_runner::engine::SUBMODULE_FIBER_STACK_SIZE >= 2 * near_vm_runner::engine::MAX_NATIVE_WASM_STACK);
+}
+
+#[test]
+fn children_live_across_calls_of_the_parents_functions() {
+    // `$start_key` and `$resume_key` are separate parent functions: each start or resume is a
+    // parent call of its own, and a child started by one is resumed by later ones; a trap
+    // after such a resume is still a status.
+    let body = "(call $log (call $start_key (i64.const 0)))
+        (call $log (call $resume_key (i64.const 0) (i64.const 4) (i64.const 12)))
+        (call $log (call $resume_key (i64.const 1) (i64.const 0) (i64.const 0)))";
+    let (out, error, _) = run_parent(&format!("(call $log (call $start_key (i64.const 1))) {body}"), &[("a", ECHO_CHILD), ("b", &trapping_child("unreachable"))]);
+    assert_eq!(error, None);
+    assert_eq!(out, [&[1][..], &[1], b"ready", &[1], b"ping", &[88]].concat(), "600 as a byte is 88");
+}
+
+#[test]
+fn submodules_run_in_view_calls() {
+    let mut view = context();
+    view.view_config = Some(near_vm_runner::logic::ViewConfig { max_gas_burnt: 300_000_000_000_000 });
+    let mut ext = MockedExternal::default();
+    ext.submodules.insert(b"a".to_vec(), wat::parse_str(POC_CHILD).unwrap());
+    let body = "(call $log (call $start_key (i64.const 0))) (call $log (call $resume_key (i64.const 0) (i64.const 0) (i64.const 0)))";
+    let ran = run_code(&parent(body), "f", Box::new(ext), view);
+    assert_eq!(ran.outcome.aborted, None);
+    assert_eq!(crate::returned_value(&ran), vec![1, 42, 0, 43]);
+}
