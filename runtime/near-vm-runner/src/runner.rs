@@ -81,12 +81,7 @@ impl ContractRunner {
     /// # Errors
     /// Why the code is not an acceptable submodule.
     pub fn precompile_submodule(&self, code: &[u8], config: &RuntimeConfig) -> Result<(), CompilationError> {
-        self.submodule(code, config).map(drop)
-    }
-
-    /// The compiled submodule, from the cache or freshly prepared with the submodule rules.
-    pub(crate) fn submodule(&self, code: &[u8], config: &RuntimeConfig) -> Result<Module, CompilationError> {
-        self.submodule_loader(config).load(code)
+        self.submodule_loader(config).load(code).map(drop)
     }
 
     fn submodule_loader(&self, config: &RuntimeConfig) -> RunnerSubmoduleLoader {
