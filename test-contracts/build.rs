@@ -20,10 +20,8 @@ fn main() {
             println!("cargo:rerun-if-changed={}", contract_dir.join(watched).display());
         }
         build_contract(&cargo, &contract_dir, &target_dir);
-        let artifact = target_dir
-            .join("wasm32-unknown-unknown")
-            .join("release")
-            .join(format!("{}.wasm", name.replace('-', "_")));
+        let artifact =
+            target_dir.join("wasm32-unknown-unknown").join("release").join(format!("{}.wasm", name.replace('-', "_")));
         let destination = out_dir.join(format!("{name}.wasm"));
         if let Err(error) = std::fs::copy(&artifact, &destination) {
             panic!("test contract {name}: cannot copy {}: {error}", artifact.display());

@@ -9,7 +9,9 @@ use integration_tests::genesis::{GenesisAccount, NEAR, signer_key, write_genesis
 use near_parameters::RuntimeConfig;
 use near_primitives::action::{Action, FunctionCallAction, TransferAction};
 use near_primitives::hash::CryptoHash;
-use near_primitives::receipt::{ActionReceipt, PromiseYieldIndices, PromiseYieldStatus, PromiseYieldTimeout, Receipt, ReceiptEnum};
+use near_primitives::receipt::{
+    ActionReceipt, PromiseYieldIndices, PromiseYieldStatus, PromiseYieldTimeout, Receipt, ReceiptEnum,
+};
 use near_primitives::transaction::ExecutionStatus;
 use near_primitives::trie_key::TrieKey;
 use near_primitives::types::{AccountId, StateRoot};
@@ -72,7 +74,12 @@ fn receipt(index: usize, signer: &AccountId, receiver: &AccountId, action: Actio
 }
 
 fn call(method: &str, args: Vec<u8>) -> Action {
-    Action::FunctionCall(Box::new(FunctionCallAction { method_name: method.into(), args, gas: 30_000_000_000_000, deposit: 0 }))
+    Action::FunctionCall(Box::new(FunctionCallAction {
+        method_name: method.into(),
+        args,
+        gas: 30_000_000_000_000,
+        deposit: 0,
+    }))
 }
 
 fn genesis(contract: &[u8]) -> Vec<GenesisAccount> {
@@ -92,7 +99,8 @@ fn throughput(c: &mut Criterion) {
         .map(|i| receipt(i, &id("alice.near"), &id("bob.near"), Action::Transfer(TransferAction { deposit: 1 })))
         .collect();
     group.bench_function("transfers", |b| b.iter(|| chain.apply(1, &transfers)));
-    let calls: Vec<_> = (0..BATCH).map(|i| receipt(i, &id("alice.near"), &id("contract.near"), call("increment", vec![]))).collect();
+    let calls: Vec<_> =
+        (0..BATCH).map(|i| receipt(i, &id("alice.near"), &id("contract.near"), call("increment", vec![]))).collect();
     group.bench_function("function_calls", |b| b.iter(|| chain.apply(1, &calls)));
     group.finish();
 }
@@ -105,7 +113,8 @@ fn yields(c: &mut Criterion) {
     let creates: Vec<_> = (0..BATCH)
         .map(|i| receipt(i, &id("alice.near"), &id("contract.near"), call("call_yield_create_return_data_id", vec![])))
         .collect();
-    let noops: Vec<_> = (0..BATCH).map(|i| receipt(i, &id("alice.near"), &id("contract.near"), call("noop", vec![]))).collect();
+    let noops: Vec<_> =
+        (0..BATCH).map(|i| receipt(i, &id("alice.near"), &id("contract.near"), call("noop", vec![]))).collect();
     group.bench_function("baseline_noop_call", |b| b.iter(|| chain.apply(1, &noops)));
     group.bench_function("create", |b| b.iter(|| chain.apply(1, &creates)));
 
@@ -141,13 +150,22 @@ fn chain_with_yields(pending: u64, expired: u64) -> Chain {
             let expires_at = if index < expired { 1000 } else { 1_000_000 };
             let timeout = PromiseYieldTimeout { account_id: contract.clone(), data_id, expires_at };
             set(state, TrieKey::PromiseYieldTimeout { index }, &timeout);
-            set(state, TrieKey::PromiseYieldStatus { receiver_id: contract.clone(), data_id }, &PromiseYieldStatus::Yielded);
-            let mut yielded = receipt(index as usize, &contract, &contract, call("check_promise_result_write_status", vec![]));
+            set(
+                state,
+                TrieKey::PromiseYieldStatus { receiver_id: contract.clone(), data_id },
+                &PromiseYieldStatus::Yielded,
+            );
+            let mut yielded =
+                receipt(index as usize, &contract, &contract, call("check_promise_result_write_status", vec![]));
             let ReceiptEnum::Action(action) = yielded.receipt else { unreachable!() };
             yielded.receipt = ReceiptEnum::PromiseYield(ActionReceipt { input_data_ids: vec![data_id], ..action });
             set(state, TrieKey::PromiseYieldReceipt { receiver_id: contract.clone(), data_id }, &yielded);
         }
-        set(state, TrieKey::PromiseYieldIndices, &PromiseYieldIndices { first_index: 0, next_available_index: pending });
+        set(
+            state,
+            TrieKey::PromiseYieldIndices,
+            &PromiseYieldIndices { first_index: 0, next_available_index: pending },
+        );
     })
 }
 

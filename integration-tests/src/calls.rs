@@ -69,7 +69,12 @@ impl TestEnv {
             env: self,
             signer_id: signer_id.clone(),
             receiver_id: receiver_id.clone(),
-            call: FunctionCallAction { method_name: method_name.to_string(), args: Vec::new(), gas: DEFAULT_CALL_GAS, deposit: 0 },
+            call: FunctionCallAction {
+                method_name: method_name.to_string(),
+                args: Vec::new(),
+                gas: DEFAULT_CALL_GAS,
+                deposit: 0,
+            },
         }
     }
 
@@ -86,7 +91,12 @@ impl TestEnv {
     ///
     /// # Errors
     /// As [`TestEnv::execute`].
-    pub fn create_account(&mut self, creator_id: &AccountId, new_account_id: &AccountId, balance: Balance) -> Result<TxResult, HarnessError> {
+    pub fn create_account(
+        &mut self,
+        creator_id: &AccountId,
+        new_account_id: &AccountId,
+        balance: Balance,
+    ) -> Result<TxResult, HarnessError> {
         let actions = vec![
             Action::CreateAccount(CreateAccountAction {}),
             Action::Transfer(TransferAction { deposit: balance }),
@@ -102,7 +112,12 @@ impl TestEnv {
     ///
     /// # Errors
     /// As [`TestEnv::execute`].
-    pub fn transfer(&mut self, sender_id: &AccountId, receiver_id: &AccountId, amount: Balance) -> Result<TxResult, HarnessError> {
+    pub fn transfer(
+        &mut self,
+        sender_id: &AccountId,
+        receiver_id: &AccountId,
+        amount: Balance,
+    ) -> Result<TxResult, HarnessError> {
         self.transact(sender_id, receiver_id, vec![Action::Transfer(TransferAction { deposit: amount })])
     }
 
@@ -110,7 +125,11 @@ impl TestEnv {
     ///
     /// # Errors
     /// As [`TestEnv::execute`].
-    pub fn delete_account(&mut self, account_id: &AccountId, beneficiary_id: &AccountId) -> Result<TxResult, HarnessError> {
+    pub fn delete_account(
+        &mut self,
+        account_id: &AccountId,
+        beneficiary_id: &AccountId,
+    ) -> Result<TxResult, HarnessError> {
         let action = Action::DeleteAccount(DeleteAccountAction { beneficiary_id: beneficiary_id.clone() });
         self.transact(account_id, account_id, vec![action])
     }

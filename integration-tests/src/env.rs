@@ -2,9 +2,9 @@
 //! it and the receipts the previous block sent, through [`node_runtime::Runtime::apply`]
 //! (which runs the balance checker on every chunk), and stores the new state root.
 
+use crate::HarnessError;
 use crate::genesis::{GenesisAccount, signer_key, write_genesis};
 use crate::result::TxResult;
-use crate::HarnessError;
 use near_parameters::RuntimeConfig;
 use near_primitives::account::{AccessKey, Account};
 use near_primitives::action::Action;
@@ -189,7 +189,12 @@ impl TestEnv {
     ///
     /// # Errors
     /// Storage faults.
-    pub fn sign(&mut self, signer_id: &AccountId, receiver_id: &AccountId, actions: Vec<Action>) -> Result<SignedTransaction, HarnessError> {
+    pub fn sign(
+        &mut self,
+        signer_id: &AccountId,
+        receiver_id: &AccountId,
+        actions: Vec<Action>,
+    ) -> Result<SignedTransaction, HarnessError> {
         self.sign_with_key(&signer_key(signer_id), signer_id, receiver_id, actions)
     }
 
@@ -292,7 +297,12 @@ impl TestEnv {
     ///
     /// # Errors
     /// As [`TestEnv::execute`].
-    pub fn transact(&mut self, signer_id: &AccountId, receiver_id: &AccountId, actions: Vec<Action>) -> Result<TxResult, HarnessError> {
+    pub fn transact(
+        &mut self,
+        signer_id: &AccountId,
+        receiver_id: &AccountId,
+        actions: Vec<Action>,
+    ) -> Result<TxResult, HarnessError> {
         let transaction = self.sign(signer_id, receiver_id, actions)?;
         self.execute(transaction, 100)
     }
@@ -317,7 +327,11 @@ impl TestEnv {
     ///
     /// # Errors
     /// Storage faults.
-    pub fn access_key(&self, account_id: &AccountId, public_key: &PublicKey) -> Result<Option<AccessKey>, HarnessError> {
+    pub fn access_key(
+        &self,
+        account_id: &AccountId,
+        public_key: &PublicKey,
+    ) -> Result<Option<AccessKey>, HarnessError> {
         Ok(state_viewer::view_access_key(&self.trie(), account_id, public_key)?)
     }
 

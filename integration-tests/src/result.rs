@@ -35,7 +35,8 @@ impl TxResult {
     /// Gathers the outcomes reachable from `transaction` in `outcomes`.
     pub fn collect(transaction: ExecutionOutcomeWithId, outcomes: &HashMap<CryptoHash, ExecutionOutcome>) -> TxResult {
         let mut receipts = Vec::new();
-        let mut queue: std::collections::VecDeque<CryptoHash> = transaction.outcome.receipt_ids.iter().copied().collect();
+        let mut queue: std::collections::VecDeque<CryptoHash> =
+            transaction.outcome.receipt_ids.iter().copied().collect();
         let mut complete = true;
         while let Some(id) = queue.pop_front() {
             match outcomes.get(&id) {

@@ -39,7 +39,14 @@ pub fn sdk_app_os() -> &'static [u8] {
 mod tests {
     #[test]
     fn contracts_are_wasm() {
-        for code in [super::sdk_status(), super::raw_nostd(), super::yield_nostd(), super::sdk_signer(), super::submodule_nostd(), super::sdk_app_os()] {
+        for code in [
+            super::sdk_status(),
+            super::raw_nostd(),
+            super::yield_nostd(),
+            super::sdk_signer(),
+            super::submodule_nostd(),
+            super::sdk_app_os(),
+        ] {
             assert!(code.len() > 100);
             assert_eq!(&code[..4], b"\0asm");
         }

@@ -122,8 +122,11 @@ mod tests {
         let error = RuntimeConfig::from_yaml(&with_typo).unwrap_err();
         assert!(matches!(&error, ParameterError::Unknown(names) if names == "wasm_bsae"), "{error}");
 
-        let without_base: String =
-            MAINNET_PARAMETERS_YAML.lines().filter(|l| !l.starts_with("wasm_base:")).map(|l| format!("{l}\n")).collect();
+        let without_base: String = MAINNET_PARAMETERS_YAML
+            .lines()
+            .filter(|l| !l.starts_with("wasm_base:"))
+            .map(|l| format!("{l}\n"))
+            .collect();
         let error = RuntimeConfig::from_yaml(&without_base).unwrap_err();
         assert!(matches!(&error, ParameterError::Missing(name) if name == "wasm_base"), "{error}");
 

@@ -136,7 +136,8 @@ impl ParameterTable {
         let mut object = serde_json::Map::new();
         for &name in fields {
             let value = self.take_u128(name)?;
-            let json = u64::try_from(value).map(serde_json::Value::from).map_err(|_| invalid(name, "does not fit in u64"))?;
+            let json =
+                u64::try_from(value).map(serde_json::Value::from).map_err(|_| invalid(name, "does not fit in u64"))?;
             object.insert(name.to_string(), json);
         }
         serde_json::from_value(serde_json::Value::Object(object))

@@ -6,7 +6,18 @@ use near_primitives::types::Gas;
 
 /// The VM implementation named by the parameters. Borsh order as nearcore; this project runs
 /// only [`VMKind::Wasmtime`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, borsh::BorshSerialize, borsh::BorshDeserialize, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    borsh::BorshSerialize,
+    borsh::BorshDeserialize,
+    serde::Serialize,
+    serde::Deserialize,
+)]
 pub enum VMKind {
     /// Wasmer 0.x (not supported here).
     Wasmer0,

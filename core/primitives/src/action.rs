@@ -41,7 +41,9 @@ pub mod tag {
 }
 
 /// Creates the receiver account; must come first in a receipt to a new account.
-#[derive(Debug, Clone, PartialEq, Eq, Default, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Default, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize,
+)]
 pub struct CreateAccountAction {}
 
 /// Deploys (replaces) the receiver's contract.

@@ -301,9 +301,7 @@ impl FromStr for SecretKey {
             return Err(ParseKeyError::UnknownKeyType(key_type.prefix().to_string()));
         }
         let keypair: [u8; 64] = fixed(&bytes)?;
-        ed25519_dalek::SigningKey::from_keypair_bytes(&keypair)
-            .map(SecretKey)
-            .map_err(|_| ParseKeyError::InvalidData)
+        ed25519_dalek::SigningKey::from_keypair_bytes(&keypair).map(SecretKey).map_err(|_| ParseKeyError::InvalidData)
     }
 }
 

@@ -56,7 +56,9 @@ impl HostError {
 pub fn to_outcome_error(error: FunctionCallError) -> FunctionCallError {
     match error {
         FunctionCallError::HostError(host) => FunctionCallError::ExecutionError(host.message()),
-        FunctionCallError::WasmTrap(trap) => FunctionCallError::ExecutionError(format!("WebAssembly trap: {}", trap.message())),
+        FunctionCallError::WasmTrap(trap) => {
+            FunctionCallError::ExecutionError(format!("WebAssembly trap: {}", trap.message()))
+        }
         FunctionCallError::LinkError { msg } => FunctionCallError::ExecutionError(format!("Link Error: {msg}")),
         other => other,
     }

@@ -19,9 +19,7 @@ impl CryptoHash {
     pub fn hash_borsh<T: BorshSerialize>(value: &T) -> CryptoHash {
         let mut hasher = sha2::Sha256::new();
         // Writing into a hasher cannot fail; borsh only reports the writer's errors.
-        value
-            .serialize(&mut HashWriter(&mut hasher))
-            .expect("writing into a sha256 hasher is infallible");
+        value.serialize(&mut HashWriter(&mut hasher)).expect("writing into a sha256 hasher is infallible");
         CryptoHash(hasher.finalize().into())
     }
 
@@ -107,10 +105,7 @@ mod tests {
     #[test]
     fn sha256_of_empty_input_and_base58_round_trip() {
         let h = hash(b"");
-        assert_eq!(
-            hex::encode(h.0),
-            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
-        );
+        assert_eq!(hex::encode(h.0), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         let text = h.to_string();
         assert_eq!(text.parse::<CryptoHash>().unwrap(), h);
         assert_eq!(serde_json::to_string(&h).unwrap(), format!("\"{text}\""));

@@ -50,7 +50,10 @@ mod tests {
                 (Action::Transfer(TransferAction { deposit: 1 }), 3),
                 (Action::Stake(Box::new(StakeAction { stake: 1, public_key: pk.clone() })), 4),
                 (
-                    Action::AddKey(Box::new(AddKeyAction { public_key: pk.clone(), access_key: AccessKey::full_access() })),
+                    Action::AddKey(Box::new(AddKeyAction {
+                        public_key: pk.clone(),
+                        access_key: AccessKey::full_access(),
+                    })),
                     5,
                 ),
                 (Action::DeleteKey(Box::new(DeleteKeyAction { public_key: pk })), 6),
@@ -129,8 +132,7 @@ mod tests {
         fn account_v1_layout() {
             let account = Account { amount: 1, locked: 2, code_hash: CryptoHash([9; 32]), storage_usage: 3 };
             let bytes = borsh::to_vec(&account).unwrap();
-            let expected =
-                [&1u128.to_le_bytes()[..], &2u128.to_le_bytes(), &[9; 32], &3u64.to_le_bytes()].concat();
+            let expected = [&1u128.to_le_bytes()[..], &2u128.to_le_bytes(), &[9; 32], &3u64.to_le_bytes()].concat();
             assert_eq!(bytes, expected);
             assert_eq!(first_byte(&crate::account::AccessKeyPermission::FullAccess), 1);
         }

@@ -126,7 +126,11 @@ pub fn create_receipt_id_from_receipt_id(parent: &CryptoHash, block_height: Bloc
 }
 
 /// A data or receipt id derived from the hash of the action that creates it.
-pub fn create_receipt_id_from_action_hash(action_hash: &CryptoHash, block_height: BlockHeight, index: u64) -> CryptoHash {
+pub fn create_receipt_id_from_action_hash(
+    action_hash: &CryptoHash,
+    block_height: BlockHeight,
+    index: u64,
+) -> CryptoHash {
     derive_id(b"action", action_hash, block_height, index)
 }
 
@@ -147,7 +151,11 @@ pub enum PromiseYieldStatus {
 
 /// The hash identifying action `action_index` of receipt `receipt_id`: new receipts and data ids
 /// created by that action derive from it.
-pub fn create_action_hash_from_receipt_id(receipt_id: &CryptoHash, block_height: BlockHeight, action_index: u64) -> CryptoHash {
+pub fn create_action_hash_from_receipt_id(
+    receipt_id: &CryptoHash,
+    block_height: BlockHeight,
+    action_index: u64,
+) -> CryptoHash {
     derive_id(b"action_hash", receipt_id, block_height, action_index)
 }
 

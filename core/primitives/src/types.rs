@@ -29,7 +29,9 @@ pub type MerkleHash = CryptoHash;
 pub type ShardId = u64;
 
 /// How unused gas is split among function calls that asked for a share (NEP-264).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize,
+)]
 pub struct GasWeight(pub u64);
 
 /// Serde helper: a `u128` as a decimal string, nearcore's JSON form of balances.
@@ -70,9 +72,7 @@ pub mod option_dec_format {
 
     /// Reads `null` or a decimal string.
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u128>, D::Error> {
-        Option::<String>::deserialize(d)?
-            .map(|text| text.parse().map_err(serde::de::Error::custom))
-            .transpose()
+        Option::<String>::deserialize(d)?.map(|text| text.parse().map_err(serde::de::Error::custom)).transpose()
     }
 }
 

@@ -64,9 +64,14 @@ fn run(options: &Options) -> Result<(), String> {
         drop(store);
         store = open(&options.store)?;
         let head = store.get(DBCol::Misc, b"head").map_err(|e| e.to_string())?;
-        let reopened = head.as_deref().map(near_primitives::hash::CryptoHash::try_from).transpose().map_err(|e| e.to_string())?;
+        let reopened =
+            head.as_deref().map(near_primitives::hash::CryptoHash::try_from).transpose().map_err(|e| e.to_string())?;
         let readable = reopened.map(|r| store.trie(r).iter_prefix(&[]).map(|it| it.count()));
-        println!("{{\"reopened\":\"{path}\",\"head\":\"{}\",\"trie_entries\":{}}}", reopened.unwrap_or(EMPTY_ROOT), readable.transpose().map_err(|e| e.to_string())?.unwrap_or(0));
+        println!(
+            "{{\"reopened\":\"{path}\",\"head\":\"{}\",\"trie_entries\":{}}}",
+            reopened.unwrap_or(EMPTY_ROOT),
+            readable.transpose().map_err(|e| e.to_string())?.unwrap_or(0)
+        );
     }
     Ok(())
 }

@@ -149,9 +149,7 @@ impl RocksDB {
     }
 
     fn cf(&self, col: DBCol) -> io::Result<&rocksdb::ColumnFamily> {
-        self.db
-            .cf_handle(col.name())
-            .ok_or_else(|| io::Error::other(format!("column family {} missing", col.name())))
+        self.db.cf_handle(col.name()).ok_or_else(|| io::Error::other(format!("column family {} missing", col.name())))
     }
 }
 

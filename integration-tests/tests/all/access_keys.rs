@@ -63,9 +63,8 @@ fn function_call_key_can_call_its_method_and_spends_allowance() {
     let key = env.access_key(&id("alice.near"), &secret.public_key()).unwrap().unwrap();
     let AccessKeyPermission::FunctionCall(permission) = key.permission else { panic!("still a function-call key") };
     assert!(permission.allowance.unwrap() < NEAR);
-    let status: Option<String> = env
-        .view_json(&id("status.near"), "get_status", serde_json::json!({"account_id": "alice.near"}))
-        .unwrap();
+    let status: Option<String> =
+        env.view_json(&id("status.near"), "get_status", serde_json::json!({"account_id": "alice.near"})).unwrap();
     assert_eq!(status.as_deref(), Some("hello"));
 }
 
@@ -114,7 +113,9 @@ fn nonces_signatures_and_unknown_keys() {
     let ghost = env.sign(&id("ghost.near"), &id("bob.near"), transfer()).unwrap();
     assert!(matches!(invalid(&env.execute(ghost, 5).unwrap().status), InvalidTxError::SignerDoesNotExist { .. }));
 
-    let broke = env.sign(&id("alice.near"), &id("bob.near"), vec![Action::Transfer(TransferAction { deposit: 1_000 * NEAR })]).unwrap();
+    let broke = env
+        .sign(&id("alice.near"), &id("bob.near"), vec![Action::Transfer(TransferAction { deposit: 1_000 * NEAR })])
+        .unwrap();
     assert!(matches!(invalid(&env.execute(broke, 5).unwrap().status), InvalidTxError::NotEnoughBalance { .. }));
 }
 
@@ -122,7 +123,8 @@ fn nonces_signatures_and_unknown_keys() {
 fn invalid_transactions_change_nothing() {
     let mut env = env_with_contracts();
     let root = env.state_root();
-    let ghost = env.sign(&id("ghost.near"), &id("bob.near"), vec![Action::Transfer(TransferAction { deposit: 1 })]).unwrap();
+    let ghost =
+        env.sign(&id("ghost.near"), &id("bob.near"), vec![Action::Transfer(TransferAction { deposit: 1 })]).unwrap();
     let block = env.produce_block(&[ghost]).unwrap();
     assert_eq!(block.outcomes.len(), 1);
     assert_eq!(block.state_root, root);

@@ -1,7 +1,7 @@
 use crate::{env_with_contracts, id};
 use near_primitives::account::Account;
-use near_store::{Trie, TrieUpdate};
 use near_store::utils::set_account;
+use near_store::{Trie, TrieUpdate};
 use node_runtime::RuntimeError;
 use node_runtime::balance_checker::{BalanceStats, check_balance};
 use serde_json::json;
@@ -12,7 +12,8 @@ fn every_chunk_of_a_mixed_workload_balances() {
     let mut env = env_with_contracts();
     let mut transactions = Vec::new();
     for n in 0..5u128 {
-        let transfer = near_primitives::action::Action::Transfer(near_primitives::action::TransferAction { deposit: n + 1 });
+        let transfer =
+            near_primitives::action::Action::Transfer(near_primitives::action::TransferAction { deposit: n + 1 });
         transactions.push(env.sign(&id("alice.near"), &id("bob.near"), vec![transfer]).unwrap());
         let call = env.call(&id("bob.near"), &id("status.near"), "deposit_then_fail").deposit(n + 1).into_action();
         transactions.push(env.sign(&id("bob.near"), &id("status.near"), vec![call]).unwrap());

@@ -22,7 +22,10 @@ fn receipts_over_the_chunk_limit_are_delayed_and_applied_later() {
     while env.has_pending_work().unwrap() {
         let block = env.produce_block(&[]).unwrap();
         delayed_seen = delayed_seen.max(block.delayed_receipts);
-        assert!(block.stats.compute_usage < 300_000_000_000_000 + 200_000_000_000_000, "one receipt may cross the limit");
+        assert!(
+            block.stats.compute_usage < 300_000_000_000_000 + 200_000_000_000_000,
+            "one receipt may cross the limit"
+        );
         blocks += 1;
         assert!(blocks < 50, "the queue drains");
     }

@@ -7,7 +7,8 @@ use serde_json::json;
 #[test]
 fn cross_contract_call_with_callback_success() {
     let mut env = env_with_contracts();
-    let set = env.call(&id("alice.near"), &id("other.near"), "set_status").args_json(json!({"message": "busy"})).transact();
+    let set =
+        env.call(&id("alice.near"), &id("other.near"), "set_status").args_json(json!({"message": "busy"})).transact();
     assert!(set.unwrap().is_success());
     let result = env
         .call(&id("alice.near"), &id("status.near"), "ask_status")
@@ -36,7 +37,9 @@ fn cross_contract_call_with_callback_failure() {
     let ExecutionStatus::Failure(TxExecutionError::ActionError(error)) = &failures[0].outcome.status else {
         panic!("a failure")
     };
-    assert!(matches!(&error.kind, ActionErrorKind::FunctionCallError(FunctionCallError::ExecutionError(msg)) if msg.contains("requested failure")));
+    assert!(
+        matches!(&error.kind, ActionErrorKind::FunctionCallError(FunctionCallError::ExecutionError(msg)) if msg.contains("requested failure"))
+    );
     assert!(result.logs().is_empty());
 }
 
@@ -101,7 +104,8 @@ fn chain_of_promises_runs_in_order() {
     }
     let logs = result.logs();
     assert_eq!(logs, vec!["status.near set status to chained"; 2]);
-    let order: Vec<&str> = result.receipts.iter().map(|r| r.outcome.executor_id.as_str()).filter(|e| *e != "alice.near").collect();
+    let order: Vec<&str> =
+        result.receipts.iter().map(|r| r.outcome.executor_id.as_str()).filter(|e| *e != "alice.near").collect();
     let other = order.iter().position(|e| *e == "other.near").unwrap();
     let third = order.iter().position(|e| *e == "third.near").unwrap();
     assert!(other < third, "{order:?}");
@@ -113,7 +117,13 @@ fn promise_and_joins_two_results() {
     for (contract, times) in [("other.near", 2), ("third.near", 3)] {
         for n in 0..times {
             let message = format!("m{n}");
-            assert!(env.call(&id("bob.near"), &id(contract), "set_status").args_json(json!({"message": message})).transact().unwrap().is_success());
+            assert!(
+                env.call(&id("bob.near"), &id(contract), "set_status")
+                    .args_json(json!({"message": message}))
+                    .transact()
+                    .unwrap()
+                    .is_success()
+            );
         }
     }
     let result = env

@@ -4,7 +4,9 @@
 use crate::id;
 use integration_tests::{FinalStatus, GenesisAccount, NEAR, TestEnv};
 use near_primitives::action::{Action, DeploySubmoduleAction, RemoveSubmoduleAction};
-use near_primitives::errors::{ActionErrorKind, ActionsValidationError, CompilationError, InvalidTxError, PrepareError, TxExecutionError};
+use near_primitives::errors::{
+    ActionErrorKind, ActionsValidationError, CompilationError, InvalidTxError, PrepareError, TxExecutionError,
+};
 use near_primitives::trie_key::TrieKey;
 use serde_json::json;
 
@@ -28,7 +30,11 @@ fn action_error(status: &FinalStatus) -> &ActionErrorKind {
 }
 
 fn run_app(env: &mut TestEnv, key: &str) -> integration_tests::TxResult {
-    env.call(&id("alice.near"), &id("os.near"), "run_app").args_json(json!({"key": key})).gas(300_000_000_000_000).transact().unwrap()
+    env.call(&id("alice.near"), &id("os.near"), "run_app")
+        .args_json(json!({"key": key}))
+        .gas(300_000_000_000_000)
+        .transact()
+        .unwrap()
 }
 
 #[test]
@@ -55,7 +61,9 @@ fn deploy_by_transaction_then_the_os_serves_the_app() {
 #[test]
 fn only_the_account_itself_may_deploy_or_remove() {
     let mut env = env();
-    let result = env.transact(&id("alice.near"), &id("os.near"), vec![deploy(b"app", near_test_contracts::submodule_nostd())]).unwrap();
+    let result = env
+        .transact(&id("alice.near"), &id("os.near"), vec![deploy(b"app", near_test_contracts::submodule_nostd())])
+        .unwrap();
     assert!(matches!(action_error(&result.status), ActionErrorKind::ActorNoPermission { .. }));
     let remove = Action::RemoveSubmodule(RemoveSubmoduleAction { key: b"app".to_vec() });
     let result = env.transact(&id("alice.near"), &id("os.near"), vec![remove]).unwrap();
@@ -65,9 +73,13 @@ fn only_the_account_itself_may_deploy_or_remove() {
 #[test]
 fn a_forbidden_import_is_rejected_at_deploy() {
     let mut env = env();
-    let result = env.transact(&id("os.near"), &id("os.near"), vec![deploy(b"bad", near_test_contracts::raw_nostd())]).unwrap();
+    let result =
+        env.transact(&id("os.near"), &id("os.near"), vec![deploy(b"bad", near_test_contracts::raw_nostd())]).unwrap();
     match action_error(&result.status) {
-        ActionErrorKind::SubmoduleCodeInvalid { error: CompilationError::PrepareError(PrepareError::ForbiddenImport { name }), .. } => {
+        ActionErrorKind::SubmoduleCodeInvalid {
+            error: CompilationError::PrepareError(PrepareError::ForbiddenImport { name }),
+            ..
+        } => {
             assert!(!name.is_empty());
         }
         other => panic!("{other:?}"),
@@ -81,7 +93,9 @@ fn a_forbidden_import_is_rejected_at_deploy() {
 fn key_length_is_validated_with_the_transaction() {
     let mut env = env();
     let key = vec![b'k'; 65];
-    let result = env.transact(&id("os.near"), &id("os.near"), vec![deploy(&key, near_test_contracts::submodule_nostd())]).unwrap();
+    let result = env
+        .transact(&id("os.near"), &id("os.near"), vec![deploy(&key, near_test_contracts::submodule_nostd())])
+        .unwrap();
     assert!(matches!(
         result.status,
         FinalStatus::Failure(TxExecutionError::InvalidTxError(InvalidTxError::ActionsValidation(
@@ -114,8 +128,16 @@ fn remove_replace_and_delete_account() {
 #[test]
 fn an_abandoned_submodule_does_not_harm_the_parent() {
     let mut env = env();
-    assert!(env.transact(&id("os.near"), &id("os.near"), vec![deploy(b"app", near_test_contracts::submodule_nostd())]).unwrap().is_success());
-    let result = env.call(&id("alice.near"), &id("os.near"), "start_and_abandon").args_json(json!({"key": "app"})).transact().unwrap();
+    assert!(
+        env.transact(&id("os.near"), &id("os.near"), vec![deploy(b"app", near_test_contracts::submodule_nostd())])
+            .unwrap()
+            .is_success()
+    );
+    let result = env
+        .call(&id("alice.near"), &id("os.near"), "start_and_abandon")
+        .args_json(json!({"key": "app"}))
+        .transact()
+        .unwrap();
     assert_eq!(result.json::<u64>().unwrap(), 1, "yielded, then dropped with the execution");
     assert_eq!(run_app(&mut env, "app").json::<String>().unwrap(), "done 1");
 }

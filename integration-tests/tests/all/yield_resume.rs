@@ -100,14 +100,23 @@ fn create_then_resume_delivers_the_payload() {
     assert_eq!(status(&env, "yielder.near"), "Resumed hello");
     let create = result(&env, &create);
     assert!(create.complete);
-    let callback = create.receipts.iter().find(|r| r.outcome.executor_id.as_str() == "yielder.near" && r.id != create.receipts[0].id).unwrap();
+    let callback = create
+        .receipts
+        .iter()
+        .find(|r| r.outcome.executor_id.as_str() == "yielder.near" && r.id != create.receipts[0].id)
+        .unwrap();
     assert_eq!(callback.outcome.status, ExecutionStatus::SuccessValue(b"Resumed hello".to_vec()));
 }
 
 #[test]
 fn create_and_resume_in_one_call() {
     let mut env = env();
-    let result = env.call(&id("alice.near"), &id("yielder.near"), "call_yield_create_and_resume").args(vec![7; 16]).gas(GAS).transact().unwrap();
+    let result = env
+        .call(&id("alice.near"), &id("yielder.near"), "call_yield_create_and_resume")
+        .args(vec![7; 16])
+        .gas(GAS)
+        .transact()
+        .unwrap();
     assert_eq!(result.value(), Some(&[16u8][..]), "{:?}", result.status);
 }
 
@@ -121,7 +130,11 @@ fn resume_without_a_yield_or_with_an_unknown_id_returns_zero() {
 #[test]
 fn resume_with_a_malformed_id_fails() {
     let mut env = env();
-    let malformed = env.call(&id("alice.near"), &id("yielder.near"), "call_yield_resume").args(resume_args(&[9; 31], b"x")).transact().unwrap();
+    let malformed = env
+        .call(&id("alice.near"), &id("yielder.near"), "call_yield_resume")
+        .args(resume_args(&[9; 31], b"x"))
+        .transact()
+        .unwrap();
     assert!(host_error(&malformed).contains("DataIdMalformed"), "{:?}", malformed.status);
 }
 
@@ -229,7 +242,8 @@ fn yield_and_resume_transactions_in_the_same_block() {
     // The yield stores its data id; the resume reads it from storage. Both receipts run in the
     // same chunk, the yield first: the resume sees it pending.
     let create = tx(&mut env, "yielder.near", vec![call("call_yield_create_return_promise", b"same".to_vec())]);
-    let resume = tx(&mut env, "yielder.near", vec![call("call_yield_resume_read_data_id_from_storage", b"same".to_vec())]);
+    let resume =
+        tx(&mut env, "yielder.near", vec![call("call_yield_resume_read_data_id_from_storage", b"same".to_vec())]);
     let hashes = [create.get_hash(), resume.get_hash()];
     env.produce_block(&[create, resume]).unwrap();
     run_until_idle(&mut env);
@@ -287,7 +301,8 @@ fn payload_limits_and_empty_payload() {
     let limit = near_parameters::RuntimeConfig::test().wasm_config.limit_config.max_yield_payload_size as usize;
     let mut env = env();
     let (_, at_limit) = create_yield(&mut env, "yielder.near");
-    let accepted = submit(&mut env, "yielder.near", vec![call("call_yield_resume", resume_args(&at_limit, &vec![b'a'; limit]))]);
+    let accepted =
+        submit(&mut env, "yielder.near", vec![call("call_yield_resume", resume_args(&at_limit, &vec![b'a'; limit]))]);
     assert_eq!(first_value(&env, &accepted), vec![1]);
     run_until_idle(&mut env);
     assert_eq!(status(&env, "yielder.near").len(), 8 + limit);
@@ -319,7 +334,11 @@ fn one_call_resumes_many_pending_yields() {
     assert_eq!(first_value(&env, &resume), 20u64.to_le_bytes().to_vec());
     run_until_idle(&mut env);
     let created = result(&env, &create);
-    let callbacks = created.receipts.iter().filter(|r| r.outcome.status == ExecutionStatus::SuccessValue(b"Resumed fan".to_vec())).count();
+    let callbacks = created
+        .receipts
+        .iter()
+        .filter(|r| r.outcome.status == ExecutionStatus::SuccessValue(b"Resumed fan".to_vec()))
+        .count();
     assert_eq!(callbacks, 20);
 }
 
@@ -327,7 +346,8 @@ fn one_call_resumes_many_pending_yields() {
 fn a_promise_chained_after_a_yield_sees_its_result() {
     let mut env = env();
     let create = submit(&mut env, "yielder.near", vec![call("call_yield_then_chain", b"c".to_vec())]);
-    let resume = submit(&mut env, "yielder.near", vec![call("call_yield_resume_read_data_id_from_storage", b"c".to_vec())]);
+    let resume =
+        submit(&mut env, "yielder.near", vec![call("call_yield_resume_read_data_id_from_storage", b"c".to_vec())]);
     assert_eq!(first_value(&env, &resume), vec![1]);
     run_until_idle(&mut env);
     assert_eq!(result(&env, &create).value(), Some(&b"chained \x01"[..]));
@@ -355,17 +375,26 @@ fn with_id_variants() {
     // A data-id resume cannot address it by its yield id.
     let wrong_kind = submit(&mut env, "yielder.near", vec![call("call_yield_resume", resume_args(&yield_id, b"x"))]);
     assert_eq!(first_value(&env, &wrong_kind), vec![0]);
-    let resume = submit(&mut env, "yielder.near", vec![call("call_yield_resume_with_yield_id", [&yield_id[..], b"by id"].concat())]);
+    let resume = submit(
+        &mut env,
+        "yielder.near",
+        vec![call("call_yield_resume_with_yield_id", [&yield_id[..], b"by id"].concat())],
+    );
     assert_eq!(first_value(&env, &resume), vec![1]);
     run_until_idle(&mut env);
     assert_eq!(status(&env, "yielder.near"), "Resumed by id");
     // Consumed: the id is free again, and resuming it now finds nothing.
-    let again = submit(&mut env, "yielder.near", vec![call("call_yield_resume_with_yield_id", [&yield_id[..], b"x"].concat())]);
+    let again =
+        submit(&mut env, "yielder.near", vec![call("call_yield_resume_with_yield_id", [&yield_id[..], b"x"].concat())]);
     assert_eq!(first_value(&env, &again), vec![0]);
 
     let twice = submit(&mut env, "yielder.near", vec![call("call_yield_create_with_id_twice", [6u8; 32].to_vec())]);
     assert_eq!(first_value(&env, &twice), u64::MAX.to_le_bytes().to_vec(), "duplicate in the same call");
-    let malformed = env.call(&id("alice.near"), &id("yielder.near"), "call_yield_create_with_id").args(vec![1; 31]).transact().unwrap();
+    let malformed = env
+        .call(&id("alice.near"), &id("yielder.near"), "call_yield_create_with_id")
+        .args(vec![1; 31])
+        .transact()
+        .unwrap();
     assert!(host_error(&malformed).contains("YieldIdMalformed"));
 }
 
@@ -374,22 +403,37 @@ fn chain_signatures_style_sdk_contract() {
     let mut env = TestEnv::builder()
         .account(GenesisAccount::new(id("alice.near"), 100 * NEAR))
         .account(GenesisAccount::new(id("responder.near"), 100 * NEAR))
-        .account(GenesisAccount::new(id("signer.near"), 100 * NEAR).with_code(near_test_contracts::sdk_signer().to_vec()))
+        .account(
+            GenesisAccount::new(id("signer.near"), 100 * NEAR).with_code(near_test_contracts::sdk_signer().to_vec()),
+        )
         .build()
         .unwrap();
-    let init = env.call(&id("signer.near"), &id("signer.near"), "new").args_json(json!({"responder": "responder.near"})).transact().unwrap();
+    let init = env
+        .call(&id("signer.near"), &id("signer.near"), "new")
+        .args_json(json!({"responder": "responder.near"}))
+        .transact()
+        .unwrap();
     assert!(init.is_success(), "{:?}", init.status);
 
     // Answered: the caller gets the signature.
-    let sign = env.call(&id("alice.near"), &id("signer.near"), "sign").args_json(json!({"payload": "tx-1"})).into_action();
+    let sign =
+        env.call(&id("alice.near"), &id("signer.near"), "sign").args_json(json!({"payload": "tx-1"})).into_action();
     let signed = env.sign(&id("alice.near"), &id("signer.near"), vec![sign]).unwrap();
     let sign_hash = signed.get_hash();
     env.produce_block(&[signed]).unwrap();
     env.produce_block(&[]).unwrap();
     assert!(env.view_json::<bool>(&id("signer.near"), "is_pending", json!({"request_id": 0})).unwrap());
-    let stranger = env.call(&id("alice.near"), &id("signer.near"), "respond").args_json(json!({"request_id": 0, "signature": "forged"})).transact().unwrap();
+    let stranger = env
+        .call(&id("alice.near"), &id("signer.near"), "respond")
+        .args_json(json!({"request_id": 0, "signature": "forged"}))
+        .transact()
+        .unwrap();
     assert!(stranger.is_failure(), "only the responder may respond");
-    let respond = env.call(&id("responder.near"), &id("signer.near"), "respond").args_json(json!({"request_id": 0, "signature": "sig-1"})).transact().unwrap();
+    let respond = env
+        .call(&id("responder.near"), &id("signer.near"), "respond")
+        .args_json(json!({"request_id": 0, "signature": "sig-1"}))
+        .transact()
+        .unwrap();
     assert_eq!(respond.json::<bool>().unwrap(), true);
     run_until_idle(&mut env);
     let answered = result(&env, &sign_hash);
@@ -397,9 +441,17 @@ fn chain_signatures_style_sdk_contract() {
     assert!(answered.logs().contains(&"sign request 0: tx-1"));
 
     // Unanswered: the caller gets a timeout error.
-    let unanswered = env.call(&id("alice.near"), &id("signer.near"), "sign").args_json(json!({"payload": "tx-2"})).transact().unwrap();
+    let unanswered = env
+        .call(&id("alice.near"), &id("signer.near"), "sign")
+        .args_json(json!({"payload": "tx-2"}))
+        .transact()
+        .unwrap();
     assert!(host_error(&unanswered).contains("request 1 timed out"), "{:?}", unanswered.status);
     // A late answer finds the yield gone.
-    let late = env.call(&id("responder.near"), &id("signer.near"), "respond").args_json(json!({"request_id": 1, "signature": "late"})).transact().unwrap();
+    let late = env
+        .call(&id("responder.near"), &id("signer.near"), "respond")
+        .args_json(json!({"request_id": 1, "signature": "late"}))
+        .transact()
+        .unwrap();
     assert_eq!(late.json::<bool>().unwrap(), false);
 }

@@ -55,7 +55,8 @@ fn bench_calls(c: &mut Criterion) {
     for (name, compiler) in [("winch", Compiler::Winch), ("cranelift", Compiler::Cranelift)] {
         let runner = ContractRunner::new(compiler).unwrap();
         let run = |method: &str| {
-            let (outcome, _) = runner.run(&code, method, Box::new(MockedExternal::default()), context(), &config).unwrap();
+            let (outcome, _) =
+                runner.run(&code, method, Box::new(MockedExternal::default()), context(), &config).unwrap();
             assert_eq!(outcome.aborted, None);
             outcome
         };
@@ -73,7 +74,8 @@ fn bench_compile(c: &mut Criterion) {
     let code = near_test_contracts::sdk_status();
     let mut group = c.benchmark_group("compile_sdk_contract");
     group.sample_size(10);
-    group.bench_function("prepare_only", |b| b.iter(|| black_box(prepare_contract(code, &config.wasm_config).unwrap())));
+    group
+        .bench_function("prepare_only", |b| b.iter(|| black_box(prepare_contract(code, &config.wasm_config).unwrap())));
     for (name, compiler) in [("winch", Compiler::Winch), ("cranelift", Compiler::Cranelift)] {
         let engine = WasmEngine::new(compiler).unwrap();
         group.bench_function(BenchmarkId::new("prepare_and_compile", name), |b| {

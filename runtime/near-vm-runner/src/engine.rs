@@ -205,7 +205,8 @@ pub fn link_instrumentation<T: InstrumentationHost + 'static>(linker: &mut Linke
             INTERNAL_IMPORT_MODULE,
             name,
             |mut caller: Caller<'_, T>, count: i32, linear: i64, constant: i64| -> wasmtime::Result<i32> {
-                let gas = (linear as u64).checked_mul(u64::from(count as u32)).and_then(|g| g.checked_add(constant as u64));
+                let gas =
+                    (linear as u64).checked_mul(u64::from(count as u32)).and_then(|g| g.checked_add(constant as u64));
                 let gas = gas.ok_or_else(|| host_error(HostError::IntegerOverflow))?;
                 caller.data_mut().gas_counter().burn_wasm_gas(gas).map_err(host_error)?;
                 Ok(count)
@@ -219,7 +220,11 @@ pub fn link_instrumentation<T: InstrumentationHost + 'static>(linker: &mut Linke
 ///
 /// # Errors
 /// When the memory cannot be allocated (a node fault).
-pub fn link_memory<T: 'static>(linker: &mut Linker<T>, store: &mut Store<T>, config: &Config) -> wasmtime::Result<Memory> {
+pub fn link_memory<T: 'static>(
+    linker: &mut Linker<T>,
+    store: &mut Store<T>,
+    config: &Config,
+) -> wasmtime::Result<Memory> {
     let limits = &config.limit_config;
     let memory = Memory::new(&mut *store, MemoryType::new(limits.initial_memory_pages, Some(limits.max_memory_pages)))?;
     linker.define(&*store, "env", "memory", memory)?;

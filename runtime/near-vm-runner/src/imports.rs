@@ -15,7 +15,6 @@ use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::HostError;
 use wasmtime::{Caller, Linker, ValType};
 
-
 fn to_wasmtime_error(error: VMLogicError) -> wasmtime::Error {
     match error {
         VMLogicError::HostError(host) => wasmtime::Error::new(HostTrap(host)),

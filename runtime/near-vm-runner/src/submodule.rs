@@ -6,7 +6,9 @@
 //! child (the parent finished, or trapped) unwinds its fiber. docs/engine.md and
 //! docs/nep-481.md explain why this design (the engine spike).
 
-use crate::engine::{HostTrap, InstrumentationHost, WasmEngine, bounded, link_instrumentation, link_memory, trap_to_error};
+use crate::engine::{
+    HostTrap, InstrumentationHost, WasmEngine, bounded, link_instrumentation, link_memory, trap_to_error,
+};
 use crate::logic::GasCounter;
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::{CompilationError, HostError};
@@ -150,20 +152,28 @@ fn link_child_imports(linker: &mut Linker<ChildState>) -> wasmtime::Result<()> {
             Ok(())
         })
     })?;
-    linker.func_wrap("env", "get_input_size", |caller: Caller<'_, ChildState>| -> i64 { caller.data().input.len() as i64 })?;
+    linker.func_wrap("env", "get_input_size", |caller: Caller<'_, ChildState>| -> i64 {
+        caller.data().input.len() as i64
+    })?;
     linker.func_wrap("env", "get_input", |mut caller: Caller<'_, ChildState>, ptr: i64| -> wasmtime::Result<()> {
         let memory = child_memory(&mut caller)?;
         let (data, state) = memory.data_and_store_mut(&mut caller);
         let start = usize::try_from(ptr as u64).map_err(|_| trap(HostError::MemoryAccessViolation))?;
-        let target = data.get_mut(start..start.saturating_add(state.input.len())).ok_or_else(|| trap(HostError::MemoryAccessViolation))?;
+        let target = data
+            .get_mut(start..start.saturating_add(state.input.len()))
+            .ok_or_else(|| trap(HostError::MemoryAccessViolation))?;
         target.copy_from_slice(&state.input);
         Ok(())
     })?;
-    linker.func_wrap("env", "return_value", |mut caller: Caller<'_, ChildState>, len: i64, ptr: i64| -> wasmtime::Result<()> {
-        let bytes = take_payload(&mut caller, len as u64, ptr as u64)?;
-        lock(&caller.data().mailbox).returned = Some(bytes);
-        Ok(())
-    })?;
+    linker.func_wrap(
+        "env",
+        "return_value",
+        |mut caller: Caller<'_, ChildState>, len: i64, ptr: i64| -> wasmtime::Result<()> {
+            let bytes = take_payload(&mut caller, len as u64, ptr as u64)?;
+            lock(&caller.data().mailbox).returned = Some(bytes);
+            Ok(())
+        },
+    )?;
     // Accepted for compatibility with modules instrumented the old way; gas is metered by the
     // instrumentation.
     linker.func_wrap("env", "gas", |_: Caller<'_, ChildState>, _opcodes: i32| {})?;
@@ -192,7 +202,8 @@ impl LiveSubmodule {
     pub fn spawn(engine: &WasmEngine, module: Module, limits: ChildLimits<'_>) -> wasmtime::Result<LiveSubmodule> {
         let config = limits.config;
         let mailbox = Arc::new(Mutex::new(Mailbox::default()));
-        let gas_limits = crate::logic::GasLimits { prepaid_gas: limits.gas_limit, max_gas_burnt: limits.gas_limit, is_view: false };
+        let gas_limits =
+            crate::logic::GasLimits { prepaid_gas: limits.gas_limit, max_gas_burnt: limits.gas_limit, is_view: false };
         let state = ChildState {
             gas_counter: GasCounter::new(config.ext_costs.clone(), gas_limits),
             remaining_stack: u64::from(config.limit_config.max_stack_height),

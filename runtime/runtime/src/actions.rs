@@ -10,7 +10,9 @@ use near_primitives::action::{
     AddKeyAction, DeleteAccountAction, DeleteKeyAction, DeployContractAction, FunctionCallAction, StakeAction,
 };
 use near_primitives::crypto::PublicKey;
-use near_primitives::errors::{ActionError, ActionErrorKind, CompilationError, FunctionCallError, ReceiptValidationError};
+use near_primitives::errors::{
+    ActionError, ActionErrorKind, CompilationError, FunctionCallError, ReceiptValidationError,
+};
 use near_primitives::hash::{CryptoHash, hash};
 use near_primitives::receipt::{ActionReceipt, DataReceipt, Receipt, ReceiptEnum};
 use near_primitives::trie_key::{TrieKey, access_key_prefix, contract_data_prefix, submodule_code_prefix};
@@ -203,7 +205,8 @@ pub(crate) fn action_function_call(
         .run(&code, &call.method_name, Box::new(ext), context, ctx.config())
         .map_err(|e| RuntimeError::VMFault(e.to_string()))?;
     let ext: Box<dyn Any> = ext;
-    let ext = ext.downcast::<RuntimeExt>().map_err(|_| RuntimeError::VMFault("runner returned a foreign External".into()))?;
+    let ext =
+        ext.downcast::<RuntimeExt>().map_err(|_| RuntimeError::VMFault("runner returned a foreign External".into()))?;
     state.restore(ext.into_state());
 
     result.add_gas(outcome.burnt_gas, outcome.used_gas, outcome.compute_usage)?;
@@ -238,7 +241,11 @@ pub(crate) fn action_function_call(
             receiver_id: metadata.receiver_id,
             // Assigned when the receipt leaves the executing one.
             receipt_id: CryptoHash::default(),
-            receipt: if is_yield { ReceiptEnum::PromiseYield(action_receipt) } else { ReceiptEnum::Action(action_receipt) },
+            receipt: if is_yield {
+                ReceiptEnum::PromiseYield(action_receipt)
+            } else {
+                ReceiptEnum::Action(action_receipt)
+            },
         });
     }
     for resume in outcome.yield_resumes {
@@ -268,8 +275,7 @@ pub(crate) fn action_function_call(
 
 /// `Transfer`: credits the deposit.
 pub(crate) fn action_transfer(account: &mut Account, deposit: u128) -> Result<(), RuntimeError> {
-    account.amount =
-        account.amount.checked_add(deposit).ok_or(RuntimeError::UnexpectedIntegerOverflow("transfer"))?;
+    account.amount = account.amount.checked_add(deposit).ok_or(RuntimeError::UnexpectedIntegerOverflow("transfer"))?;
     Ok(())
 }
 

@@ -47,7 +47,9 @@ fn record_value(config: &RuntimeConfig, key: &[u8], value: Option<Vec<u8>>) -> R
 
 fn stored_receipt_value(config: &RuntimeConfig, bytes: &[u8]) -> Result<Balance, RuntimeError> {
     let receipt: Receipt = borsh::from_slice(bytes).map_err(|_| {
-        RuntimeError::StorageError(near_store::StorageError::StorageInconsistentState("cannot decode a stored receipt".into()))
+        RuntimeError::StorageError(near_store::StorageError::StorageInconsistentState(
+            "cannot decode a stored receipt".into(),
+        ))
     })?;
     receipt_value(config, &receipt)
 }
@@ -57,7 +59,12 @@ fn stored_receipt_value(config: &RuntimeConfig, bytes: &[u8]) -> Result<Balance,
 ///
 /// # Errors
 /// `BalanceMismatch` with both sides; storage faults.
-pub fn check_balance(config: &RuntimeConfig, initial: &Trie, state: &TrieUpdate, stats: &BalanceStats) -> Result<(), RuntimeError> {
+pub fn check_balance(
+    config: &RuntimeConfig,
+    initial: &Trie,
+    state: &TrieUpdate,
+    stats: &BalanceStats,
+) -> Result<(), RuntimeError> {
     let mut before: Balance = stats.incoming_receipts;
     let mut after: Balance = stats.outgoing_receipts;
     for extra in [stats.tx_burnt, stats.receipts_burnt, stats.other_burnt] {
@@ -81,6 +88,8 @@ pub fn check_balance(config: &RuntimeConfig, initial: &Trie, state: &TrieUpdate,
 /// Overflow.
 pub fn receipts_value(config: &RuntimeConfig, receipts: &[Receipt]) -> Result<Balance, RuntimeError> {
     receipts.iter().try_fold(0u128, |total, receipt| {
-        total.checked_add(receipt_value(config, receipt)?).ok_or(RuntimeError::UnexpectedIntegerOverflow("receipts value"))
+        total
+            .checked_add(receipt_value(config, receipt)?)
+            .ok_or(RuntimeError::UnexpectedIntegerOverflow("receipts value"))
     })
 }

@@ -62,7 +62,11 @@ fn action_fee_parts(action: &Action) -> [(ActionCosts, u64); 2] {
 ///
 /// # Errors
 /// Overflow.
-pub fn send_fee(config: &RuntimeConfig, sender_is_receiver: bool, action: &Action) -> Result<Gas, IntegerOverflowError> {
+pub fn send_fee(
+    config: &RuntimeConfig,
+    sender_is_receiver: bool,
+    action: &Action,
+) -> Result<Gas, IntegerOverflowError> {
     action_fee_parts(action).iter().try_fold(0, |total, &(cost, units)| {
         add_gas(total, mul_gas(config.fees.fee(cost).send_fee(sender_is_receiver), units)?)
     })
@@ -82,7 +86,11 @@ pub fn exec_fee(config: &RuntimeConfig, action: &Action) -> Result<Gas, IntegerO
 ///
 /// # Errors
 /// Overflow.
-pub fn total_send_fees(config: &RuntimeConfig, sender_is_receiver: bool, actions: &[Action]) -> Result<Gas, IntegerOverflowError> {
+pub fn total_send_fees(
+    config: &RuntimeConfig,
+    sender_is_receiver: bool,
+    actions: &[Action],
+) -> Result<Gas, IntegerOverflowError> {
     actions.iter().try_fold(0, |total, action| add_gas(total, send_fee(config, sender_is_receiver, action)?))
 }
 
@@ -107,7 +115,9 @@ pub fn total_prepaid_gas(actions: &[Action]) -> Result<Gas, IntegerOverflowError
 /// # Errors
 /// Overflow.
 pub fn total_deposit(actions: &[Action]) -> Result<Balance, IntegerOverflowError> {
-    actions.iter().try_fold(0u128, |total, action| total.checked_add(action.get_deposit_balance()).ok_or(IntegerOverflowError))
+    actions
+        .iter()
+        .try_fold(0u128, |total, action| total.checked_add(action.get_deposit_balance()).ok_or(IntegerOverflowError))
 }
 
 /// What a transaction costs its signer when it is converted into a receipt.
@@ -129,7 +139,11 @@ pub struct TransactionCost {
 ///
 /// # Errors
 /// Overflow.
-pub fn tx_cost(config: &RuntimeConfig, transaction: &Transaction, gas_price: Balance) -> Result<TransactionCost, IntegerOverflowError> {
+pub fn tx_cost(
+    config: &RuntimeConfig,
+    transaction: &Transaction,
+    gas_price: Balance,
+) -> Result<TransactionCost, IntegerOverflowError> {
     let sender_is_receiver = transaction.signer_id == transaction.receiver_id;
     let receipt_fee = config.fees.fee(ActionCosts::new_action_receipt);
     let gas_burnt = add_gas(
@@ -141,9 +155,7 @@ pub fn tx_cost(config: &RuntimeConfig, transaction: &Transaction, gas_price: Bal
         total_prepaid_gas(&transaction.actions)?,
     )?;
     let inflation = config.fees.pessimistic_gas_price_inflation_ratio;
-    let receipt_gas_price = gas_price
-        .checked_mul(u128::from(inflation.numerator))
-        .ok_or(IntegerOverflowError)?
+    let receipt_gas_price = gas_price.checked_mul(u128::from(inflation.numerator)).ok_or(IntegerOverflowError)?
         / u128::from(inflation.denominator.max(1));
     let receipt_gas_price = receipt_gas_price.max(gas_price);
     let burnt_amount = u128::from(gas_burnt).checked_mul(gas_price).ok_or(IntegerOverflowError)?;
@@ -198,7 +210,14 @@ mod tests {
     fn overflow_is_an_error() {
         let config = RuntimeConfig::mainnet();
         let calls = (0..2)
-            .map(|_| Action::FunctionCall(Box::new(FunctionCallAction { method_name: "m".into(), args: vec![], gas: u64::MAX, deposit: 0 })))
+            .map(|_| {
+                Action::FunctionCall(Box::new(FunctionCallAction {
+                    method_name: "m".into(),
+                    args: vec![],
+                    gas: u64::MAX,
+                    deposit: 0,
+                }))
+            })
             .collect();
         assert_eq!(tx_cost(&config, &transaction(calls, "bob.near"), 1), Err(IntegerOverflowError));
     }

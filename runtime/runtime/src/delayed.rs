@@ -45,7 +45,10 @@ impl DelayedReceiptQueue {
         }
         let key = TrieKey::DelayedReceipt { index: self.indices.first_index };
         let receipt: Receipt = get(state, &key)?.ok_or_else(|| {
-            near_store::StorageError::StorageInconsistentState(format!("delayed receipt {} is missing", self.indices.first_index))
+            near_store::StorageError::StorageInconsistentState(format!(
+                "delayed receipt {} is missing",
+                self.indices.first_index
+            ))
         })?;
         state.remove(key);
         state.commit();

@@ -2,10 +2,10 @@
 //! Corresponds to nearcore's `runtime/runtime/src/ext.rs`.
 
 use near_primitives::hash::CryptoHash;
+use near_primitives::receipt::PromiseYieldStatus;
 use near_primitives::receipt::create_data_id;
 use near_primitives::trie_key::TrieKey;
 use near_primitives::types::{AccountId, Balance, BlockHeight};
-use near_primitives::receipt::PromiseYieldStatus;
 use near_store::utils::{get, set};
 use near_store::{StorageError, TrieUpdate};
 use near_vm_runner::logic::{External, ExternalFault};
@@ -97,18 +97,25 @@ impl External for RuntimeExt {
     }
 
     fn yield_data_id(&self, yield_id: &CryptoHash) -> Result<Option<CryptoHash>, ExternalFault> {
-        get(&self.state, &TrieKey::YieldIdToDataId { receiver_id: self.account_id.clone(), yield_id: *yield_id }).map_err(fault)
+        get(&self.state, &TrieKey::YieldIdToDataId { receiver_id: self.account_id.clone(), yield_id: *yield_id })
+            .map_err(fault)
     }
 
     fn register_yield_id(&mut self, yield_id: &CryptoHash, data_id: &CryptoHash) -> Result<(), ExternalFault> {
         let receiver_id = self.account_id.clone();
-        set(&mut self.state, TrieKey::YieldIdToDataId { receiver_id: receiver_id.clone(), yield_id: *yield_id }, data_id);
+        set(
+            &mut self.state,
+            TrieKey::YieldIdToDataId { receiver_id: receiver_id.clone(), yield_id: *yield_id },
+            data_id,
+        );
         set(&mut self.state, TrieKey::DataIdToYieldId { receiver_id, data_id: *data_id }, yield_id);
         Ok(())
     }
 
     fn submodule_code(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
-        self.state.get(&TrieKey::SubmoduleCode { account_id: self.account_id.clone(), key: key.to_vec() }).map_err(fault)
+        self.state
+            .get(&TrieKey::SubmoduleCode { account_id: self.account_id.clone(), key: key.to_vec() })
+            .map_err(fault)
     }
 
     fn generate_data_id(&mut self) -> CryptoHash {

@@ -313,7 +313,12 @@ impl Runtime {
                 chunk.stats.transactions += 1;
                 chunk.stats.gas_burnt = chunk.stats.gas_burnt.saturating_add(cost.gas_burnt);
                 chunk.stats.balance.tx_burnt = chunk.stats.balance.tx_burnt.saturating_add(cost.burnt_amount);
-                (ExecutionStatus::SuccessReceiptId(receipt.receipt_id), cost.gas_burnt, cost.burnt_amount, Some(receipt))
+                (
+                    ExecutionStatus::SuccessReceiptId(receipt.receipt_id),
+                    cost.gas_burnt,
+                    cost.burnt_amount,
+                    Some(receipt),
+                )
             }
         };
         chunk.outcomes.push(ExecutionOutcomeWithId {

@@ -59,7 +59,8 @@ pub fn action_receipt_value(config: &RuntimeConfig, receipt: &ActionReceipt) -> 
     let gas = total_prepaid_gas(&receipt.actions)
         .and_then(|g| total_prepaid_exec_fees(config, &receipt.actions).map(|f| (g, f)))
         .map_err(overflow)?;
-    let gas = u128::from(gas.0) + u128::from(gas.1) + u128::from(config.fees.fee(ActionCosts::new_action_receipt).exec_fee());
+    let gas =
+        u128::from(gas.0) + u128::from(gas.1) + u128::from(config.fees.fee(ActionCosts::new_action_receipt).exec_fee());
     let deposit = total_deposit(&receipt.actions).map_err(overflow)?;
     gas.checked_mul(receipt.gas_price)
         .and_then(|g| g.checked_add(deposit))
@@ -120,7 +121,8 @@ impl Runtime {
                     let key = TrieKey::ReceivedData { receiver_id: receiver_id.clone(), data_id: *data_id };
                     if !state.contains_key(&key)? {
                         pending += 1;
-                        let pointer = TrieKey::PostponedReceiptId { receiver_id: receiver_id.clone(), data_id: *data_id };
+                        let pointer =
+                            TrieKey::PostponedReceiptId { receiver_id: receiver_id.clone(), data_id: *data_id };
                         set(state, pointer, &receipt.receipt_id);
                     }
                 }
@@ -167,7 +169,8 @@ impl Runtime {
         state.remove(postponed_key);
         // The data and the bookkeeping stay even if the receipt it completes fails.
         state.commit();
-        let (ReceiptEnum::Action(action_receipt) | ReceiptEnum::PromiseYield(action_receipt)) = &postponed.receipt else {
+        let (ReceiptEnum::Action(action_receipt) | ReceiptEnum::PromiseYield(action_receipt)) = &postponed.receipt
+        else {
             return Err(RuntimeError::StorageError(inconsistent("a postponed receipt that is not an action receipt")));
         };
         Ok(Some(self.apply_action_receipt(state, apply_state, &postponed, action_receipt)?))
@@ -210,7 +213,11 @@ impl Runtime {
                 action_receipt,
                 promise_results: &promise_results,
                 action_index: index as u64,
-                action_hash: create_action_hash_from_receipt_id(&receipt.receipt_id, apply_state.block_height, index as u64),
+                action_hash: create_action_hash_from_receipt_id(
+                    &receipt.receipt_id,
+                    apply_state.block_height,
+                    index as u64,
+                ),
                 is_last_action: index + 1 == action_receipt.actions.len(),
             };
             let target = ActionTarget { account: &mut account, actor_id: &mut actor_id, is_refund };
@@ -345,9 +352,15 @@ fn inconsistent(what: &str) -> near_store::StorageError {
 }
 
 /// Receipts other than `CreateAccount` need the account; `CreateAccount` needs it absent.
-fn check_account_existence(action: &Action, account: Option<&Account>, account_id: &AccountId) -> Result<(), ActionErrorKind> {
+fn check_account_existence(
+    action: &Action,
+    account: Option<&Account>,
+    account_id: &AccountId,
+) -> Result<(), ActionErrorKind> {
     match (action, account) {
-        (Action::CreateAccount(_), Some(_)) => Err(ActionErrorKind::AccountAlreadyExists { account_id: account_id.clone() }),
+        (Action::CreateAccount(_), Some(_)) => {
+            Err(ActionErrorKind::AccountAlreadyExists { account_id: account_id.clone() })
+        }
         (Action::CreateAccount(_), None) | (_, Some(_)) => Ok(()),
         (_, None) => Err(ActionErrorKind::AccountDoesNotExist { account_id: account_id.clone() }),
     }
@@ -410,7 +423,12 @@ fn push_data_receipts(account_id: &AccountId, action_receipt: &ActionReceipt, re
 }
 
 /// Numbers the new receipts and builds the outcome.
-fn finish_execution(apply_state: &ApplyState, receipt: &Receipt, result: ActionResult, other_burnt: Balance) -> ReceiptExecution {
+fn finish_execution(
+    apply_state: &ApplyState,
+    receipt: &Receipt,
+    result: ActionResult,
+    other_burnt: Balance,
+) -> ReceiptExecution {
     let mut receipt_ids = Vec::new();
     let mut outgoing = Vec::with_capacity(result.new_receipts.len());
     for (index, mut new_receipt) in result.new_receipts.into_iter().enumerate() {

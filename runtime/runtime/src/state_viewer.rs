@@ -56,7 +56,11 @@ pub fn view_account(trie: &Trie, account_id: &AccountId) -> Result<Option<Accoun
 ///
 /// # Errors
 /// Storage faults.
-pub fn view_access_key(trie: &Trie, account_id: &AccountId, public_key: &PublicKey) -> Result<Option<AccessKey>, RuntimeError> {
+pub fn view_access_key(
+    trie: &Trie,
+    account_id: &AccountId,
+    public_key: &PublicKey,
+) -> Result<Option<AccessKey>, RuntimeError> {
     Ok(get_access_key(&TrieUpdate::new(trie.clone()), account_id, public_key)?)
 }
 
@@ -89,7 +93,8 @@ impl Runtime {
         args: &[u8],
     ) -> Result<ViewResult, ViewError> {
         let state = TrieUpdate::new(trie.clone());
-        let account = get_account(&state, account_id)?.ok_or_else(|| ViewError::AccountDoesNotExist(account_id.clone()))?;
+        let account =
+            get_account(&state, account_id)?.ok_or_else(|| ViewError::AccountDoesNotExist(account_id.clone()))?;
         let Some(code) = get_code(&state, account_id)? else {
             let missing = CompilationError::CodeDoesNotExist { account_id: account_id.clone() };
             return Err(ViewError::FunctionCall(FunctionCallError::CompilationError(missing)));

@@ -1,8 +1,8 @@
 //! Validation of transactions, actions and new receipts, and the up-front charge of a
 //! transaction's signer. Corresponds to nearcore's `runtime/runtime/src/verifier.rs`.
 
-use crate::config::{TransactionCost, total_prepaid_gas, tx_cost};
 use crate::RuntimeError;
+use crate::config::{TransactionCost, total_prepaid_gas, tx_cost};
 use near_parameters::{LimitConfig, RuntimeConfig};
 use near_primitives::account::{AccessKey, AccessKeyPermission, Account};
 use near_primitives::action::Action;
@@ -29,7 +29,8 @@ pub fn check_storage_stake(account: &Account, config: &RuntimeConfig) -> Result<
     if account.storage_usage <= ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT {
         return Ok(());
     }
-    let required = u128::from(account.storage_usage).saturating_mul(config.fees.storage_usage_config.storage_amount_per_byte);
+    let required =
+        u128::from(account.storage_usage).saturating_mul(config.fees.storage_usage_config.storage_amount_per_byte);
     let available = account.amount.saturating_add(account.locked);
     if available >= required { Ok(()) } else { Err(required - available) }
 }
@@ -62,12 +63,19 @@ pub fn validate_actions(limits: &LimitConfig, actions: &[Action]) -> Result<(), 
     }
     let total_prepaid_gas = total_prepaid_gas(actions).map_err(|_| ActionsValidationError::IntegerOverflow)?;
     if total_prepaid_gas > limits.max_total_prepaid_gas {
-        return Err(ActionsValidationError::TotalPrepaidGasExceeded { total_prepaid_gas, limit: limits.max_total_prepaid_gas });
+        return Err(ActionsValidationError::TotalPrepaidGasExceeded {
+            total_prepaid_gas,
+            limit: limits.max_total_prepaid_gas,
+        });
     }
     Ok(())
 }
 
-fn check_length(length: usize, limit: u64, error: fn(u64, u64) -> ActionsValidationError) -> Result<(), ActionsValidationError> {
+fn check_length(
+    length: usize,
+    limit: u64,
+    error: fn(u64, u64) -> ActionsValidationError,
+) -> Result<(), ActionsValidationError> {
     if length as u64 > limit { Err(error(length as u64, limit)) } else { Ok(()) }
 }
 
@@ -95,7 +103,9 @@ fn validate_action(limits: &LimitConfig, action: &Action) -> Result<(), ActionsV
             AccessKeyPermission::FullAccess => Ok(()),
             AccessKeyPermission::FunctionCall(permission) => {
                 if permission.receiver_id.parse::<AccountId>().is_err() {
-                    return Err(ActionsValidationError::InvalidAccountId { account_id: permission.receiver_id.clone() });
+                    return Err(ActionsValidationError::InvalidAccountId {
+                        account_id: permission.receiver_id.clone(),
+                    });
                 }
                 let mut total_number_of_bytes = 0u64;
                 for name in &permission.method_names {

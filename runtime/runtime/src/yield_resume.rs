@@ -45,9 +45,13 @@ pub(crate) fn record_new_yield(
 ///
 /// # Errors
 /// A yielded receipt without exactly one input (a node bug).
-pub(crate) fn store_instant_yields(state: &mut TrieUpdate, execution: &mut ReceiptExecution) -> Result<(), RuntimeError> {
-    let (yields, others): (Vec<Receipt>, Vec<Receipt>) =
-        std::mem::take(&mut execution.outgoing).into_iter().partition(|r| matches!(r.receipt, ReceiptEnum::PromiseYield(_)));
+pub(crate) fn store_instant_yields(
+    state: &mut TrieUpdate,
+    execution: &mut ReceiptExecution,
+) -> Result<(), RuntimeError> {
+    let (yields, others): (Vec<Receipt>, Vec<Receipt>) = std::mem::take(&mut execution.outgoing)
+        .into_iter()
+        .partition(|r| matches!(r.receipt, ReceiptEnum::PromiseYield(_)));
     execution.outgoing = others;
     for receipt in yields {
         store_yield(state, receipt)?;
@@ -58,7 +62,10 @@ pub(crate) fn store_instant_yields(state: &mut TrieUpdate, execution: &mut Recei
 fn store_yield(state: &mut TrieUpdate, receipt: Receipt) -> Result<(), RuntimeError> {
     let ReceiptEnum::PromiseYield(action_receipt) = &receipt.receipt else { return Ok(()) };
     let [data_id] = action_receipt.input_data_ids[..] else {
-        return Err(near_store::StorageError::StorageInconsistentState("a yielded receipt needs exactly one input".into()).into());
+        return Err(near_store::StorageError::StorageInconsistentState(
+            "a yielded receipt needs exactly one input".into(),
+        )
+        .into());
     };
     set(state, TrieKey::PromiseYieldReceipt { receiver_id: receipt.receiver_id.clone(), data_id }, &receipt);
     Ok(())
@@ -100,7 +107,10 @@ impl Runtime {
         // The delivery stands even if the callback fails.
         state.commit();
         let ReceiptEnum::PromiseYield(action_receipt) = &yielded.receipt else {
-            return Err(near_store::StorageError::StorageInconsistentState("a stored yield is not a PromiseYield".into()).into());
+            return Err(near_store::StorageError::StorageInconsistentState(
+                "a stored yield is not a PromiseYield".into(),
+            )
+            .into());
         };
         Ok(Some(self.apply_action_receipt(state, apply_state, &yielded, action_receipt)?))
     }
@@ -118,13 +128,18 @@ pub(crate) fn resolve_yield_timeouts(
     apply_state: &ApplyState,
     compute_used: u64,
 ) -> Result<Vec<Receipt>, RuntimeError> {
-    let Some(mut indices) = get::<PromiseYieldIndices>(state, &TrieKey::PromiseYieldIndices)? else { return Ok(Vec::new()) };
+    let Some(mut indices) = get::<PromiseYieldIndices>(state, &TrieKey::PromiseYieldIndices)? else {
+        return Ok(Vec::new());
+    };
     let initial = indices;
     let mut timeouts = Vec::new();
     while indices.first_index < indices.next_available_index && compute_used < apply_state.gas_limit {
         let key = TrieKey::PromiseYieldTimeout { index: indices.first_index };
         let entry: PromiseYieldTimeout = get(state, &key)?.ok_or_else(|| {
-            near_store::StorageError::StorageInconsistentState(format!("yield timeout {} is missing", indices.first_index))
+            near_store::StorageError::StorageInconsistentState(format!(
+                "yield timeout {} is missing",
+                indices.first_index
+            ))
         })?;
         if entry.expires_at > apply_state.block_height {
             break;
@@ -134,7 +149,11 @@ pub(crate) fn resolve_yield_timeouts(
             timeouts.push(Receipt {
                 predecessor_id: entry.account_id.clone(),
                 receiver_id: entry.account_id,
-                receipt_id: create_receipt_id_from_receipt_id(&entry.data_id, apply_state.block_height, timeouts.len() as u64),
+                receipt_id: create_receipt_id_from_receipt_id(
+                    &entry.data_id,
+                    apply_state.block_height,
+                    timeouts.len() as u64,
+                ),
                 receipt: ReceiptEnum::PromiseResume(DataReceipt { data_id: entry.data_id, data: None }),
             });
         }

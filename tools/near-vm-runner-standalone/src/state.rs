@@ -33,7 +33,12 @@ impl SharedState {
             let value_bytes = BASE64.decode(text).map_err(|e| format!("value of `{key}`: {e}"))?;
             storage.insert(key_bytes, value_bytes);
         }
-        Ok(SharedState { initial: Arc::new(storage.clone()), current: Arc::new(Mutex::new(storage)), data_ids: Default::default(), yield_ids: Default::default() })
+        Ok(SharedState {
+            initial: Arc::new(storage.clone()),
+            current: Arc::new(Mutex::new(storage)),
+            data_ids: Default::default(),
+            yield_ids: Default::default(),
+        })
     }
 
     fn storage(&self) -> std::sync::MutexGuard<'_, Storage> {

@@ -75,7 +75,11 @@ pub struct RunOptions {
 /// # Errors
 /// A node fault (including a balance mismatch) or a store failure; contract and transaction
 /// failures are reported in outcomes, never as errors.
-pub fn run(scenario: &Scenario, options: RunOptions, mut report: impl FnMut(&BlockReport)) -> Result<Vec<BlockReport>, HarnessError> {
+pub fn run(
+    scenario: &Scenario,
+    options: RunOptions,
+    mut report: impl FnMut(&BlockReport),
+) -> Result<Vec<BlockReport>, HarnessError> {
     let mut config = RuntimeConfig::mainnet();
     if let Some(timeout) = scenario.yield_timeout_length_in_blocks {
         Arc::make_mut(&mut config.wasm_config).limit_config.yield_timeout_length_in_blocks = timeout;
@@ -91,19 +95,20 @@ pub fn run(scenario: &Scenario, options: RunOptions, mut report: impl FnMut(&Blo
     }
     let mut env = builder.build()?;
     let mut reports = Vec::new();
-    let mut emit = |env: &TestEnv, block: integration_tests::BlockResult, views: Vec<Value>, reports: &mut Vec<BlockReport>| {
-        let _ = env;
-        let block_report = BlockReport {
-            height: block.height,
-            state_root: block.state_root.to_string(),
-            outcomes: block.outcomes.iter().map(outcome_json).collect(),
-            views,
-            outgoing_receipts: block.outgoing_receipts,
-            delayed_receipts: block.delayed_receipts,
+    let mut emit =
+        |env: &TestEnv, block: integration_tests::BlockResult, views: Vec<Value>, reports: &mut Vec<BlockReport>| {
+            let _ = env;
+            let block_report = BlockReport {
+                height: block.height,
+                state_root: block.state_root.to_string(),
+                outcomes: block.outcomes.iter().map(outcome_json).collect(),
+                views,
+                outgoing_receipts: block.outgoing_receipts,
+                delayed_receipts: block.delayed_receipts,
+            };
+            report(&block_report);
+            reports.push(block_report);
         };
-        report(&block_report);
-        reports.push(block_report);
-    };
     for item in &scenario.blocks {
         match item {
             BlockSpec::Empty(count) => {
@@ -172,7 +177,12 @@ pub fn text_line(report: &BlockReport) -> String {
         }
     }
     for view in &report.views {
-        line.push_str(&format!("\n  view {}.{} = {}", view["account_id"].as_str().unwrap_or("?"), view["method_name"].as_str().unwrap_or("?"), view.get("result").or(view.get("error")).unwrap_or(&Value::Null)));
+        line.push_str(&format!(
+            "\n  view {}.{} = {}",
+            view["account_id"].as_str().unwrap_or("?"),
+            view["method_name"].as_str().unwrap_or("?"),
+            view.get("result").or(view.get("error")).unwrap_or(&Value::Null)
+        ));
     }
     line
 }

@@ -149,9 +149,12 @@ impl<'a> Node<'a> {
     fn file(&self) -> Parsed<Vec<u8>> {
         let relative = self.str()?;
         let path = self.ctx.dir.join(relative);
-        let bytes = std::fs::read(&path).map_or_else(|e| self.fail(format!("cannot read {}: {e}", path.display())), Ok)?;
+        let bytes =
+            std::fs::read(&path).map_or_else(|e| self.fail(format!("cannot read {}: {e}", path.display())), Ok)?;
         if path.extension().is_some_and(|ext| ext == "wat") {
-            return wat::parse_bytes(&bytes).map(|wasm| wasm.into_owned()).map_or_else(|e| self.fail(format!("invalid WAT: {e}")), Ok);
+            return wat::parse_bytes(&bytes)
+                .map(|wasm| wasm.into_owned())
+                .map_or_else(|e| self.fail(format!("invalid WAT: {e}")), Ok);
         }
         Ok(bytes)
     }
@@ -213,10 +216,7 @@ macro_rules! optional {
 /// # Errors
 /// The file cannot be read, is not JSON, or a field is missing or malformed.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let ctx = Ctx {
-        file: path.display().to_string(),
-        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
-    };
+    let ctx = Ctx { file: path.display().to_string(), dir: path.parent().map(Path::to_path_buf).unwrap_or_default() };
     let text = std::fs::read_to_string(path).map_err(|e| ctx.error("-", format!("cannot read: {e}")))?;
     let value: Value = serde_json::from_str(&text).map_err(|e| ctx.error("-", format!("not JSON: {e}")))?;
     let root = child(&ctx, "$", &value);
@@ -308,7 +308,9 @@ fn parse_args(node: Node<'_>) -> Parsed<Vec<u8>> {
         return Ok(args);
     }
     let decoded = optional!(node, "args_base64", |n| {
-        base64::engine::general_purpose::STANDARD.decode(n.str()?).map_or_else(|e| n.fail(format!("bad base64: {e}")), Ok)
+        base64::engine::general_purpose::STANDARD
+            .decode(n.str()?)
+            .map_or_else(|e| n.fail(format!("bad base64: {e}")), Ok)
     })?;
     Ok(decoded.unwrap_or_default())
 }
@@ -317,12 +319,17 @@ fn parse_public_key(node: Node<'_>) -> Parsed<PublicKey> {
     if let Some(account_id) = optional!(node, "public_key_of", |n| n.account_id())? {
         return Ok(near_primitives::crypto::SecretKey::from_seed(account_id.as_str()).public_key());
     }
-    required!(node, "public_key", |n| n.str()?.parse().map_or_else(|e| n.fail(format!("invalid public key: {e:?}")), Ok))
+    required!(node, "public_key", |n| n
+        .str()?
+        .parse()
+        .map_or_else(|e| n.fail(format!("invalid public key: {e:?}")), Ok))
 }
 
 fn parse_submodule_key(node: Node<'_>) -> Parsed<Vec<u8>> {
     if let Some(key) = optional!(node, "key_base64", |n| {
-        base64::engine::general_purpose::STANDARD.decode(n.str()?).map_or_else(|e| n.fail(format!("bad base64: {e}")), Ok)
+        base64::engine::general_purpose::STANDARD
+            .decode(n.str()?)
+            .map_or_else(|e| n.fail(format!("bad base64: {e}")), Ok)
     })? {
         return Ok(key);
     }
@@ -363,7 +370,9 @@ fn parse_action(node: Node<'_>) -> Parsed<Action> {
     let body = child(node.ctx, &path, body);
     Ok(match kind.as_str() {
         "CreateAccount" => Action::CreateAccount(CreateAccountAction {}),
-        "DeployContract" => Action::DeployContract(DeployContractAction { code: required!(body, "code_file", |n| n.file())? }),
+        "DeployContract" => {
+            Action::DeployContract(DeployContractAction { code: required!(body, "code_file", |n| n.file())? })
+        }
         "FunctionCall" => Action::FunctionCall(Box::new(FunctionCallAction {
             method_name: required!(body, "method_name", |n| n.str().map(str::to_string))?,
             args: parse_args(body)?,
@@ -380,9 +389,9 @@ fn parse_action(node: Node<'_>) -> Parsed<Action> {
             access_key: optional!(body, "access_key", |n| parse_access_key(n))?.unwrap_or_else(AccessKey::full_access),
         })),
         "DeleteKey" => Action::DeleteKey(Box::new(DeleteKeyAction { public_key: parse_public_key(body)? })),
-        "DeleteAccount" => {
-            Action::DeleteAccount(DeleteAccountAction { beneficiary_id: required!(body, "beneficiary_id", |n| n.account_id())? })
-        }
+        "DeleteAccount" => Action::DeleteAccount(DeleteAccountAction {
+            beneficiary_id: required!(body, "beneficiary_id", |n| n.account_id())?,
+        }),
         "DeploySubmodule" => Action::DeploySubmodule(DeploySubmoduleAction {
             key: parse_submodule_key(body)?,
             code: required!(body, "code_file", |n| n.file())?,

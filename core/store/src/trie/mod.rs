@@ -59,9 +59,7 @@ pub trait TrieStorage: Send + Sync {
 
 impl TrieStorage for Store {
     fn retrieve_raw_bytes(&self, hash: &CryptoHash) -> Result<Arc<[u8]>, StorageError> {
-        self.get(DBCol::State, hash.as_bytes())?
-            .map(Arc::from)
-            .ok_or(StorageError::MissingTrieValue(*hash))
+        self.get(DBCol::State, hash.as_bytes())?.map(Arc::from).ok_or(StorageError::MissingTrieValue(*hash))
     }
 }
 

@@ -121,7 +121,11 @@ impl Updater<'_> {
         Ok(match node {
             Node::Empty => Node::Empty,
             Node::Leaf { path, value } => {
-                if path == key { Node::Empty } else { Node::Leaf { path, value } }
+                if path == key {
+                    Node::Empty
+                } else {
+                    Node::Leaf { path, value }
+                }
             }
             Node::Extension { path, child } => {
                 if !key.starts_with(&path) {
@@ -188,9 +192,9 @@ impl Updater<'_> {
     fn flush_handle(&mut self, handle: Handle) -> Result<CryptoHash, StorageError> {
         match handle {
             Handle::Stored(hash) => Ok(hash),
-            Handle::InMemory(node) => self.flush(*node)?.ok_or_else(|| {
-                StorageError::StorageInconsistentState("an empty node below a trie node".to_string())
-            }),
+            Handle::InMemory(node) => self
+                .flush(*node)?
+                .ok_or_else(|| StorageError::StorageInconsistentState("an empty node below a trie node".to_string())),
         }
     }
 

@@ -16,10 +16,8 @@ pub(crate) fn data_key(suffix: &[u8]) -> TrieKey {
 
 /// Writes `contents` into a fresh trie on `store` and returns its root.
 pub(crate) fn build(store: &Store, contents: &BTreeMap<Vec<u8>, Vec<u8>>) -> near_primitives::types::StateRoot {
-    let changes = store
-        .trie(near_store::EMPTY_ROOT)
-        .update(contents.iter().map(|(k, v)| (k.clone(), Some(v.clone()))))
-        .unwrap();
+    let changes =
+        store.trie(near_store::EMPTY_ROOT).update(contents.iter().map(|(k, v)| (k.clone(), Some(v.clone())))).unwrap();
     store.commit_trie_changes(&changes).unwrap();
     changes.new_root
 }

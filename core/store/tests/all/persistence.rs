@@ -11,10 +11,8 @@ fn roots_survive_reopen_and_old_roots_stay_readable() {
     let (root1, root2) = {
         let store = Store::rocksdb(dir.path()).unwrap();
         let root1 = build(&store, &first);
-        let changes = store
-            .trie(root1)
-            .update((0u32..50).map(|i| (i.to_be_bytes().to_vec(), Some(vec![2; 5]))))
-            .unwrap();
+        let changes =
+            store.trie(root1).update((0u32..50).map(|i| (i.to_be_bytes().to_vec(), Some(vec![2; 5])))).unwrap();
         store.commit_trie_changes(&changes).unwrap();
         (root1, changes.new_root)
     };

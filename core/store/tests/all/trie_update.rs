@@ -34,7 +34,8 @@ fn iter_prefix_merges_layers_over_the_trie() {
     update.commit();
     update.set(data_key(b"d"), b"d".to_vec());
     let prefix = near_primitives::trie_key::contract_data_prefix(&"alice.near".parse().unwrap());
-    let keys: Vec<_> = update.iter_prefix(&prefix).unwrap().into_iter().map(|(k, _)| k[prefix.len()..].to_vec()).collect();
+    let keys: Vec<_> =
+        update.iter_prefix(&prefix).unwrap().into_iter().map(|(k, _)| k[prefix.len()..].to_vec()).collect();
     assert_eq!(keys, vec![b"a".to_vec(), b"c".to_vec(), b"d".to_vec()]);
 }
 

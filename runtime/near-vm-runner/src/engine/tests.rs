@@ -99,10 +99,7 @@ fn traps_of_every_kind_are_structured_errors() {
             "(func (export \"f\") (drop (i32.div_s (i32.const 1) (i32.const 0))))",
             FunctionCallError::WasmTrap(WasmTrap::IllegalArithmetic),
         ),
-        (
-            "(func $r (export \"f\") (call $r))",
-            FunctionCallError::HostError(HostError::MemoryAccessViolation),
-        ),
+        ("(func $r (export \"f\") (call $r))", FunctionCallError::HostError(HostError::MemoryAccessViolation)),
         (
             "(table 1 funcref) (func (export \"f\") (call_indirect (i32.const 0)))",
             FunctionCallError::WasmTrap(WasmTrap::IndirectCallToNull),

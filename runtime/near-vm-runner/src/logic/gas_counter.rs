@@ -36,9 +36,14 @@ impl ProfileData {
         if self.wasm > 0 {
             entries.push(("WASM_INSTRUCTION", self.wasm));
         }
-        entries.extend(ExtCosts::ALL.iter().filter(|c| self.ext[**c as usize] > 0).map(|c| (c.name(), self.ext[*c as usize])));
         entries.extend(
-            ActionCosts::ALL.iter().filter(|c| self.actions[**c as usize] > 0).map(|c| (c.name(), self.actions[*c as usize])),
+            ExtCosts::ALL.iter().filter(|c| self.ext[**c as usize] > 0).map(|c| (c.name(), self.ext[*c as usize])),
+        );
+        entries.extend(
+            ActionCosts::ALL
+                .iter()
+                .filter(|c| self.actions[**c as usize] > 0)
+                .map(|c| (c.name(), self.actions[*c as usize])),
         );
         entries
     }
@@ -125,7 +130,11 @@ impl GasCounter {
         // Clamp: never report more than the limits allow.
         self.burnt_gas = new_burnt.min(self.limits.max_gas_burnt).min(used_limit);
         self.promises_gas = new_used.min(used_limit).saturating_sub(self.burnt_gas);
-        if new_burnt > self.limits.max_gas_burnt { Err(HostError::GasLimitExceeded) } else { Err(HostError::GasExceeded) }
+        if new_burnt > self.limits.max_gas_burnt {
+            Err(HostError::GasLimitExceeded)
+        } else {
+            Err(HostError::GasExceeded)
+        }
     }
 
     /// Burns gas of wasm operations (the instrumentation's `finite_wasm_gas`).

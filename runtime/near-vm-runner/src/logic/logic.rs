@@ -108,7 +108,12 @@ pub struct VMLogic {
 
 impl VMLogic {
     /// A fresh execution state.
-    pub fn new(context: VMContext, config: Arc<Config>, fees: Arc<RuntimeFeesConfig>, ext: Box<dyn External>) -> VMLogic {
+    pub fn new(
+        context: VMContext,
+        config: Arc<Config>,
+        fees: Arc<RuntimeFeesConfig>,
+        ext: Box<dyn External>,
+    ) -> VMLogic {
         let limits = &config.limit_config;
         let gas_limits = match &context.view_config {
             Some(view) => GasLimits { prepaid_gas: 0, max_gas_burnt: view.max_gas_burnt, is_view: true },

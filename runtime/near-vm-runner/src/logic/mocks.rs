@@ -1,6 +1,6 @@
 //! An in-memory [`External`] for unit tests and the standalone runner.
 
-use super::dependencies::{ExternalFault, External};
+use super::dependencies::{External, ExternalFault};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance};
 use std::collections::{BTreeMap, HashMap};

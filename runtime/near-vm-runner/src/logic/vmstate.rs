@@ -43,7 +43,13 @@ impl Registers {
     /// # Errors
     /// `MemoryAccessViolation` over `max_register_size`, `max_number_registers` or
     /// `registers_memory_limit`; gas errors.
-    pub fn set(&mut self, gas: &mut GasCounter, limits: &LimitConfig, register_id: u64, data: &[u8]) -> Result<(), HostError> {
+    pub fn set(
+        &mut self,
+        gas: &mut GasCounter,
+        limits: &LimitConfig,
+        register_id: u64,
+        data: &[u8],
+    ) -> Result<(), HostError> {
         gas.pay_base(ExtCosts::write_register_base)?;
         gas.pay_per(ExtCosts::write_register_byte, data.len() as u64)?;
         let len = data.len() as u64;
@@ -93,7 +99,12 @@ pub(crate) fn memory_get_vec(gas: &mut GasCounter, mem: &[u8], offset: u64, len:
 ///
 /// # Errors
 /// `MemoryAccessViolation` out of bounds; gas errors.
-pub(crate) fn memory_set_slice(gas: &mut GasCounter, mem: &mut [u8], offset: u64, data: &[u8]) -> Result<(), HostError> {
+pub(crate) fn memory_set_slice(
+    gas: &mut GasCounter,
+    mem: &mut [u8],
+    offset: u64,
+    data: &[u8],
+) -> Result<(), HostError> {
     gas.pay_base(ExtCosts::write_memory_base)?;
     gas.pay_per(ExtCosts::write_memory_byte, data.len() as u64)?;
     let target = range(mem, offset, data.len() as u64)?;

@@ -30,7 +30,11 @@ fn host_memory(limits: &LimitConfig) -> EntityType {
 ///
 /// # Errors
 /// `Deserialization` if the module cannot be parsed, `Serialization` if it cannot be re-encoded.
-pub(crate) fn normalize_memory(code: &[u8], limits: &LimitConfig, discard_custom: bool) -> Result<Vec<u8>, PrepareError> {
+pub(crate) fn normalize_memory(
+    code: &[u8],
+    limits: &LimitConfig,
+    discard_custom: bool,
+) -> Result<Vec<u8>, PrepareError> {
     let mut module = Module::new();
     let mut imports_written = false;
     let write_imports = |module: &mut Module, section: &mut ImportSection| {

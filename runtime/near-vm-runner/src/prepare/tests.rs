@@ -58,8 +58,11 @@ fn own_memory_is_replaced_by_the_host_memory() {
 #[test]
 fn instrumentation_imports_the_internal_functions() {
     let prepared = prepare_wat(RUSTC_STYLE).unwrap();
-    let names: Vec<_> =
-        imports(&prepared.code).into_iter().filter(|(m, _, _)| m == INTERNAL_IMPORT_MODULE).map(|(_, n, _)| n).collect();
+    let names: Vec<_> = imports(&prepared.code)
+        .into_iter()
+        .filter(|(m, _, _)| m == INTERNAL_IMPORT_MODULE)
+        .map(|(_, n, _)| n)
+        .collect();
     for expected in ["finite_wasm_gas", "finite_wasm_stack", "finite_wasm_unstack", "finite_wasm_memory_fill"] {
         assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
     }
@@ -118,7 +121,8 @@ fn structural_limits() {
 
     let mut body_config = config();
     body_config.limit_config.max_function_body_size = 8;
-    let long_body = wat::parse_str(r#"(module (func (drop (i64.const 1)) (drop (i64.const 2)) (drop (i64.const 3))))"#).unwrap();
+    let long_body =
+        wat::parse_str(r#"(module (func (drop (i64.const 1)) (drop (i64.const 2)) (drop (i64.const 3))))"#).unwrap();
     assert_eq!(prepare_contract(&long_body, &body_config), Err(PrepareError::Deserialization));
 }
 

@@ -31,9 +31,7 @@ pub(crate) struct ModuleFacts {
 /// body); `TooManyFunctions`, `TooManyLocals`, `TooManyTables`, `TooManyTableElements`, `Memory`
 /// for exceeded limits; `Instantiate` for an import outside the `env` module.
 pub(crate) fn validate(code: &[u8], limits: &LimitConfig) -> Result<ModuleFacts, PrepareError> {
-    Validator::new_with_features(accepted_features())
-        .validate_all(code)
-        .map_err(|_| PrepareError::Deserialization)?;
+    Validator::new_with_features(accepted_features()).validate_all(code).map_err(|_| PrepareError::Deserialization)?;
 
     let mut facts = ModuleFacts::default();
     let mut functions: u64 = 0;

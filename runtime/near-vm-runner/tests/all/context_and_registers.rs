@@ -58,8 +58,12 @@ fn copying_a_register_to_memory_and_u128_economics() {
 fn register_and_memory_errors() {
     let unset = returning("");
     let ran = run_wat(&unset, "f");
-    assert_eq!(ran.outcome.aborted, Some(FunctionCallError::HostError(HostError::InvalidRegisterId { register_id: 0 })));
-    let out_of_bounds = module(IMPORTS, r#"(func (export "f") (call $value_return (i64.const 10) (i64.const 70000000000)))"#);
+    assert_eq!(
+        ran.outcome.aborted,
+        Some(FunctionCallError::HostError(HostError::InvalidRegisterId { register_id: 0 }))
+    );
+    let out_of_bounds =
+        module(IMPORTS, r#"(func (export "f") (call $value_return (i64.const 10) (i64.const 70000000000)))"#);
     let ran = run_wat(&out_of_bounds, "f");
     assert_eq!(ran.outcome.aborted, Some(FunctionCallError::HostError(HostError::MemoryAccessViolation)));
     let unset_len = module(

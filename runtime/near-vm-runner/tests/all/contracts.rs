@@ -4,8 +4,8 @@
 use crate::{context, returned, run_code};
 use near_primitives::errors::{FunctionCallError, HostError};
 use near_test_contracts::{raw_nostd, sdk_status};
-use near_vm_runner::logic::mocks::MockedExternal;
 use near_vm_runner::logic::VMContext;
+use near_vm_runner::logic::mocks::MockedExternal;
 
 fn with_input(input: &str) -> VMContext {
     let mut context = context();

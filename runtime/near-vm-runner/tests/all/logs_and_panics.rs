@@ -26,7 +26,12 @@ fn body(code: &str) -> String {
 
 #[test]
 fn logs_in_both_encodings_and_nul_terminated() {
-    let ran = run_wat(&body("(call $log (i64.const 5) (i64.const 0)) (call $log (i64.const -1) (i64.const 0)) (call $log16 (i64.const -1) (i64.const 16))"), "f");
+    let ran = run_wat(
+        &body(
+            "(call $log (i64.const 5) (i64.const 0)) (call $log (i64.const -1) (i64.const 0)) (call $log16 (i64.const -1) (i64.const 16))",
+        ),
+        "f",
+    );
     assert_eq!(ran.outcome.aborted, None);
     assert_eq!(ran.outcome.logs, vec!["hello", "hello", "hi"]);
 }
@@ -47,7 +52,10 @@ fn log_limits() {
 #[test]
 fn panics_and_bad_text() {
     let ran = run_wat(&body("(call $panic_utf8 (i64.const 5) (i64.const 0))"), "f");
-    assert_eq!(ran.outcome.aborted, Some(FunctionCallError::HostError(HostError::GuestPanic { panic_msg: "hello".into() })));
+    assert_eq!(
+        ran.outcome.aborted,
+        Some(FunctionCallError::HostError(HostError::GuestPanic { panic_msg: "hello".into() }))
+    );
     let ran = run_wat(&body("(call $panic)"), "f");
     assert_eq!(
         ran.outcome.aborted,
@@ -60,6 +68,8 @@ fn panics_and_bad_text() {
     let ran = run_wat(&body("(call $abort (i32.const 64) (i32.const 64) (i32.const 3) (i32.const 4))"), "f");
     assert_eq!(
         ran.outcome.aborted,
-        Some(FunctionCallError::HostError(HostError::GuestPanic { panic_msg: "ok, filename: \"ok\" line: 3 col: 4".into() }))
+        Some(FunctionCallError::HostError(HostError::GuestPanic {
+            panic_msg: "ok, filename: \"ok\" line: 3 col: 4".into()
+        }))
     );
 }

@@ -67,11 +67,18 @@ fn ed25519_verify_accepts_valid_and_rejects_forged_signatures() {
     let error = verify(&signature[..63], b"message", &public_key).unwrap_err();
     assert_eq!(
         error,
-        Some(FunctionCallError::HostError(HostError::Ed25519VerifyInvalidInput { msg: "invalid signature length".into() }))
+        Some(FunctionCallError::HostError(HostError::Ed25519VerifyInvalidInput {
+            msg: "invalid signature length".into()
+        }))
     );
 }
 
-fn ecrecover(hash: &[u8], signature: &[u8], v: u64, malleability_flag: u64) -> Result<Option<Vec<u8>>, Option<FunctionCallError>> {
+fn ecrecover(
+    hash: &[u8],
+    signature: &[u8],
+    v: u64,
+    malleability_flag: u64,
+) -> Result<Option<Vec<u8>>, Option<FunctionCallError>> {
     let escaped = |bytes: &[u8]| bytes.iter().map(|b| format!("\\{b:02x}")).collect::<String>();
     let wat = format!(
         r#"(module
@@ -116,8 +123,17 @@ fn ecrecover_recovers_the_signer_and_rejects_bad_input() {
         ecrecover(&hash, &bytes[..63], v, 0),
         Err(ecrecover_error("The length of the signature: 63, exceeds the limit of 64 bytes"))
     );
-    assert_eq!(ecrecover(&hash, &bytes, 4, 0), Err(ecrecover_error("V recovery byte 0 through 3 are valid but was provided 4")));
-    assert_eq!(ecrecover(&hash[..31], &bytes, v, 0), Err(ecrecover_error("The length of the hash: 31, exceeds the limit of 32 bytes")));
-    assert_eq!(ecrecover(&hash, &bytes, v, 2), Err(ecrecover_error("Malleability flag needs to be 0 or 1, but is instead 2")));
+    assert_eq!(
+        ecrecover(&hash, &bytes, 4, 0),
+        Err(ecrecover_error("V recovery byte 0 through 3 are valid but was provided 4"))
+    );
+    assert_eq!(
+        ecrecover(&hash[..31], &bytes, v, 0),
+        Err(ecrecover_error("The length of the hash: 31, exceeds the limit of 32 bytes"))
+    );
+    assert_eq!(
+        ecrecover(&hash, &bytes, v, 2),
+        Err(ecrecover_error("Malleability flag needs to be 0 or 1, but is instead 2"))
+    );
     assert_eq!(ecrecover(&hash, &[0u8; 64], v, 0), Ok(None), "zero r and s recover nothing");
 }

@@ -101,7 +101,9 @@ fn promise_errors() {
         run_wat(&bad_account, "f").outcome.aborted,
         Some(FunctionCallError::HostError(HostError::InvalidAccountId | HostError::BadUTF8))
     ));
-    let too_much = contract(r#"(i64.store (i32.const 32) (i64.const 1000)) (call $transfer (call $create (i64.const 8) (i64.const 0)) (i64.const 32))"#);
+    let too_much = contract(
+        r#"(i64.store (i32.const 32) (i64.const 1000)) (call $transfer (call $create (i64.const 8) (i64.const 0)) (i64.const 32))"#,
+    );
     assert_eq!(run_wat(&too_much, "f").outcome.aborted, Some(FunctionCallError::HostError(HostError::BalanceExceeded)));
     let mut view = context();
     view.view_config = Some(ViewConfig { max_gas_burnt: 300_000_000_000_000 });

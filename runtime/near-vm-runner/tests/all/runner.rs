@@ -22,9 +22,7 @@ fn invalid_code_is_a_compilation_error_that_burns_nothing() {
 #[test]
 fn unknown_imports_are_link_errors_naming_them() {
     let ran = run_wat(r#"(module (import "env" "no_such_function" (func)) (func (export "f")))"#, "f");
-    let Some(FunctionCallError::LinkError { msg }) = &ran.outcome.aborted else {
-        panic!("{:?}", ran.outcome.aborted)
-    };
+    let Some(FunctionCallError::LinkError { msg }) = &ran.outcome.aborted else { panic!("{:?}", ran.outcome.aborted) };
     assert!(msg.contains("no_such_function"), "{msg}");
     let wrong_type = run_wat(r#"(module (import "env" "block_index" (func (param i32))) (func (export "f")))"#, "f");
     assert!(matches!(wrong_type.outcome.aborted, Some(FunctionCallError::LinkError { .. })));
@@ -46,7 +44,9 @@ fn pending_imports_link_and_fail_clearly_when_called() {
     );
     assert_eq!(
         ran.outcome.aborted,
-        Some(FunctionCallError::HostError(HostError::UnsupportedHostFunction { method_name: "alt_bn128_g1_sum".into() }))
+        Some(FunctionCallError::HostError(HostError::UnsupportedHostFunction {
+            method_name: "alt_bn128_g1_sum".into()
+        }))
     );
 }
 
@@ -67,7 +67,8 @@ fn method_resolution_and_loading_cost() {
     let code = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
     let ran = run_code(&code, "f", Box::new(MockedExternal::default()), context());
     let costs = &RuntimeConfig::mainnet().wasm_config.ext_costs;
-    let loading = costs.gas_cost(ExtCosts::contract_loading_base) + code.len() as u64 * costs.gas_cost(ExtCosts::contract_loading_bytes);
+    let loading = costs.gas_cost(ExtCosts::contract_loading_base)
+        + code.len() as u64 * costs.gas_cost(ExtCosts::contract_loading_bytes);
     assert_eq!(ran.outcome.burnt_gas, loading + ran.outcome.profile.wasm);
 }
 
@@ -130,7 +131,10 @@ impl near_vm_runner::logic::External for BrokenExternal {
     fn storage_remove(&mut self, _: &[u8]) -> Result<Option<Vec<u8>>, near_vm_runner::logic::ExternalFault> {
         Err(near_vm_runner::logic::ExternalFault("disk on fire".into()))
     }
-    fn submit_yield_resume(&mut self, _: &near_primitives::hash::CryptoHash) -> Result<bool, near_vm_runner::logic::ExternalFault> {
+    fn submit_yield_resume(
+        &mut self,
+        _: &near_primitives::hash::CryptoHash,
+    ) -> Result<bool, near_vm_runner::logic::ExternalFault> {
         Err(near_vm_runner::logic::ExternalFault("disk on fire".into()))
     }
     fn yield_data_id(
@@ -149,7 +153,10 @@ impl near_vm_runner::logic::External for BrokenExternal {
     fn generate_data_id(&mut self) -> near_primitives::hash::CryptoHash {
         near_primitives::hash::CryptoHash::default()
     }
-    fn validator_stake(&self, _: &near_primitives::AccountId) -> Result<Option<u128>, near_vm_runner::logic::ExternalFault> {
+    fn validator_stake(
+        &self,
+        _: &near_primitives::AccountId,
+    ) -> Result<Option<u128>, near_vm_runner::logic::ExternalFault> {
         Ok(None)
     }
     fn validator_total_stake(&self) -> Result<u128, near_vm_runner::logic::ExternalFault> {
@@ -175,7 +182,9 @@ fn a_changed_config_is_a_new_cache_key() {
     let runner = ContractRunner::new(Compiler::Winch).unwrap();
     let code = wat::parse_str(r#"(module (func (export "f")))"#).unwrap();
     let mut config = RuntimeConfig::mainnet();
-    let run = |config: &RuntimeConfig| runner.run(&code, "f", Box::new(MockedExternal::default()), context(), config).unwrap();
+    let run = |config: &RuntimeConfig| {
+        runner.run(&code, "f", Box::new(MockedExternal::default()), context(), config).unwrap()
+    };
     run(&config);
     run(&config);
     assert_eq!((runner.cache_stats().compilations, runner.cache_stats().memory_hits), (1, 1));

@@ -2,8 +2,8 @@
 
 use crate::{context, module, returned, run_code};
 use near_primitives::errors::{FunctionCallError, HostError};
-use near_vm_runner::logic::mocks::MockedExternal;
 use near_vm_runner::logic::ViewConfig;
+use near_vm_runner::logic::mocks::MockedExternal;
 
 const IMPORTS: &str = r#"
   (import "env" "storage_write" (func $write (param i64 i64 i64 i64 i64) (result i64)))

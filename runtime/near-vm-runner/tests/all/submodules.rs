@@ -122,7 +122,11 @@ fn statuses_for_missing_unstarted_and_already_started() {
         (call $log (call $start_key (i64.const 0)))";
     let (out, error, _) = run_parent(body, &[("a", POC_CHILD)]);
     assert_eq!(error, None);
-    assert_eq!(out, vec![200, 244, 1, 42, 100], "200 not found, 500 (as a byte: 244) not started, 1 yielded, 100 already started");
+    assert_eq!(
+        out,
+        vec![200, 244, 1, 42, 100],
+        "200 not found, 500 (as a byte: 244) not started, 1 yielded, 100 already started"
+    );
 }
 
 #[test]
@@ -201,7 +205,11 @@ fn child_gas_is_charged_to_the_parent_and_capped_by_its_limit() {
 fn thousands_of_abandoned_children_do_not_crash_or_leak() {
     fn rss_kib() -> u64 {
         let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-        status.lines().find(|l| l.starts_with("VmRSS:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()).unwrap_or(0)
+        status
+            .lines()
+            .find(|l| l.starts_with("VmRSS:"))
+            .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+            .unwrap_or(0)
     }
     let body = "(call $log (call $start_key (i64.const 0)))";
     let mut after_warmup = 0;
@@ -224,7 +232,10 @@ fn more_live_submodules_than_the_limit_is_status_700() {
         body.push_str(&format!("(i32.store8 (i32.const {}) (i32.const {i}))", 500 + i));
     }
     for i in 0..9 {
-        body.push_str(&format!("(call $log (call $start (i64.const 1) (i64.const {}) (i64.const 1000000000000) (i64.const 0)))", 500 + i));
+        body.push_str(&format!(
+            "(call $log (call $start (i64.const 1) (i64.const {}) (i64.const 1000000000000) (i64.const 0)))",
+            500 + i
+        ));
     }
     let mut ext = MockedExternal::default();
     for key in 0..9u8 {
@@ -263,7 +274,10 @@ fn children_live_across_calls_of_the_parents_functions() {
     let body = "(call $log (call $start_key (i64.const 0)))
         (call $log (call $resume_key (i64.const 0) (i64.const 4) (i64.const 12)))
         (call $log (call $resume_key (i64.const 1) (i64.const 0) (i64.const 0)))";
-    let (out, error, _) = run_parent(&format!("(call $log (call $start_key (i64.const 1))) {body}"), &[("a", ECHO_CHILD), ("b", &trapping_child("unreachable"))]);
+    let (out, error, _) = run_parent(
+        &format!("(call $log (call $start_key (i64.const 1))) {body}"),
+        &[("a", ECHO_CHILD), ("b", &trapping_child("unreachable"))],
+    );
     assert_eq!(error, None);
     assert_eq!(out, [&[1][..], &[1], b"ready", &[1], b"ping", &[88]].concat(), "600 as a byte is 88");
 }

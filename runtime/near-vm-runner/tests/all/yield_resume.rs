@@ -38,7 +38,12 @@ fn host_error(error: &Option<FunctionCallError>) -> HostError {
 
 #[test]
 fn create_records_a_yield_and_returns_the_data_id() {
-    let ran = run_wat(&contract(&format!("(drop {CREATE}) (call $read (i64.const 0) (i64.const 100)) (call $ret (i64.const 32) (i64.const 100))")), "f");
+    let ran = run_wat(
+        &contract(&format!(
+            "(drop {CREATE}) (call $read (i64.const 0) (i64.const 100)) (call $ret (i64.const 32) (i64.const 100))"
+        )),
+        "f",
+    );
     let data_id = crate::returned(&ran);
     let receipts = &ran.outcome.action_receipts;
     assert_eq!(receipts.len(), 1);
@@ -64,12 +69,19 @@ fn create_records_a_yield_and_returns_the_data_id() {
 
 #[test]
 fn create_with_an_empty_method_name_fails() {
-    let ran = run_wat(&contract("(drop (call $create (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)))"), "f");
+    let ran = run_wat(
+        &contract(
+            "(drop (call $create (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0)))",
+        ),
+        "f",
+    );
     assert_eq!(host_error(&ran.outcome.aborted), HostError::EmptyMethodName);
 }
 
 fn resume_call(id_len: u64, payload_len: u64) -> String {
-    format!("(i32.store8 (i32.const 300) (call $resume (i64.const {id_len}) (i64.const 100) (i64.const {payload_len}) (i64.const 200))) (call $ret (i64.const 1) (i64.const 300))")
+    format!(
+        "(i32.store8 (i32.const 300) (call $resume (i64.const {id_len}) (i64.const 100) (i64.const {payload_len}) (i64.const 200))) (call $ret (i64.const 1) (i64.const 300))"
+    )
 }
 
 fn run_with_pending(body: &str, pending: &[CryptoHash]) -> crate::Ran {
@@ -100,7 +112,10 @@ fn resume_input_errors() {
         HostError::YieldPayloadLength { length: limit + 1, limit }
     );
     // A register-mode length is charged before reading: the per-byte cost overflows.
-    assert_eq!(host_error(&run_with_pending(&resume_call(32, u64::MAX), &[]).outcome.aborted), HostError::IntegerOverflow);
+    assert_eq!(
+        host_error(&run_with_pending(&resume_call(32, u64::MAX), &[]).outcome.aborted),
+        HostError::IntegerOverflow
+    );
 }
 
 #[test]
@@ -117,18 +132,40 @@ fn create_and_resume_in_one_call_resolves_the_yield_locally() {
 fn yields_are_prohibited_in_view_calls_with_nearcores_names() {
     let mut view = context();
     view.view_config = Some(ViewConfig { max_gas_burnt: 300_000_000_000_000 });
-    let create = run_code(&wat::parse_str(contract(&format!("(drop {CREATE})"))).unwrap(), "f", Box::new(MockedExternal::default()), view.clone());
-    assert_eq!(host_error(&create.outcome.aborted), HostError::ProhibitedInView { method_name: "promise_yield_create".into() });
-    let resume = run_code(&wat::parse_str(contract(&resume_call(32, 7))).unwrap(), "f", Box::new(MockedExternal::default()), view);
-    assert_eq!(host_error(&resume.outcome.aborted), HostError::ProhibitedInView { method_name: "promise_submit_data".into() });
+    let create = run_code(
+        &wat::parse_str(contract(&format!("(drop {CREATE})"))).unwrap(),
+        "f",
+        Box::new(MockedExternal::default()),
+        view.clone(),
+    );
+    assert_eq!(
+        host_error(&create.outcome.aborted),
+        HostError::ProhibitedInView { method_name: "promise_yield_create".into() }
+    );
+    let resume = run_code(
+        &wat::parse_str(contract(&resume_call(32, 7))).unwrap(),
+        "f",
+        Box::new(MockedExternal::default()),
+        view,
+    );
+    assert_eq!(
+        host_error(&resume.outcome.aborted),
+        HostError::ProhibitedInView { method_name: "promise_submit_data".into() }
+    );
 }
 
 #[test]
 fn with_id_duplicates_return_the_sentinel_and_malformed_ids_fail() {
     let create_id = |id_len: u64| {
-        format!("(call $create_id (i64.const 2) (i64.const 0) (i64.const 3) (i64.const 8) (i64.const 32) (i64.const 0) (i64.const 1) (i64.const {id_len}) (i64.const 100))")
+        format!(
+            "(call $create_id (i64.const 2) (i64.const 0) (i64.const 3) (i64.const 8) (i64.const 32) (i64.const 0) (i64.const 1) (i64.const {id_len}) (i64.const 100))"
+        )
     };
-    let twice = format!("(drop {}) (i64.store (i32.const 300) {}) (call $ret (i64.const 8) (i64.const 300))", create_id(32), create_id(32));
+    let twice = format!(
+        "(drop {}) (i64.store (i32.const 300) {}) (call $ret (i64.const 8) (i64.const 300))",
+        create_id(32),
+        create_id(32)
+    );
     let ran = run_wat(&contract(&twice), "f");
     assert_eq!(crate::returned(&ran), u64::MAX.to_le_bytes().to_vec());
     assert_eq!(ran.outcome.action_receipts.len(), 1);

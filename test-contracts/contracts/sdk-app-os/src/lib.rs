@@ -31,7 +31,13 @@ impl Os {
             let request = env::read_register(REGISTER).unwrap_or_default();
             let answer = self.serve(&request);
             status = unsafe {
-                resume_submodule(key.len() as u64, key.as_ptr() as u64, answer.len() as u64, answer.as_ptr() as u64, REGISTER)
+                resume_submodule(
+                    key.len() as u64,
+                    key.as_ptr() as u64,
+                    answer.len() as u64,
+                    answer.as_ptr() as u64,
+                    REGISTER,
+                )
             };
         }
         let output = env::read_register(REGISTER).unwrap_or_default();

@@ -30,7 +30,8 @@ impl Signer {
         let request_id = self.next_request;
         self.next_request += 1;
         let args = near_sdk::serde_json::json!({ "request_id": request_id, "payload": payload }).to_string();
-        let promise = env::promise_yield_create("on_response", args, Gas::from_tgas(10), GasWeight(0), DATA_ID_REGISTER);
+        let promise =
+            env::promise_yield_create("on_response", args, Gas::from_tgas(10), GasWeight(0), DATA_ID_REGISTER);
         let data_id = env::read_register(DATA_ID_REGISTER).expect("the yield's data id");
         self.pending.insert(request_id, data_id);
         env::log_str(&format!("sign request {request_id}: {payload}"));

@@ -70,7 +70,8 @@ impl StatusMessage {
     /// Calls `method` of `target` with JSON `args` (and `deposit` yocto attached), then reports
     /// the outcome in `on_result`. The deposit comes from this contract's balance.
     pub fn call_and_report(&self, target: AccountId, method: String, args: String, deposit: Option<String>) -> Promise {
-        let deposit = NearToken::from_yoctonear(deposit.map_or(0, |d| d.parse().expect("deposit is a decimal yocto amount")));
+        let deposit =
+            NearToken::from_yoctonear(deposit.map_or(0, |d| d.parse().expect("deposit is a decimal yocto amount")));
         Promise::new(target)
             .function_call(method, args.into_bytes(), deposit, Gas::from_tgas(20))
             .then(Self::ext(env::current_account_id()).with_static_gas(Gas::from_tgas(10)).on_result())
@@ -88,9 +89,16 @@ impl StatusMessage {
     /// Asks two contracts for `calls` at once (`promise_and`) and sums the answers in `on_join`.
     pub fn join_two(&self, first: AccountId, second: AccountId) -> Promise {
         let ask = |target: AccountId| {
-            Promise::new(target).function_call("calls".to_string(), b"{}".to_vec(), NearToken::from_yoctonear(0), Gas::from_tgas(10))
+            Promise::new(target).function_call(
+                "calls".to_string(),
+                b"{}".to_vec(),
+                NearToken::from_yoctonear(0),
+                Gas::from_tgas(10),
+            )
         };
-        ask(first).and(ask(second)).then(Self::ext(env::current_account_id()).with_static_gas(Gas::from_tgas(10)).on_join())
+        ask(first)
+            .and(ask(second))
+            .then(Self::ext(env::current_account_id()).with_static_gas(Gas::from_tgas(10)).on_join())
     }
 
     /// Callback of `join_two`: the sum, or a message naming the failed side.
@@ -114,7 +122,12 @@ impl StatusMessage {
         let mut targets = targets.into_iter();
         let first = targets.next().expect("at least one target");
         let call = |target: AccountId| {
-            Promise::new(target).function_call("set_status".to_string(), args.clone(), NearToken::from_yoctonear(0), Gas::from_tgas(10))
+            Promise::new(target).function_call(
+                "set_status".to_string(),
+                args.clone(),
+                NearToken::from_yoctonear(0),
+                Gas::from_tgas(10),
+            )
         };
         targets.fold(call(first), |chain, target| chain.then(call(target)))
     }

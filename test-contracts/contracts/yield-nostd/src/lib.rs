@@ -22,23 +22,53 @@ extern "C" {
     fn promise_result(result_idx: u64, register_id: u64) -> u64;
     fn promise_return(promise_idx: u64);
     fn promise_then(
-        promise_index: u64, account_id_len: u64, account_id_ptr: u64, method_name_len: u64, method_name_ptr: u64,
-        arguments_len: u64, arguments_ptr: u64, amount_ptr: u64, gas: u64,
+        promise_index: u64,
+        account_id_len: u64,
+        account_id_ptr: u64,
+        method_name_len: u64,
+        method_name_ptr: u64,
+        arguments_len: u64,
+        arguments_ptr: u64,
+        amount_ptr: u64,
+        gas: u64,
     ) -> u64;
     fn promise_create(
-        account_id_len: u64, account_id_ptr: u64, method_name_len: u64, method_name_ptr: u64, arguments_len: u64,
-        arguments_ptr: u64, amount_ptr: u64, gas: u64,
+        account_id_len: u64,
+        account_id_ptr: u64,
+        method_name_len: u64,
+        method_name_ptr: u64,
+        arguments_len: u64,
+        arguments_ptr: u64,
+        amount_ptr: u64,
+        gas: u64,
     ) -> u64;
     fn promise_yield_create(
-        method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, gas: u64, gas_weight: u64,
+        method_name_len: u64,
+        method_name_ptr: u64,
+        arguments_len: u64,
+        arguments_ptr: u64,
+        gas: u64,
+        gas_weight: u64,
         register_id: u64,
     ) -> u64;
     fn promise_yield_resume(data_id_len: u64, data_id_ptr: u64, payload_len: u64, payload_ptr: u64) -> u32;
     fn promise_yield_create_with_id(
-        method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, amount_ptr: u64, gas: u64,
-        gas_weight: u64, yield_id_len: u64, yield_id_ptr: u64,
+        method_name_len: u64,
+        method_name_ptr: u64,
+        arguments_len: u64,
+        arguments_ptr: u64,
+        amount_ptr: u64,
+        gas: u64,
+        gas_weight: u64,
+        yield_id_len: u64,
+        yield_id_ptr: u64,
     ) -> u64;
-    fn promise_yield_resume_with_yield_id(yield_id_len: u64, yield_id_ptr: u64, payload_len: u64, payload_ptr: u64) -> u32;
+    fn promise_yield_resume_with_yield_id(
+        yield_id_len: u64,
+        yield_id_ptr: u64,
+        payload_len: u64,
+        payload_ptr: u64,
+    ) -> u32;
 }
 
 const DATA_ID_KEY: &[u8] = &42u64.to_le_bytes();
@@ -65,7 +95,15 @@ fn ret(bytes: &[u8]) {
 fn yield_to(method: &[u8], args: &[u8]) -> (u64, [u8; 32]) {
     let mut data_id = [0u8; 32];
     unsafe {
-        let index = promise_yield_create(method.len() as u64, method.as_ptr() as u64, args.len() as u64, args.as_ptr() as u64, 0, 1, 1);
+        let index = promise_yield_create(
+            method.len() as u64,
+            method.as_ptr() as u64,
+            args.len() as u64,
+            args.as_ptr() as u64,
+            0,
+            1,
+            1,
+        );
         if register_len(1) != 32 {
             core::arch::wasm32::unreachable()
         }
@@ -75,7 +113,14 @@ fn yield_to(method: &[u8], args: &[u8]) -> (u64, [u8; 32]) {
 }
 
 fn resume(data_id: &[u8], payload: &[u8]) -> u32 {
-    unsafe { promise_yield_resume(data_id.len() as u64, data_id.as_ptr() as u64, payload.len() as u64, payload.as_ptr() as u64) }
+    unsafe {
+        promise_yield_resume(
+            data_id.len() as u64,
+            data_id.as_ptr() as u64,
+            payload.len() as u64,
+            payload.as_ptr() as u64,
+        )
+    }
 }
 
 /// Yields to `check_promise_result_return_value` (its arguments: the input), remembers the
@@ -184,7 +229,17 @@ pub extern "C" fn call_yield_then_chain() {
         read_register(4, me.as_mut_ptr() as u64);
         let method = b"check_chained";
         let zero = 0u128.to_le_bytes();
-        let chained = promise_then(index, me_len, me.as_ptr() as u64, method.len() as u64, method.as_ptr() as u64, 0, 0, zero.as_ptr() as u64, 10_000_000_000_000);
+        let chained = promise_then(
+            index,
+            me_len,
+            me.as_ptr() as u64,
+            method.len() as u64,
+            method.as_ptr() as u64,
+            0,
+            0,
+            zero.as_ptr() as u64,
+            10_000_000_000_000,
+        );
         promise_return(chained);
     }
 }
@@ -224,8 +279,15 @@ fn create_with_id(yield_id: &[u8]) -> u64 {
     let zero = 0u128.to_le_bytes();
     unsafe {
         promise_yield_create_with_id(
-            method.len() as u64, method.as_ptr() as u64, 0, 0, zero.as_ptr() as u64, 0, 1,
-            yield_id.len() as u64, yield_id.as_ptr() as u64,
+            method.len() as u64,
+            method.as_ptr() as u64,
+            0,
+            0,
+            zero.as_ptr() as u64,
+            0,
+            1,
+            yield_id.len() as u64,
+            yield_id.as_ptr() as u64,
         )
     }
 }
@@ -235,7 +297,9 @@ fn create_with_id(yield_id: &[u8]) -> u64 {
 pub extern "C" fn call_yield_resume_with_yield_id() {
     let mut buf = [0u8; MAX_INPUT];
     let len = read_input(&mut buf);
-    let result = unsafe { promise_yield_resume_with_yield_id(32, buf.as_ptr() as u64, (len - 32) as u64, buf[32..].as_ptr() as u64) };
+    let result = unsafe {
+        promise_yield_resume_with_yield_id(32, buf.as_ptr() as u64, (len - 32) as u64, buf[32..].as_ptr() as u64)
+    };
     ret(&[result as u8]);
 }
 
@@ -289,7 +353,9 @@ pub extern "C" fn check_promise_result_write_status() {
             8
         }
     };
-    unsafe { storage_write(STATUS_KEY.len() as u64, STATUS_KEY.as_ptr() as u64, len as u64, status.as_ptr() as u64, 6) };
+    unsafe {
+        storage_write(STATUS_KEY.len() as u64, STATUS_KEY.as_ptr() as u64, len as u64, status.as_ptr() as u64, 6)
+    };
     ret(&status[..len]);
 }
 
@@ -320,7 +386,16 @@ pub extern "C" fn callback_new_promise() {
             read_register(4, me.as_mut_ptr() as u64);
             let method = b"noop";
             let zero = 0u128.to_le_bytes();
-            let index = promise_create(me_len, me.as_ptr() as u64, method.len() as u64, method.as_ptr() as u64, 0, 0, zero.as_ptr() as u64, 5_000_000_000_000);
+            let index = promise_create(
+                me_len,
+                me.as_ptr() as u64,
+                method.len() as u64,
+                method.as_ptr() as u64,
+                0,
+                0,
+                zero.as_ptr() as u64,
+                5_000_000_000_000,
+            );
             promise_return(index);
         },
     }

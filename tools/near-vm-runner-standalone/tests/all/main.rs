@@ -53,12 +53,14 @@ fn runs_a_method_and_prints_outcome_state_and_timings() {
 fn context_file_uses_nearcore_field_names_and_both_compilers_agree() {
     let dir = tempfile::tempdir().unwrap();
     let context = dir.path().join("ctx.json");
-    std::fs::write(&context, r#"{"current_account_id": "contract.near", "block_index": 5, "input": [104, 105]}"#).unwrap();
+    std::fs::write(&context, r#"{"current_account_id": "contract.near", "block_index": 5, "input": [104, 105]}"#)
+        .unwrap();
     let ctx = context.to_str().unwrap();
     let (code, winch, stderr) = run(dir.path(), &["--method-name", "whoami", "--context-file", ctx]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(winch["outcome"]["return_data"]["utf8"], "contract.near");
-    let (_, cranelift, _) = run(dir.path(), &["--method-name", "whoami", "--context-file", ctx, "--vm-config", "cranelift"]);
+    let (_, cranelift, _) =
+        run(dir.path(), &["--method-name", "whoami", "--context-file", ctx, "--vm-config", "cranelift"]);
     assert_eq!(winch["outcome"]["burnt_gas"], cranelift["outcome"]["burnt_gas"]);
 }
 

@@ -31,9 +31,11 @@ fn status_scenario_runs_to_completion() {
     assert_eq!(views[1]["result"]["utf8"], "1");
     let all: Vec<_> = reports.iter().flat_map(|r| r.outcomes.iter()).collect();
     assert!(all.iter().any(|o| o["status"]["SuccessValue"]["utf8"] == "\"status: from bob\""));
-    assert!(all.iter().any(|o| o["status"]["Failure"]["ActionError"]["kind"]["FunctionCallError"]["ExecutionError"]
-        .as_str()
-        .is_some_and(|m| m.starts_with("Smart contract panicked"))));
+    assert!(all.iter().any(|o| {
+        o["status"]["Failure"]["ActionError"]["kind"]["FunctionCallError"]["ExecutionError"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("Smart contract panicked"))
+    }));
 }
 
 #[test]
@@ -67,7 +69,11 @@ fn yield_scenario_resumes_and_times_out() {
     let failures: Vec<String> = reports
         .iter()
         .flat_map(|r| r.outcomes.iter())
-        .filter_map(|o| o["status"]["Failure"]["ActionError"]["kind"]["FunctionCallError"]["ExecutionError"].as_str().map(str::to_string))
+        .filter_map(|o| {
+            o["status"]["Failure"]["ActionError"]["kind"]["FunctionCallError"]["ExecutionError"]
+                .as_str()
+                .map(str::to_string)
+        })
         .collect();
     assert!(failures.iter().any(|f| f.contains("request 1 timed out")), "{failures:?}");
     // Every yield ended: the runner stopped once nothing was pending.
@@ -81,7 +87,9 @@ fn submodule_scenario_deploys_and_runs_the_app() {
     let values: Vec<&str> = all.iter().filter_map(|o| o["status"]["SuccessValue"]["utf8"].as_str()).collect();
     assert!(values.contains(&"\"done 1\"") && values.contains(&"\"done 2\""), "{values:?}");
     assert!(all.iter().any(|o| o["logs"][0] == "counter is 2"));
-    let failure = all.iter().find_map(|o| o["status"]["Failure"]["ActionError"]["kind"]["FunctionCallError"]["ExecutionError"].as_str());
+    let failure = all
+        .iter()
+        .find_map(|o| o["status"]["Failure"]["ActionError"]["kind"]["FunctionCallError"]["ExecutionError"].as_str());
     assert!(failure.is_some_and(|f| f.contains("status 200")), "{failure:?}");
 }
 
@@ -97,8 +105,14 @@ fn bad_scenarios_name_the_path_and_field() {
     let cases = [
         ("{", "-"),
         (r#"{"blocks": []}"#, "$: missing field `genesis`"),
-        (r#"{"genesis": {"accounts": [{"account_id": "A!", "balance": "1"}]}, "blocks": []}"#, "$.genesis.accounts[0].account_id: invalid account id"),
-        (r#"{"genesis": {"accounts": [{"account_id": "a.near", "balance": "lots"}]}, "blocks": []}"#, "$.genesis.accounts[0].balance"),
+        (
+            r#"{"genesis": {"accounts": [{"account_id": "A!", "balance": "1"}]}, "blocks": []}"#,
+            "$.genesis.accounts[0].account_id: invalid account id",
+        ),
+        (
+            r#"{"genesis": {"accounts": [{"account_id": "a.near", "balance": "lots"}]}, "blocks": []}"#,
+            "$.genesis.accounts[0].balance",
+        ),
         (
             r#"{"genesis": {"accounts": []}, "blocks": [{"transactions": [{"signer_id": "a.near", "receiver_id": "b.near", "actions": [{"FunctionCall": {"method_name": "m", "gas": "x"}}]}]}]}"#,
             "$.blocks[0].transactions[0].actions[0].FunctionCall.gas: expected an integer",
@@ -124,10 +138,8 @@ fn bad_scenarios_name_the_path_and_field() {
 #[test]
 fn cli_prints_one_json_line_per_block_and_rejects_bad_stores() {
     let binary = env!("CARGO_BIN_EXE_runtime-tester");
-    let output = std::process::Command::new(binary)
-        .args(["run", scenario("accounts.json").to_str().unwrap()])
-        .output()
-        .unwrap();
+    let output =
+        std::process::Command::new(binary).args(["run", scenario("accounts.json").to_str().unwrap()]).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let stdout = String::from_utf8(output.stdout).unwrap();
     for line in stdout.lines() {

@@ -28,9 +28,12 @@ impl VMLogic {
     /// # Cost
     /// `sha256_base + input cost + sha256_byte × len + write_register_base + write_register_byte × 32`
     pub fn sha256(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
-        self.hash_into_register(mem, (value_len, value_ptr, register_id), (ExtCosts::sha256_base, ExtCosts::sha256_byte), |v| {
-            sha2::Sha256::digest(v).to_vec()
-        })
+        self.hash_into_register(
+            mem,
+            (value_len, value_ptr, register_id),
+            (ExtCosts::sha256_base, ExtCosts::sha256_byte),
+            |v| sha2::Sha256::digest(v).to_vec(),
+        )
     }
 
     /// keccak256 of the input into a register.
@@ -73,9 +76,12 @@ impl VMLogic {
     /// # Cost
     /// `sha3_256_base + input cost + sha3_256_byte × len + register write of 32 bytes`
     pub fn sha3_256(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
-        self.hash_into_register(mem, (value_len, value_ptr, register_id), (ExtCosts::sha3_256_base, ExtCosts::sha3_256_byte), |v| {
-            sha3::Sha3_256::digest(v).to_vec()
-        })
+        self.hash_into_register(
+            mem,
+            (value_len, value_ptr, register_id),
+            (ExtCosts::sha3_256_base, ExtCosts::sha3_256_byte),
+            |v| sha3::Sha3_256::digest(v).to_vec(),
+        )
     }
 
     /// sha3-384 of the input into a register (gated by `sha3_host_fns`).
@@ -86,9 +92,12 @@ impl VMLogic {
     /// # Cost
     /// `sha3_384_base + input cost + sha3_384_byte × len + register write of 48 bytes`
     pub fn sha3_384(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
-        self.hash_into_register(mem, (value_len, value_ptr, register_id), (ExtCosts::sha3_384_base, ExtCosts::sha3_384_byte), |v| {
-            sha3::Sha3_384::digest(v).to_vec()
-        })
+        self.hash_into_register(
+            mem,
+            (value_len, value_ptr, register_id),
+            (ExtCosts::sha3_384_base, ExtCosts::sha3_384_byte),
+            |v| sha3::Sha3_384::digest(v).to_vec(),
+        )
     }
 
     /// sha3-512 of the input into a register (gated by `sha3_host_fns`).
@@ -99,9 +108,12 @@ impl VMLogic {
     /// # Cost
     /// `sha3_512_base + input cost + sha3_512_byte × len + register write of 64 bytes`
     pub fn sha3_512(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
-        self.hash_into_register(mem, (value_len, value_ptr, register_id), (ExtCosts::sha3_512_base, ExtCosts::sha3_512_byte), |v| {
-            sha3::Sha3_512::digest(v).to_vec()
-        })
+        self.hash_into_register(
+            mem,
+            (value_len, value_ptr, register_id),
+            (ExtCosts::sha3_512_base, ExtCosts::sha3_512_byte),
+            |v| sha3::Sha3_512::digest(v).to_vec(),
+        )
     }
 
     /// ripemd160 of the input into a register.
@@ -173,7 +185,11 @@ impl VMLogic {
         let error = |msg: String| HostError::ECRecoverError { msg };
         let signature = self.get_memory_or_register(mem, sig_ptr, sig_len)?;
         if signature.len() != 64 {
-            return Err(error(format!("The length of the signature: {}, exceeds the limit of 64 bytes", signature.len())).into());
+            return Err(error(format!(
+                "The length of the signature: {}, exceeds the limit of 64 bytes",
+                signature.len()
+            ))
+            .into());
         }
         if v > 3 {
             return Err(error(format!("V recovery byte 0 through 3 are valid but was provided {v}")).into());
@@ -183,14 +199,17 @@ impl VMLogic {
             return Err(error(format!("The length of the hash: {}, exceeds the limit of 32 bytes", hash.len())).into());
         }
         if malleability_flag > 1 {
-            return Err(error(format!("Malleability flag needs to be 0 or 1, but is instead {malleability_flag}")).into());
+            return Err(
+                error(format!("Malleability flag needs to be 0 or 1, but is instead {malleability_flag}")).into()
+            );
         }
         let Ok(parsed) = k256::ecdsa::Signature::from_slice(&signature) else { return Ok(0) };
         if malleability_flag == 1 && parsed.normalize_s().is_some() {
             // A high `s` is the malleable twin of a valid signature.
             return Ok(0);
         }
-        let recovery_byte = u8::try_from(v).map_err(|_| error(format!("V recovery byte 0 through 3 are valid but was provided {v}")))?;
+        let recovery_byte = u8::try_from(v)
+            .map_err(|_| error(format!("V recovery byte 0 through 3 are valid but was provided {v}")))?;
         let Some(recovery_id) = k256::ecdsa::RecoveryId::from_byte(recovery_byte) else { return Ok(0) };
         let Ok(key) = k256::ecdsa::VerifyingKey::recover_from_prehash(&hash, &parsed, recovery_id) else {
             return Ok(0);

@@ -225,7 +225,13 @@ impl VMLogic {
     ///
     /// # Cost
     /// As both.
-    pub fn promise_then(&mut self, mem: &mut [u8], promise_idx: u64, account_id: (u64, u64), call: FunctionCallArgs) -> Result<u64> {
+    pub fn promise_then(
+        &mut self,
+        mem: &mut [u8],
+        promise_idx: u64,
+        account_id: (u64, u64),
+        call: FunctionCallArgs,
+    ) -> Result<u64> {
         let index = self.promise_batch_then(mem, promise_idx, account_id.0, account_id.1)?;
         self.promise_batch_action_function_call_weight(mem, index, call)?;
         Ok(index)
@@ -254,7 +260,13 @@ impl VMLogic {
     ///
     /// # Cost
     /// `base + input + deploy_contract_base + deploy_contract_byte × len`
-    pub fn promise_batch_action_deploy_contract(&mut self, mem: &mut [u8], promise_idx: u64, code_len: u64, code_ptr: u64) -> Result<()> {
+    pub fn promise_batch_action_deploy_contract(
+        &mut self,
+        mem: &mut [u8],
+        promise_idx: u64,
+        code_len: u64,
+        code_ptr: u64,
+    ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_deploy_contract")?;
         let code = self.get_memory_or_register(mem, code_ptr, code_len)?;
@@ -278,7 +290,12 @@ impl VMLogic {
     /// # Cost
     /// `base + inputs + function_call_base + function_call_byte × (method + args)`; `gas` is
     /// reserved; the deposit leaves the balance.
-    pub fn promise_batch_action_function_call_weight(&mut self, mem: &mut [u8], promise_idx: u64, call: FunctionCallArgs) -> Result<()> {
+    pub fn promise_batch_action_function_call_weight(
+        &mut self,
+        mem: &mut [u8],
+        promise_idx: u64,
+        call: FunctionCallArgs,
+    ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_function_call")?;
         let amount = memory_get_u128(&mut self.gas_counter, mem, call.amount_ptr)?;
@@ -324,7 +341,13 @@ impl VMLogic {
     ///
     /// # Cost
     /// `base + inputs + stake fee`
-    pub fn promise_batch_action_stake(&mut self, mem: &mut [u8], promise_idx: u64, amount_ptr: u64, public_key: (u64, u64)) -> Result<()> {
+    pub fn promise_batch_action_stake(
+        &mut self,
+        mem: &mut [u8],
+        promise_idx: u64,
+        amount_ptr: u64,
+        public_key: (u64, u64),
+    ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_stake")?;
         let stake = memory_get_u128(&mut self.gas_counter, mem, amount_ptr)?;
@@ -342,7 +365,13 @@ impl VMLogic {
     ///
     /// # Cost
     /// `base + input + add_full_access_key fee`
-    pub fn promise_batch_action_add_key_with_full_access(&mut self, mem: &mut [u8], promise_idx: u64, public_key: (u64, u64), nonce: u64) -> Result<()> {
+    pub fn promise_batch_action_add_key_with_full_access(
+        &mut self,
+        mem: &mut [u8],
+        promise_idx: u64,
+        public_key: (u64, u64),
+        nonce: u64,
+    ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_add_key_with_full_access")?;
         let public_key = self.read_public_key(mem, public_key.1, public_key.0)?;
@@ -361,7 +390,12 @@ impl VMLogic {
     ///
     /// # Cost
     /// `base + inputs + add_function_call_key_base + add_function_call_key_byte × Σ(name + 1)`
-    pub fn promise_batch_action_add_key_with_function_call(&mut self, mem: &mut [u8], promise_idx: u64, key: FunctionCallKeyArgs) -> Result<()> {
+    pub fn promise_batch_action_add_key_with_function_call(
+        &mut self,
+        mem: &mut [u8],
+        promise_idx: u64,
+        key: FunctionCallKeyArgs,
+    ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_add_key_with_function_call")?;
         let public_key = self.read_public_key(mem, key.public_key.1, key.public_key.0)?;
@@ -398,7 +432,12 @@ impl VMLogic {
     ///
     /// # Cost
     /// `base + input + delete_key fee`
-    pub fn promise_batch_action_delete_key(&mut self, mem: &mut [u8], promise_idx: u64, public_key: (u64, u64)) -> Result<()> {
+    pub fn promise_batch_action_delete_key(
+        &mut self,
+        mem: &mut [u8],
+        promise_idx: u64,
+        public_key: (u64, u64),
+    ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_delete_key")?;
         let public_key = self.read_public_key(mem, public_key.1, public_key.0)?;
@@ -415,7 +454,12 @@ impl VMLogic {
     ///
     /// # Cost
     /// `base + input + utf8 decoding + delete_account fee`
-    pub fn promise_batch_action_delete_account(&mut self, mem: &mut [u8], promise_idx: u64, beneficiary: (u64, u64)) -> Result<()> {
+    pub fn promise_batch_action_delete_account(
+        &mut self,
+        mem: &mut [u8],
+        promise_idx: u64,
+        beneficiary: (u64, u64),
+    ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_delete_account")?;
         let beneficiary_id = self.read_and_parse_account_id(mem, beneficiary.1, beneficiary.0)?;

@@ -72,7 +72,8 @@ impl VMLogic {
                 Ok(1)
             }
             None => {
-                let added = (key.len() as u64 + value.len() as u64).checked_add(self.record_bytes()).ok_or_else(overflow)?;
+                let added =
+                    (key.len() as u64 + value.len() as u64).checked_add(self.record_bytes()).ok_or_else(overflow)?;
                 self.storage_usage = self.storage_usage.checked_add(added).ok_or_else(overflow)?;
                 Ok(0)
             }
@@ -162,13 +163,17 @@ impl VMLogic {
     ///
     /// # Cost
     /// `base + input cost + validator_stake_base + write_memory_base + write_memory_byte × 16`
-    pub fn validator_stake(&mut self, mem: &mut [u8], account_id_len: u64, account_id_ptr: u64, stake_ptr: u64) -> Result<()> {
+    pub fn validator_stake(
+        &mut self,
+        mem: &mut [u8],
+        account_id_len: u64,
+        account_id_ptr: u64,
+        stake_ptr: u64,
+    ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         let bytes = self.get_memory_or_register(mem, account_id_ptr, account_id_len)?;
-        let account_id: AccountId = String::from_utf8(bytes)
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .ok_or(HostError::InvalidAccountId)?;
+        let account_id: AccountId =
+            String::from_utf8(bytes).ok().and_then(|s| s.parse().ok()).ok_or(HostError::InvalidAccountId)?;
         self.gas_counter.pay_base(ExtCosts::validator_stake_base)?;
         let stake = self.ext.validator_stake(&account_id)?.unwrap_or(0);
         Ok(memory_set_slice(&mut self.gas_counter, mem, stake_ptr, &stake.to_le_bytes())?)

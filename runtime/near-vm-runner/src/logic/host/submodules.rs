@@ -42,7 +42,13 @@ impl VMLogic {
     /// `base + input + submodule_start_base + submodule_start_byte × code length`, then the
     /// gas the submodule burns (its wasm operations at the parent's op cost and its
     /// `submodule_callback_byte` charges), then `write_register`.
-    pub fn start_submodule(&mut self, mem: &mut [u8], key: (u64, u64), gas_limit: u64, register_id: u64) -> Result<u64> {
+    pub fn start_submodule(
+        &mut self,
+        mem: &mut [u8],
+        key: (u64, u64),
+        gas_limit: u64,
+        register_id: u64,
+    ) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         let key = self.read_submodule_key(mem, key)?;
         if self.live_submodules.contains_key(&key) {
@@ -82,7 +88,13 @@ impl VMLogic {
     /// # Cost
     /// `base + input + submodule_resume_base + submodule_resume_byte × data length`, then the
     /// gas the submodule burns, then `write_register`.
-    pub fn resume_submodule(&mut self, mem: &mut [u8], key: (u64, u64), data: (u64, u64), register_id: u64) -> Result<u64> {
+    pub fn resume_submodule(
+        &mut self,
+        mem: &mut [u8],
+        key: (u64, u64),
+        data: (u64, u64),
+        register_id: u64,
+    ) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         let key = self.read_submodule_key(mem, key)?;
         if !self.live_submodules.contains_key(&key) {

@@ -62,7 +62,12 @@ impl VMLogic {
     /// # Cost
     /// As `promise_yield_create` with `yield_create_with_id_base` in place of
     /// `yield_create_base`, no register write.
-    pub fn promise_yield_create_with_id(&mut self, mem: &mut [u8], call: FunctionCallArgs, yield_id: (u64, u64)) -> Result<u64> {
+    pub fn promise_yield_create_with_id(
+        &mut self,
+        mem: &mut [u8],
+        call: FunctionCallArgs,
+        yield_id: (u64, u64),
+    ) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_yield_create_with_id")?;
         self.gas_counter.pay_base(ExtCosts::yield_create_with_id_base)?;
@@ -94,13 +99,15 @@ impl VMLogic {
         self.gas_counter.prepay_gas(request.gas)?;
         self.pay_gas_for_new_receipt(true, &[true])?;
         let data_id = self.ext.generate_data_id();
-        let receipt = self.receipt_manager.create_promise_yield_receipt(self.context.current_account_id.clone(), data_id);
+        let receipt =
+            self.receipt_manager.create_promise_yield_receipt(self.context.current_account_id.clone(), data_id);
         let index = self.checked_push_promise(Promise::Receipt(receipt))?;
         let bytes = (request.method_name.len() + request.arguments.len()) as u64;
         self.pay_action_base(ActionCosts::function_call_base, true)?;
         self.pay_action_per_byte(ActionCosts::function_call_byte, bytes, true)?;
         let method_name = String::from_utf8(request.method_name).map_err(|_| HostError::InvalidMethodName)?;
-        let action = FunctionCallAction { method_name, args: request.arguments, gas: request.gas, deposit: request.deposit };
+        let action =
+            FunctionCallAction { method_name, args: request.arguments, gas: request.gas, deposit: request.deposit };
         self.receipt_manager.append_function_call(receipt, action, GasWeight(request.gas_weight));
         Ok((index, data_id))
     }
@@ -133,7 +140,12 @@ impl VMLogic {
     ///
     /// # Cost
     /// As `promise_yield_resume`.
-    pub fn promise_yield_resume_with_yield_id(&mut self, mem: &mut [u8], yield_id: (u64, u64), payload: (u64, u64)) -> Result<u32> {
+    pub fn promise_yield_resume_with_yield_id(
+        &mut self,
+        mem: &mut [u8],
+        yield_id: (u64, u64),
+        payload: (u64, u64),
+    ) -> Result<u32> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_yield_resume_with_yield_id")?;
         let payload = self.read_resume_payload(mem, payload)?;
