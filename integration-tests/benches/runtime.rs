@@ -155,8 +155,12 @@ fn chain_with_yields(pending: u64, expired: u64) -> Chain {
                 TrieKey::PromiseYieldStatus { receiver_id: contract.clone(), data_id },
                 &PromiseYieldStatus::Yielded,
             );
-            let mut yielded =
-                receipt(index as usize, &contract, &contract, call("check_promise_result_write_status", vec![]));
+            let mut yielded = receipt(
+                usize::try_from(index).expect("bench sizes fit"),
+                &contract,
+                &contract,
+                call("check_promise_result_write_status", vec![]),
+            );
             let ReceiptEnum::Action(action) = yielded.receipt else { unreachable!() };
             yielded.receipt = ReceiptEnum::PromiseYield(ActionReceipt { input_data_ids: vec![data_id], ..action });
             set(state, TrieKey::PromiseYieldReceipt { receiver_id: contract.clone(), data_id }, &yielded);

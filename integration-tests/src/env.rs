@@ -339,7 +339,7 @@ impl TestEnv {
     ///
     /// # Errors
     /// Storage faults.
-    pub fn view_state(&self, account_id: &AccountId, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, HarnessError> {
+    pub fn view_state(&self, account_id: &AccountId, prefix: &[u8]) -> Result<Vec<near_store::KeyValue>, HarnessError> {
         Ok(state_viewer::view_state(&self.trie(), account_id, prefix)?)
     }
 

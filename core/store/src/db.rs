@@ -81,10 +81,13 @@ pub trait Database: Send + Sync {
     fn count_keys(&self, col: DBCol) -> io::Result<usize>;
 }
 
+/// Every column's sorted key-value map.
+type Columns = HashMap<DBCol, BTreeMap<Vec<u8>, Vec<u8>>>;
+
 /// An in-memory database, for tests and the scenario runner's default.
 #[derive(Default)]
 pub struct MemoryDB {
-    columns: RwLock<HashMap<DBCol, BTreeMap<Vec<u8>, Vec<u8>>>>,
+    columns: RwLock<Columns>,
 }
 
 impl MemoryDB {

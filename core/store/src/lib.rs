@@ -32,6 +32,9 @@ pub use store::{Store, StoreUpdate};
 pub use trie::{EMPTY_ROOT, StorageError, Trie, TrieChanges, TrieStorage};
 pub use trie_update::TrieUpdate;
 
+/// A key and its value, as iteration yields them.
+pub type KeyValue = (Vec<u8>, Vec<u8>);
+
 impl Store {
     /// Writes `changes`' new nodes (not its releases) in one batch, making `new_root` readable.
     ///

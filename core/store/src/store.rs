@@ -83,11 +83,14 @@ fn decode_rc(raw: &[u8]) -> io::Result<(&[u8], i64)> {
     Ok((payload, count))
 }
 
+/// Refcount changes per (column, key): the value to store (if any) and the delta.
+type RcDeltas = BTreeMap<(DBCol, Vec<u8>), (Option<Vec<u8>>, i64)>;
+
 /// A batch of writes to a [`Store`], applied atomically by [`StoreUpdate::commit`].
 pub struct StoreUpdate {
     store: Store,
     ops: Vec<DBOp>,
-    rc_deltas: BTreeMap<(DBCol, Vec<u8>), (Option<Vec<u8>>, i64)>,
+    rc_deltas: RcDeltas,
 }
 
 impl StoreUpdate {

@@ -56,7 +56,7 @@ fn first_value(env: &TestEnv, hash: &CryptoHash) -> Vec<u8> {
 }
 
 fn resume_args(data_id: &[u8], payload: &[u8]) -> Vec<u8> {
-    [&[data_id.len() as u8][..], data_id, payload].concat()
+    [&[u8::try_from(data_id.len()).expect("ids are short")][..], data_id, payload].concat()
 }
 
 fn create_yield(env: &mut TestEnv, receiver: &str) -> (CryptoHash, Vec<u8>) {
@@ -298,7 +298,8 @@ fn resume_from_another_account_returns_zero() {
 
 #[test]
 fn payload_limits_and_empty_payload() {
-    let limit = near_parameters::RuntimeConfig::test().wasm_config.limit_config.max_yield_payload_size as usize;
+    let limit = usize::try_from(near_parameters::RuntimeConfig::test().wasm_config.limit_config.max_yield_payload_size)
+        .unwrap();
     let mut env = env();
     let (_, at_limit) = create_yield(&mut env, "yielder.near");
     let accepted =
@@ -434,7 +435,7 @@ fn chain_signatures_style_sdk_contract() {
         .args_json(json!({"request_id": 0, "signature": "sig-1"}))
         .transact()
         .unwrap();
-    assert_eq!(respond.json::<bool>().unwrap(), true);
+    assert!(respond.json::<bool>().unwrap());
     run_until_idle(&mut env);
     let answered = result(&env, &sign_hash);
     assert_eq!(answered.json::<String>().unwrap(), "tx-1 signed: sig-1");
@@ -453,5 +454,5 @@ fn chain_signatures_style_sdk_contract() {
         .args_json(json!({"request_id": 1, "signature": "late"}))
         .transact()
         .unwrap();
-    assert_eq!(late.json::<bool>().unwrap(), false);
+    assert!(!late.json::<bool>().unwrap());
 }

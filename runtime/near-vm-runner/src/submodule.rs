@@ -52,8 +52,8 @@ struct ChildState {
 }
 
 impl InstrumentationHost for ChildState {
-    fn gas_counter(&mut self) -> &mut GasCounter {
-        &mut self.gas_counter
+    fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), near_primitives::errors::HostError> {
+        self.gas_counter.burn_wasm_gas(gas)
     }
     fn remaining_stack(&mut self) -> &mut u64 {
         &mut self.remaining_stack
@@ -119,7 +119,7 @@ fn child_memory(caller: &mut Caller<'_, ChildState>) -> wasmtime::Result<Memory>
 
 fn read(caller: &mut Caller<'_, ChildState>, ptr: u64, len: u64) -> wasmtime::Result<Vec<u8>> {
     let memory = child_memory(caller)?;
-    let (start, end) = (usize::try_from(ptr), usize::try_from(ptr.checked_add(len).unwrap_or(u64::MAX)));
+    let (start, end) = (usize::try_from(ptr), usize::try_from(ptr.saturating_add(len)));
     let (Ok(start), Ok(end)) = (start, end) else { return Err(trap(HostError::MemoryAccessViolation)) };
     memory.data(&*caller).get(start..end).map(<[u8]>::to_vec).ok_or_else(|| trap(HostError::MemoryAccessViolation))
 }

@@ -65,7 +65,7 @@ impl TrieIterator {
         }
     }
 
-    fn next_entry(&mut self) -> Result<Option<(Vec<u8>, Vec<u8>)>, StorageError> {
+    fn next_entry(&mut self) -> Result<Option<crate::KeyValue>, StorageError> {
         while let Some(visit) = self.stack.pop() {
             match visit {
                 Visit::Value { path, value } => {

@@ -71,6 +71,7 @@ pub struct Trie {
 }
 
 /// A decoded node with its partial path decoded to nibbles.
+#[allow(clippy::large_enum_variant, reason = "branches dominate real tries; boxing them costs an allocation per node")]
 pub(crate) enum DecodedNode {
     Leaf { path: Vec<u8>, value: Vec<u8> },
     Extension { path: Vec<u8>, child: CryptoHash },

@@ -9,6 +9,7 @@ use near_primitives::hash::CryptoHash;
 
 /// A node as stored in the `State` column.
 #[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
+#[allow(clippy::large_enum_variant, reason = "branches dominate real tries; boxing them costs an allocation per node")]
 pub enum RawTrieNode {
     /// The end of a path: the rest of the key and the value.
     Leaf {
@@ -48,7 +49,7 @@ pub fn bytes_to_nibbles(bytes: &[u8]) -> Vec<u8> {
 
 /// Bytes from an even number of nibbles; `None` for an odd count (not a whole key).
 pub fn nibbles_to_bytes(nibbles: &[u8]) -> Option<Vec<u8>> {
-    if nibbles.len() % 2 != 0 {
+    if !nibbles.len().is_multiple_of(2) {
         return None;
     }
     Some(nibbles.chunks(2).map(|pair| (pair[0] << 4) | pair[1]).collect())
