@@ -20,6 +20,28 @@ pub struct Receipt {
     pub receipt: ReceiptEnum,
 }
 
+impl Receipt {
+    /// A receipt from `system` giving `amount` back to `receiver_id`: refunds of deposits and
+    /// gas, and a deleted account's balance (nearcore's `Receipt::new_balance_refund`). Its id
+    /// is assigned when the receipt that creates it finishes.
+    pub fn new_balance_refund(receiver_id: &AccountId, amount: Balance) -> Receipt {
+        let system: AccountId = "system".parse().expect("`system` is a valid account id");
+        Receipt {
+            predecessor_id: system.clone(),
+            receiver_id: receiver_id.clone(),
+            receipt_id: CryptoHash::default(),
+            receipt: ReceiptEnum::Action(ActionReceipt {
+                signer_id: system,
+                signer_public_key: PublicKey::ED25519([0; 32]),
+                gas_price: 0,
+                output_data_receivers: Vec::new(),
+                input_data_ids: Vec::new(),
+                actions: vec![Action::Transfer(crate::action::TransferAction { deposit: amount })],
+            }),
+        }
+    }
+}
+
 /// The kinds of receipt. Borsh tags as nearcore: Action = 0, Data = 1, PromiseYield = 2,
 /// PromiseResume = 3.
 #[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]

@@ -2,8 +2,8 @@ use crate::{env_with_contracts, id};
 use near_primitives::account::Account;
 use near_store::utils::set_account;
 use near_store::{Trie, TrieUpdate};
-use node_runtime::RuntimeError;
-use node_runtime::balance_checker::{BalanceStats, check_balance};
+use node_runtime::balance_checker::check_balance;
+use node_runtime::{BalanceStats, RuntimeError};
 use serde_json::json;
 
 #[test]

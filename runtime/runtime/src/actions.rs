@@ -1,104 +1,136 @@
-//! Applying one action to the receiving account. Corresponds to nearcore's
-//! `runtime/runtime/src/actions.rs`.
+//! Applying one action to the receiving account: [`apply_action`] checks the account and the
+//! actor, charges the action's execution fee and dispatches to one handler per action (the
+//! NEP-481 ones in [`crate::submodules`]). Every handler has one shape: `Err` is a node fault
+//! ([`RuntimeError`]), an action failure is recorded in the [`ActionResult`]. Corresponds to
+//! nearcore's `runtime/runtime/src/actions.rs`.
 
+use crate::config::exec_fee;
 use crate::ext::{ExtContext, RuntimeExt};
+use crate::submodules::{action_deploy_submodule, action_remove_submodule};
+use crate::types::{ActionContext, ActionResult, RuntimeError, ValidatorProposal};
 use crate::verifier::{ACCESS_KEY_NONCE_RANGE_MULTIPLIER, validate_action_receipt};
-use crate::{ApplyState, RuntimeError, ValidatorProposal};
+use crate::yield_resume::record_new_yield;
 use near_parameters::RuntimeConfig;
 use near_primitives::account::{AccessKey, Account};
 use near_primitives::action::{
-    AddKeyAction, DeleteAccountAction, DeleteKeyAction, DeployContractAction, FunctionCallAction, StakeAction,
+    Action, AddKeyAction, DeleteAccountAction, DeleteKeyAction, DeployContractAction, FunctionCallAction, StakeAction,
 };
 use near_primitives::crypto::PublicKey;
-use near_primitives::errors::{
-    ActionError, ActionErrorKind, CompilationError, FunctionCallError, ReceiptValidationError,
-};
+use near_primitives::errors::{ActionErrorKind, CompilationError, FunctionCallError, ReceiptValidationError};
 use near_primitives::hash::{CryptoHash, hash};
 use near_primitives::receipt::{ActionReceipt, DataReceipt, Receipt, ReceiptEnum};
 use near_primitives::trie_key::{TrieKey, access_key_prefix, contract_data_prefix, submodule_code_prefix};
-use near_primitives::types::{AccountId, Gas};
+use near_primitives::types::AccountId;
 use near_store::TrieUpdate;
 use near_store::utils::{get_access_key, get_code, set_access_key};
-use near_vm_runner::ContractRunner;
-use near_vm_runner::logic::{PromiseResult, ReturnData, VMContext};
+use near_vm_runner::logic::{ReturnData, VMContext};
 use std::any::Any;
 
-/// What applying actions produced: gas, the result, logs and new receipts.
-#[derive(Debug)]
-pub struct ActionResult {
-    /// Gas burnt.
-    pub gas_burnt: Gas,
-    /// Gas used: burnt plus attached to new receipts.
-    pub gas_used: Gas,
-    /// Compute usage, counted against the chunk's limit.
-    pub compute_usage: u64,
-    /// The last action's return value, or the error that stopped the receipt.
-    pub result: Result<ReturnData, ActionError>,
-    /// Logs of function calls.
-    pub logs: Vec<String>,
-    /// Receipts created, in order.
-    pub new_receipts: Vec<Receipt>,
-    /// Stake changes.
-    pub validator_proposals: Vec<ValidatorProposal>,
+/// The account an action applies to, and who performs it, across a receipt's actions.
+pub(crate) struct ActionTarget<'a> {
+    /// The receiving account (`None` until a `CreateAccount` makes it, or after deletion).
+    pub(crate) account: &'a mut Option<Account>,
+    /// Who acts: the predecessor, or the account itself once a `CreateAccount` made it.
+    pub(crate) actor_id: &'a mut AccountId,
+    /// A refund from `system`: no fees.
+    pub(crate) is_refund: bool,
 }
 
-impl Default for ActionResult {
-    fn default() -> Self {
-        ActionResult {
-            gas_burnt: 0,
-            gas_used: 0,
-            compute_usage: 0,
-            result: Ok(ReturnData::None),
-            logs: Vec::new(),
-            new_receipts: Vec::new(),
-            validator_proposals: Vec::new(),
+/// Applies one action of a receipt: charges its execution fee (not for refunds), checks that
+/// the account exists (or not, for `CreateAccount`) and that the actor may act, then runs the
+/// action's handler. A failure is recorded in `result`.
+///
+/// # Errors
+/// Node faults only.
+pub(crate) fn apply_action(
+    state: &mut TrieUpdate,
+    target: ActionTarget<'_>,
+    ctx: &ActionContext<'_>,
+    action: &Action,
+    result: &mut ActionResult,
+) -> Result<(), RuntimeError> {
+    let ActionTarget { account, actor_id, is_refund } = target;
+    let account_id = ctx.account_id();
+    if !is_refund {
+        let fee = exec_fee(ctx.config(), action).map_err(|_| RuntimeError::UnexpectedIntegerOverflow("exec fee"))?;
+        result.add_gas(fee, fee, fee)?;
+    }
+    let checked = check_account_existence(action, account.as_ref(), account_id)
+        .and_then(|()| check_actor_permissions(action, account.as_ref(), account_id, actor_id));
+    if let Err(kind) = checked {
+        ctx.fail(result, kind);
+        return Ok(());
+    }
+    if let Action::CreateAccount(_) = action {
+        action_create_account(account, ctx, result)?;
+        if result.result.is_ok() {
+            *actor_id = account_id.clone();
         }
+        return Ok(());
+    }
+    let Some(current) = account.as_mut() else {
+        let missing = "missing or malformed account checked to exist".to_string();
+        return Err(near_store::StorageError::StorageInconsistentState(missing).into());
+    };
+    match action {
+        Action::CreateAccount(_) => Ok(()),
+        Action::DeployContract(deploy) => action_deploy_contract(state, current, account_id, deploy),
+        Action::FunctionCall(call) => action_function_call(state, current, ctx, call, result),
+        Action::Transfer(transfer) => action_transfer(current, transfer.deposit),
+        Action::Stake(stake) => action_stake(current, ctx, stake, result),
+        Action::AddKey(add_key) => action_add_key(state, current, ctx, add_key, result),
+        Action::DeleteKey(delete_key) => action_delete_key(state, current, ctx, delete_key, result),
+        Action::DeleteAccount(delete) => {
+            action_delete_account(state, current, ctx, delete, result)?;
+            *account = None;
+            Ok(())
+        }
+        Action::DeploySubmodule(deploy) => action_deploy_submodule(state, current, ctx, deploy, result),
+        Action::RemoveSubmodule(remove) => action_remove_submodule(state, current, ctx, remove, result),
     }
 }
 
-impl ActionResult {
-    /// Adds the gas of an execution.
-    ///
-    /// # Errors
-    /// Overflow (a node fault: gas is bounded far below `u64::MAX`).
-    pub fn add_gas(&mut self, burnt: Gas, used: Gas, compute: u64) -> Result<(), RuntimeError> {
-        let overflow = || RuntimeError::UnexpectedIntegerOverflow("action gas");
-        self.gas_burnt = self.gas_burnt.checked_add(burnt).ok_or_else(overflow)?;
-        self.gas_used = self.gas_used.checked_add(used).ok_or_else(overflow)?;
-        self.compute_usage = self.compute_usage.checked_add(compute).ok_or_else(overflow)?;
-        Ok(())
-    }
-
-    /// Fails the receipt at action `index` (`None`: after the actions).
-    pub fn fail(&mut self, index: Option<u64>, kind: ActionErrorKind) {
-        self.result = Err(ActionError { index, kind });
+/// Receipts other than `CreateAccount` need the account; `CreateAccount` needs it absent.
+fn check_account_existence(
+    action: &Action,
+    account: Option<&Account>,
+    account_id: &AccountId,
+) -> Result<(), ActionErrorKind> {
+    match (action, account) {
+        (Action::CreateAccount(_), Some(_)) => {
+            Err(ActionErrorKind::AccountAlreadyExists { account_id: account_id.clone() })
+        }
+        (Action::CreateAccount(_), None) | (_, Some(_)) => Ok(()),
+        (_, None) => Err(ActionErrorKind::AccountDoesNotExist { account_id: account_id.clone() }),
     }
 }
 
-/// Where an action executes.
-pub(crate) struct ActionContext<'a> {
-    pub(crate) apply_state: &'a ApplyState,
-    pub(crate) runner: &'a ContractRunner,
-    pub(crate) receipt: &'a Receipt,
-    pub(crate) action_receipt: &'a ActionReceipt,
-    pub(crate) promise_results: &'a [PromiseResult],
-    pub(crate) action_index: u64,
-    pub(crate) action_hash: CryptoHash,
-    pub(crate) is_last_action: bool,
-}
-
-impl ActionContext<'_> {
-    fn config(&self) -> &RuntimeConfig {
-        &self.apply_state.config
+/// Actions that change keys, code or stake only come from the account itself.
+fn check_actor_permissions(
+    action: &Action,
+    account: Option<&Account>,
+    account_id: &AccountId,
+    actor_id: &AccountId,
+) -> Result<(), ActionErrorKind> {
+    let own_only = matches!(
+        action,
+        Action::DeployContract(_)
+            | Action::Stake(_)
+            | Action::AddKey(_)
+            | Action::DeleteKey(_)
+            | Action::DeleteAccount(_)
+            | Action::DeploySubmodule(_)
+            | Action::RemoveSubmodule(_)
+    );
+    if own_only && actor_id != account_id {
+        return Err(ActionErrorKind::ActorNoPermission { account_id: account_id.clone(), actor_id: actor_id.clone() });
     }
-
-    fn account_id(&self) -> &AccountId {
-        &self.receipt.receiver_id
+    if let (Action::DeleteAccount(_), Some(account)) = (action, account)
+        && account.locked != 0
+    {
+        return Err(ActionErrorKind::DeleteAccountStaking { account_id: account_id.clone() });
     }
-
-    fn error(&self, kind: ActionErrorKind) -> ActionError {
-        ActionError { index: Some(self.action_index), kind }
-    }
+    Ok(())
 }
 
 /// Storage bytes an access key record takes.
@@ -107,34 +139,54 @@ pub fn access_key_storage_bytes(config: &RuntimeConfig, public_key: &PublicKey, 
     public_key.len() as u64 + value + config.fees.storage_usage_config.num_extra_bytes_record
 }
 
-/// `CreateAccount`: checks naming rules; the new account starts empty.
-pub(crate) fn action_create_account(ctx: &ActionContext<'_>) -> Result<Account, ActionError> {
+/// `CreateAccount`: checks naming rules; the new account starts empty and becomes `account`.
+///
+/// # Errors
+/// None today (the signature is every handler's).
+pub(crate) fn action_create_account(
+    account: &mut Option<Account>,
+    ctx: &ActionContext<'_>,
+    result: &mut ActionResult,
+) -> Result<(), RuntimeError> {
+    match check_account_creation(ctx) {
+        Ok(()) => *account = Some(Account::new(0, ctx.config().fees.storage_usage_config.num_bytes_account)),
+        Err(kind) => ctx.fail(result, kind),
+    }
+    Ok(())
+}
+
+/// Who may create which account: implicit accounts are not created by this action, short
+/// top-level names only by the registrar, sub-accounts only by their parent.
+fn check_account_creation(ctx: &ActionContext<'_>) -> Result<(), ActionErrorKind> {
     let account_id = ctx.account_id();
     let predecessor_id = &ctx.receipt.predecessor_id;
     let creation = &ctx.config().account_creation_config;
     if account_id.get_account_type().is_implicit() {
-        return Err(ctx.error(ActionErrorKind::OnlyImplicitAccountCreationAllowed { account_id: account_id.clone() }));
+        return Err(ActionErrorKind::OnlyImplicitAccountCreationAllowed { account_id: account_id.clone() });
     }
     if account_id.is_top_level() {
         if account_id.len() < usize::from(creation.min_allowed_top_level_account_length)
             && predecessor_id != &creation.registrar_account_id
         {
-            return Err(ctx.error(ActionErrorKind::CreateAccountOnlyByRegistrar {
+            return Err(ActionErrorKind::CreateAccountOnlyByRegistrar {
                 account_id: account_id.clone(),
                 registrar_account_id: creation.registrar_account_id.clone(),
                 predecessor_id: predecessor_id.clone(),
-            }));
+            });
         }
     } else if !account_id.is_sub_account_of(predecessor_id) {
-        return Err(ctx.error(ActionErrorKind::CreateAccountNotAllowed {
+        return Err(ActionErrorKind::CreateAccountNotAllowed {
             account_id: account_id.clone(),
             predecessor_id: predecessor_id.clone(),
-        }));
+        });
     }
-    Ok(Account::new(0, ctx.config().fees.storage_usage_config.num_bytes_account))
+    Ok(())
 }
 
 /// `DeployContract`: stores the code and its hash, adjusting storage usage.
+///
+/// # Errors
+/// Storage faults.
 pub(crate) fn action_deploy_contract(
     state: &mut TrieUpdate,
     account: &mut Account,
@@ -150,6 +202,9 @@ pub(crate) fn action_deploy_contract(
 
 /// `FunctionCall`: runs the contract against the state; on success the account takes the
 /// contract's balance and storage usage and its receipts join `result`.
+///
+/// # Errors
+/// Storage and runner faults.
 pub(crate) fn action_function_call(
     state: &mut TrieUpdate,
     account: &mut Account,
@@ -163,8 +218,7 @@ pub(crate) fn action_function_call(
     }
     let Some(code) = get_code(state, account_id)? else {
         let missing = CompilationError::CodeDoesNotExist { account_id: account_id.clone() };
-        result.result =
-            Err(ctx.error(ActionErrorKind::FunctionCallError(FunctionCallError::CompilationError(missing))));
+        ctx.fail(result, ActionErrorKind::FunctionCallError(FunctionCallError::CompilationError(missing)));
         return Ok(());
     };
     let apply_state = ctx.apply_state;
@@ -213,7 +267,7 @@ pub(crate) fn action_function_call(
     result.logs.extend(outcome.logs);
     if let Some(error) = outcome.aborted {
         let stored = near_primitives::error_messages::to_outcome_error(error);
-        result.result = Err(ctx.error(ActionErrorKind::FunctionCallError(stored)));
+        ctx.fail(result, ActionErrorKind::FunctionCallError(stored));
         return Ok(());
     }
     account.amount = outcome.balance;
@@ -230,11 +284,11 @@ pub(crate) fn action_function_call(
             actions: metadata.actions,
         };
         if let Err(error) = validate_action_receipt(&ctx.config().wasm_config.limit_config, &action_receipt) {
-            result.result = Err(ctx.error(ActionErrorKind::NewReceiptValidationError(error)));
+            ctx.fail(result, ActionErrorKind::NewReceiptValidationError(error));
             return Ok(());
         }
         if is_yield && let Some(data_id) = action_receipt.input_data_ids.first() {
-            crate::yield_resume::record_new_yield(state, apply_state, account_id, *data_id)?;
+            record_new_yield(state, apply_state, account_id, *data_id)?;
         }
         result.new_receipts.push(Receipt {
             predecessor_id: account_id.clone(),
@@ -263,7 +317,7 @@ pub(crate) fn action_function_call(
             let limit = ctx.config().wasm_config.limit_config.max_length_returned_data;
             if value.len() as u64 > limit {
                 let error = ReceiptValidationError::ReturnedValueLengthExceeded { length: value.len() as u64, limit };
-                result.result = Err(ctx.error(ActionErrorKind::NewReceiptValidationError(error)));
+                ctx.fail(result, ActionErrorKind::NewReceiptValidationError(error));
                 return Ok(());
             }
             ReturnData::Value(value)
@@ -274,6 +328,9 @@ pub(crate) fn action_function_call(
 }
 
 /// `Transfer`: credits the deposit.
+///
+/// # Errors
+/// Overflow (the total supply bounds balances far below `u128::MAX`).
 pub(crate) fn action_transfer(account: &mut Account, deposit: u128) -> Result<(), RuntimeError> {
     account.amount = account.amount.checked_add(deposit).ok_or(RuntimeError::UnexpectedIntegerOverflow("transfer"))?;
     Ok(())
@@ -281,24 +338,30 @@ pub(crate) fn action_transfer(account: &mut Account, deposit: u128) -> Result<()
 
 /// `Stake`: locks more balance now; a smaller stake is a proposal the epoch change would honour
 /// (this runtime has no epochs, so the locked balance stays until a later increase).
+///
+/// # Errors
+/// None today (the signature is every handler's).
 pub(crate) fn action_stake(
     account: &mut Account,
     ctx: &ActionContext<'_>,
     stake: &StakeAction,
     result: &mut ActionResult,
-) -> Result<(), ActionError> {
+) -> Result<(), RuntimeError> {
     let account_id = ctx.account_id();
     if account.locked == 0 && stake.stake == 0 {
-        return Err(ctx.error(ActionErrorKind::TriesToUnstake { account_id: account_id.clone() }));
+        ctx.fail(result, ActionErrorKind::TriesToUnstake { account_id: account_id.clone() });
+        return Ok(());
     }
     let increment = stake.stake.saturating_sub(account.locked);
     if account.amount < increment {
-        return Err(ctx.error(ActionErrorKind::TriesToStake {
+        let kind = ActionErrorKind::TriesToStake {
             account_id: account_id.clone(),
             stake: stake.stake,
             locked: account.locked,
             balance: account.amount,
-        }));
+        };
+        ctx.fail(result, kind);
+        return Ok(());
     }
     result.validator_proposals.push(ValidatorProposal {
         account_id: account_id.clone(),
@@ -313,48 +376,57 @@ pub(crate) fn action_stake(
 }
 
 /// `AddKey`: stores the key with a fresh nonce range.
+///
+/// # Errors
+/// Storage faults.
 pub(crate) fn action_add_key(
     state: &mut TrieUpdate,
     account: &mut Account,
     ctx: &ActionContext<'_>,
     add_key: &AddKeyAction,
-) -> Result<Result<(), ActionError>, RuntimeError> {
+    result: &mut ActionResult,
+) -> Result<(), RuntimeError> {
     let account_id = ctx.account_id();
     if get_access_key(state, account_id, &add_key.public_key)?.is_some() {
-        return Ok(Err(ctx.error(ActionErrorKind::AddKeyAlreadyExists {
-            account_id: account_id.clone(),
-            public_key: Box::new(add_key.public_key.clone()),
-        })));
+        let public_key = Box::new(add_key.public_key.clone());
+        ctx.fail(result, ActionErrorKind::AddKeyAlreadyExists { account_id: account_id.clone(), public_key });
+        return Ok(());
     }
     let mut access_key = add_key.access_key.clone();
     access_key.nonce = ctx.apply_state.block_height.saturating_sub(1).saturating_mul(ACCESS_KEY_NONCE_RANGE_MULTIPLIER);
     account.storage_usage += access_key_storage_bytes(ctx.config(), &add_key.public_key, &access_key);
     set_access_key(state, account_id.clone(), add_key.public_key.clone(), &access_key);
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// `DeleteKey`: removes the key and its storage.
+///
+/// # Errors
+/// Storage faults.
 pub(crate) fn action_delete_key(
     state: &mut TrieUpdate,
     account: &mut Account,
     ctx: &ActionContext<'_>,
     delete_key: &DeleteKeyAction,
-) -> Result<Result<(), ActionError>, RuntimeError> {
+    result: &mut ActionResult,
+) -> Result<(), RuntimeError> {
     let account_id = ctx.account_id();
     let Some(access_key) = get_access_key(state, account_id, &delete_key.public_key)? else {
-        return Ok(Err(ctx.error(ActionErrorKind::DeleteKeyDoesNotExist {
-            account_id: account_id.clone(),
-            public_key: Box::new(delete_key.public_key.clone()),
-        })));
+        let public_key = Box::new(delete_key.public_key.clone());
+        ctx.fail(result, ActionErrorKind::DeleteKeyDoesNotExist { account_id: account_id.clone(), public_key });
+        return Ok(());
     };
     let bytes = access_key_storage_bytes(ctx.config(), &delete_key.public_key, &access_key);
     account.storage_usage = account.storage_usage.saturating_sub(bytes);
     state.remove(TrieKey::AccessKey { account_id: account_id.clone(), public_key: delete_key.public_key.clone() });
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// `DeleteAccount`: removes every record of the account (keys, code, data, submodules) and
 /// sends its balance to the beneficiary in a refund-style receipt.
+///
+/// # Errors
+/// Storage faults.
 pub(crate) fn action_delete_account(
     state: &mut TrieUpdate,
     account: &Account,
@@ -371,7 +443,7 @@ pub(crate) fn action_delete_account(
     state.remove(TrieKey::ContractCode { account_id: account_id.clone() });
     state.remove(TrieKey::Account { account_id: account_id.clone() });
     if account.amount > 0 {
-        result.new_receipts.push(crate::receipts::balance_refund(&delete.beneficiary_id, account.amount));
+        result.new_receipts.push(Receipt::new_balance_refund(&delete.beneficiary_id, account.amount));
     }
     Ok(())
 }

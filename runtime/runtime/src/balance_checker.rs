@@ -3,28 +3,42 @@
 //! node bug, reported as [`RuntimeError::BalanceMismatch`], never recorded as an outcome.
 //! Corresponds to nearcore's `runtime/runtime/src/balance_checker.rs`.
 
-use crate::RuntimeError;
-use crate::receipts::receipt_value;
-use near_parameters::RuntimeConfig;
+use crate::config::{total_deposit, total_prepaid_exec_fees, total_prepaid_gas};
+use crate::types::{BalanceStats, RuntimeError};
+use near_parameters::{ActionCosts, RuntimeConfig};
 use near_primitives::account::Account;
-use near_primitives::receipt::Receipt;
+use near_primitives::receipt::{ActionReceipt, Receipt, ReceiptEnum};
 use near_primitives::trie_key::col;
 use near_primitives::types::Balance;
 use near_store::{Trie, TrieUpdate};
 
-/// The token flows of one chunk, for the check.
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct BalanceStats {
-    /// Value of the receipts the chunk received.
-    pub incoming_receipts: Balance,
-    /// Value of the receipts the chunk sent.
-    pub outgoing_receipts: Balance,
-    /// Tokens burnt converting transactions.
-    pub tx_burnt: Balance,
-    /// Tokens burnt executing receipts.
-    pub receipts_burnt: Balance,
-    /// Tokens lost otherwise (a refund to an account that no longer exists).
-    pub other_burnt: Balance,
+/// Tokens an action receipt carries: its deposits plus all the gas bought for it (attached gas
+/// and execution fees, the receipt's own included) at its gas price.
+///
+/// # Errors
+/// Overflow.
+pub fn action_receipt_value(config: &RuntimeConfig, receipt: &ActionReceipt) -> Result<Balance, RuntimeError> {
+    let overflow = |_| RuntimeError::UnexpectedIntegerOverflow("receipt value");
+    let gas = total_prepaid_gas(&receipt.actions)
+        .and_then(|g| total_prepaid_exec_fees(config, &receipt.actions).map(|f| (g, f)))
+        .map_err(overflow)?;
+    let gas =
+        u128::from(gas.0) + u128::from(gas.1) + u128::from(config.fees.fee(ActionCosts::new_action_receipt).exec_fee());
+    let deposit = total_deposit(&receipt.actions).map_err(overflow)?;
+    gas.checked_mul(receipt.gas_price)
+        .and_then(|g| g.checked_add(deposit))
+        .ok_or(RuntimeError::UnexpectedIntegerOverflow("receipt value"))
+}
+
+/// Tokens any receipt carries (data receipts carry none).
+///
+/// # Errors
+/// Overflow.
+pub fn receipt_value(config: &RuntimeConfig, receipt: &Receipt) -> Result<Balance, RuntimeError> {
+    match &receipt.receipt {
+        ReceiptEnum::Action(action) | ReceiptEnum::PromiseYield(action) => action_receipt_value(config, action),
+        ReceiptEnum::Data(_) | ReceiptEnum::PromiseResume(_) => Ok(0),
+    }
 }
 
 /// The value a stored record holds: an account's liquid and locked balance, or a stored

@@ -1,7 +1,7 @@
 //! The delayed receipt queue: receipts a chunk had no compute left for, kept in the trie
 //! (`DelayedReceiptIndices` and `DelayedReceipt { index }`) and applied first by later chunks.
 
-use crate::RuntimeError;
+use crate::types::RuntimeError;
 use near_primitives::receipt::{DelayedReceiptIndices, Receipt};
 use near_primitives::trie_key::TrieKey;
 use near_store::TrieUpdate;

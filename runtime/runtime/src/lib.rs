@@ -6,117 +6,42 @@
 //! checker. Receipts to other accounts leave the chunk and arrive in the next.
 //!
 //! Module map (each next to the nearcore file it corresponds to): [`config`] fees, [`verifier`]
-//! transaction and receipt validation, [`actions`] and [`submodules`] per-action logic,
-//! [`receipts`] receipt execution, data dependencies and refunds, [`ext`] the runner's
-//! `External`, [`balance_checker`], [`state_viewer`] view calls and queries.
+//! transaction and receipt validation, `receipts` receipt execution, data dependencies and
+//! refunds, [`actions`] one action at a time, `submodules` (NEP-481) and `yield_resume`
+//! (NEP-519) per-feature state, [`ext`] the runner's `External`, [`balance_checker`],
+//! [`state_viewer`] view calls and queries, `types` the data they share.
+//!
+//! Imports point one way: this file → `receipts` → `actions` → `submodules` / `yield_resume`
+//! → `types`; `config`, `verifier`, `ext` and `types` import no module above them.
 
 pub mod actions;
 pub mod balance_checker;
 pub mod config;
 mod delayed;
 pub mod ext;
-pub mod receipts;
+mod receipts;
 pub mod state_viewer;
-pub mod submodules;
+mod submodules;
+mod types;
 pub mod verifier;
 mod yield_resume;
 
-use balance_checker::{BalanceStats, check_balance, receipts_value};
+use balance_checker::{check_balance, receipts_value};
 use delayed::DelayedReceiptQueue;
-use near_parameters::RuntimeConfig;
-use near_primitives::crypto::PublicKey;
 use near_primitives::errors::TxExecutionError;
-use near_primitives::hash::CryptoHash;
 use near_primitives::receipt::{ActionReceipt, Receipt, ReceiptEnum, create_receipt_id_from_transaction};
 use near_primitives::transaction::{ExecutionOutcome, ExecutionOutcomeWithId, ExecutionStatus, SignedTransaction};
-use near_primitives::types::{AccountId, Balance, BlockHeight, EpochHeight, Gas, StateRoot};
-use near_store::{StorageError, Trie, TrieChanges, TrieUpdate};
+use near_primitives::types::{AccountId, Gas, StateRoot};
+use near_store::{Trie, TrieChanges, TrieUpdate};
 use near_vm_runner::ContractRunner;
 use near_vm_runner::engine::Compiler;
-use receipts::ReceiptExecution;
-use std::sync::Arc;
+use receipts::{ReceiptExecution, ReceiptExecutor};
+use state_viewer::{ViewError, ViewResult};
 
 pub use ext::ValidatorStakes;
-
-/// nearcore's mainnet chunk gas limit (1 000 Tgas), the default compute limit per chunk.
-pub const DEFAULT_CHUNK_GAS_LIMIT: Gas = 1_000_000_000_000_000;
-
-/// nearcore's mainnet minimum gas price (yoctoNEAR per gas), the default gas price.
-pub const DEFAULT_GAS_PRICE: Balance = 100_000_000;
-
-/// A node fault while applying a chunk: the chunk is not applied. Contract and transaction
-/// errors are never `RuntimeError`s; they are recorded in outcomes.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum RuntimeError {
-    /// The storage failed or holds something it should not.
-    #[error(transparent)]
-    StorageError(#[from] StorageError),
-    /// A sum the protocol bounds overflowed anyway.
-    #[error("unexpected integer overflow in {0}")]
-    UnexpectedIntegerOverflow(&'static str),
-    /// The contract runner failed (engine or external fault).
-    #[error("contract runner fault: {0}")]
-    VMFault(String),
-    /// Tokens were created or destroyed.
-    #[error("balance mismatch: {before} before, {after} after ({stats:?})")]
-    BalanceMismatch {
-        /// Tokens before (records changed, incoming receipts).
-        before: Balance,
-        /// Tokens after (records changed, outgoing receipts, burnt).
-        after: Balance,
-        /// The chunk's flows.
-        stats: Box<BalanceStats>,
-    },
-}
-
-/// A stake change an account asked for.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct ValidatorProposal {
-    /// The account.
-    pub account_id: AccountId,
-    /// Its validator key.
-    pub public_key: PublicKey,
-    /// The stake asked for.
-    #[serde(with = "near_primitives::types::dec_format")]
-    pub stake: Balance,
-}
-
-/// The block a chunk is applied in, and the rules it is applied with.
-#[derive(Debug, Clone)]
-pub struct ApplyState {
-    /// Height of the block.
-    pub block_height: BlockHeight,
-    /// Block timestamp in nanoseconds.
-    pub block_timestamp: u64,
-    /// Epoch of the block.
-    pub epoch_height: EpochHeight,
-    /// Gas price of the block.
-    pub gas_price: Balance,
-    /// Compute (≈ gas) the chunk may spend on receipts before delaying the rest.
-    pub gas_limit: Gas,
-    /// The block's random seed, as contracts see it.
-    pub random_seed: CryptoHash,
-    /// The parameters.
-    pub config: Arc<RuntimeConfig>,
-    /// Current validators.
-    pub validators: ValidatorStakes,
-}
-
-impl ApplyState {
-    /// A state for `block_height` with mainnet defaults for everything else.
-    pub fn new(block_height: BlockHeight, config: Arc<RuntimeConfig>) -> ApplyState {
-        ApplyState {
-            block_height,
-            block_timestamp: block_height.saturating_mul(1_000_000_000),
-            epoch_height: 0,
-            gas_price: DEFAULT_GAS_PRICE,
-            gas_limit: DEFAULT_CHUNK_GAS_LIMIT,
-            random_seed: CryptoHash::hash_bytes(&block_height.to_le_bytes()),
-            config,
-            validators: ValidatorStakes::default(),
-        }
-    }
-}
+pub use types::{
+    ActionResult, ApplyState, BalanceStats, DEFAULT_CHUNK_GAS_LIMIT, DEFAULT_GAS_PRICE, RuntimeError, ValidatorProposal,
+};
 
 /// Counters of one chunk.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -229,13 +154,14 @@ impl Runtime {
                 }
             }
         }
+        let executor = ReceiptExecutor { runner: &self.runner, apply_state };
         let mut delayed = DelayedReceiptQueue::load(&state)?;
         let over_limit = |chunk: &ChunkProgress| chunk.stats.compute_usage >= apply_state.gas_limit;
         for receipt in &local_receipts {
             if over_limit(&chunk) {
                 delayed.push(&mut state, receipt);
                 chunk.stats.receipts_delayed += 1;
-            } else if let Some(execution) = self.process_receipt(&mut state, apply_state, receipt)? {
+            } else if let Some(execution) = executor.process_receipt(&mut state, receipt)? {
                 chunk.record(execution);
             }
         }
@@ -243,7 +169,7 @@ impl Runtime {
         while processed_delayed < delayed.len_at_start() && !over_limit(&chunk) {
             let Some(receipt) = delayed.pop(&mut state)? else { break };
             processed_delayed += 1;
-            if let Some(execution) = self.process_receipt(&mut state, apply_state, &receipt)? {
+            if let Some(execution) = executor.process_receipt(&mut state, &receipt)? {
                 chunk.record(execution);
             }
         }
@@ -251,7 +177,7 @@ impl Runtime {
             if over_limit(&chunk) {
                 delayed.push(&mut state, receipt);
                 chunk.stats.receipts_delayed += 1;
-            } else if let Some(execution) = self.process_receipt(&mut state, apply_state, receipt)? {
+            } else if let Some(execution) = executor.process_receipt(&mut state, receipt)? {
                 chunk.record(execution);
             }
         }
@@ -271,6 +197,22 @@ impl Runtime {
             delayed_receipts_count: delayed.len(),
             stats: chunk.stats,
         })
+    }
+
+    /// Runs `method_name` of `account_id`'s contract read-only at `trie`'s root
+    /// ([`state_viewer::view_call`] with this runtime's runner).
+    ///
+    /// # Errors
+    /// The account or contract is missing, the call failed, or a node fault.
+    pub fn view_call(
+        &self,
+        trie: &Trie,
+        apply_state: &ApplyState,
+        account_id: &AccountId,
+        method_name: &str,
+        args: &[u8],
+    ) -> Result<ViewResult, ViewError> {
+        state_viewer::view_call(&self.runner, trie, apply_state, account_id, method_name, args)
     }
 
     /// Verifies and charges a transaction; returns the receipt it becomes (none if invalid).

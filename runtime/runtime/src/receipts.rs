@@ -1,19 +1,15 @@
 //! Executing receipts: action receipts (with their data dependencies and postponement), data
-//! receipts, refunds and the receipts an execution sends on. The receipt half of nearcore's
-//! `runtime/runtime/src/lib.rs`.
+//! receipts, yields and resumes, refunds and the receipts an execution sends on. The receipt
+//! half of nearcore's `runtime/runtime/src/lib.rs`. Calls down into [`crate::actions`] (one
+//! action at a time) and [`crate::yield_resume`] (yield records); nothing calls back up.
 
-use crate::actions::{
-    ActionContext, ActionResult, action_add_key, action_create_account, action_delete_account, action_delete_key,
-    action_deploy_contract, action_function_call, action_stake, action_transfer,
-};
-use crate::config::{exec_fee, total_deposit, total_prepaid_exec_fees, total_prepaid_gas};
+use crate::actions::{ActionTarget, apply_action};
+use crate::config::{total_deposit, total_prepaid_exec_fees, total_prepaid_gas};
+use crate::types::{ActionContext, ActionResult, ApplyState, RuntimeError, ValidatorProposal};
 use crate::verifier::check_storage_stake;
-use crate::{ApplyState, Runtime, RuntimeError};
+use crate::yield_resume::{store_instant_yields, store_yield, take_resumed_yield};
 use near_parameters::{ActionCosts, RuntimeConfig};
-use near_primitives::account::Account;
-use near_primitives::action::{Action, TransferAction};
-use near_primitives::crypto::PublicKey;
-use near_primitives::errors::{ActionError, ActionErrorKind, TxExecutionError};
+use near_primitives::errors::{ActionErrorKind, TxExecutionError};
 use near_primitives::hash::CryptoHash;
 use near_primitives::receipt::{
     ActionReceipt, DataReceipt, Receipt, ReceiptEnum, ReceivedData, create_action_hash_from_receipt_id,
@@ -24,78 +20,31 @@ use near_primitives::trie_key::TrieKey;
 use near_primitives::types::{AccountId, Balance, Gas};
 use near_store::TrieUpdate;
 use near_store::utils::{get, get_account, set, set_account};
+use near_vm_runner::ContractRunner;
 use near_vm_runner::logic::{PromiseResult, ReturnData};
-
-/// The account refunds come from.
-pub fn system_account() -> AccountId {
-    "system".parse().expect("`system` is a valid account id")
-}
-
-/// A receipt from `system` giving `amount` back to `receiver_id`: refunds of deposits and
-/// gas, and a deleted account's balance. Executing it burns no gas and refunds nothing.
-pub fn balance_refund(receiver_id: &AccountId, amount: Balance) -> Receipt {
-    Receipt {
-        predecessor_id: system_account(),
-        receiver_id: receiver_id.clone(),
-        receipt_id: CryptoHash::default(),
-        receipt: ReceiptEnum::Action(ActionReceipt {
-            signer_id: system_account(),
-            signer_public_key: PublicKey::ED25519([0; 32]),
-            gas_price: 0,
-            output_data_receivers: Vec::new(),
-            input_data_ids: Vec::new(),
-            actions: vec![Action::Transfer(TransferAction { deposit: amount })],
-        }),
-    }
-}
-
-/// Tokens an action receipt carries: its deposits plus all the gas bought for it (attached gas
-/// and execution fees, the receipt's own included) at its gas price.
-///
-/// # Errors
-/// Overflow.
-pub fn action_receipt_value(config: &RuntimeConfig, receipt: &ActionReceipt) -> Result<Balance, RuntimeError> {
-    let overflow = |_| RuntimeError::UnexpectedIntegerOverflow("receipt value");
-    let gas = total_prepaid_gas(&receipt.actions)
-        .and_then(|g| total_prepaid_exec_fees(config, &receipt.actions).map(|f| (g, f)))
-        .map_err(overflow)?;
-    let gas =
-        u128::from(gas.0) + u128::from(gas.1) + u128::from(config.fees.fee(ActionCosts::new_action_receipt).exec_fee());
-    let deposit = total_deposit(&receipt.actions).map_err(overflow)?;
-    gas.checked_mul(receipt.gas_price)
-        .and_then(|g| g.checked_add(deposit))
-        .ok_or(RuntimeError::UnexpectedIntegerOverflow("receipt value"))
-}
-
-/// Tokens any receipt carries (data receipts carry none).
-///
-/// # Errors
-/// Overflow.
-pub fn receipt_value(config: &RuntimeConfig, receipt: &Receipt) -> Result<Balance, RuntimeError> {
-    match &receipt.receipt {
-        ReceiptEnum::Action(action) | ReceiptEnum::PromiseYield(action) => action_receipt_value(config, action),
-        ReceiptEnum::Data(_) | ReceiptEnum::PromiseResume(_) => Ok(0),
-    }
-}
-
-/// The account an action applies to, and who performs it, across a receipt's actions.
-struct ActionTarget<'a> {
-    account: &'a mut Option<Account>,
-    actor_id: &'a mut AccountId,
-    is_refund: bool,
-}
 
 /// What executing one receipt produced, for the chunk's totals.
 pub(crate) struct ReceiptExecution {
     pub(crate) outcome: ExecutionOutcomeWithId,
     pub(crate) compute_usage: u64,
+    /// Receipts for the next chunk.
     pub(crate) outgoing: Vec<Receipt>,
-    pub(crate) validator_proposals: Vec<crate::ValidatorProposal>,
+    /// Yielded receipts: they never leave the chunk; stored until resumed or timed out.
+    pub(crate) yielded: Vec<Receipt>,
+    pub(crate) validator_proposals: Vec<ValidatorProposal>,
     /// Tokens lost without being burnt as gas: a refund to an account that no longer exists.
     pub(crate) other_burnt: Balance,
 }
 
-impl Runtime {
+/// Executes receipts in one block: the runner and the block's state.
+pub(crate) struct ReceiptExecutor<'a> {
+    /// The contract runner.
+    pub(crate) runner: &'a ContractRunner,
+    /// The block the chunk is applied in.
+    pub(crate) apply_state: &'a ApplyState,
+}
+
+impl ReceiptExecutor<'_> {
     /// Handles one receipt: stores data, postpones an action receipt whose data has not all
     /// arrived, or executes it (and any receipt the data completes). Commits `state`.
     ///
@@ -104,15 +53,17 @@ impl Runtime {
     pub(crate) fn process_receipt(
         &self,
         state: &mut TrieUpdate,
-        apply_state: &ApplyState,
         receipt: &Receipt,
     ) -> Result<Option<ReceiptExecution>, RuntimeError> {
         let receiver_id = &receipt.receiver_id;
         let mut execution = match &receipt.receipt {
-            ReceiptEnum::Data(data) => self.receive_data(state, apply_state, receiver_id, data)?,
-            ReceiptEnum::PromiseResume(data) => self.process_promise_resume(state, apply_state, receiver_id, data)?,
+            ReceiptEnum::Data(data) => self.receive_data(state, receiver_id, data)?,
+            ReceiptEnum::PromiseResume(data) => match take_resumed_yield(state, receiver_id, data)? {
+                Some(yielded) => Some(self.apply_stored_receipt(state, &yielded)?),
+                None => None,
+            },
             ReceiptEnum::PromiseYield(_) => {
-                self.process_promise_yield(state, receipt)?;
+                store_yield(state, receipt.clone())?;
                 None
             }
             ReceiptEnum::Action(action_receipt) => {
@@ -127,7 +78,7 @@ impl Runtime {
                     }
                 }
                 if pending == 0 {
-                    Some(self.apply_action_receipt(state, apply_state, receipt, action_receipt)?)
+                    Some(self.apply_action_receipt(state, receipt, action_receipt)?)
                 } else {
                     let receipt_id = receipt.receipt_id;
                     set(state, TrieKey::PendingDataCount { receiver_id: receiver_id.clone(), receipt_id }, &pending);
@@ -137,7 +88,7 @@ impl Runtime {
             }
         };
         if let Some(execution) = execution.as_mut() {
-            crate::yield_resume::store_instant_yields(state, execution)?;
+            store_instant_yields(state, std::mem::take(&mut execution.yielded))?;
         }
         state.commit();
         Ok(execution)
@@ -146,7 +97,6 @@ impl Runtime {
     fn receive_data(
         &self,
         state: &mut TrieUpdate,
-        apply_state: &ApplyState,
         receiver_id: &AccountId,
         data: &DataReceipt,
     ) -> Result<Option<ReceiptExecution>, RuntimeError> {
@@ -169,21 +119,25 @@ impl Runtime {
         state.remove(postponed_key);
         // The data and the bookkeeping stay even if the receipt it completes fails.
         state.commit();
-        let (ReceiptEnum::Action(action_receipt) | ReceiptEnum::PromiseYield(action_receipt)) = &postponed.receipt
-        else {
-            return Err(RuntimeError::StorageError(inconsistent("a postponed receipt that is not an action receipt")));
+        Ok(Some(self.apply_stored_receipt(state, &postponed)?))
+    }
+
+    /// Executes a receipt taken from storage (postponed or yielded), which must carry actions.
+    fn apply_stored_receipt(&self, state: &mut TrieUpdate, stored: &Receipt) -> Result<ReceiptExecution, RuntimeError> {
+        let (ReceiptEnum::Action(action_receipt) | ReceiptEnum::PromiseYield(action_receipt)) = &stored.receipt else {
+            return Err(RuntimeError::StorageError(inconsistent("a stored receipt that is not an action receipt")));
         };
-        Ok(Some(self.apply_action_receipt(state, apply_state, &postponed, action_receipt)?))
+        self.apply_action_receipt(state, stored, action_receipt)
     }
 
     /// Executes an action receipt whose input data has all arrived.
-    pub(crate) fn apply_action_receipt(
+    fn apply_action_receipt(
         &self,
         state: &mut TrieUpdate,
-        apply_state: &ApplyState,
         receipt: &Receipt,
         action_receipt: &ActionReceipt,
     ) -> Result<ReceiptExecution, RuntimeError> {
+        let apply_state = self.apply_state;
         let config = &*apply_state.config;
         let account_id = &receipt.receiver_id;
         let mut promise_results = Vec::with_capacity(action_receipt.input_data_ids.len());
@@ -208,7 +162,7 @@ impl Runtime {
         for (index, action) in action_receipt.actions.iter().enumerate() {
             let ctx = ActionContext {
                 apply_state,
-                runner: &self.runner,
+                runner: self.runner,
                 receipt,
                 action_receipt,
                 promise_results: &promise_results,
@@ -221,7 +175,7 @@ impl Runtime {
                 is_last_action: index + 1 == action_receipt.actions.len(),
             };
             let target = ActionTarget { account: &mut account, actor_id: &mut actor_id, is_refund };
-            self.apply_action(state, target, &ctx, action, &mut result)?;
+            apply_action(state, target, &ctx, action, &mut result)?;
             if result.result.is_err() {
                 break;
             }
@@ -250,148 +204,44 @@ impl Runtime {
                 other_burnt = total_deposit(&action_receipt.actions).unwrap_or(0);
             }
         } else {
-            self.push_refunds(config, receipt, action_receipt, &mut result)?;
+            push_refunds(config, receipt, action_receipt, &mut result)?;
         }
         push_data_receipts(account_id, action_receipt, &mut result);
         Ok(finish_execution(apply_state, receipt, result, other_burnt))
     }
+}
 
-    fn apply_action(
-        &self,
-        state: &mut TrieUpdate,
-        target: ActionTarget<'_>,
-        ctx: &ActionContext<'_>,
-        action: &Action,
-        result: &mut ActionResult,
-    ) -> Result<(), RuntimeError> {
-        let ActionTarget { account, actor_id, is_refund } = target;
-        let config = ctx.apply_state.config.as_ref();
-        let account_id = &ctx.receipt.receiver_id;
-        if !is_refund {
-            let fee = exec_fee(config, action).map_err(|_| RuntimeError::UnexpectedIntegerOverflow("exec fee"))?;
-            result.add_gas(fee, fee, fee)?;
-        }
-        let index = Some(ctx.action_index);
-        let fail = |result: &mut ActionResult, kind| result.fail(index, kind);
-        if let Err(kind) = check_account_existence(action, account.as_ref(), account_id) {
-            fail(result, kind);
-            return Ok(());
-        }
-        if let Err(kind) = check_actor_permissions(action, account.as_ref(), account_id, actor_id) {
-            fail(result, kind);
-            return Ok(());
-        }
-        if let Action::CreateAccount(_) = action {
-            match action_create_account(ctx) {
-                Ok(new_account) => {
-                    *account = Some(new_account);
-                    *actor_id = account_id.clone();
-                }
-                Err(error) => result.result = Err(error),
-            }
-            return Ok(());
-        }
-        let Some(current) = account.as_mut() else {
-            return Err(RuntimeError::StorageError(inconsistent("account checked to exist")));
-        };
-        let outcome: Result<(), ActionError> = match action {
-            Action::CreateAccount(_) => Ok(()),
-            Action::DeployContract(deploy) => action_deploy_contract(state, current, account_id, deploy).map(Ok)?,
-            Action::FunctionCall(call) => action_function_call(state, current, ctx, call, result).map(Ok)?,
-            Action::Transfer(transfer) => action_transfer(current, transfer.deposit).map(Ok)?,
-            Action::Stake(stake) => action_stake(current, ctx, stake, result),
-            Action::AddKey(add_key) => action_add_key(state, current, ctx, add_key)?,
-            Action::DeleteKey(delete_key) => action_delete_key(state, current, ctx, delete_key)?,
-            Action::DeleteAccount(delete) => {
-                action_delete_account(state, current, ctx, delete, result)?;
-                *account = None;
-                Ok(())
-            }
-            Action::DeploySubmodule(deploy) => {
-                crate::submodules::action_deploy_submodule(state, current, ctx, deploy, &self.runner)?
-            }
-            Action::RemoveSubmodule(remove) => crate::submodules::action_remove_submodule(state, current, ctx, remove)?,
-        };
-        if let Err(error) = outcome {
-            result.result = Err(error);
-        }
-        Ok(())
+/// The refunds of a finished receipt: its deposits if it failed, and the gas bought but not
+/// spent, both as receipts from `system`.
+fn push_refunds(
+    config: &RuntimeConfig,
+    receipt: &Receipt,
+    action_receipt: &ActionReceipt,
+    result: &mut ActionResult,
+) -> Result<(), RuntimeError> {
+    let overflow = |_| RuntimeError::UnexpectedIntegerOverflow("refund");
+    let prepaid_gas = total_prepaid_gas(&action_receipt.actions).map_err(overflow)?;
+    let exec_gas = total_prepaid_exec_fees(config, &action_receipt.actions).map_err(overflow)?
+        + config.fees.fee(ActionCosts::new_action_receipt).exec_fee();
+    let bought: Gas = prepaid_gas.checked_add(exec_gas).ok_or(RuntimeError::UnexpectedIntegerOverflow("refund"))?;
+    let (deposit_refund, spent) = if result.result.is_err() {
+        (total_deposit(&action_receipt.actions).map_err(overflow)?, result.gas_burnt)
+    } else {
+        (0, result.gas_used)
+    };
+    let gas_refund = bought.checked_sub(spent).ok_or(RuntimeError::UnexpectedIntegerOverflow("gas refund"))?;
+    if deposit_refund > 0 {
+        result.new_receipts.push(Receipt::new_balance_refund(&receipt.predecessor_id, deposit_refund));
     }
-
-    fn push_refunds(
-        &self,
-        config: &RuntimeConfig,
-        receipt: &Receipt,
-        action_receipt: &ActionReceipt,
-        result: &mut ActionResult,
-    ) -> Result<(), RuntimeError> {
-        let overflow = |_| RuntimeError::UnexpectedIntegerOverflow("refund");
-        let prepaid_gas = total_prepaid_gas(&action_receipt.actions).map_err(overflow)?;
-        let exec_gas = total_prepaid_exec_fees(config, &action_receipt.actions).map_err(overflow)?
-            + config.fees.fee(ActionCosts::new_action_receipt).exec_fee();
-        let bought: Gas = prepaid_gas.checked_add(exec_gas).ok_or(RuntimeError::UnexpectedIntegerOverflow("refund"))?;
-        let (deposit_refund, spent) = if result.result.is_err() {
-            (total_deposit(&action_receipt.actions).map_err(overflow)?, result.gas_burnt)
-        } else {
-            (0, result.gas_used)
-        };
-        let gas_refund = bought.checked_sub(spent).ok_or(RuntimeError::UnexpectedIntegerOverflow("gas refund"))?;
-        if deposit_refund > 0 {
-            result.new_receipts.push(balance_refund(&receipt.predecessor_id, deposit_refund));
-        }
-        let gas_balance_refund = u128::from(gas_refund) * action_receipt.gas_price;
-        if gas_balance_refund > 0 {
-            result.new_receipts.push(balance_refund(&action_receipt.signer_id, gas_balance_refund));
-        }
-        Ok(())
+    let gas_balance_refund = u128::from(gas_refund) * action_receipt.gas_price;
+    if gas_balance_refund > 0 {
+        result.new_receipts.push(Receipt::new_balance_refund(&action_receipt.signer_id, gas_balance_refund));
     }
+    Ok(())
 }
 
 fn inconsistent(what: &str) -> near_store::StorageError {
     near_store::StorageError::StorageInconsistentState(format!("missing or malformed {what}"))
-}
-
-/// Receipts other than `CreateAccount` need the account; `CreateAccount` needs it absent.
-fn check_account_existence(
-    action: &Action,
-    account: Option<&Account>,
-    account_id: &AccountId,
-) -> Result<(), ActionErrorKind> {
-    match (action, account) {
-        (Action::CreateAccount(_), Some(_)) => {
-            Err(ActionErrorKind::AccountAlreadyExists { account_id: account_id.clone() })
-        }
-        (Action::CreateAccount(_), None) | (_, Some(_)) => Ok(()),
-        (_, None) => Err(ActionErrorKind::AccountDoesNotExist { account_id: account_id.clone() }),
-    }
-}
-
-/// Actions that change keys, code or stake only come from the account itself.
-fn check_actor_permissions(
-    action: &Action,
-    account: Option<&Account>,
-    account_id: &AccountId,
-    actor_id: &AccountId,
-) -> Result<(), ActionErrorKind> {
-    let own_only = matches!(
-        action,
-        Action::DeployContract(_)
-            | Action::Stake(_)
-            | Action::AddKey(_)
-            | Action::DeleteKey(_)
-            | Action::DeleteAccount(_)
-            | Action::DeploySubmodule(_)
-            | Action::RemoveSubmodule(_)
-    );
-    if own_only && actor_id != account_id {
-        return Err(ActionErrorKind::ActorNoPermission { account_id: account_id.clone(), actor_id: actor_id.clone() });
-    }
-    if let (Action::DeleteAccount(_), Some(account)) = (action, account)
-        && account.locked != 0
-    {
-        return Err(ActionErrorKind::DeleteAccountStaking { account_id: account_id.clone() });
-    }
-    Ok(())
 }
 
 /// The receipt's result, as data for the receipts waiting on it (unless it handed its
@@ -430,24 +280,25 @@ fn finish_execution(
     other_burnt: Balance,
 ) -> ReceiptExecution {
     let mut receipt_ids = Vec::new();
-    let mut outgoing = Vec::with_capacity(result.new_receipts.len());
-    for (index, mut new_receipt) in result.new_receipts.into_iter().enumerate() {
+    let mut numbered = result.new_receipts;
+    for (index, new_receipt) in numbered.iter_mut().enumerate() {
         new_receipt.receipt_id =
             create_receipt_id_from_receipt_id(&receipt.receipt_id, apply_state.block_height, index as u64);
         if matches!(new_receipt.receipt, ReceiptEnum::Action(_) | ReceiptEnum::PromiseYield(_)) {
             receipt_ids.push(new_receipt.receipt_id);
         }
-        outgoing.push(new_receipt);
     }
     let status = match result.result {
         Ok(ReturnData::Value(value)) => ExecutionStatus::SuccessValue(value),
         Ok(ReturnData::None) => ExecutionStatus::SuccessValue(Vec::new()),
         Ok(ReturnData::ReceiptIndex(index)) => {
-            let returned = usize::try_from(index).ok().and_then(|i| outgoing.get(i));
+            let returned = usize::try_from(index).ok().and_then(|i| numbered.get(i));
             ExecutionStatus::SuccessReceiptId(returned.map_or_else(CryptoHash::default, |r| r.receipt_id))
         }
         Err(error) => ExecutionStatus::Failure(TxExecutionError::ActionError(error)),
     };
+    let (yielded, outgoing): (Vec<Receipt>, Vec<Receipt>) =
+        numbered.into_iter().partition(|r| matches!(r.receipt, ReceiptEnum::PromiseYield(_)));
     let gas_price = match &receipt.receipt {
         ReceiptEnum::Action(a) | ReceiptEnum::PromiseYield(a) => a.gas_price,
         _ => apply_state.gas_price,
@@ -465,6 +316,7 @@ fn finish_execution(
         outcome: ExecutionOutcomeWithId { id: receipt.receipt_id, outcome },
         compute_usage: result.compute_usage,
         outgoing,
+        yielded,
         validator_proposals: result.validator_proposals,
         other_burnt,
     }

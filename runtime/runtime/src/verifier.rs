@@ -1,8 +1,8 @@
 //! Validation of transactions, actions and new receipts, and the up-front charge of a
 //! transaction's signer. Corresponds to nearcore's `runtime/runtime/src/verifier.rs`.
 
-use crate::RuntimeError;
 use crate::config::{TransactionCost, total_prepaid_gas, tx_cost};
+use crate::types::RuntimeError;
 use near_parameters::{LimitConfig, RuntimeConfig};
 use near_primitives::account::{AccessKey, AccessKeyPermission, Account};
 use near_primitives::action::Action;

@@ -3,8 +3,7 @@
 //! since protocol 83), delivering `PromiseResume` data, and the end-of-chunk timeout pass.
 //! Corresponds to the yield parts of nearcore's `runtime/runtime/src/lib.rs` and `ext.rs`.
 
-use crate::receipts::ReceiptExecution;
-use crate::{ApplyState, Runtime, RuntimeError};
+use crate::types::{ApplyState, RuntimeError};
 use near_primitives::hash::CryptoHash;
 use near_primitives::receipt::{
     DataReceipt, PromiseYieldIndices, PromiseYieldStatus, PromiseYieldTimeout, Receipt, ReceiptEnum, ReceivedData,
@@ -41,79 +40,71 @@ pub(crate) fn record_new_yield(
 }
 
 /// Stores the yielded receipts an execution created (they never leave the chunk) under
-/// `PromiseYieldReceipt{account, data_id}`.
+/// `PromiseYieldReceipt{account, data_id}`, as soon as the receipt that created them finishes
+/// ("instant" receipts, as nearcore since protocol 83).
 ///
 /// # Errors
 /// A yielded receipt without exactly one input (a node bug).
-pub(crate) fn store_instant_yields(
-    state: &mut TrieUpdate,
-    execution: &mut ReceiptExecution,
-) -> Result<(), RuntimeError> {
-    let (yields, others): (Vec<Receipt>, Vec<Receipt>) = std::mem::take(&mut execution.outgoing)
-        .into_iter()
-        .partition(|r| matches!(r.receipt, ReceiptEnum::PromiseYield(_)));
-    execution.outgoing = others;
-    for receipt in yields {
+pub(crate) fn store_instant_yields(state: &mut TrieUpdate, yielded: Vec<Receipt>) -> Result<(), RuntimeError> {
+    for receipt in yielded {
         store_yield(state, receipt)?;
     }
     Ok(())
 }
 
-fn store_yield(state: &mut TrieUpdate, receipt: Receipt) -> Result<(), RuntimeError> {
+/// Stores a yielded receipt under `PromiseYieldReceipt{account, data_id}`, whether created in
+/// this chunk or arriving as a receipt.
+///
+/// # Errors
+/// A yielded receipt without exactly one input (a node bug).
+pub(crate) fn store_yield(state: &mut TrieUpdate, receipt: Receipt) -> Result<(), RuntimeError> {
     let ReceiptEnum::PromiseYield(action_receipt) = &receipt.receipt else { return Ok(()) };
     let [data_id] = action_receipt.input_data_ids[..] else {
-        return Err(near_store::StorageError::StorageInconsistentState(
-            "a yielded receipt needs exactly one input".into(),
-        )
-        .into());
+        return Err(inconsistent("a yielded receipt needs exactly one input"));
     };
     set(state, TrieKey::PromiseYieldReceipt { receiver_id: receipt.receiver_id.clone(), data_id }, &receipt);
     Ok(())
 }
 
-impl Runtime {
-    /// A yielded receipt arriving as a receipt (not created in this chunk): stored likewise.
-    pub(crate) fn process_promise_yield(&self, state: &mut TrieUpdate, receipt: &Receipt) -> Result<(), RuntimeError> {
-        store_yield(state, receipt.clone())
+/// Takes `PromiseResume` data: if the yield is still pending, removes its records, stores the
+/// payload as the yielded receipt's input (`None`: the timeout, seen as a failed promise),
+/// commits (the delivery stands even if the callback fails) and returns the yielded receipt
+/// for the caller to execute. A timeout after a resume was initiated, and any resume after the
+/// first, is dropped (`None`).
+///
+/// # Errors
+/// Storage faults; a stored yield that is not a `PromiseYield` receipt.
+pub(crate) fn take_resumed_yield(
+    state: &mut TrieUpdate,
+    receiver_id: &AccountId,
+    resume: &DataReceipt,
+) -> Result<Option<Receipt>, RuntimeError> {
+    let data_id = resume.data_id;
+    let status_key = TrieKey::PromiseYieldStatus { receiver_id: receiver_id.clone(), data_id };
+    let status: Option<PromiseYieldStatus> = get(state, &status_key)?;
+    if resume.data.is_none() && status == Some(PromiseYieldStatus::ResumeInitiated) {
+        return Ok(None);
     }
+    let yield_key = TrieKey::PromiseYieldReceipt { receiver_id: receiver_id.clone(), data_id };
+    let Some(yielded) = get::<Receipt>(state, &yield_key)? else { return Ok(None) };
+    if !matches!(yielded.receipt, ReceiptEnum::PromiseYield(_)) {
+        return Err(inconsistent("a stored yield is not a PromiseYield"));
+    }
+    state.remove(yield_key);
+    state.remove(status_key);
+    let reverse = TrieKey::DataIdToYieldId { receiver_id: receiver_id.clone(), data_id };
+    if let Some(yield_id) = get::<CryptoHash>(state, &reverse)? {
+        state.remove(reverse);
+        state.remove(TrieKey::YieldIdToDataId { receiver_id: receiver_id.clone(), yield_id });
+    }
+    let received = ReceivedData { data: resume.data.clone() };
+    set(state, TrieKey::ReceivedData { receiver_id: receiver_id.clone(), data_id }, &received);
+    state.commit();
+    Ok(Some(yielded))
+}
 
-    /// Delivers `PromiseResume` data: if the yield is still pending, removes its records and
-    /// runs its callback with the payload (`None`: the timeout, seen as a failed promise). A
-    /// timeout after a resume was initiated, and any resume after the first, is dropped.
-    pub(crate) fn process_promise_resume(
-        &self,
-        state: &mut TrieUpdate,
-        apply_state: &ApplyState,
-        receiver_id: &AccountId,
-        resume: &DataReceipt,
-    ) -> Result<Option<ReceiptExecution>, RuntimeError> {
-        let data_id = resume.data_id;
-        let status_key = TrieKey::PromiseYieldStatus { receiver_id: receiver_id.clone(), data_id };
-        let status: Option<PromiseYieldStatus> = get(state, &status_key)?;
-        if resume.data.is_none() && status == Some(PromiseYieldStatus::ResumeInitiated) {
-            return Ok(None);
-        }
-        let yield_key = TrieKey::PromiseYieldReceipt { receiver_id: receiver_id.clone(), data_id };
-        let Some(yielded) = get::<Receipt>(state, &yield_key)? else { return Ok(None) };
-        state.remove(yield_key);
-        state.remove(status_key);
-        let reverse = TrieKey::DataIdToYieldId { receiver_id: receiver_id.clone(), data_id };
-        if let Some(yield_id) = get::<CryptoHash>(state, &reverse)? {
-            state.remove(reverse);
-            state.remove(TrieKey::YieldIdToDataId { receiver_id: receiver_id.clone(), yield_id });
-        }
-        let received = ReceivedData { data: resume.data.clone() };
-        set(state, TrieKey::ReceivedData { receiver_id: receiver_id.clone(), data_id }, &received);
-        // The delivery stands even if the callback fails.
-        state.commit();
-        let ReceiptEnum::PromiseYield(action_receipt) = &yielded.receipt else {
-            return Err(near_store::StorageError::StorageInconsistentState(
-                "a stored yield is not a PromiseYield".into(),
-            )
-            .into());
-        };
-        Ok(Some(self.apply_action_receipt(state, apply_state, &yielded, action_receipt)?))
-    }
+fn inconsistent(what: &str) -> RuntimeError {
+    near_store::StorageError::StorageInconsistentState(what.to_string()).into()
 }
 
 /// The end-of-chunk timeout pass: from the head of the FIFO queue, every entry expired at this
