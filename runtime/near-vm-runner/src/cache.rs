@@ -1,8 +1,9 @@
 //! The compiled-contract cache: in memory, and optionally on disk.
 //!
 //! Key: sha256 of `code hash ‖ VM config hash ‖ compiler ‖ wasmtime's precompile compatibility
-//! hash`. Every part is derived — a change of parameters, compiler, wasmtime version or engine
-//! settings gives a new key, so a stale artifact can never be loaded. Compilation errors are
+//! hash ‖ preparation fingerprint` (the preparation version and a hash of its sources). Every
+//! part is derived — a change of parameters, compiler, wasmtime version, engine settings or
+//! preparation gives a new key, so a stale artifact can never be loaded. Compilation errors are
 //! cached too. On disk each entry is one file named by the key in hex: a tag byte (0 = compiled
 //! module, 1 = borsh `CompilationError`) and the payload, written to a temporary file and renamed.
 //! An unreadable or rejected entry is ignored and recompiled.
@@ -55,6 +56,7 @@ impl ModuleCache {
         hasher.update(vm_config_hash);
         hasher.update([engine.compiler() as u8]);
         hasher.update(engine.compatibility_hash().to_le_bytes());
+        hasher.update(crate::prepare::preparation_fingerprint().as_bytes());
         CryptoHash(hasher.finalize().into())
     }
 

@@ -1,13 +1,13 @@
 //! The wasmtime engine layer: engine configuration, compilation, and running a prepared module
 //! with the instrumentation's `internal` imports and the host's `env.memory`.
 //!
-//! Nothing NEAR-specific beyond the instrumentation contract lives here: host functions are
-//! added by the caller through [`HostImports`], so the submodule runner and the hypervisor can
-//! reuse this layer with their own import sets.
+//! Nothing NEAR-specific beyond the instrumentation contract lives here: the host state only has
+//! to implement [`InstrumentationHost`] (burn gas, keep the stack budget), and callers add their
+//! own host functions to the `Linker` (`crate::imports` for contracts, `crate::submodule` for
+//! NEP-481 children). The engine layer imports nothing from `logic`.
 
 mod traps;
 
-use crate::logic::GasCounter;
 use crate::prepare::INTERNAL_IMPORT_MODULE;
 use near_parameters::Config;
 use near_primitives::errors::{FunctionCallError, HostError, MethodResolveError};
@@ -113,8 +113,11 @@ pub(crate) fn bounded(text: &str) -> String {
 
 /// What the instrumentation needs from the host state: gas and the deterministic stack budget.
 pub trait InstrumentationHost {
-    /// The gas counter.
-    fn gas_counter(&mut self) -> &mut GasCounter;
+    /// Burns `gas` of wasm execution.
+    ///
+    /// # Errors
+    /// `GasExceeded` / `GasLimitExceeded` when the budget runs out.
+    fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), HostError>;
     /// Remaining deterministic stack budget, in finite-wasm's units.
     fn remaining_stack(&mut self) -> &mut u64;
     /// `regular_op_cost`, used to charge stack frames.
@@ -170,7 +173,7 @@ fn host_error(error: HostError) -> wasmtime::Error {
 /// when the deterministic stack budget is exhausted.
 pub fn link_instrumentation<T: InstrumentationHost + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
     linker.func_wrap(INTERNAL_IMPORT_MODULE, "finite_wasm_gas", |mut caller: Caller<'_, T>, gas: i64| {
-        caller.data_mut().gas_counter().burn_wasm_gas(gas as u64).map_err(host_error)
+        caller.data_mut().burn_wasm_gas(gas as u64).map_err(host_error)
     })?;
     linker.func_wrap(
         INTERNAL_IMPORT_MODULE,
@@ -181,7 +184,7 @@ pub fn link_instrumentation<T: InstrumentationHost + 'static>(linker: &mut Linke
             let remaining = host.remaining_stack();
             *remaining = remaining.checked_sub(needed).ok_or_else(|| host_error(HostError::MemoryAccessViolation))?;
             let frame_gas = (frame_size as u64).div_ceil(8).saturating_mul(host.regular_op_cost());
-            host.gas_counter().burn_wasm_gas(frame_gas).map_err(host_error)
+            host.burn_wasm_gas(frame_gas).map_err(host_error)
         },
     )?;
     linker.func_wrap(
@@ -208,7 +211,7 @@ pub fn link_instrumentation<T: InstrumentationHost + 'static>(linker: &mut Linke
                 let gas =
                     (linear as u64).checked_mul(u64::from(count as u32)).and_then(|g| g.checked_add(constant as u64));
                 let gas = gas.ok_or_else(|| host_error(HostError::IntegerOverflow))?;
-                caller.data_mut().gas_counter().burn_wasm_gas(gas).map_err(host_error)?;
+                caller.data_mut().burn_wasm_gas(gas).map_err(host_error)?;
                 Ok(count)
             },
         )?;

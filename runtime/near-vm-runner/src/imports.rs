@@ -10,7 +10,7 @@
 
 use crate::engine::{HostTrap, RunnerFault};
 use crate::logic::host::promises::{FunctionCallArgs, FunctionCallKeyArgs};
-use crate::logic::{VMLogic, VMLogicError};
+use crate::logic::{MemSlice, VMLogic, VMLogicError};
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::HostError;
 use wasmtime::{Caller, Linker, ValType};
@@ -117,9 +117,9 @@ env_imports! {
     sha3_512(value_len: u64, value_ptr: u64, register_id: u64) -> () => |l, m| l.sha3_512(m, value_len, value_ptr, register_id);
     ripemd160(value_len: u64, value_ptr: u64, register_id: u64) -> () => |l, m| l.ripemd160(m, value_len, value_ptr, register_id);
     ed25519_verify(sig_len: u64, sig_ptr: u64, msg_len: u64, msg_ptr: u64, pk_len: u64, pk_ptr: u64) -> u64
-        => |l, m| l.ed25519_verify(m, (sig_len, sig_ptr), (msg_len, msg_ptr), (pk_len, pk_ptr));
+        => |l, m| l.ed25519_verify(m, MemSlice::new(sig_len, sig_ptr), MemSlice::new(msg_len, msg_ptr), MemSlice::new(pk_len, pk_ptr));
     ecrecover(hash_len: u64, hash_ptr: u64, sig_len: u64, sig_ptr: u64, v: u64, malleability_flag: u64, register_id: u64) -> u64
-        => |l, m| l.ecrecover(m, (hash_len, hash_ptr), (sig_len, sig_ptr), (v, malleability_flag), register_id);
+        => |l, m| l.ecrecover(m, MemSlice::new(hash_len, hash_ptr), MemSlice::new(sig_len, sig_ptr), (v, malleability_flag), register_id);
     value_return(value_len: u64, value_ptr: u64) -> () => |l, m| l.value_return(m, value_len, value_ptr);
     panic() -> () => |l, m| l.panic(m);
     panic_utf8(len: u64, ptr: u64) -> () => |l, m| l.panic_utf8(m, len, ptr);
@@ -128,9 +128,9 @@ env_imports! {
     abort(msg_ptr: u32, filename_ptr: u32, line: u32, col: u32) -> () => |l, m| l.abort(m, msg_ptr, filename_ptr, line, col);
     gas(opcodes: u32) -> () => |l, m| l.gas(m, opcodes);
     promise_create(account_id_len: u64, account_id_ptr: u64, method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, amount_ptr: u64, gas: u64) -> u64
-        => |l, m| l.promise_create(m, (account_id_len, account_id_ptr), FunctionCallArgs { method_name: (method_name_len, method_name_ptr), arguments: (arguments_len, arguments_ptr), amount_ptr, gas, gas_weight: 0 });
+        => |l, m| l.promise_create(m, MemSlice::new(account_id_len, account_id_ptr), FunctionCallArgs { method_name: MemSlice::new(method_name_len, method_name_ptr), arguments: MemSlice::new(arguments_len, arguments_ptr), amount_ptr, gas, gas_weight: 0 });
     promise_then(promise_index: u64, account_id_len: u64, account_id_ptr: u64, method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, amount_ptr: u64, gas: u64) -> u64
-        => |l, m| l.promise_then(m, promise_index, (account_id_len, account_id_ptr), FunctionCallArgs { method_name: (method_name_len, method_name_ptr), arguments: (arguments_len, arguments_ptr), amount_ptr, gas, gas_weight: 0 });
+        => |l, m| l.promise_then(m, promise_index, MemSlice::new(account_id_len, account_id_ptr), FunctionCallArgs { method_name: MemSlice::new(method_name_len, method_name_ptr), arguments: MemSlice::new(arguments_len, arguments_ptr), amount_ptr, gas, gas_weight: 0 });
     promise_and(promise_idx_ptr: u64, promise_idx_count: u64) -> u64 => |l, m| l.promise_and(m, promise_idx_ptr, promise_idx_count);
     promise_batch_create(account_id_len: u64, account_id_ptr: u64) -> u64 => |l, m| l.promise_batch_create(m, account_id_len, account_id_ptr);
     promise_batch_then(promise_index: u64, account_id_len: u64, account_id_ptr: u64) -> u64
@@ -139,43 +139,43 @@ env_imports! {
     promise_batch_action_deploy_contract(promise_index: u64, code_len: u64, code_ptr: u64) -> ()
         => |l, m| l.promise_batch_action_deploy_contract(m, promise_index, code_len, code_ptr);
     promise_batch_action_function_call(promise_index: u64, method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, amount_ptr: u64, gas: u64) -> ()
-        => |l, m| l.promise_batch_action_function_call_weight(m, promise_index, FunctionCallArgs { method_name: (method_name_len, method_name_ptr), arguments: (arguments_len, arguments_ptr), amount_ptr, gas, gas_weight: 0 });
+        => |l, m| l.promise_batch_action_function_call_weight(m, promise_index, FunctionCallArgs { method_name: MemSlice::new(method_name_len, method_name_ptr), arguments: MemSlice::new(arguments_len, arguments_ptr), amount_ptr, gas, gas_weight: 0 });
     promise_batch_action_function_call_weight(promise_index: u64, method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, amount_ptr: u64, gas: u64, gas_weight: u64) -> ()
-        => |l, m| l.promise_batch_action_function_call_weight(m, promise_index, FunctionCallArgs { method_name: (method_name_len, method_name_ptr), arguments: (arguments_len, arguments_ptr), amount_ptr, gas, gas_weight });
+        => |l, m| l.promise_batch_action_function_call_weight(m, promise_index, FunctionCallArgs { method_name: MemSlice::new(method_name_len, method_name_ptr), arguments: MemSlice::new(arguments_len, arguments_ptr), amount_ptr, gas, gas_weight });
     promise_batch_action_transfer(promise_index: u64, amount_ptr: u64) -> () => |l, m| l.promise_batch_action_transfer(m, promise_index, amount_ptr);
     promise_batch_action_stake(promise_index: u64, amount_ptr: u64, public_key_len: u64, public_key_ptr: u64) -> ()
-        => |l, m| l.promise_batch_action_stake(m, promise_index, amount_ptr, (public_key_len, public_key_ptr));
+        => |l, m| l.promise_batch_action_stake(m, promise_index, amount_ptr, MemSlice::new(public_key_len, public_key_ptr));
     promise_batch_action_add_key_with_full_access(promise_index: u64, public_key_len: u64, public_key_ptr: u64, nonce: u64) -> ()
-        => |l, m| l.promise_batch_action_add_key_with_full_access(m, promise_index, (public_key_len, public_key_ptr), nonce);
+        => |l, m| l.promise_batch_action_add_key_with_full_access(m, promise_index, MemSlice::new(public_key_len, public_key_ptr), nonce);
     promise_batch_action_add_key_with_function_call(promise_index: u64, public_key_len: u64, public_key_ptr: u64, nonce: u64, allowance_ptr: u64, receiver_id_len: u64, receiver_id_ptr: u64, method_names_len: u64, method_names_ptr: u64) -> ()
-        => |l, m| l.promise_batch_action_add_key_with_function_call(m, promise_index, FunctionCallKeyArgs { public_key: (public_key_len, public_key_ptr), nonce, allowance_ptr, receiver_id: (receiver_id_len, receiver_id_ptr), method_names: (method_names_len, method_names_ptr) });
+        => |l, m| l.promise_batch_action_add_key_with_function_call(m, promise_index, FunctionCallKeyArgs { public_key: MemSlice::new(public_key_len, public_key_ptr), nonce, allowance_ptr, receiver_id: MemSlice::new(receiver_id_len, receiver_id_ptr), method_names: MemSlice::new(method_names_len, method_names_ptr) });
     promise_batch_action_delete_key(promise_index: u64, public_key_len: u64, public_key_ptr: u64) -> ()
-        => |l, m| l.promise_batch_action_delete_key(m, promise_index, (public_key_len, public_key_ptr));
+        => |l, m| l.promise_batch_action_delete_key(m, promise_index, MemSlice::new(public_key_len, public_key_ptr));
     promise_batch_action_delete_account(promise_index: u64, beneficiary_id_len: u64, beneficiary_id_ptr: u64) -> ()
-        => |l, m| l.promise_batch_action_delete_account(m, promise_index, (beneficiary_id_len, beneficiary_id_ptr));
+        => |l, m| l.promise_batch_action_delete_account(m, promise_index, MemSlice::new(beneficiary_id_len, beneficiary_id_ptr));
     #[yield_resume_host_functions]
     promise_yield_create(method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, gas: u64, gas_weight: u64, register_id: u64) -> u64
-        => |l, m| l.promise_yield_create(m, FunctionCallArgs { method_name: (method_name_len, method_name_ptr), arguments: (arguments_len, arguments_ptr), amount_ptr: 0, gas, gas_weight }, register_id);
+        => |l, m| l.promise_yield_create(m, FunctionCallArgs { method_name: MemSlice::new(method_name_len, method_name_ptr), arguments: MemSlice::new(arguments_len, arguments_ptr), amount_ptr: 0, gas, gas_weight }, register_id);
     #[yield_resume_host_functions]
     promise_yield_resume(data_id_len: u64, data_id_ptr: u64, payload_len: u64, payload_ptr: u64) -> u32
-        => |l, m| l.promise_yield_resume(m, (data_id_len, data_id_ptr), (payload_len, payload_ptr));
+        => |l, m| l.promise_yield_resume(m, MemSlice::new(data_id_len, data_id_ptr), MemSlice::new(payload_len, payload_ptr));
     #[yield_with_id_host_fns]
     promise_yield_create_with_id(method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, amount_ptr: u64, gas: u64, gas_weight: u64, yield_id_len: u64, yield_id_ptr: u64) -> u64
-        => |l, m| l.promise_yield_create_with_id(m, FunctionCallArgs { method_name: (method_name_len, method_name_ptr), arguments: (arguments_len, arguments_ptr), amount_ptr, gas, gas_weight }, (yield_id_len, yield_id_ptr));
+        => |l, m| l.promise_yield_create_with_id(m, FunctionCallArgs { method_name: MemSlice::new(method_name_len, method_name_ptr), arguments: MemSlice::new(arguments_len, arguments_ptr), amount_ptr, gas, gas_weight }, MemSlice::new(yield_id_len, yield_id_ptr));
     #[yield_with_id_host_fns]
     promise_yield_resume_with_yield_id(yield_id_len: u64, yield_id_ptr: u64, payload_len: u64, payload_ptr: u64) -> u32
-        => |l, m| l.promise_yield_resume_with_yield_id(m, (yield_id_len, yield_id_ptr), (payload_len, payload_ptr));
+        => |l, m| l.promise_yield_resume_with_yield_id(m, MemSlice::new(yield_id_len, yield_id_ptr), MemSlice::new(payload_len, payload_ptr));
     #[submodule_host_functions]
     start_submodule(key_len: u64, key_ptr: u64, gas_limit: u64, register_id: u64) -> u64
-        => |l, m| l.start_submodule(m, (key_len, key_ptr), gas_limit, register_id);
+        => |l, m| l.start_submodule(m, MemSlice::new(key_len, key_ptr), gas_limit, register_id);
     #[submodule_host_functions]
     resume_submodule(key_len: u64, key_ptr: u64, data_len: u64, data_ptr: u64, register_id: u64) -> u64
-        => |l, m| l.resume_submodule(m, (key_len, key_ptr), (data_len, data_ptr), register_id);
+        => |l, m| l.resume_submodule(m, MemSlice::new(key_len, key_ptr), MemSlice::new(data_len, data_ptr), register_id);
     promise_return(promise_index: u64) -> () => |l, m| l.promise_return(m, promise_index);
     promise_results_count() -> u64 => |l, m| l.promise_results_count(m);
     promise_result(result_idx: u64, register_id: u64) -> u64 => |l, m| l.promise_result(m, result_idx, register_id);
     storage_write(key_len: u64, key_ptr: u64, value_len: u64, value_ptr: u64, register_id: u64) -> u64
-        => |l, m| l.storage_write(m, (key_len, key_ptr), (value_len, value_ptr), register_id);
+        => |l, m| l.storage_write(m, MemSlice::new(key_len, key_ptr), MemSlice::new(value_len, value_ptr), register_id);
     storage_read(key_len: u64, key_ptr: u64, register_id: u64) -> u64 => |l, m| l.storage_read(m, key_len, key_ptr, register_id);
     storage_remove(key_len: u64, key_ptr: u64, register_id: u64) -> u64 => |l, m| l.storage_remove(m, key_len, key_ptr, register_id);
     storage_has_key(key_len: u64, key_ptr: u64) -> u64 => |l, m| l.storage_has_key(m, key_len, key_ptr);

@@ -19,6 +19,22 @@ pub mod validate;
 use near_parameters::Config;
 use near_primitives::errors::PrepareError;
 
+/// The version of preparation's output, part of the compiled-module cache key together with a
+/// hash of the preparation sources (computed by `build.rs`). Bump it when a dependency that
+/// shapes the prepared bytes changes version: [`PREPARATION_DEPENDENCIES`] lists them and a
+/// test fails until the list (and this version) matches `Cargo.lock`.
+pub const PREPARATION_VERSION: u32 = 1;
+
+/// The crates whose versions shape the prepared bytes, as `Cargo.lock` pins them for
+/// [`PREPARATION_VERSION`].
+pub const PREPARATION_DEPENDENCIES: &[(&str, &str)] =
+    &[("finite-wasm", "0.6.1"), ("wasm-encoder", "0.228.0"), ("wasmparser", "0.228.0")];
+
+/// What identifies preparation's output: [`PREPARATION_VERSION`] and the sources' hash.
+pub fn preparation_fingerprint() -> String {
+    format!("{PREPARATION_VERSION}:{}", env!("NEAR_VM_RUNNER_PREPARE_SOURCE_HASH"))
+}
+
 /// The import module of the instrumentation's functions.
 pub const INTERNAL_IMPORT_MODULE: &str = "internal";
 

@@ -1,5 +1,5 @@
 use super::*;
-use crate::logic::GasLimits;
+use crate::logic::{GasCounter, GasLimits};
 use crate::prepare::prepare_contract;
 use near_parameters::RuntimeConfig;
 use near_primitives::errors::WasmTrap;
@@ -11,8 +11,8 @@ struct TestHost {
 }
 
 impl InstrumentationHost for TestHost {
-    fn gas_counter(&mut self) -> &mut GasCounter {
-        &mut self.gas
+    fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), HostError> {
+        self.gas.burn_wasm_gas(gas)
     }
     fn remaining_stack(&mut self) -> &mut u64 {
         &mut self.remaining_stack

@@ -3,7 +3,7 @@
 use super::context::VMContext;
 use super::dependencies::{External, ExternalFault};
 use super::gas_counter::{GasCounter, GasLimits, ProfileData};
-use super::vmstate::{Registers, memory_get_vec};
+use super::vmstate::{MemSlice, Registers, memory_get_vec};
 use near_parameters::{Config, RuntimeFeesConfig};
 use near_primitives::errors::HostError;
 use near_primitives::types::{Balance, Gas, StorageUsage};
@@ -186,12 +186,13 @@ impl VMLogic {
         Ok(())
     }
 
-    /// Bytes from memory, or from register `ptr` when `len == u64::MAX`, charged accordingly.
-    pub(crate) fn get_memory_or_register(&mut self, mem: &[u8], ptr: u64, len: u64) -> Result<Vec<u8>> {
-        if len == u64::MAX {
-            Ok(self.registers.get(&mut self.gas_counter, ptr)?.to_vec())
+    /// Bytes from memory, or from register `slice.ptr` when `slice.len == u64::MAX`, charged
+    /// accordingly.
+    pub(crate) fn get_memory_or_register(&mut self, mem: &[u8], slice: MemSlice) -> Result<Vec<u8>> {
+        if slice.len == u64::MAX {
+            Ok(self.registers.get(&mut self.gas_counter, slice.ptr)?.to_vec())
         } else {
-            Ok(memory_get_vec(&mut self.gas_counter, mem, ptr, len)?)
+            Ok(memory_get_vec(&mut self.gas_counter, mem, slice)?)
         }
     }
 

@@ -16,11 +16,11 @@ pub use dependencies::{External, ExternalFault, TrieNodesCount};
 pub use gas_counter::{GasCounter, GasLimits, ProfileData};
 pub use logic::{ReturnData, VMLogic, VMLogicError, VMOutcome};
 pub use receipt_manager::{ActionReceiptMetadata, ReceiptIndex, ReceiptManager, YieldResume};
-pub use vmstate::Registers;
+pub use vmstate::{MemSlice, Registers};
 
 impl crate::engine::InstrumentationHost for VMLogic {
-    fn gas_counter(&mut self) -> &mut GasCounter {
-        &mut self.gas_counter
+    fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), near_primitives::errors::HostError> {
+        self.gas_counter.burn_wasm_gas(gas)
     }
     fn remaining_stack(&mut self) -> &mut u64 {
         &mut self.remaining_stack

@@ -79,17 +79,37 @@ fn range(mem: &[u8], offset: u64, len: u64) -> Result<std::ops::Range<usize>, Ho
     Ok(to_usize(offset)?..to_usize(end)?)
 }
 
-/// Copies `len` bytes at `offset` out of guest memory.
+/// A region of guest memory as the contract ABI passes it: length first, then pointer (every
+/// `env` function takes `x_len, x_ptr` in that order). Host code builds it once, at the import
+/// table, with [`MemSlice::new`] in that same order, and passes the typed value on, so no helper
+/// can take the two the other way round. Where a function accepts a register instead of
+/// memory, `len == u64::MAX` and `ptr` is the register id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MemSlice {
+    /// Length in bytes (or `u64::MAX`: read register `ptr`).
+    pub len: u64,
+    /// Offset in guest memory (or the register id).
+    pub ptr: u64,
+}
+
+impl MemSlice {
+    /// A slice from the ABI's `(len, ptr)` argument pair, in the ABI's order.
+    pub const fn new(len: u64, ptr: u64) -> MemSlice {
+        MemSlice { len, ptr }
+    }
+}
+
+/// Copies the bytes of `slice` out of guest memory.
 ///
 /// # Cost
 /// `read_memory_base + read_memory_byte × len`, charged before the bounds check.
 ///
 /// # Errors
 /// `MemoryAccessViolation` out of bounds; gas errors.
-pub(crate) fn memory_get_vec(gas: &mut GasCounter, mem: &[u8], offset: u64, len: u64) -> Result<Vec<u8>, HostError> {
+pub(crate) fn memory_get_vec(gas: &mut GasCounter, mem: &[u8], slice: MemSlice) -> Result<Vec<u8>, HostError> {
     gas.pay_base(ExtCosts::read_memory_base)?;
-    gas.pay_per(ExtCosts::read_memory_byte, len)?;
-    Ok(mem[range(mem, offset, len)?].to_vec())
+    gas.pay_per(ExtCosts::read_memory_byte, slice.len)?;
+    Ok(mem[range(mem, slice.ptr, slice.len)?].to_vec())
 }
 
 /// Copies `data` into guest memory at `offset`.
@@ -117,6 +137,6 @@ pub(crate) fn memory_set_slice(
 /// # Errors
 /// As [`memory_get_vec`].
 pub(crate) fn memory_get_u128(gas: &mut GasCounter, mem: &[u8], offset: u64) -> Result<u128, HostError> {
-    let bytes = memory_get_vec(gas, mem, offset, 16)?;
+    let bytes = memory_get_vec(gas, mem, MemSlice::new(16, offset))?;
     Ok(u128::from_le_bytes(bytes.try_into().expect("read exactly 16 bytes")))
 }

@@ -151,3 +151,41 @@ fn preparation_is_deterministic() {
     let b = prepare_wat(RUSTC_STYLE).unwrap();
     assert_eq!(a, b);
 }
+
+/// The version of each crate that shapes the prepared bytes, as `Cargo.lock` resolves it for
+/// near-vm-runner.
+fn locked_dependency_version(lock: &str, name: &str) -> Option<String> {
+    let packages: Vec<&str> = lock.split("[[package]]").collect();
+    let runner = packages.iter().find(|p| p.contains("name = \"near-vm-runner\""))?;
+    let field = |block: &str, key: &str| {
+        block.lines().find_map(|l| l.strip_prefix(&format!("{key} = \"")).map(|v| v.trim_end_matches('"').to_string()))
+    };
+    for line in runner.lines() {
+        let entry = line.trim().trim_matches(|c| c == '"' || c == ',');
+        if let Some(version) = entry.strip_prefix(&format!("{name} ")) {
+            return Some(version.to_string());
+        }
+        if entry == name {
+            let mut versions = packages.iter().filter(|p| field(p, "name").as_deref() == Some(name));
+            return versions.next().and_then(|p| field(p, "version"));
+        }
+    }
+    None
+}
+
+#[test]
+fn preparation_version_matches_the_locked_dependencies() {
+    let lock = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../Cargo.lock")).unwrap();
+    for (name, pinned) in crate::prepare::PREPARATION_DEPENDENCIES {
+        let locked = locked_dependency_version(&lock, name);
+        assert_eq!(
+            locked.as_deref(),
+            Some(*pinned),
+            "{name} changed version: update PREPARATION_DEPENDENCIES and bump PREPARATION_VERSION"
+        );
+    }
+    let fingerprint = crate::prepare::preparation_fingerprint();
+    let (version, source_hash) = fingerprint.split_once(':').unwrap();
+    assert_eq!(version, crate::prepare::PREPARATION_VERSION.to_string());
+    assert!(source_hash.len() == 64 && source_hash.bytes().all(|b| b.is_ascii_hexdigit()), "{source_hash}");
+}

@@ -1,7 +1,7 @@
 //! Registers, context and economics host functions.
 
 use crate::logic::logic::{Result, VMLogic};
-use crate::logic::vmstate::{memory_get_vec, memory_set_slice};
+use crate::logic::vmstate::{MemSlice, memory_get_vec, memory_set_slice};
 use near_parameters::ExtCosts;
 use near_primitives::types::Gas;
 
@@ -40,7 +40,7 @@ impl VMLogic {
     /// `base + read_memory_base + read_memory_byte × len + write_register_base + write_register_byte × len`
     pub fn write_register(&mut self, mem: &mut [u8], register_id: u64, data_len: u64, data_ptr: u64) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
-        let data = memory_get_vec(&mut self.gas_counter, mem, data_ptr, data_len)?;
+        let data = memory_get_vec(&mut self.gas_counter, mem, MemSlice::new(data_len, data_ptr))?;
         self.internal_write_register(register_id, &data)
     }
 

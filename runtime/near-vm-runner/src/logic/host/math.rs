@@ -1,6 +1,7 @@
 //! Hashing and signature host functions.
 
 use crate::logic::logic::{Result, VMLogic};
+use crate::logic::vmstate::MemSlice;
 use near_parameters::ExtCosts;
 use near_primitives::errors::HostError;
 use sha2::Digest;
@@ -15,7 +16,7 @@ impl VMLogic {
         digest: fn(&[u8]) -> Vec<u8>,
     ) -> Result<()> {
         self.gas_counter.pay_base(base_cost)?;
-        let value = self.get_memory_or_register(mem, value_ptr, value_len)?;
+        let value = self.get_memory_or_register(mem, MemSlice::new(value_len, value_ptr))?;
         self.gas_counter.pay_per(per_byte, value.len() as u64)?;
         self.internal_write_register(register_id, &digest(&value))
     }
@@ -125,7 +126,7 @@ impl VMLogic {
     /// `ripemd160_base + input cost + ripemd160_block × ((len + 9).div_ceil(64)) + register write of 20 bytes`
     pub fn ripemd160(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::ripemd160_base)?;
-        let value = self.get_memory_or_register(mem, value_ptr, value_len)?;
+        let value = self.get_memory_or_register(mem, MemSlice::new(value_len, value_ptr))?;
         // Padding adds a 0x80 byte and an 8-byte length: the number of 64-byte blocks hashed.
         let blocks = (value.len() as u64).checked_add(9).ok_or(HostError::IntegerOverflow)?.div_ceil(64);
         self.gas_counter.pay_per(ExtCosts::ripemd160_block, blocks)?;
@@ -144,17 +145,17 @@ impl VMLogic {
     pub fn ed25519_verify(
         &mut self,
         mem: &mut [u8],
-        (signature_len, signature_ptr): (u64, u64),
-        (message_len, message_ptr): (u64, u64),
-        (public_key_len, public_key_ptr): (u64, u64),
+        signature: MemSlice,
+        message: MemSlice,
+        public_key: MemSlice,
     ) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::ed25519_verify_base)?;
         let invalid = |msg: &str| HostError::Ed25519VerifyInvalidInput { msg: msg.to_string() };
-        let signature = self.get_memory_or_register(mem, signature_ptr, signature_len)?;
+        let signature = self.get_memory_or_register(mem, signature)?;
         let signature: [u8; 64] = signature.try_into().map_err(|_| invalid("invalid signature length"))?;
-        let message = self.get_memory_or_register(mem, message_ptr, message_len)?;
+        let message = self.get_memory_or_register(mem, message)?;
         self.gas_counter.pay_per(ExtCosts::ed25519_verify_byte, message.len() as u64)?;
-        let public_key = self.get_memory_or_register(mem, public_key_ptr, public_key_len)?;
+        let public_key = self.get_memory_or_register(mem, public_key)?;
         let public_key: [u8; 32] = public_key.try_into().map_err(|_| invalid("invalid public key length"))?;
         let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&public_key) else { return Ok(0) };
         let signature = ed25519_dalek::Signature::from_bytes(&signature);
@@ -176,14 +177,14 @@ impl VMLogic {
     pub fn ecrecover(
         &mut self,
         mem: &mut [u8],
-        (hash_len, hash_ptr): (u64, u64),
-        (sig_len, sig_ptr): (u64, u64),
+        hash: MemSlice,
+        sig: MemSlice,
         (v, malleability_flag): (u64, u64),
         register_id: u64,
     ) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::ecrecover_base)?;
         let error = |msg: String| HostError::ECRecoverError { msg };
-        let signature = self.get_memory_or_register(mem, sig_ptr, sig_len)?;
+        let signature = self.get_memory_or_register(mem, sig)?;
         if signature.len() != 64 {
             return Err(error(format!(
                 "The length of the signature: {}, exceeds the limit of 64 bytes",
@@ -194,7 +195,7 @@ impl VMLogic {
         if v > 3 {
             return Err(error(format!("V recovery byte 0 through 3 are valid but was provided {v}")).into());
         }
-        let hash = self.get_memory_or_register(mem, hash_ptr, hash_len)?;
+        let hash = self.get_memory_or_register(mem, hash)?;
         if hash.len() != 32 {
             return Err(error(format!("The length of the hash: {}, exceeds the limit of 32 bytes", hash.len())).into());
         }

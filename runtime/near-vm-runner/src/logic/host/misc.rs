@@ -2,7 +2,7 @@
 
 use crate::logic::context::PromiseResult;
 use crate::logic::logic::{Result, ReturnData, VMLogic};
-use crate::logic::vmstate::memory_get_vec;
+use crate::logic::vmstate::{MemSlice, memory_get_vec};
 use near_parameters::{ActionCosts, ExtCosts};
 use near_primitives::errors::HostError;
 
@@ -34,18 +34,18 @@ impl VMLogic {
 
     /// Reads `len` bytes at `ptr`, or a NUL-terminated string when `len == u64::MAX`, each byte
     /// then charged as a one-byte memory read. Bounded by the remaining log budget.
-    fn read_string_bytes(&mut self, mem: &[u8], len: u64, ptr: u64, unit: u64) -> Result<Vec<u8>> {
+    fn read_string_bytes(&mut self, mem: &[u8], slice: MemSlice, unit: u64) -> Result<Vec<u8>> {
         let max_len = self.config.limit_config.max_total_log_length.saturating_sub(self.total_log_length);
-        if len != u64::MAX {
-            if len > max_len {
-                return Err(self.total_log_length_exceeded(len).into());
+        if slice.len != u64::MAX {
+            if slice.len > max_len {
+                return Err(self.total_log_length_exceeded(slice.len).into());
             }
-            return Ok(memory_get_vec(&mut self.gas_counter, mem, ptr, len)?);
+            return Ok(memory_get_vec(&mut self.gas_counter, mem, slice)?);
         }
         let mut buf = Vec::new();
-        let mut offset = ptr;
+        let mut offset = slice.ptr;
         loop {
-            let unit_bytes = memory_get_vec(&mut self.gas_counter, mem, offset, unit)?;
+            let unit_bytes = memory_get_vec(&mut self.gas_counter, mem, MemSlice::new(unit, offset))?;
             if unit_bytes.iter().all(|&b| b == 0) {
                 return Ok(buf);
             }
@@ -57,16 +57,16 @@ impl VMLogic {
         }
     }
 
-    fn get_utf8_string(&mut self, mem: &[u8], len: u64, ptr: u64) -> Result<String> {
+    fn get_utf8_string(&mut self, mem: &[u8], slice: MemSlice) -> Result<String> {
         self.gas_counter.pay_base(ExtCosts::utf8_decoding_base)?;
-        let buf = self.read_string_bytes(mem, len, ptr, 1)?;
+        let buf = self.read_string_bytes(mem, slice, 1)?;
         self.gas_counter.pay_per(ExtCosts::utf8_decoding_byte, buf.len() as u64)?;
         String::from_utf8(buf).map_err(|_| HostError::BadUTF8.into())
     }
 
-    fn get_utf16_string(&mut self, mem: &[u8], len: u64, ptr: u64) -> Result<String> {
+    fn get_utf16_string(&mut self, mem: &[u8], slice: MemSlice) -> Result<String> {
         self.gas_counter.pay_base(ExtCosts::utf16_decoding_base)?;
-        let buf = self.read_string_bytes(mem, len, ptr, 2)?;
+        let buf = self.read_string_bytes(mem, slice, 2)?;
         self.gas_counter.pay_per(ExtCosts::utf16_decoding_byte, buf.len() as u64)?;
         if buf.len() % 2 != 0 {
             return Err(HostError::BadUTF16.into());
@@ -85,7 +85,7 @@ impl VMLogic {
     /// result.
     pub fn value_return(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
-        let value = self.get_memory_or_register(mem, value_ptr, value_len)?;
+        let value = self.get_memory_or_register(mem, MemSlice::new(value_len, value_ptr))?;
         let limit = self.config.limit_config.max_length_returned_data;
         if value.len() as u64 > limit {
             return Err(HostError::ReturnedValueLengthExceeded { length: value.len() as u64, limit }.into());
@@ -124,7 +124,7 @@ impl VMLogic {
     /// `base + utf8_decoding_base + memory read + utf8_decoding_byte × len`
     pub fn panic_utf8(&mut self, mem: &mut [u8], len: u64, ptr: u64) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
-        let panic_msg = self.get_utf8_string(mem, len, ptr)?;
+        let panic_msg = self.get_utf8_string(mem, MemSlice::new(len, ptr))?;
         Err(HostError::GuestPanic { panic_msg }.into())
     }
 
@@ -138,7 +138,7 @@ impl VMLogic {
     pub fn log_utf8(&mut self, mem: &mut [u8], len: u64, ptr: u64) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.check_can_add_a_log_message()?;
-        let message = self.get_utf8_string(mem, len, ptr)?;
+        let message = self.get_utf8_string(mem, MemSlice::new(len, ptr))?;
         self.gas_counter.pay_base(ExtCosts::log_base)?;
         self.gas_counter.pay_per(ExtCosts::log_byte, message.len() as u64)?;
         self.push_log(message)
@@ -154,7 +154,7 @@ impl VMLogic {
     pub fn log_utf16(&mut self, mem: &mut [u8], len: u64, ptr: u64) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.check_can_add_a_log_message()?;
-        let message = self.get_utf16_string(mem, len, ptr)?;
+        let message = self.get_utf16_string(mem, MemSlice::new(len, ptr))?;
         self.gas_counter.pay_base(ExtCosts::log_base)?;
         self.gas_counter.pay_per(ExtCosts::log_byte, message.len() as u64)?;
         self.push_log(message)
@@ -181,9 +181,9 @@ impl VMLogic {
     }
 
     fn read_assemblyscript_string(&mut self, mem: &[u8], ptr: u32) -> Result<String> {
-        let len_bytes = memory_get_vec(&mut self.gas_counter, mem, u64::from(ptr) - 4, 4)?;
+        let len_bytes = memory_get_vec(&mut self.gas_counter, mem, MemSlice::new(4, u64::from(ptr) - 4))?;
         let len = u32::from_le_bytes(len_bytes.try_into().expect("read exactly 4 bytes"));
-        self.get_utf16_string(mem, u64::from(len), u64::from(ptr))
+        self.get_utf16_string(mem, MemSlice::new(u64::from(len), u64::from(ptr)))
     }
 
     /// Legacy gas charge from wasm (`env.gas`): `opcodes × regular_op_cost`.

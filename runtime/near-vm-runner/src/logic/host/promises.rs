@@ -5,7 +5,7 @@
 
 use crate::logic::logic::{Promise, Result, ReturnData, VMLogic};
 use crate::logic::receipt_manager::ReceiptIndex;
-use crate::logic::vmstate::{memory_get_u128, memory_get_vec};
+use crate::logic::vmstate::{MemSlice, memory_get_u128, memory_get_vec};
 use near_parameters::{ActionCosts, ExtCosts};
 use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission};
 use near_primitives::action::*;
@@ -16,9 +16,9 @@ use near_primitives::types::{AccountId, Balance, Gas, GasWeight};
 /// A function call's parameters as the host function receives them.
 pub struct FunctionCallArgs {
     /// Method name: length (or `u64::MAX` for a register) and pointer.
-    pub method_name: (u64, u64),
+    pub method_name: MemSlice,
     /// Arguments: length (or `u64::MAX`) and pointer.
-    pub arguments: (u64, u64),
+    pub arguments: MemSlice,
     /// Pointer to the u128 deposit.
     pub amount_ptr: u64,
     /// Gas attached.
@@ -30,15 +30,15 @@ pub struct FunctionCallArgs {
 /// A function-call access key's parameters as the host function receives them.
 pub struct FunctionCallKeyArgs {
     /// Public key: length and pointer.
-    pub public_key: (u64, u64),
+    pub public_key: MemSlice,
     /// Nonce.
     pub nonce: u64,
     /// Pointer to the u128 allowance (0 = unlimited).
     pub allowance_ptr: u64,
     /// Receiver id: length and pointer.
-    pub receiver_id: (u64, u64),
+    pub receiver_id: MemSlice,
     /// Comma-separated method names: length and pointer.
-    pub method_names: (u64, u64),
+    pub method_names: MemSlice,
 }
 
 impl VMLogic {
@@ -47,16 +47,16 @@ impl VMLogic {
     }
 
     /// Reads and validates an account id (utf8 decoding is charged).
-    pub(crate) fn read_and_parse_account_id(&mut self, mem: &[u8], ptr: u64, len: u64) -> Result<AccountId> {
-        let bytes = self.get_memory_or_register(mem, ptr, len)?;
+    pub(crate) fn read_and_parse_account_id(&mut self, mem: &[u8], slice: MemSlice) -> Result<AccountId> {
+        let bytes = self.get_memory_or_register(mem, slice)?;
         self.gas_counter.pay_base(ExtCosts::utf8_decoding_base)?;
         self.gas_counter.pay_per(ExtCosts::utf8_decoding_byte, bytes.len() as u64)?;
         let text = String::from_utf8(bytes).map_err(|_| HostError::BadUTF8)?;
         Ok(text.parse().map_err(|_| HostError::InvalidAccountId)?)
     }
 
-    fn read_public_key(&mut self, mem: &[u8], ptr: u64, len: u64) -> Result<PublicKey> {
-        let bytes = self.get_memory_or_register(mem, ptr, len)?;
+    fn read_public_key(&mut self, mem: &[u8], slice: MemSlice) -> Result<PublicKey> {
+        let bytes = self.get_memory_or_register(mem, slice)?;
         Ok(borsh::from_slice(&bytes).map_err(|_| HostError::InvalidPublicKey)?)
     }
 
@@ -138,7 +138,7 @@ impl VMLogic {
     pub fn promise_batch_create(&mut self, mem: &mut [u8], account_id_len: u64, account_id_ptr: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_create")?;
-        let account_id = self.read_and_parse_account_id(mem, account_id_ptr, account_id_len)?;
+        let account_id = self.read_and_parse_account_id(mem, MemSlice::new(account_id_len, account_id_ptr))?;
         let sir = account_id == self.context.current_account_id;
         self.pay_gas_for_new_receipt(sir, &[])?;
         let ext = &mut self.ext;
@@ -165,7 +165,7 @@ impl VMLogic {
     ) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_then")?;
-        let account_id = self.read_and_parse_account_id(mem, account_id_ptr, account_id_len)?;
+        let account_id = self.read_and_parse_account_id(mem, MemSlice::new(account_id_len, account_id_ptr))?;
         let dependencies = match self.promise(promise_idx)? {
             Promise::Receipt(index) => vec![*index],
             Promise::NotReceipt(indices) => indices.clone(),
@@ -192,7 +192,7 @@ impl VMLogic {
         self.deny_in_view("promise_and")?;
         self.gas_counter.pay_base(ExtCosts::promise_and_base)?;
         let bytes_len = promise_idx_count.checked_mul(8).ok_or_else(Self::overflow)?;
-        let bytes = memory_get_vec(&mut self.gas_counter, mem, promise_idx_ptr, bytes_len)?;
+        let bytes = memory_get_vec(&mut self.gas_counter, mem, MemSlice::new(bytes_len, promise_idx_ptr))?;
         self.gas_counter.pay_per(ExtCosts::promise_and_per_promise, promise_idx_count)?;
         let mut receipts = Vec::new();
         for chunk in bytes.chunks(8) {
@@ -212,8 +212,8 @@ impl VMLogic {
     ///
     /// # Cost
     /// As both.
-    pub fn promise_create(&mut self, mem: &mut [u8], account_id: (u64, u64), call: FunctionCallArgs) -> Result<u64> {
-        let index = self.promise_batch_create(mem, account_id.0, account_id.1)?;
+    pub fn promise_create(&mut self, mem: &mut [u8], account_id: MemSlice, call: FunctionCallArgs) -> Result<u64> {
+        let index = self.promise_batch_create(mem, account_id.len, account_id.ptr)?;
         self.promise_batch_action_function_call_weight(mem, index, call)?;
         Ok(index)
     }
@@ -229,10 +229,10 @@ impl VMLogic {
         &mut self,
         mem: &mut [u8],
         promise_idx: u64,
-        account_id: (u64, u64),
+        account_id: MemSlice,
         call: FunctionCallArgs,
     ) -> Result<u64> {
-        let index = self.promise_batch_then(mem, promise_idx, account_id.0, account_id.1)?;
+        let index = self.promise_batch_then(mem, promise_idx, account_id.len, account_id.ptr)?;
         self.promise_batch_action_function_call_weight(mem, index, call)?;
         Ok(index)
     }
@@ -269,7 +269,7 @@ impl VMLogic {
     ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_deploy_contract")?;
-        let code = self.get_memory_or_register(mem, code_ptr, code_len)?;
+        let code = self.get_memory_or_register(mem, MemSlice::new(code_len, code_ptr))?;
         let limit = self.config.limit_config.max_contract_size;
         if code.len() as u64 > limit {
             return Err(HostError::ContractSizeExceeded { size: code.len() as u64, limit }.into());
@@ -299,11 +299,11 @@ impl VMLogic {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_function_call")?;
         let amount = memory_get_u128(&mut self.gas_counter, mem, call.amount_ptr)?;
-        let method_name = self.get_memory_or_register(mem, call.method_name.1, call.method_name.0)?;
+        let method_name = self.get_memory_or_register(mem, call.method_name)?;
         if method_name.is_empty() {
             return Err(HostError::EmptyMethodName.into());
         }
-        let args = self.get_memory_or_register(mem, call.arguments.1, call.arguments.0)?;
+        let args = self.get_memory_or_register(mem, call.arguments)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
         let bytes = (method_name.len() as u64).checked_add(args.len() as u64).ok_or_else(Self::overflow)?;
         self.pay_action_base(ActionCosts::function_call_base, sir)?;
@@ -346,12 +346,12 @@ impl VMLogic {
         mem: &mut [u8],
         promise_idx: u64,
         amount_ptr: u64,
-        public_key: (u64, u64),
+        public_key: MemSlice,
     ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_stake")?;
         let stake = memory_get_u128(&mut self.gas_counter, mem, amount_ptr)?;
-        let public_key = self.read_public_key(mem, public_key.1, public_key.0)?;
+        let public_key = self.read_public_key(mem, public_key)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
         self.pay_action_base(ActionCosts::stake, sir)?;
         self.receipt_manager.append_action(index, Action::Stake(Box::new(StakeAction { stake, public_key })));
@@ -369,12 +369,12 @@ impl VMLogic {
         &mut self,
         mem: &mut [u8],
         promise_idx: u64,
-        public_key: (u64, u64),
+        public_key: MemSlice,
         nonce: u64,
     ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_add_key_with_full_access")?;
-        let public_key = self.read_public_key(mem, public_key.1, public_key.0)?;
+        let public_key = self.read_public_key(mem, public_key)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
         self.pay_action_base(ActionCosts::add_full_access_key, sir)?;
         let access_key = AccessKey { nonce, permission: AccessKeyPermission::FullAccess };
@@ -398,10 +398,10 @@ impl VMLogic {
     ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_add_key_with_function_call")?;
-        let public_key = self.read_public_key(mem, key.public_key.1, key.public_key.0)?;
+        let public_key = self.read_public_key(mem, key.public_key)?;
         let allowance = memory_get_u128(&mut self.gas_counter, mem, key.allowance_ptr)?;
-        let receiver_id = self.read_and_parse_account_id(mem, key.receiver_id.1, key.receiver_id.0)?;
-        let raw_names = self.get_memory_or_register(mem, key.method_names.1, key.method_names.0)?;
+        let receiver_id = self.read_and_parse_account_id(mem, key.receiver_id)?;
+        let raw_names = self.get_memory_or_register(mem, key.method_names)?;
         let mut method_names = Vec::new();
         if !raw_names.is_empty() {
             for name in raw_names.split(|b| *b == b',') {
@@ -436,11 +436,11 @@ impl VMLogic {
         &mut self,
         mem: &mut [u8],
         promise_idx: u64,
-        public_key: (u64, u64),
+        public_key: MemSlice,
     ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_delete_key")?;
-        let public_key = self.read_public_key(mem, public_key.1, public_key.0)?;
+        let public_key = self.read_public_key(mem, public_key)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
         self.pay_action_base(ActionCosts::delete_key, sir)?;
         self.receipt_manager.append_action(index, Action::DeleteKey(Box::new(DeleteKeyAction { public_key })));
@@ -458,11 +458,11 @@ impl VMLogic {
         &mut self,
         mem: &mut [u8],
         promise_idx: u64,
-        beneficiary: (u64, u64),
+        beneficiary: MemSlice,
     ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_delete_account")?;
-        let beneficiary_id = self.read_and_parse_account_id(mem, beneficiary.1, beneficiary.0)?;
+        let beneficiary_id = self.read_and_parse_account_id(mem, beneficiary)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
         self.pay_action_base(ActionCosts::delete_account, sir)?;
         self.receipt_manager.append_action(index, Action::DeleteAccount(DeleteAccountAction { beneficiary_id }));

@@ -1,14 +1,14 @@
 //! Contract storage and validator host functions.
 
 use crate::logic::logic::{Result, VMLogic};
-use crate::logic::vmstate::memory_set_slice;
+use crate::logic::vmstate::{MemSlice, memory_set_slice};
 use near_parameters::ExtCosts;
 use near_primitives::errors::HostError;
 use near_primitives::types::AccountId;
 
 impl VMLogic {
-    fn read_storage_key(&mut self, mem: &[u8], key_len: u64, key_ptr: u64) -> Result<Vec<u8>> {
-        let key = self.get_memory_or_register(mem, key_ptr, key_len)?;
+    fn read_storage_key(&mut self, mem: &[u8], key: MemSlice) -> Result<Vec<u8>> {
+        let key = self.get_memory_or_register(mem, key)?;
         let limit = self.config.limit_config.max_length_storage_key;
         if key.len() as u64 > limit {
             return Err(HostError::KeyLengthExceeded { length: key.len() as u64, limit }.into());
@@ -38,18 +38,12 @@ impl VMLogic {
     /// # Cost
     /// `base + storage_write_base + input costs + storage_write_key_byte × key + storage_write_value_byte × value
     /// + trie nodes + storage_write_evicted_byte × evicted`
-    pub fn storage_write(
-        &mut self,
-        mem: &mut [u8],
-        (key_len, key_ptr): (u64, u64),
-        (value_len, value_ptr): (u64, u64),
-        register_id: u64,
-    ) -> Result<u64> {
+    pub fn storage_write(&mut self, mem: &mut [u8], key: MemSlice, value: MemSlice, register_id: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("storage_write")?;
         self.gas_counter.pay_base(ExtCosts::storage_write_base)?;
-        let key = self.read_storage_key(mem, key_len, key_ptr)?;
-        let value = self.get_memory_or_register(mem, value_ptr, value_len)?;
+        let key = self.read_storage_key(mem, key)?;
+        let value = self.get_memory_or_register(mem, value)?;
         let limit = self.config.limit_config.max_length_storage_value;
         if value.len() as u64 > limit {
             return Err(HostError::ValueLengthExceeded { length: value.len() as u64, limit }.into());
@@ -90,7 +84,7 @@ impl VMLogic {
     pub fn storage_read(&mut self, mem: &mut [u8], key_len: u64, key_ptr: u64, register_id: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.gas_counter.pay_base(ExtCosts::storage_read_base)?;
-        let key = self.read_storage_key(mem, key_len, key_ptr)?;
+        let key = self.read_storage_key(mem, MemSlice::new(key_len, key_ptr))?;
         self.gas_counter.pay_per(ExtCosts::storage_read_key_byte, key.len() as u64)?;
         let before = self.ext.trie_nodes_count();
         let value = self.ext.storage_get(&key)?;
@@ -113,7 +107,7 @@ impl VMLogic {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("storage_remove")?;
         self.gas_counter.pay_base(ExtCosts::storage_remove_base)?;
-        let key = self.read_storage_key(mem, key_len, key_ptr)?;
+        let key = self.read_storage_key(mem, MemSlice::new(key_len, key_ptr))?;
         self.gas_counter.pay_per(ExtCosts::storage_remove_key_byte, key.len() as u64)?;
         let before = self.ext.trie_nodes_count();
         let removed = self.ext.storage_remove(&key)?;
@@ -136,7 +130,7 @@ impl VMLogic {
     pub fn storage_has_key(&mut self, mem: &mut [u8], key_len: u64, key_ptr: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.gas_counter.pay_base(ExtCosts::storage_has_key_base)?;
-        let key = self.read_storage_key(mem, key_len, key_ptr)?;
+        let key = self.read_storage_key(mem, MemSlice::new(key_len, key_ptr))?;
         self.gas_counter.pay_per(ExtCosts::storage_has_key_byte, key.len() as u64)?;
         let before = self.ext.trie_nodes_count();
         let found = self.ext.storage_has_key(&key)?;
@@ -171,7 +165,7 @@ impl VMLogic {
         stake_ptr: u64,
     ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
-        let bytes = self.get_memory_or_register(mem, account_id_ptr, account_id_len)?;
+        let bytes = self.get_memory_or_register(mem, MemSlice::new(account_id_len, account_id_ptr))?;
         let account_id: AccountId =
             String::from_utf8(bytes).ok().and_then(|s| s.parse().ok()).ok_or(HostError::InvalidAccountId)?;
         self.gas_counter.pay_base(ExtCosts::validator_stake_base)?;

@@ -3,6 +3,7 @@
 //! proof of concept's, extended (docs/nep-481.md).
 
 use crate::logic::logic::{Result, VMLogic};
+use crate::logic::vmstate::MemSlice;
 use crate::submodule::{ChildLimits, LiveSubmodule, Step, has_main};
 use near_parameters::ExtCosts;
 use near_primitives::errors::{CompilationError, HostError, PrepareError};
@@ -27,8 +28,8 @@ pub const STATUS_TRAPPED: u64 = 600;
 pub const STATUS_LIMIT_EXCEEDED: u64 = 700;
 
 impl VMLogic {
-    fn read_submodule_key(&mut self, mem: &[u8], (key_len, key_ptr): (u64, u64)) -> Result<Vec<u8>> {
-        self.get_memory_or_register(mem, key_ptr, key_len)
+    fn read_submodule_key(&mut self, mem: &[u8], key: MemSlice) -> Result<Vec<u8>> {
+        self.get_memory_or_register(mem, key)
     }
 
     /// Starts the submodule deployed under `key` with a gas budget of `gas_limit` (capped at
@@ -42,13 +43,7 @@ impl VMLogic {
     /// `base + input + submodule_start_base + submodule_start_byte × code length`, then the
     /// gas the submodule burns (its wasm operations at the parent's op cost and its
     /// `submodule_callback_byte` charges), then `write_register`.
-    pub fn start_submodule(
-        &mut self,
-        mem: &mut [u8],
-        key: (u64, u64),
-        gas_limit: u64,
-        register_id: u64,
-    ) -> Result<u64> {
+    pub fn start_submodule(&mut self, mem: &mut [u8], key: MemSlice, gas_limit: u64, register_id: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         let key = self.read_submodule_key(mem, key)?;
         if self.live_submodules.contains_key(&key) {
@@ -88,19 +83,13 @@ impl VMLogic {
     /// # Cost
     /// `base + input + submodule_resume_base + submodule_resume_byte × data length`, then the
     /// gas the submodule burns, then `write_register`.
-    pub fn resume_submodule(
-        &mut self,
-        mem: &mut [u8],
-        key: (u64, u64),
-        data: (u64, u64),
-        register_id: u64,
-    ) -> Result<u64> {
+    pub fn resume_submodule(&mut self, mem: &mut [u8], key: MemSlice, data: MemSlice, register_id: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         let key = self.read_submodule_key(mem, key)?;
         if !self.live_submodules.contains_key(&key) {
             return Ok(STATUS_NOT_STARTED);
         }
-        let data = self.get_memory_or_register(mem, data.1, data.0)?;
+        let data = self.get_memory_or_register(mem, data)?;
         if data.len() as u64 > self.config.limit_config.max_submodule_payload_size {
             return Ok(STATUS_LIMIT_EXCEEDED);
         }

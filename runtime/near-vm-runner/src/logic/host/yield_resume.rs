@@ -5,7 +5,7 @@
 use crate::logic::host::promises::FunctionCallArgs;
 use crate::logic::logic::{Promise, Result, VMLogic};
 use crate::logic::receipt_manager::YieldResume;
-use crate::logic::vmstate::memory_get_u128;
+use crate::logic::vmstate::{MemSlice, memory_get_u128};
 use near_parameters::{ActionCosts, ExtCosts};
 use near_primitives::action::FunctionCallAction;
 use near_primitives::errors::HostError;
@@ -66,14 +66,14 @@ impl VMLogic {
         &mut self,
         mem: &mut [u8],
         call: FunctionCallArgs,
-        yield_id: (u64, u64),
+        yield_id: MemSlice,
     ) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_yield_create_with_id")?;
         self.gas_counter.pay_base(ExtCosts::yield_create_with_id_base)?;
         let amount = memory_get_u128(&mut self.gas_counter, mem, call.amount_ptr)?;
         let request = self.read_yield_request(mem, &call, amount)?;
-        let yield_id_bytes = self.get_memory_or_register(mem, yield_id.1, yield_id.0)?;
+        let yield_id_bytes = self.get_memory_or_register(mem, yield_id)?;
         let yield_id = to_hash(&yield_id_bytes, HostError::YieldIdMalformed)?;
         if self.ext.yield_data_id(&yield_id)?.is_some() {
             return Ok(u64::MAX);
@@ -85,11 +85,11 @@ impl VMLogic {
     }
 
     fn read_yield_request(&mut self, mem: &mut [u8], call: &FunctionCallArgs, deposit: u128) -> Result<YieldRequest> {
-        let method_name = self.get_memory_or_register(mem, call.method_name.1, call.method_name.0)?;
+        let method_name = self.get_memory_or_register(mem, call.method_name)?;
         if method_name.is_empty() {
             return Err(HostError::EmptyMethodName.into());
         }
-        let arguments = self.get_memory_or_register(mem, call.arguments.1, call.arguments.0)?;
+        let arguments = self.get_memory_or_register(mem, call.arguments)?;
         let bytes = (method_name.len() as u64).checked_add(arguments.len() as u64).ok_or_else(Self::overflow)?;
         self.gas_counter.pay_per(ExtCosts::yield_create_byte, bytes)?;
         Ok(YieldRequest { method_name, arguments, gas: call.gas, gas_weight: call.gas_weight, deposit })
@@ -122,12 +122,12 @@ impl VMLogic {
     /// `YieldPayloadLength`, `DataIdMalformed`, memory and register errors, gas.
     ///
     /// # Cost
-    /// `base + yield_resume_base + yield_resume_byte × payload_len + input`
-    pub fn promise_yield_resume(&mut self, mem: &mut [u8], data_id: (u64, u64), payload: (u64, u64)) -> Result<u32> {
+    /// `base + yield_resume_base + yield_resume_byte × payload.len + input`
+    pub fn promise_yield_resume(&mut self, mem: &mut [u8], data_id: MemSlice, payload: MemSlice) -> Result<u32> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_submit_data")?;
         let payload = self.read_resume_payload(mem, payload)?;
-        let data_id_bytes = self.get_memory_or_register(mem, data_id.1, data_id.0)?;
+        let data_id_bytes = self.get_memory_or_register(mem, data_id)?;
         let data_id = to_hash(&data_id_bytes, HostError::DataIdMalformed)?;
         self.deliver(data_id, payload)
     }
@@ -143,13 +143,13 @@ impl VMLogic {
     pub fn promise_yield_resume_with_yield_id(
         &mut self,
         mem: &mut [u8],
-        yield_id: (u64, u64),
-        payload: (u64, u64),
+        yield_id: MemSlice,
+        payload: MemSlice,
     ) -> Result<u32> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_yield_resume_with_yield_id")?;
         let payload = self.read_resume_payload(mem, payload)?;
-        let yield_id_bytes = self.get_memory_or_register(mem, yield_id.1, yield_id.0)?;
+        let yield_id_bytes = self.get_memory_or_register(mem, yield_id)?;
         let yield_id = to_hash(&yield_id_bytes, HostError::YieldIdMalformed)?;
         match self.ext.yield_data_id(&yield_id)? {
             Some(data_id) => self.deliver(data_id, payload),
@@ -157,10 +157,10 @@ impl VMLogic {
         }
     }
 
-    fn read_resume_payload(&mut self, mem: &mut [u8], (payload_len, payload_ptr): (u64, u64)) -> Result<Vec<u8>> {
+    fn read_resume_payload(&mut self, mem: &mut [u8], payload: MemSlice) -> Result<Vec<u8>> {
         self.gas_counter.pay_base(ExtCosts::yield_resume_base)?;
-        self.gas_counter.pay_per(ExtCosts::yield_resume_byte, payload_len)?;
-        let payload = self.get_memory_or_register(mem, payload_ptr, payload_len)?;
+        self.gas_counter.pay_per(ExtCosts::yield_resume_byte, payload.len)?;
+        let payload = self.get_memory_or_register(mem, payload)?;
         let limit = self.config.limit_config.max_yield_payload_size;
         if payload.len() as u64 > limit {
             return Err(HostError::YieldPayloadLength { length: payload.len() as u64, limit }.into());
