@@ -1,15 +1,16 @@
 //! The scenario runner: runs a JSON scenario (genesis, then blocks of transactions and views)
 //! on the in-process runtime and reports every block. [`scenario`] parses the format (errors
-//! name the file, path and field); [`runner`] runs it. The format is documented in
+//! name the file, path and field); [`runner`] runs it; [`captures`] carries values from one block into a later block's arguments. The format is documented in
 //! docs/runtime-tester.md.
 //!
 //! The bundled scenarios under `scenarios/` reference the test contracts, which this crate's
 //! dependency on `near-test-contracts` builds into `target/test-contracts/`.
 
+pub mod captures;
 pub mod runner;
 pub mod scenario;
 
-pub use runner::{BlockReport, RunOptions, run};
+pub use runner::{BlockReport, RunError, RunOptions, run};
 pub use scenario::{Scenario, ScenarioError, load};
 
 /// The test contracts the bundled scenarios deploy (referencing this makes sure they are

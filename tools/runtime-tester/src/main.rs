@@ -3,7 +3,7 @@
 
 use clap::{Parser, Subcommand, ValueEnum};
 use near_store::Store;
-use runtime_tester::{RunOptions, load, run, runner::text_line};
+use runtime_tester::{RunError, RunOptions, load, run, runner::text_line};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -76,8 +76,12 @@ fn main() -> ExitCode {
     };
     match run(&parsed, RunOptions { store, max_trailing_blocks }, print) {
         Ok(_) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: node fault: {error}");
+        Err(RunError::Scenario(error)) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+        Err(error @ RunError::Node(_)) => {
+            eprintln!("error: {error}");
             ExitCode::FAILURE
         }
     }

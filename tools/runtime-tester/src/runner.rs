@@ -1,13 +1,17 @@
 //! Runs a [`Scenario`] on an in-process chain and reports each block.
 
-use crate::scenario::{BlockSpec, Scenario};
+use crate::captures::{Captured, Captures};
+use crate::scenario::{ActionSpec, BlockSpec, Scenario, ScenarioError, TransactionSpec, ViewSpec};
 use base64::Engine;
 use integration_tests::{GenesisAccount, HarnessError, TestEnv};
 use near_parameters::RuntimeConfig;
-use near_primitives::transaction::{ExecutionOutcomeWithId, ExecutionStatus};
+use near_primitives::action::{Action, FunctionCallAction};
+use near_primitives::hash::CryptoHash;
+use near_primitives::transaction::{ExecutionOutcomeWithId, ExecutionStatus, SignedTransaction};
 use near_store::Store;
 use serde::Serialize;
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Empty blocks produced after the last item while receipts are pending, unless set.
@@ -28,6 +32,21 @@ pub struct BlockReport {
     pub outgoing_receipts: usize,
     /// Receipts waiting in the delayed queue.
     pub delayed_receipts: u64,
+    /// Values captured in this block, by name (`{base64, utf8}`, or `{"failed": why}`); absent
+    /// when none.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub captures: BTreeMap<String, Value>,
+}
+
+/// Why a run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// A node fault (including a balance mismatch) or a store failure: a bug.
+    #[error("node fault: {0}")]
+    Node(#[from] HarnessError),
+    /// The scenario cannot go on (a capture used before it has a value): the scenario's fault.
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
 }
 
 /// Bytes as `{"base64", "utf8"}` (utf8 only when printable).
@@ -73,13 +92,14 @@ pub struct RunOptions {
 /// Runs `scenario`, calling `report` after every block.
 ///
 /// # Errors
-/// A node fault (including a balance mismatch) or a store failure; contract and transaction
+/// [`RunError::Node`]: a node fault (including a balance mismatch) or a store failure;
+/// [`RunError::Scenario`]: a capture used before it has a value. Contract and transaction
 /// failures are reported in outcomes, never as errors.
 pub fn run(
     scenario: &Scenario,
     options: RunOptions,
     mut report: impl FnMut(&BlockReport),
-) -> Result<Vec<BlockReport>, HarnessError> {
+) -> Result<Vec<BlockReport>, RunError> {
     let mut config = RuntimeConfig::mainnet();
     if let Some(timeout) = scenario.yield_timeout_length_in_blocks {
         Arc::make_mut(&mut config.wasm_config).limit_config.yield_timeout_length_in_blocks = timeout;
@@ -94,37 +114,43 @@ pub fn run(
         builder = builder.account(genesis);
     }
     let mut env = builder.build()?;
+    let mut state = RunState { file: scenario.file.clone(), ..RunState::default() };
     let mut reports = Vec::new();
-    let mut emit =
-        |env: &TestEnv, block: integration_tests::BlockResult, views: Vec<Value>, reports: &mut Vec<BlockReport>| {
-            let _ = env;
-            let block_report = BlockReport {
-                height: block.height,
-                state_root: block.state_root.to_string(),
-                outcomes: block.outcomes.iter().map(outcome_json).collect(),
-                views,
-                outgoing_receipts: block.outgoing_receipts,
-                delayed_receipts: block.delayed_receipts,
-            };
-            report(&block_report);
-            reports.push(block_report);
+    let mut emit = |block: integration_tests::BlockResult, views: Vec<Value>, state: &mut RunState| {
+        let captures = std::mem::take(&mut state.fresh);
+        let block_report = BlockReport {
+            height: block.height,
+            state_root: block.state_root.to_string(),
+            outcomes: block.outcomes.iter().map(outcome_json).collect(),
+            views,
+            outgoing_receipts: block.outgoing_receipts,
+            delayed_receipts: block.delayed_receipts,
+            captures,
         };
+        report(&block_report);
+        reports.push(block_report);
+    };
     for item in &scenario.blocks {
         match item {
             BlockSpec::Empty(count) => {
                 for _ in 0..*count {
                     let block = env.produce_block(&[])?;
-                    emit(&env, block, Vec::new(), &mut reports);
+                    state.collect(&block.outcomes);
+                    emit(block, Vec::new(), &mut state);
                 }
             }
             BlockSpec::Block { transactions, views } => {
                 let mut signed = Vec::with_capacity(transactions.len());
                 for tx in transactions {
-                    signed.push(env.sign(&tx.signer_id, &tx.receiver_id, tx.actions.clone())?);
+                    signed.push(state.sign(&mut env, tx)?);
                 }
                 let block = env.produce_block(&signed)?;
-                let view_results = views.iter().map(|view| run_view(&env, view)).collect();
-                emit(&env, block, view_results, &mut reports);
+                state.collect(&block.outcomes);
+                let mut view_results = Vec::with_capacity(views.len());
+                for view in views {
+                    view_results.push(state.view(&env, view)?);
+                }
+                emit(block, view_results, &mut state);
             }
         }
     }
@@ -132,25 +158,125 @@ pub fn run(
     let mut trailing = 0;
     while trailing < bound && env.has_pending_work()? {
         let block = env.produce_block(&[])?;
-        emit(&env, block, Vec::new(), &mut reports);
+        state.collect(&block.outcomes);
+        emit(block, Vec::new(), &mut state);
         trailing += 1;
     }
     Ok(reports)
 }
 
-fn run_view(env: &TestEnv, view: &crate::scenario::ViewSpec) -> Value {
-    let mut value = json!({ "account_id": view.account_id, "method_name": view.method_name });
-    match env.view(&view.account_id, &view.method_name, &view.args) {
-        Ok(result) => {
-            value["result"] = bytes_json(&result.result);
-            value["logs"] = json!(result.logs);
-        }
-        Err(HarnessError::View(node_runtime::state_viewer::ViewError::FunctionCall(error))) => {
-            value["error"] = json!(error);
-        }
-        Err(error) => value["error"] = Value::String(error.to_string()),
+/// Captures made and awaited during a run.
+#[derive(Default)]
+struct RunState {
+    file: String,
+    captures: Captures,
+    /// Transactions (by hash) whose receipt's return value is awaited, and the capture name.
+    awaited_transactions: BTreeMap<CryptoHash, String>,
+    /// Receipts (by id) whose return value is awaited, and the capture name.
+    awaited_receipts: BTreeMap<CryptoHash, String>,
+    /// Captured in the current block and not reported yet.
+    fresh: BTreeMap<String, Value>,
+}
+
+impl RunState {
+    fn scenario_error(&self, path: &str, problem: String) -> RunError {
+        RunError::Scenario(ScenarioError { file: self.file.clone(), path: path.to_string(), problem })
     }
-    value
+
+    /// Signs `tx` with its capture references resolved; awaits its capture, if any.
+    fn sign(&mut self, env: &mut TestEnv, tx: &TransactionSpec) -> Result<SignedTransaction, RunError> {
+        let mut actions = Vec::with_capacity(tx.actions.len());
+        for (index, action) in tx.actions.iter().enumerate() {
+            actions.push(match action {
+                ActionSpec::Ready(action) => action.clone(),
+                ActionSpec::FunctionCall { method_name, args, gas, deposit } => {
+                    let args = args.resolve(&self.captures).map_err(|problem| {
+                        self.scenario_error(&format!("{}.actions[{index}].FunctionCall", tx.path), problem)
+                    })?;
+                    Action::FunctionCall(Box::new(FunctionCallAction {
+                        method_name: method_name.clone(),
+                        args,
+                        gas: *gas,
+                        deposit: *deposit,
+                    }))
+                }
+            });
+        }
+        let signed = env.sign(&tx.signer_id, &tx.receiver_id, actions)?;
+        if let Some(name) = &tx.capture {
+            self.awaited_transactions.insert(signed.get_hash(), name.clone());
+        }
+        Ok(signed)
+    }
+
+    /// Follows awaited transactions to the receipts they became and captures the values of
+    /// awaited receipts that executed (outcomes come in execution order, so a local receipt
+    /// executed in its transaction's block is caught in the same pass).
+    fn collect(&mut self, outcomes: &[ExecutionOutcomeWithId]) {
+        for outcome in outcomes {
+            let status = &outcome.outcome.status;
+            if let Some(name) = self.awaited_transactions.remove(&outcome.id) {
+                match status {
+                    ExecutionStatus::SuccessReceiptId(receipt_id) => {
+                        self.awaited_receipts.insert(*receipt_id, name);
+                    }
+                    other => {
+                        self.record(name, Captured::Failed(format!("the transaction failed: {}", status_text(other))))
+                    }
+                }
+            } else if let Some(name) = self.awaited_receipts.remove(&outcome.id) {
+                let captured = match status {
+                    ExecutionStatus::SuccessValue(value) => Captured::Value(value.clone()),
+                    ExecutionStatus::SuccessReceiptId(_) => {
+                        Captured::Failed("the call returned a promise, not a value".to_string())
+                    }
+                    other => Captured::Failed(format!("the call failed: {}", status_text(other))),
+                };
+                self.record(name, captured);
+            }
+        }
+    }
+
+    fn record(&mut self, name: String, captured: Captured) {
+        let shown = match &captured {
+            Captured::Value(bytes) => bytes_json(bytes),
+            Captured::Failed(why) => json!({ "failed": why }),
+        };
+        self.fresh.insert(name.clone(), shown);
+        self.captures.insert(name, captured);
+    }
+
+    /// Runs a view with its references resolved; captures its result when asked.
+    fn view(&mut self, env: &TestEnv, view: &ViewSpec) -> Result<Value, RunError> {
+        let args = view.args.resolve(&self.captures).map_err(|problem| self.scenario_error(&view.path, problem))?;
+        let mut value = json!({ "account_id": view.account_id, "method_name": view.method_name });
+        let captured = match env.view(&view.account_id, &view.method_name, &args) {
+            Ok(result) => {
+                value["result"] = bytes_json(&result.result);
+                value["logs"] = json!(result.logs);
+                Captured::Value(result.result)
+            }
+            Err(HarnessError::View(node_runtime::state_viewer::ViewError::FunctionCall(error))) => {
+                value["error"] = json!(error);
+                Captured::Failed(format!("the view failed: {}", value["error"]))
+            }
+            Err(error) => {
+                value["error"] = Value::String(error.to_string());
+                Captured::Failed(format!("the view failed: {error}"))
+            }
+        };
+        if let Some(name) = &view.capture {
+            self.record(name.clone(), captured);
+        }
+        Ok(value)
+    }
+}
+
+fn status_text(status: &ExecutionStatus) -> String {
+    match status {
+        ExecutionStatus::Failure(error) => error.to_string(),
+        other => format!("{other:?}"),
+    }
 }
 
 /// A block as one line of text.
@@ -175,6 +301,9 @@ pub fn text_line(report: &BlockReport) -> String {
         for log in outcome["logs"].as_array().into_iter().flatten() {
             line.push_str(&format!("\n    log: {}", log.as_str().unwrap_or("")));
         }
+    }
+    for (name, value) in &report.captures {
+        line.push_str(&format!("\n  capture {name} = {}", value.get("utf8").or(value.get("failed")).unwrap_or(value)));
     }
     for view in &report.views {
         line.push_str(&format!(

@@ -1,12 +1,15 @@
 //! The scenario format (documented in docs/runtime-tester.md) and its parser. Parsing walks
 //! the JSON by hand so every error names the file, the path inside it and the field, e.g.
-//! `blocks[2].transactions[0].actions[1].FunctionCall.gas: expected an integer`.
+//! `blocks[2].transactions[0].actions[1].FunctionCall.gas: expected an integer`; a key the
+//! format does not have is an error too (`$.blocks[0].views[0].args: unknown field`), never
+//! silently dropped.
 
+use crate::captures::ArgsSpec;
 use base64::Engine;
 use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission};
 use near_primitives::action::{
     Action, AddKeyAction, CreateAccountAction, DeleteAccountAction, DeleteKeyAction, DeployContractAction,
-    DeploySubmoduleAction, FunctionCallAction, RemoveSubmoduleAction, StakeAction, TransferAction,
+    DeploySubmoduleAction, RemoveSubmoduleAction, StakeAction, TransferAction,
 };
 use near_primitives::crypto::PublicKey;
 use near_primitives::types::{AccountId, Balance, Gas};
@@ -36,26 +39,52 @@ pub struct GenesisSpec {
     pub code: Option<Vec<u8>>,
 }
 
+/// An action; a function call's arguments may name captured values.
+#[derive(Debug, Clone)]
+pub enum ActionSpec {
+    /// Any action with fixed contents.
+    Ready(Action),
+    /// A function call whose arguments are resolved when the transaction is signed.
+    FunctionCall {
+        /// The method.
+        method_name: String,
+        /// The arguments.
+        args: ArgsSpec,
+        /// Attached gas.
+        gas: Gas,
+        /// Attached deposit.
+        deposit: Balance,
+    },
+}
+
 /// A transaction, signed by the runner with the signer's derived key.
 #[derive(Debug, Clone)]
 pub struct TransactionSpec {
+    /// Where it is in the file (`$.blocks[1].transactions[0]`).
+    pub path: String,
     /// The signer.
     pub signer_id: AccountId,
     /// The receiver.
     pub receiver_id: AccountId,
     /// The actions.
-    pub actions: Vec<Action>,
+    pub actions: Vec<ActionSpec>,
+    /// Saves the return value of the receipt this transaction becomes under this name.
+    pub capture: Option<String>,
 }
 
 /// A view call run after a block.
 #[derive(Debug, Clone)]
 pub struct ViewSpec {
+    /// Where it is in the file.
+    pub path: String,
     /// The contract.
     pub account_id: AccountId,
     /// The method.
     pub method_name: String,
-    /// Arguments (JSON text).
-    pub args: Vec<u8>,
+    /// The arguments (`args_json` or `args_base64`; `{}` when neither is given).
+    pub args: ArgsSpec,
+    /// Saves the view's result under this name.
+    pub capture: Option<String>,
 }
 
 /// One item of `blocks`.
@@ -75,6 +104,8 @@ pub enum BlockSpec {
 /// A parsed scenario.
 #[derive(Debug, Clone)]
 pub struct Scenario {
+    /// The file it was read from (for errors while it runs).
+    pub file: String,
     /// Genesis accounts.
     pub genesis: Vec<GenesisSpec>,
     /// The blocks.
@@ -111,6 +142,18 @@ impl Ctx {
 impl<'a> Node<'a> {
     fn fail<T>(&self, problem: impl Into<String>) -> Parsed<T> {
         Err(self.ctx.error(self.path, problem))
+    }
+
+    /// Fails on a key of this object that is not in `allowed`, naming its path.
+    fn only(&self, allowed: &[&str]) -> Parsed<()> {
+        let Value::Object(map) = self.value else { return self.fail("expected an object") };
+        match map.keys().find(|key| !allowed.contains(&key.as_str())) {
+            None => Ok(()),
+            Some(key) => Err(self.ctx.error(
+                &format!("{}.{key}", self.path),
+                format!("unknown field `{key}`; expected one of: {}", allowed.join(", ")),
+            )),
+        }
     }
 
     fn field(&self, name: &str) -> Parsed<Option<(String, &'a Value)>> {
@@ -220,7 +263,9 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     let text = std::fs::read_to_string(path).map_err(|e| ctx.error("-", format!("cannot read: {e}")))?;
     let value: Value = serde_json::from_str(&text).map_err(|e| ctx.error("-", format!("not JSON: {e}")))?;
     let root = child(&ctx, "$", &value);
+    root.only(&["genesis", "blocks", "gas_limit", "yield_timeout_length_in_blocks", "max_trailing_blocks"])?;
     let genesis = required!(root, "genesis", |genesis| required!(genesis, "accounts", |accounts| {
+        genesis.only(&["accounts"])?;
         let mut parsed = Vec::new();
         for (i, account) in accounts.array()?.iter().enumerate() {
             let path = format!("{}[{i}]", accounts.path);
@@ -236,7 +281,9 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
         }
         Ok(parsed)
     })?;
+    check_captures(&ctx, &blocks)?;
     Ok(Scenario {
+        file: ctx.file.clone(),
         genesis,
         blocks,
         gas_limit: optional!(root, "gas_limit", |n| n.u64())?,
@@ -245,7 +292,40 @@ pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
     })
 }
 
+/// Every capture is declared once, and referenced only from a later block.
+fn check_captures(ctx: &Ctx, blocks: &[BlockSpec]) -> Parsed<()> {
+    let mut declared = std::collections::BTreeMap::<String, String>::new();
+    for block in blocks {
+        let BlockSpec::Block { transactions, views } = block else { continue };
+        let uses = transactions
+            .iter()
+            .flat_map(|tx| tx.actions.iter().map(move |a| (&tx.path, a)))
+            .filter_map(|(path, action)| match action {
+                ActionSpec::FunctionCall { args, .. } => Some((path, args)),
+                ActionSpec::Ready(_) => None,
+            })
+            .chain(views.iter().map(|view| (&view.path, &view.args)));
+        for (path, args) in uses {
+            if let Some(name) = args.names().into_iter().find(|name| !declared.contains_key(name)) {
+                return Err(ctx.error(path, format!("`${{{name}}}` names no capture declared in an earlier block")));
+            }
+        }
+        let captures =
+            transactions.iter().map(|t| (&t.path, &t.capture)).chain(views.iter().map(|v| (&v.path, &v.capture)));
+        for (path, capture) in captures {
+            let Some(name) = capture else { continue };
+            if let Some(first) = declared.insert(name.clone(), path.clone()) {
+                return Err(
+                    ctx.error(&format!("{path}.capture"), format!("capture `{name}` is already declared at {first}"))
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
 fn parse_genesis_account(node: Node<'_>) -> Parsed<GenesisSpec> {
+    node.only(&["account_id", "balance", "code_file"])?;
     Ok(GenesisSpec {
         account_id: required!(node, "account_id", |n| n.account_id())?,
         balance: required!(node, "balance", |n| n.balance())?,
@@ -255,8 +335,10 @@ fn parse_genesis_account(node: Node<'_>) -> Parsed<GenesisSpec> {
 
 fn parse_block(node: Node<'_>) -> Parsed<BlockSpec> {
     if let Some(count) = optional!(node, "empty_blocks", |n| n.u64())? {
+        node.only(&["empty_blocks"])?;
         return Ok(BlockSpec::Empty(count));
     }
+    node.only(&["transactions", "views"])?;
     let transactions = optional!(node, "transactions", |list| {
         let mut parsed = Vec::new();
         for (i, tx) in list.array()?.iter().enumerate() {
@@ -279,8 +361,19 @@ fn parse_block(node: Node<'_>) -> Parsed<BlockSpec> {
     Ok(BlockSpec::Block { transactions: transactions.unwrap_or_default(), views: views.unwrap_or_default() })
 }
 
+fn parse_capture(node: Node<'_>) -> Parsed<Option<String>> {
+    optional!(node, "capture", |n| {
+        let name = n.str()?;
+        let valid = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+        if valid { Ok(name.to_string()) } else { n.fail("a capture name is letters, digits, `_` and `-`") }
+    })
+}
+
 fn parse_transaction(node: Node<'_>) -> Parsed<TransactionSpec> {
+    node.only(&["signer_id", "receiver_id", "actions", "capture"])?;
     Ok(TransactionSpec {
+        path: node.path.to_string(),
+        capture: parse_capture(node)?,
         signer_id: required!(node, "signer_id", |n| n.account_id())?,
         receiver_id: required!(node, "receiver_id", |n| n.account_id())?,
         actions: required!(node, "actions", |list| {
@@ -295,24 +388,33 @@ fn parse_transaction(node: Node<'_>) -> Parsed<TransactionSpec> {
 }
 
 fn parse_view(node: Node<'_>) -> Parsed<ViewSpec> {
+    node.only(&["account_id", "method_name", "args_json", "args_base64", "capture"])?;
     Ok(ViewSpec {
+        path: node.path.to_string(),
         account_id: required!(node, "account_id", |n| n.account_id())?,
         method_name: required!(node, "method_name", |n| n.str().map(str::to_string))?,
-        args: optional!(node, "args_json", |n| Ok::<_, ScenarioError>(n.value.to_string().into_bytes()))?
-            .unwrap_or_else(|| b"{}".to_vec()),
+        args: parse_args(node)?.unwrap_or_else(|| ArgsSpec::Bytes(b"{}".to_vec())),
+        capture: parse_capture(node)?,
     })
 }
 
-fn parse_args(node: Node<'_>) -> Parsed<Vec<u8>> {
-    if let Some(args) = optional!(node, "args_json", |n| Ok::<_, ScenarioError>(n.value.to_string().into_bytes()))? {
-        return Ok(args);
-    }
-    let decoded = optional!(node, "args_base64", |n| {
-        base64::engine::general_purpose::STANDARD
-            .decode(n.str()?)
-            .map_or_else(|e| n.fail(format!("bad base64: {e}")), Ok)
+/// `args_json` or `args_base64` (at most one), `None` when neither is given.
+fn parse_args(node: Node<'_>) -> Parsed<Option<ArgsSpec>> {
+    let json = optional!(node, "args_json", |n| ArgsSpec::from_json(n.value).map_or_else(|e| n.fail(e), Ok))?;
+    let base64 = optional!(node, "args_base64", |n| {
+        let parts: Vec<&str> = match n.value {
+            Value::Array(items) => items
+                .iter()
+                .map(|item| item.as_str().map_or_else(|| n.fail("expected base64 strings"), Ok))
+                .collect::<Parsed<_>>()?,
+            _ => vec![n.str()?],
+        };
+        ArgsSpec::from_base64(&parts).map_or_else(|e| n.fail(e), Ok)
     })?;
-    Ok(decoded.unwrap_or_default())
+    match (json, base64) {
+        (Some(_), Some(_)) => node.fail("give `args_json` or `args_base64`, not both"),
+        (json, base64) => Ok(json.or(base64)),
+    }
 }
 
 fn parse_public_key(node: Node<'_>) -> Parsed<PublicKey> {
@@ -337,6 +439,7 @@ fn parse_submodule_key(node: Node<'_>) -> Parsed<Vec<u8>> {
 }
 
 fn parse_access_key(node: Node<'_>) -> Parsed<AccessKey> {
+    node.only(&["nonce", "permission"])?;
     let nonce = optional!(node, "nonce", |n| n.u64())?.unwrap_or(0);
     let permission = required!(node, "permission", |p| parse_permission(p))?;
     Ok(AccessKey { nonce, permission })
@@ -346,7 +449,9 @@ fn parse_permission(node: Node<'_>) -> Parsed<AccessKeyPermission> {
     if node.value.as_str() == Some("FullAccess") {
         return Ok(AccessKeyPermission::FullAccess);
     }
+    node.only(&["FunctionCall"])?;
     required!(node, "FunctionCall", |f| {
+        f.only(&["allowance", "receiver_id", "method_names"])?;
         Ok(AccessKeyPermission::FunctionCall(FunctionCallPermission {
             allowance: optional!(f, "allowance", |n| n.balance())?,
             receiver_id: required!(f, "receiver_id", |n| n.str().map(str::to_string))?,
@@ -361,24 +466,58 @@ fn parse_permission(node: Node<'_>) -> Parsed<AccessKeyPermission> {
     })
 }
 
-fn parse_action(node: Node<'_>) -> Parsed<Action> {
+/// The keys each action's body may have.
+fn action_fields(kind: &str) -> &'static [&'static str] {
+    const KEY: &[&str] = &["public_key", "public_key_of"];
+    match kind {
+        "DeployContract" => &["code_file"],
+        "FunctionCall" => &["method_name", "args_json", "args_base64", "gas", "deposit"],
+        "Transfer" => &["deposit"],
+        "Stake" => &["stake", "public_key", "public_key_of"],
+        "AddKey" => &["public_key", "public_key_of", "access_key"],
+        "DeleteKey" => KEY,
+        "DeleteAccount" => &["beneficiary_id"],
+        "DeploySubmodule" => &["key", "key_base64", "code_file"],
+        "RemoveSubmodule" => &["key", "key_base64"],
+        _ => &[],
+    }
+}
+
+fn parse_action(node: Node<'_>) -> Parsed<ActionSpec> {
     let Value::Object(map) = node.value else { return node.fail("expected an object like {\"Transfer\": {...}}") };
     let [(kind, body)] = map.iter().collect::<Vec<_>>()[..] else {
         return node.fail("expected exactly one action kind");
     };
     let path = format!("{}.{kind}", node.path);
     let body = child(node.ctx, &path, body);
-    Ok(match kind.as_str() {
+    if matches!(
+        kind.as_str(),
+        "CreateAccount"
+            | "DeployContract"
+            | "FunctionCall"
+            | "Transfer"
+            | "Stake"
+            | "AddKey"
+            | "DeleteKey"
+            | "DeleteAccount"
+            | "DeploySubmodule"
+            | "RemoveSubmodule"
+    ) {
+        body.only(action_fields(kind))?;
+    }
+    Ok(ActionSpec::Ready(match kind.as_str() {
         "CreateAccount" => Action::CreateAccount(CreateAccountAction {}),
         "DeployContract" => {
             Action::DeployContract(DeployContractAction { code: required!(body, "code_file", |n| n.file())? })
         }
-        "FunctionCall" => Action::FunctionCall(Box::new(FunctionCallAction {
-            method_name: required!(body, "method_name", |n| n.str().map(str::to_string))?,
-            args: parse_args(body)?,
-            gas: optional!(body, "gas", |n| n.u64())?.unwrap_or(100_000_000_000_000),
-            deposit: optional!(body, "deposit", |n| n.balance())?.unwrap_or(0),
-        })),
+        "FunctionCall" => {
+            return Ok(ActionSpec::FunctionCall {
+                method_name: required!(body, "method_name", |n| n.str().map(str::to_string))?,
+                args: parse_args(body)?.unwrap_or(ArgsSpec::Bytes(Vec::new())),
+                gas: optional!(body, "gas", |n| n.u64())?.unwrap_or(100_000_000_000_000),
+                deposit: optional!(body, "deposit", |n| n.balance())?.unwrap_or(0),
+            });
+        }
         "Transfer" => Action::Transfer(TransferAction { deposit: required!(body, "deposit", |n| n.balance())? }),
         "Stake" => Action::Stake(Box::new(StakeAction {
             stake: required!(body, "stake", |n| n.balance())?,
@@ -398,7 +537,7 @@ fn parse_action(node: Node<'_>) -> Parsed<Action> {
         }),
         "RemoveSubmodule" => Action::RemoveSubmodule(RemoveSubmoduleAction { key: parse_submodule_key(body)? }),
         other => return node.fail(format!("unknown action `{other}`")),
-    })
+    }))
 }
 
 #[cfg(test)]

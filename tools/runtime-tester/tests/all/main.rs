@@ -126,6 +126,31 @@ fn bad_scenarios_name_the_path_and_field() {
             "$.genesis.accounts[0].code_file: cannot read",
         ),
         (r#"{"genesis": {"accounts": []}, "blocks": [{}]}"#, "$.blocks[0]: expected `transactions`"),
+        (r#"{"genesis": {"accounts": []}, "blocks": [], "gas_limt": 1}"#, "$.gas_limt: unknown field `gas_limt`"),
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"views": [{"account_id": "a.near", "method_name": "m", "args": {}}]}]}"#,
+            "$.blocks[0].views[0].args: unknown field",
+        ),
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"transactions": [{"signer_id": "a.near", "receiver_id": "b.near", "actions": [{"Transfer": {"deposit": "1", "gas": 1}}]}]}]}"#,
+            "$.blocks[0].transactions[0].actions[0].Transfer.gas: unknown field",
+        ),
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"transactions": [{"signer_id": "a.near", "receiver_id": "b.near", "actions": [{"FunctionCall": {"method_name": "m", "args_json": {}, "args_base64": ""}}]}]}]}"#,
+            "FunctionCall: give `args_json` or `args_base64`, not both",
+        ),
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"views": [{"account_id": "a.near", "method_name": "m", "args_json": {"x": "${nope}"}}]}]}"#,
+            "$.blocks[0].views[0]: `${nope}` names no capture declared in an earlier block",
+        ),
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"views": [{"account_id": "a.near", "method_name": "m", "capture": "x"}, {"account_id": "a.near", "method_name": "m", "capture": "x"}]}]}"#,
+            "$.blocks[0].views[1].capture: capture `x` is already declared at $.blocks[0].views[0]",
+        ),
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"views": [{"account_id": "a.near", "method_name": "m", "capture": "x"}]}, {"views": [{"account_id": "a.near", "method_name": "m", "args_base64": ["AA==", "${x"]}]}]}"#,
+            "$.blocks[1].views[0].args_base64: part 1: bad base64",
+        ),
     ];
     for (text, expected) in cases {
         let path = write(dir.path(), text);
@@ -157,4 +182,58 @@ fn cli_prints_one_json_line_per_block_and_rejects_bad_stores() {
         .unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--store"));
+}
+
+#[test]
+fn captures_carry_a_yield_id_and_a_view_result_into_later_blocks() {
+    let reports = run_with("captures.json", Store::memory());
+    let captured: Vec<_> = reports.iter().flat_map(|r| r.captures.iter()).collect();
+    let data_id = captured.iter().find(|(name, _)| *name == "data_id").expect("data_id captured").1;
+    assert_eq!(data_id["base64"].as_str().map(str::len), Some(44), "a 32-byte data id: {data_id}");
+    let greeting = captured.iter().find(|(name, _)| *name == "greeting").expect("greeting captured").1;
+    assert_eq!(greeting["utf8"], "\"hello\"");
+    let values: Vec<&str> = reports
+        .iter()
+        .flat_map(|r| r.outcomes.iter())
+        .filter_map(|o| o["status"]["SuccessValue"]["utf8"].as_str())
+        .collect();
+    assert!(values.contains(&"Resumed hi"), "the captured id resumed the yield: {values:?}");
+    let last_views = &reports[2].views;
+    assert_eq!(last_views[0]["result"]["utf8"], "\"hello again\"");
+    assert!(last_views[1]["result"]["utf8"].as_str().is_some_and(|h| h.len() > 2), "{}", last_views[1]);
+}
+
+fn run_text(dir: &Path, text: &str) -> Result<Vec<BlockReport>, runtime_tester::RunError> {
+    let parsed = load(&write(dir, text)).unwrap();
+    run(&parsed, RunOptions { store: Store::memory(), max_trailing_blocks: None }, |_| {})
+}
+
+#[test]
+fn a_capture_used_before_its_receipt_ran_is_a_scenario_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let code = near_test_contracts::sdk_status();
+    std::fs::write(dir.path().join("status.wasm"), code).unwrap();
+    // bob.near -> status.near is not local: its receipt runs a block after the transaction.
+    let scenario = |between: &str| {
+        format!(
+            r#"{{"genesis": {{"accounts": [{{"account_id": "bob.near", "balance": "10 NEAR"}},
+                {{"account_id": "status.near", "balance": "10 NEAR", "code_file": "status.wasm"}}]}},
+              "blocks": [
+                {{"transactions": [{{"signer_id": "status.near", "receiver_id": "status.near",
+                                    "actions": [{{"FunctionCall": {{"method_name": "new", "args_json": {{}}}}}}]}},
+                                   {{"signer_id": "bob.near", "receiver_id": "status.near", "capture": "calls",
+                                    "actions": [{{"FunctionCall": {{"method_name": "calls"}}}}]}}]}},
+                {between}
+                {{"transactions": [{{"signer_id": "bob.near", "receiver_id": "status.near",
+                    "actions": [{{"FunctionCall": {{"method_name": "set_status", "args_json": {{"message": "${{calls}}"}}}}}}]}}]}}]}}"#
+        )
+    };
+    let Err(runtime_tester::RunError::Scenario(error)) = run_text(dir.path(), &scenario("")) else {
+        panic!("expected a scenario error")
+    };
+    assert_eq!(error.path, "$.blocks[1].transactions[0].actions[0].FunctionCall");
+    assert!(error.problem.contains("has no value yet"), "{error}");
+    // One empty block later the value is there.
+    let reports = run_text(dir.path(), &scenario(r#"{"empty_blocks": 1},"#)).unwrap();
+    assert!(reports.iter().any(|r| r.captures.contains_key("calls")));
 }
