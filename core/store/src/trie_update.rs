@@ -72,6 +72,12 @@ impl TrieUpdate {
         self.prospective.insert(key.to_vec(), None);
     }
 
+    /// Sets a key given as raw bytes (prospectively): for tries keyed by their own layout
+    /// rather than `TrieKey` (the RFC-003 hypervisor's state).
+    pub fn set_raw(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.prospective.insert(key, Some(value));
+    }
+
     /// Removes a key given as raw bytes (prospectively), e.g. one found by iteration.
     pub fn remove_raw(&mut self, key: Vec<u8>) {
         self.prospective.insert(key, None);
@@ -116,7 +122,7 @@ impl TrieUpdate {
     ///
     /// # Errors
     /// Storage faults.
-    pub fn iter_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StorageError> {
+    pub fn iter_prefix(&self, prefix: &[u8]) -> Result<Vec<crate::KeyValue>, StorageError> {
         let mut merged: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
         for entry in self.trie.iter_prefix(prefix)? {
             let (key, value) = entry?;

@@ -1,0 +1,352 @@
+//! One session's execution: the call stack of frames, context and state tokens, gas, and the
+//! [`Host`] functions handlers call. Every nested call runs in its own state level: it commits
+//! into its caller's level on success and leaves nothing behind on any error.
+
+use crate::hypervisor::Hypervisor;
+use crate::state::{NestedState, account_key, state_prefix};
+use crate::types::{Address, ErrorCode, MessageName, Token, Volatility};
+use crate::vm::{Host, Invoke, MessageRequest, ResolvedHandler};
+use near_store::StorageError;
+use sha2::{Digest, Sha256};
+
+/// An account record: which handler runs it.
+#[derive(Debug, Clone, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
+pub struct AccountRecord {
+    /// The handler id.
+    pub handler_id: String,
+}
+
+/// A loaded module.
+#[derive(Debug, Clone, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
+pub struct ModuleRecord {
+    /// Its handler id (`module:<config name>`).
+    pub handler_id: String,
+    /// Its account address.
+    pub address: Address,
+    /// Its configuration bytes.
+    pub config: Vec<u8>,
+}
+
+/// A running call.
+struct Frame {
+    /// The account running (`None`: an external query).
+    address: Option<Address>,
+    volatility: Volatility,
+    context_token: Token,
+    /// All zeroes for pure frames (no state access).
+    state_token: Token,
+    gas_limit: u64,
+    gas_used: u64,
+    out_of_gas: bool,
+}
+
+/// A call about to run: who, as whom, what.
+pub(crate) struct Call<'a> {
+    pub(crate) address: &'a Address,
+    pub(crate) caller: Option<&'a Address>,
+    pub(crate) name: &'a MessageName,
+    pub(crate) data: &'a [u8],
+    pub(crate) gas_limit: u64,
+}
+
+/// The execution state of a session.
+pub(crate) struct Exec<'h> {
+    pub(crate) hv: &'h Hypervisor,
+    pub(crate) state: NestedState,
+    frames: Vec<Frame>,
+    secret: [u8; 32],
+    minted: u64,
+    /// A node fault seen during the current top-level call.
+    pub(crate) fault: Option<StorageError>,
+}
+
+impl<'h> Exec<'h> {
+    pub(crate) fn new(hv: &'h Hypervisor, state: NestedState) -> Exec<'h> {
+        Exec { hv, state, frames: Vec::new(), secret: rand::random(), minted: 0, fault: None }
+    }
+
+    /// A fresh token nobody can predict: sha256 of a per-session secret and a counter.
+    fn mint(&mut self) -> Token {
+        self.minted += 1;
+        let mut hasher = Sha256::new();
+        hasher.update(self.secret);
+        hasher.update(self.minted.to_le_bytes());
+        hasher.finalize().into()
+    }
+
+    /// Runs `f` as an external call: a root frame for `caller` (`None`: a query), then the
+    /// message. Returns the result and the gas used.
+    pub(crate) fn external(
+        &mut self,
+        caller: Option<Address>,
+        volatility: Volatility,
+        gas_limit: u64,
+        invoke: impl FnOnce(Token) -> Invoke,
+    ) -> (Result<Vec<u8>, ErrorCode>, u64) {
+        let context_token = self.mint();
+        self.frames.push(Frame {
+            address: caller,
+            volatility,
+            context_token,
+            state_token: [0; 32],
+            gas_limit,
+            gas_used: 0,
+            out_of_gas: false,
+        });
+        let result = self.invoke(invoke(context_token));
+        let root = self.frames.pop();
+        let gas_used = root.map_or(0, |f| f.gas_used);
+        (result, gas_used)
+    }
+
+    fn top(&mut self) -> Result<&mut Frame, ErrorCode> {
+        self.frames.last_mut().ok_or(ErrorCode::Fatal)
+    }
+
+    /// Charges the running frame.
+    pub(crate) fn charge(&mut self, gas: u64) -> Result<(), ErrorCode> {
+        let frame = self.top()?;
+        match frame.gas_used.checked_add(gas) {
+            Some(total) if total <= frame.gas_limit => {
+                frame.gas_used = total;
+                Ok(())
+            }
+            _ => {
+                frame.gas_used = frame.gas_limit;
+                frame.out_of_gas = true;
+                Err(ErrorCode::OutOfGas)
+            }
+        }
+    }
+
+    pub(crate) fn storage<T>(&mut self, result: Result<T, StorageError>) -> Result<T, ErrorCode> {
+        result.map_err(|error| {
+            self.fault.get_or_insert(error);
+            ErrorCode::Fatal
+        })
+    }
+
+    pub(crate) fn read<T: borsh::BorshDeserialize>(&mut self, key: &[u8]) -> Result<Option<T>, ErrorCode> {
+        let bytes = self.state.get(key);
+        match self.storage(bytes)? {
+            None => Ok(None),
+            Some(bytes) => match borsh::from_slice(&bytes) {
+                Ok(value) => Ok(Some(value)),
+                Err(_) => {
+                    let what = format!("undecodable record under {key:?}");
+                    self.fault.get_or_insert(StorageError::StorageInconsistentState(what));
+                    Err(ErrorCode::Fatal)
+                }
+            },
+        }
+    }
+
+    /// The running frame's account and volatility (the real caller of what it sends).
+    pub(crate) fn current(&self) -> Option<(Option<&Address>, Volatility)> {
+        self.frames.last().map(|f| (f.address.as_ref(), f.volatility))
+    }
+
+    /// Who `invoke` is sent as: the running account, or another one a middleware allows.
+    fn claimed_caller(&self, invoke: &Invoke) -> Result<Option<Address>, ErrorCode> {
+        let frame = self.frames.last().ok_or(ErrorCode::Fatal)?;
+        if frame.context_token != invoke.context_token {
+            return Err(ErrorCode::UnauthorizedCaller);
+        }
+        match (&invoke.caller, &frame.address) {
+            (None, real) => Ok(real.clone()),
+            (Some(claimed), Some(real)) if claimed == real => Ok(Some(real.clone())),
+            (Some(_), Some(real)) => match &self.hv.middleware {
+                Some(middleware) if middleware.authorize(real, invoke) => Ok(invoke.caller.clone()),
+                _ => Err(ErrorCode::UnauthorizedCaller),
+            },
+            (Some(_), None) => Err(ErrorCode::UnauthorizedCaller),
+        }
+    }
+
+    fn route_module_message(&mut self, name: &MessageName) -> Result<Address, ErrorCode> {
+        let routed: Option<Vec<u8>> = self.read(&crate::hypervisor::route_key(name.as_str()))?;
+        let address = routed.ok_or(ErrorCode::MessageNotHandled)?;
+        Address::new(address)
+    }
+
+    /// The handler of the account at `address`.
+    pub(crate) fn handler_of(&mut self, address: &Address) -> Result<(String, ResolvedHandler), ErrorCode> {
+        let record: AccountRecord = self.read(&account_key(address.as_bytes()))?.ok_or(ErrorCode::AccountNotFound)?;
+        let resolved = self.hv.resolve(&record.handler_id)?;
+        Ok((record.handler_id, resolved))
+    }
+
+    /// Sends a message from the running frame.
+    fn send(&mut self, invoke: Invoke) -> Result<Vec<u8>, ErrorCode> {
+        let caller = self.claimed_caller(&invoke)?;
+        self.charge(self.hv.config.gas.invoke_base)?;
+        if crate::lifecycle::is_lifecycle(&invoke.name) {
+            return crate::lifecycle::handle(self, caller.as_ref(), &invoke);
+        }
+        let target = match (&invoke.receiver, invoke.name.is_module_message()) {
+            (Some(address), _) => address.clone(),
+            (None, true) => self.route_module_message(&invoke.name)?,
+            (None, false) => return Err(ErrorCode::Encoding),
+        };
+        let call = Call {
+            address: &target,
+            caller: caller.as_ref(),
+            name: &invoke.name,
+            data: &invoke.data,
+            gas_limit: invoke.gas_limit,
+        };
+        self.dispatch(&call)
+    }
+
+    /// Runs a message on an account with the modules' pre and post handlers around it, in one
+    /// state level.
+    pub(crate) fn dispatch(&mut self, call: &Call<'_>) -> Result<Vec<u8>, ErrorCode> {
+        let (_, resolved) = self.handler_of(call.address)?;
+        let hooks = self.hooks(call.name)?;
+        self.state.begin();
+        let result = self.dispatch_in_level(call, &resolved, &hooks);
+        match result {
+            Ok(_) => self.state.commit(),
+            Err(_) => self.state.rollback(),
+        }
+        result
+    }
+
+    fn dispatch_in_level(
+        &mut self,
+        call: &Call<'_>,
+        resolved: &ResolvedHandler,
+        hooks: &crate::hypervisor::Hooks,
+    ) -> Result<Vec<u8>, ErrorCode> {
+        for (module, name) in &hooks.pre {
+            self.hook(module, name, call)?;
+        }
+        let response = self.run(call, resolved)?;
+        for (module, name) in &hooks.post {
+            self.hook(module, name, call)?;
+        }
+        Ok(response)
+    }
+
+    fn hook(&mut self, module: &Address, name: &MessageName, call: &Call<'_>) -> Result<(), ErrorCode> {
+        let (_, resolved) = self.handler_of(module)?;
+        let hook = Call { address: module, caller: call.caller, name, data: call.data, gas_limit: call.gas_limit };
+        self.run(&hook, &resolved).map(drop)
+    }
+
+    fn hooks(&mut self, name: &MessageName) -> Result<crate::hypervisor::Hooks, ErrorCode> {
+        let hooks = crate::hypervisor::hooks_for(&mut self.state, name);
+        self.storage(hooks)
+    }
+
+    /// Runs one handler in a new frame: checks volatility and depth, caps gas, mints tokens.
+    pub(crate) fn run(&mut self, call: &Call<'_>, resolved: &ResolvedHandler) -> Result<Vec<u8>, ErrorCode> {
+        let meta = resolved.metadata.message(call.name).ok_or(ErrorCode::MessageNotHandled)?;
+        let volatility = meta.volatility;
+        let (caller_volatility, remaining) = {
+            let top = self.frames.last().ok_or(ErrorCode::Fatal)?;
+            (top.volatility, top.gas_limit - top.gas_used)
+        };
+        if !caller_volatility.may_call(volatility) {
+            return Err(ErrorCode::VolatilityViolation);
+        }
+        if self.frames.len() > self.hv.config.max_call_depth {
+            return Err(ErrorCode::CallStackOverflow);
+        }
+        let gas_limit = call.gas_limit.min(remaining);
+        let context_token = self.mint();
+        let state_token = if volatility == Volatility::Pure { [0; 32] } else { self.mint() };
+        let request = MessageRequest {
+            address: call.address.clone(),
+            caller: if volatility == Volatility::Pure { None } else { call.caller.cloned() },
+            name: call.name.clone(),
+            data: call.data.to_vec(),
+            state_token,
+            context_token,
+            gas_limit,
+        };
+        self.frames.push(Frame {
+            address: Some(call.address.clone()),
+            volatility,
+            context_token,
+            state_token,
+            gas_limit,
+            gas_used: 0,
+            out_of_gas: false,
+        });
+        let handler = resolved.handler.clone();
+        let (frames, levels) = (self.frames.len(), self.state.depth());
+        let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.handle(&request, self)));
+        let mut result = handled.unwrap_or_else(|_| {
+            // A panicking native handler is a failed call: unwind what it left open.
+            self.frames.truncate(frames);
+            while self.state.depth() > levels {
+                self.state.rollback();
+            }
+            Err(ErrorCode::Other)
+        });
+        let frame = self.frames.pop().ok_or(ErrorCode::Fatal)?;
+        if frame.out_of_gas {
+            result = Err(ErrorCode::OutOfGas);
+        }
+        if self.fault.is_some() {
+            result = Err(ErrorCode::Fatal);
+        }
+        self.charge(frame.gas_used)?;
+        result
+    }
+
+    /// The running frame's state, if `token` grants it and `write` is allowed.
+    fn state_access(&mut self, token: &Token, write: bool) -> Result<Vec<u8>, ErrorCode> {
+        let frame = self.frames.last().ok_or(ErrorCode::Fatal)?;
+        if frame.volatility == Volatility::Pure || (write && frame.volatility != Volatility::Volatile) {
+            return Err(ErrorCode::VolatilityViolation);
+        }
+        match &frame.address {
+            Some(address) if &frame.state_token == token => Ok(state_prefix(address.as_bytes())),
+            _ => Err(ErrorCode::UnauthorizedCaller),
+        }
+    }
+}
+
+impl Host for Exec<'_> {
+    fn invoke(&mut self, invoke: Invoke) -> Result<Vec<u8>, ErrorCode> {
+        self.send(invoke)
+    }
+
+    fn state_get(&mut self, state_token: &Token, key: &[u8]) -> Result<Option<Vec<u8>>, ErrorCode> {
+        let prefix = self.state_access(state_token, false)?;
+        let gas = self.hv.config.gas;
+        self.charge(gas.state_read_base.saturating_add(gas.state_byte.saturating_mul(key.len() as u64)))?;
+        let value = self.state.get(&[prefix, key.to_vec()].concat());
+        let value = self.storage(value)?;
+        let len = value.as_ref().map_or(0, Vec::len) as u64;
+        self.charge(gas.state_byte.saturating_mul(len))?;
+        Ok(value)
+    }
+
+    fn state_set(&mut self, state_token: &Token, key: &[u8], value: &[u8]) -> Result<(), ErrorCode> {
+        let prefix = self.state_access(state_token, true)?;
+        let gas = self.hv.config.gas;
+        let bytes = (key.len() + value.len()) as u64;
+        self.charge(gas.state_write_base.saturating_add(gas.state_byte.saturating_mul(bytes)))?;
+        self.state.set([prefix, key.to_vec()].concat(), value.to_vec());
+        Ok(())
+    }
+
+    fn state_remove(&mut self, state_token: &Token, key: &[u8]) -> Result<(), ErrorCode> {
+        let prefix = self.state_access(state_token, true)?;
+        let gas = self.hv.config.gas;
+        self.charge(gas.state_write_base.saturating_add(gas.state_byte.saturating_mul(key.len() as u64)))?;
+        self.state.remove([prefix, key.to_vec()].concat());
+        Ok(())
+    }
+
+    fn gas_left(&self) -> u64 {
+        self.frames.last().map_or(0, |f| f.gas_limit - f.gas_used)
+    }
+
+    fn consume_gas(&mut self, gas: u64) -> Result<(), ErrorCode> {
+        self.charge(gas)
+    }
+}

@@ -1,0 +1,227 @@
+//! The 64 KiB message packet: the fixed wire form of a message request and its response, for
+//! VMs that exchange messages through memory (the wasm VM maps it onto one 64 KiB page of a
+//! handler's memory). Native handlers receive the decoded [`MessageRequest`] directly.
+//!
+//! A packet is 65,536 bytes, allocated 64 KiB-aligned ([`Packet::new`]). Layout, all integers
+//! little-endian:
+//!
+//! | offset | bytes | field |
+//! |---|---|---|
+//! | 0 | 64 | receiving address slot (length byte, up to 63 bytes) |
+//! | 64 | 64 | caller address slot (length 0: no caller) |
+//! | 128 | 128 | message name slot (length byte, up to 127 characters) |
+//! | 256 | 32 | state token |
+//! | 288 | 32 | context token |
+//! | 320 | 8 | gas limit |
+//! | 328 | 8 | gas used (written with the response) |
+//! | 336 | 4 | request data length |
+//! | 340 | 4 | response length (written with the response) |
+//! | 344 | 2 | error code (0: success; written with the response) |
+//! | 346 | 1 | flags: bit 0 = request data is in an external buffer, bit 1 = response is |
+//! | 347 | 5 | reserved, zero |
+//! | 352 | 8 | external request buffer id (when flag bit 0) |
+//! | 360 | 8 | external response buffer id (when flag bit 1) |
+//! | 368 | 656 | reserved, zero |
+//! | 1024 | 64,512 | data area: request data from offset 1024, the response after it |
+//!
+//! The data area holds 63 KiB (more than the RFC's 56 KiB minimum) shared by the request data
+//! and the response. Data that does not fit goes in an external buffer the hypervisor keeps,
+//! referenced by id (the RFC allows referenced buffers); the in-packet length then stays 0.
+
+use crate::types::{ADDRESS_SLOT, Address, ErrorCode, MessageName, NAME_SLOT};
+use crate::vm::MessageRequest;
+
+/// Bytes in a packet.
+pub const PACKET_SIZE: usize = 65_536;
+/// Where the data area starts.
+pub const DATA_OFFSET: usize = 1024;
+/// Bytes of the data area (request and response together).
+pub const DATA_CAPACITY: usize = PACKET_SIZE - DATA_OFFSET;
+
+/// Offsets of the header fields.
+pub mod offsets {
+    /// Receiving address slot.
+    pub const ADDRESS: usize = 0;
+    /// Caller address slot.
+    pub const CALLER: usize = 64;
+    /// Message name slot.
+    pub const NAME: usize = 128;
+    /// State token.
+    pub const STATE_TOKEN: usize = 256;
+    /// Context token.
+    pub const CONTEXT_TOKEN: usize = 288;
+    /// Gas limit.
+    pub const GAS_LIMIT: usize = 320;
+    /// Gas used.
+    pub const GAS_USED: usize = 328;
+    /// Request data length.
+    pub const DATA_LEN: usize = 336;
+    /// Response length.
+    pub const RESPONSE_LEN: usize = 340;
+    /// Error code.
+    pub const ERROR_CODE: usize = 344;
+    /// Flags.
+    pub const FLAGS: usize = 346;
+    /// External request buffer id.
+    pub const REQUEST_BUFFER: usize = 352;
+    /// External response buffer id.
+    pub const RESPONSE_BUFFER: usize = 360;
+}
+
+/// Flag bit: the request data is in an external buffer.
+pub const FLAG_EXTERNAL_REQUEST: u8 = 1;
+/// Flag bit: the response is in an external buffer.
+pub const FLAG_EXTERNAL_RESPONSE: u8 = 2;
+
+#[repr(C, align(65536))]
+struct Aligned([u8; PACKET_SIZE]);
+
+/// A 64 KiB, 64 KiB-aligned packet.
+pub struct Packet(Box<Aligned>);
+
+/// Where the request data is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PacketData {
+    /// In the data area.
+    Inline(Vec<u8>),
+    /// In external buffer `id`.
+    External(u64),
+}
+
+impl Default for Packet {
+    fn default() -> Self {
+        Packet::new()
+    }
+}
+
+impl Packet {
+    /// A zeroed packet.
+    pub fn new() -> Packet {
+        Packet(Box::new(Aligned([0; PACKET_SIZE])))
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8; PACKET_SIZE] {
+        &self.0.0
+    }
+
+    /// The bytes, writable.
+    pub fn bytes_mut(&mut self) -> &mut [u8; PACKET_SIZE] {
+        &mut self.0.0
+    }
+
+    fn put(&mut self, offset: usize, bytes: &[u8]) {
+        self.0.0[offset..offset + bytes.len()].copy_from_slice(bytes);
+    }
+
+    fn u64_at(&self, offset: usize) -> u64 {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(&self.0.0[offset..offset + 8]);
+        u64::from_le_bytes(bytes)
+    }
+
+    fn u32_at(&self, offset: usize) -> usize {
+        let mut bytes = [0u8; 4];
+        bytes.copy_from_slice(&self.0.0[offset..offset + 4]);
+        u32::from_le_bytes(bytes) as usize
+    }
+
+    /// Writes a request (the header and the data, or the id of the external buffer holding it
+    /// when it does not fit). Clears the response fields.
+    pub fn write_request(&mut self, request: &MessageRequest, external: Option<u64>) {
+        self.0.0[..DATA_OFFSET].fill(0);
+        self.put(offsets::ADDRESS, &request.address.to_slot());
+        if let Some(caller) = &request.caller {
+            self.put(offsets::CALLER, &caller.to_slot());
+        }
+        self.put(offsets::NAME, &request.name.to_slot());
+        self.put(offsets::STATE_TOKEN, &request.state_token);
+        self.put(offsets::CONTEXT_TOKEN, &request.context_token);
+        self.put(offsets::GAS_LIMIT, &request.gas_limit.to_le_bytes());
+        match external {
+            Some(id) => {
+                self.0.0[offsets::FLAGS] = FLAG_EXTERNAL_REQUEST;
+                self.put(offsets::REQUEST_BUFFER, &id.to_le_bytes());
+            }
+            None => {
+                let len = request.data.len().min(DATA_CAPACITY);
+                self.put(offsets::DATA_LEN, &u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
+                self.put(DATA_OFFSET, &request.data[..len]);
+            }
+        }
+    }
+
+    /// Reads the request back (the data, or the external buffer id).
+    ///
+    /// # Errors
+    /// `Encoding` for a malformed slot or a length past the data area.
+    pub fn read_request(&self) -> Result<(MessageRequest, PacketData), ErrorCode> {
+        let slot = |offset: usize| -> [u8; ADDRESS_SLOT] {
+            let mut s = [0u8; ADDRESS_SLOT];
+            s.copy_from_slice(&self.0.0[offset..offset + ADDRESS_SLOT]);
+            s
+        };
+        let address = Address::from_slot(&slot(offsets::ADDRESS))?.ok_or(ErrorCode::Encoding)?;
+        let caller = Address::from_slot(&slot(offsets::CALLER))?;
+        let mut name = [0u8; NAME_SLOT];
+        name.copy_from_slice(&self.0.0[offsets::NAME..offsets::NAME + NAME_SLOT]);
+        let mut state_token = [0u8; 32];
+        state_token.copy_from_slice(&self.0.0[offsets::STATE_TOKEN..offsets::STATE_TOKEN + 32]);
+        let mut context_token = [0u8; 32];
+        context_token.copy_from_slice(&self.0.0[offsets::CONTEXT_TOKEN..offsets::CONTEXT_TOKEN + 32]);
+        let data = if self.0.0[offsets::FLAGS] & FLAG_EXTERNAL_REQUEST != 0 {
+            PacketData::External(self.u64_at(offsets::REQUEST_BUFFER))
+        } else {
+            let len = self.u32_at(offsets::DATA_LEN);
+            let bytes = self.0.0.get(DATA_OFFSET..DATA_OFFSET + len).ok_or(ErrorCode::Encoding)?;
+            PacketData::Inline(bytes.to_vec())
+        };
+        let inline = match &data {
+            PacketData::Inline(bytes) => bytes.clone(),
+            PacketData::External(_) => Vec::new(),
+        };
+        let request = MessageRequest {
+            address,
+            caller,
+            name: MessageName::from_slot(&name)?,
+            data: inline,
+            state_token,
+            context_token,
+            gas_limit: self.u64_at(offsets::GAS_LIMIT),
+        };
+        Ok((request, data))
+    }
+
+    /// Writes a response after the request data: the bytes if they fit, else the id of the
+    /// external buffer holding them; the error code (0 for success) and the gas used.
+    pub fn write_response(&mut self, result: &Result<Vec<u8>, ErrorCode>, gas_used: u64, external: Option<u64>) {
+        let request_len = self.u32_at(offsets::DATA_LEN);
+        self.put(offsets::GAS_USED, &gas_used.to_le_bytes());
+        match result {
+            Ok(response) => {
+                self.put(offsets::ERROR_CODE, &0u16.to_le_bytes());
+                match external {
+                    Some(id) => {
+                        self.0.0[offsets::FLAGS] |= FLAG_EXTERNAL_RESPONSE;
+                        self.put(offsets::RESPONSE_BUFFER, &id.to_le_bytes());
+                        self.put(offsets::RESPONSE_LEN, &0u32.to_le_bytes());
+                    }
+                    None => {
+                        let len = response.len().min(DATA_CAPACITY - request_len);
+                        self.put(offsets::RESPONSE_LEN, &u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
+                        self.put(DATA_OFFSET + request_len, &response[..len]);
+                    }
+                }
+            }
+            Err(code) => {
+                self.put(offsets::ERROR_CODE, &code.code().to_le_bytes());
+                self.put(offsets::RESPONSE_LEN, &0u32.to_le_bytes());
+            }
+        }
+    }
+
+    /// Whether `len` response bytes fit after the request data.
+    pub fn response_fits(&self, len: usize) -> bool {
+        len <= DATA_CAPACITY - self.u32_at(offsets::DATA_LEN)
+    }
+}

@@ -1,0 +1,183 @@
+//! The hypervisor's state: its own Merkle-Patricia trie in near-store (RocksDB or memory),
+//! with nested transactions on top, one level per call.
+//!
+//! Layout (raw trie keys; the hypervisor's trie has its own root, apart from NEAR's state):
+//!
+//! | key | value |
+//! |---|---|
+//! | `00 ‖ address` | the account: borsh `AccountRecord { handler_id }` |
+//! | `01 ‖ len(address) ‖ address ‖ key` | the account's state under `key` |
+//! | `02 ‖ module name` | a loaded module: borsh `ModuleRecord { handler_id, address, config }` |
+//! | `03 ‖ address` | how many accounts `address` has created (u64 LE) |
+//!
+//! Nesting: [`NestedState::begin`] opens a level, [`NestedState::commit`] folds it into the
+//! level below, [`NestedState::rollback`] drops it. A rollback undoes exactly the writes made
+//! since the matching `begin`, never one made before it (the snapshot boundary the Cosmos
+//! implementation gets wrong). Reads of the base trie are cached for the session: the base does
+//! not change until [`NestedState::finish`].
+
+use near_store::{StorageError, Store, TrieUpdate};
+use std::collections::{BTreeMap, HashMap};
+
+/// Key prefix of account records.
+pub const ACCOUNT_PREFIX: u8 = 0;
+/// Key prefix of account state.
+pub const STATE_PREFIX: u8 = 1;
+/// Key prefix of module records.
+pub const MODULE_PREFIX: u8 = 2;
+/// Key prefix of creation counters.
+pub const NONCE_PREFIX: u8 = 3;
+
+/// The trie key of the account record at `address`.
+pub fn account_key(address: &[u8]) -> Vec<u8> {
+    [&[ACCOUNT_PREFIX][..], address].concat()
+}
+
+/// The prefix of `address`'s state keys.
+pub fn state_prefix(address: &[u8]) -> Vec<u8> {
+    let len = u8::try_from(address.len()).unwrap_or(u8::MAX);
+    [&[STATE_PREFIX, len][..], address].concat()
+}
+
+/// The trie key of the module record `name`.
+pub fn module_key(name: &str) -> Vec<u8> {
+    [&[MODULE_PREFIX][..], name.as_bytes()].concat()
+}
+
+/// The trie key of `address`'s creation counter.
+pub fn nonce_key(address: &[u8]) -> Vec<u8> {
+    [&[NONCE_PREFIX][..], address].concat()
+}
+
+type Layer = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// State with nested transactions over a trie update.
+pub struct NestedState {
+    base: TrieUpdate,
+    base_cache: HashMap<Vec<u8>, Option<Vec<u8>>>,
+    /// Level 0 is the session's; each `begin` pushes one.
+    layers: Vec<Layer>,
+}
+
+impl NestedState {
+    /// State over `base` with one (session) level open.
+    pub fn new(base: TrieUpdate) -> NestedState {
+        NestedState { base, base_cache: HashMap::new(), layers: vec![Layer::new()] }
+    }
+
+    /// How many levels are open (1: only the session's).
+    pub fn depth(&self) -> usize {
+        self.layers.len()
+    }
+
+    /// The value of `key`, newest level first.
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
+        for layer in self.layers.iter().rev() {
+            if let Some(value) = layer.get(key) {
+                return Ok(value.clone());
+            }
+        }
+        if let Some(cached) = self.base_cache.get(key) {
+            return Ok(cached.clone());
+        }
+        let value = self.base.get_raw(key)?;
+        self.base_cache.insert(key.to_vec(), value.clone());
+        Ok(value)
+    }
+
+    /// Sets `key` in the newest level.
+    pub fn set(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.top().insert(key, Some(value));
+    }
+
+    /// Removes `key` in the newest level.
+    pub fn remove(&mut self, key: Vec<u8>) {
+        self.top().insert(key, None);
+    }
+
+    /// Removes every key starting with `prefix`, as seen now.
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn remove_prefix(&mut self, prefix: &[u8]) -> Result<(), StorageError> {
+        let mut keys: Vec<Vec<u8>> = self.base.iter_prefix(prefix)?.into_iter().map(|(key, _)| key).collect();
+        for layer in &self.layers {
+            keys.extend(
+                layer.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)).map(|(k, _)| k.clone()),
+            );
+        }
+        for key in keys {
+            self.remove(key);
+        }
+        Ok(())
+    }
+
+    /// Every `(key, value)` starting with `prefix`, as seen now, in key order.
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn scan_prefix(&mut self, prefix: &[u8]) -> Result<Vec<near_store::KeyValue>, StorageError> {
+        let mut merged: BTreeMap<Vec<u8>, Option<Vec<u8>>> =
+            self.base.iter_prefix(prefix)?.into_iter().map(|(k, v)| (k, Some(v))).collect();
+        for layer in &self.layers {
+            let range = layer.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix));
+            merged.extend(range.map(|(k, v)| (k.clone(), v.clone())));
+        }
+        Ok(merged.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect())
+    }
+
+    fn top(&mut self) -> &mut Layer {
+        if self.layers.is_empty() {
+            self.layers.push(Layer::new());
+        }
+        let last = self.layers.len() - 1;
+        &mut self.layers[last]
+    }
+
+    /// Opens a nested level.
+    pub fn begin(&mut self) {
+        self.layers.push(Layer::new());
+    }
+
+    /// Folds the newest level into the one below (the session level stays open).
+    pub fn commit(&mut self) {
+        if self.layers.len() < 2 {
+            return;
+        }
+        let top = self.layers.pop().unwrap_or_default();
+        self.top().extend(top);
+    }
+
+    /// Drops the newest level's writes (the session level is only emptied).
+    pub fn rollback(&mut self) {
+        if self.layers.len() < 2 {
+            self.layers[0].clear();
+            return;
+        }
+        self.layers.pop();
+    }
+
+    /// Writes every committed change into the trie, commits it to `store` and returns the new
+    /// state root. Open nested levels are folded in first.
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn finish(mut self, store: &Store) -> Result<near_primitives::types::StateRoot, StorageError> {
+        while self.layers.len() > 1 {
+            self.commit();
+        }
+        for (key, value) in self.layers.pop().unwrap_or_default() {
+            match value {
+                Some(value) => self.base.set_raw(key, value),
+                None => self.base.remove_raw(key),
+            }
+        }
+        self.base.commit();
+        let changes = self.base.finalize()?;
+        store.commit_trie_changes(&changes)?;
+        Ok(changes.new_root)
+    }
+}
