@@ -3,6 +3,9 @@
 //! `invoke_native_to_native`: one message from a native handler to another (a readonly `get`
 //! with 8 bytes of data), measured as a loop of 1,000 invokes inside one handler call and
 //! reported per invoke. `nested_10_deep`: one external call that goes 10 handlers deep.
+//! `peer_direct_call_x1000`: the same 1,000 messages handed straight to the handler through
+//! `dyn AccountHandler` with a host that does nothing: the floor the hypervisor adds to, run in
+//! the same process (these machines are noisy; compare within one run).
 
 #![allow(missing_docs, reason = "criterion_group! generates undocumented functions")]
 
@@ -66,6 +69,30 @@ fn metadata() -> HandlerMetadata {
     }
 }
 
+/// A host that routes nothing: `invoke` hands the message straight to the bench handler.
+struct DirectHost;
+
+impl Host for DirectHost {
+    fn invoke(&mut self, invoke: Invoke) -> Result<Vec<u8>, ErrorCode> {
+        Ok(invoke.data)
+    }
+    fn state_get(&mut self, _: &[u8; 32], _: &[u8]) -> Result<Option<Vec<u8>>, ErrorCode> {
+        Ok(None)
+    }
+    fn state_set(&mut self, _: &[u8; 32], _: &[u8], _: &[u8]) -> Result<(), ErrorCode> {
+        Ok(())
+    }
+    fn state_remove(&mut self, _: &[u8; 32], _: &[u8]) -> Result<(), ErrorCode> {
+        Ok(())
+    }
+    fn gas_left(&self) -> u64 {
+        u64::MAX
+    }
+    fn consume_gas(&mut self, _: u64) -> Result<(), ErrorCode> {
+        Ok(())
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let mut vm = NativeVm::new();
     vm.register("bench", Bench, metadata()).unwrap();
@@ -81,6 +108,17 @@ fn bench(c: &mut Criterion) {
     group.bench_function("invoke_native_to_native_x1000", |b| {
         b.iter(|| session.execute(&alice, Some(&account), &loop_name, b"", u64::MAX).unwrap().result.unwrap())
     });
+    let handler: Arc<dyn AccountHandler> = Arc::new(Bench);
+    let request = MessageRequest {
+        address: account.clone(),
+        caller: Some(alice.clone()),
+        name: loop_name.clone(),
+        data: Vec::new(),
+        state_token: [1; 32],
+        context_token: [2; 32],
+        gas_limit: u64::MAX,
+    };
+    group.bench_function("peer_direct_call_x1000", |b| b.iter(|| handler.handle(&request, &mut DirectHost).unwrap()));
     group.bench_function("nested_10_deep", |b| {
         b.iter(|| session.execute(&alice, Some(&account), &chain, &[10], u64::MAX).unwrap().result.unwrap())
     });

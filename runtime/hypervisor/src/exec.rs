@@ -7,7 +7,9 @@ use crate::state::{NestedState, account_key, state_prefix};
 use crate::types::{Address, ErrorCode, MessageName, Token, Volatility};
 use crate::vm::{Host, Invoke, MessageRequest, ResolvedHandler};
 use near_store::StorageError;
-use sha2::{Digest, Sha256};
+use rand::{Rng, SeedableRng};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// An account record: which handler runs it.
 #[derive(Debug, Clone, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
@@ -54,24 +56,27 @@ pub(crate) struct Exec<'h> {
     pub(crate) hv: &'h Hypervisor,
     pub(crate) state: NestedState,
     frames: Vec<Frame>,
-    secret: [u8; 32],
-    minted: u64,
+    /// Tokens: a ChaCha stream seeded from the OS per session, never exposed.
+    tokens: rand::rngs::StdRng,
+    /// Pre/post handlers by message name; they change only when a module is loaded.
+    pub(crate) hooks: HashMap<MessageName, Arc<crate::hypervisor::Hooks>>,
+    /// Resolved handlers by account. Account records change only through lifecycle messages
+    /// and module loading, which clear it, as does every rollback (a rolled-back level may
+    /// have created or migrated an account).
+    pub(crate) handlers: HashMap<Address, (Arc<str>, ResolvedHandler)>,
     /// A node fault seen during the current top-level call.
     pub(crate) fault: Option<StorageError>,
 }
 
 impl<'h> Exec<'h> {
     pub(crate) fn new(hv: &'h Hypervisor, state: NestedState) -> Exec<'h> {
-        Exec { hv, state, frames: Vec::new(), secret: rand::random(), minted: 0, fault: None }
+        let tokens = rand::rngs::StdRng::from_entropy();
+        Exec { hv, state, frames: Vec::new(), tokens, hooks: HashMap::new(), handlers: HashMap::new(), fault: None }
     }
 
-    /// A fresh token nobody can predict: sha256 of a per-session secret and a counter.
+    /// A fresh token nobody can predict: the next 32 bytes of the session's CSPRNG.
     fn mint(&mut self) -> Token {
-        self.minted += 1;
-        let mut hasher = Sha256::new();
-        hasher.update(self.secret);
-        hasher.update(self.minted.to_le_bytes());
-        hasher.finalize().into()
+        self.tokens.r#gen()
     }
 
     /// Runs `f` as an external call: a root frame for `caller` (`None`: a query), then the
@@ -170,10 +175,21 @@ impl<'h> Exec<'h> {
     }
 
     /// The handler of the account at `address`.
-    pub(crate) fn handler_of(&mut self, address: &Address) -> Result<(String, ResolvedHandler), ErrorCode> {
+    pub(crate) fn handler_of(&mut self, address: &Address) -> Result<(Arc<str>, ResolvedHandler), ErrorCode> {
+        if let Some(cached) = self.handlers.get(address) {
+            return Ok(cached.clone());
+        }
         let record: AccountRecord = self.read(&account_key(address.as_bytes()))?.ok_or(ErrorCode::AccountNotFound)?;
         let resolved = self.hv.resolve(&record.handler_id)?;
-        Ok((record.handler_id, resolved))
+        let entry = (Arc::<str>::from(record.handler_id), resolved);
+        self.handlers.insert(address.clone(), entry.clone());
+        Ok(entry)
+    }
+
+    /// Drops the newest state level and every cached account handler.
+    pub(crate) fn rollback(&mut self) {
+        self.state.rollback();
+        self.handlers.clear();
     }
 
     /// Sends a message from the running frame.
@@ -207,7 +223,7 @@ impl<'h> Exec<'h> {
         let result = self.dispatch_in_level(call, &resolved, &hooks);
         match result {
             Ok(_) => self.state.commit(),
-            Err(_) => self.state.rollback(),
+            Err(_) => self.rollback(),
         }
         result
     }
@@ -234,9 +250,14 @@ impl<'h> Exec<'h> {
         self.run(&hook, &resolved).map(drop)
     }
 
-    fn hooks(&mut self, name: &MessageName) -> Result<crate::hypervisor::Hooks, ErrorCode> {
+    fn hooks(&mut self, name: &MessageName) -> Result<Arc<crate::hypervisor::Hooks>, ErrorCode> {
+        if let Some(hooks) = self.hooks.get(name) {
+            return Ok(hooks.clone());
+        }
         let hooks = crate::hypervisor::hooks_for(&mut self.state, name);
-        self.storage(hooks)
+        let hooks = Arc::new(self.storage(hooks)?);
+        self.hooks.insert(name.clone(), hooks.clone());
+        Ok(hooks)
     }
 
     /// Runs one handler in a new frame: checks volatility and depth, caps gas, mints tokens.
@@ -281,7 +302,7 @@ impl<'h> Exec<'h> {
             // A panicking native handler is a failed call: unwind what it left open.
             self.frames.truncate(frames);
             while self.state.depth() > levels {
-                self.state.rollback();
+                self.rollback();
             }
             Err(ErrorCode::Other)
         });

@@ -335,6 +335,8 @@ impl Session<'_> {
         config: &[u8],
     ) -> Result<Result<Address, ErrorCode>, NodeFault> {
         let result = load_module(&mut self.exec, name, handler_id, config);
+        self.exec.hooks.clear();
+        self.exec.handlers.clear();
         if let Some(fault) = self.exec.fault.take() {
             return Err(NodeFault(fault));
         }

@@ -79,13 +79,14 @@ pub(crate) fn handle(exec: &mut Exec<'_>, caller: Option<&Address>, invoke: &Inv
             return Err(ErrorCode::VolatilityViolation);
         }
         let address = Address::new(decode::<Vec<u8>>(&invoke.data)?)?;
-        return exec.handler_of(&address).map(|(id, _)| id.into_bytes());
+        return exec.handler_of(&address).map(|(id, _)| id.as_bytes().to_vec());
     }
     if volatility != Volatility::Volatile {
         return Err(ErrorCode::VolatilityViolation);
     }
     let caller = caller.ok_or(ErrorCode::UnauthorizedCaller)?;
     exec.charge(exec.hv.config.gas.lifecycle_base)?;
+    exec.handlers.clear();
     exec.state.begin();
     let result = (|| match name {
         "module:create" => {
@@ -107,8 +108,9 @@ pub(crate) fn handle(exec: &mut Exec<'_>, caller: Option<&Address>, invoke: &Inv
     })();
     match result {
         Ok(_) => exec.state.commit(),
-        Err(_) => exec.state.rollback(),
+        Err(_) => exec.rollback(),
     }
+    exec.handlers.clear();
     result
 }
 
@@ -155,6 +157,7 @@ fn create(
     }
     exec.state.set(nonce_key(creator.as_bytes()), borsh::to_vec(&(nonce + 1)).map_err(|_| ErrorCode::Encoding)?);
     write_record(exec, &address, handler_id)?;
+    exec.handlers.clear();
     let state_handler = exec.hv.state_handler.clone();
     state_handler.create(&mut exec.state, &address, &resolved.metadata.state_config)?;
     if resolved.metadata.message(&names::on_create()).is_some() {
@@ -191,6 +194,7 @@ fn migrate(
     write_record(exec, address, handler_id)?;
     let state_handler = exec.hv.state_handler.clone();
     state_handler.migrate(&mut exec.state, address, &old.metadata.state_config, &new.metadata.state_config)?;
+    exec.handlers.clear();
     run_lifecycle_message(exec, address, caller, &names::on_migrate(), old_id.as_bytes(), gas)
 }
 
@@ -210,6 +214,7 @@ fn force_migrate(
     let state_handler = exec.hv.state_handler.clone();
     state_handler.destroy(&mut exec.state, address)?;
     write_record(exec, address, handler_id)?;
+    exec.handlers.clear();
     state_handler.create(&mut exec.state, address, &new.metadata.state_config)?;
     if new.metadata.message(&names::on_create()).is_some() {
         run_lifecycle_message(exec, address, caller, &names::on_create(), init, gas)?;
