@@ -1,9 +1,15 @@
-//! Test contracts, built from source by this crate's build script (see `build.rs`):
+//! Test contracts, built from source by this crate's build script (see `build.rs`) for
+//! wasm32-unknown-unknown as `cargo near build` does (`RUSTFLAGS="-C link-arg=-s --cfg near"`,
+//! release); a contract that fails to build fails the build, never skipped:
 //!
-//! - [`sdk_status`]: a near-sdk 5.30 contract built as `cargo near build` would — storage
-//!   (`LookupMap`), logs, JSON arguments, a panic, a promise with a callback;
-//! - [`raw_nostd`]: a `no_std` contract calling host functions directly (input, registers,
-//!   sha256, storage, logs, a xorshift loop for exact-gas checks, unbounded recursion).
+//! - [`sdk_status`]: near-sdk 5.30 status messages — storage (`LookupMap`), logs, JSON
+//!   arguments, a panic, promises with callbacks, a gas-burning loop;
+//! - [`raw_nostd`]: `no_std`, host functions called directly (input, registers, sha256,
+//!   storage, logs, a xorshift loop for exact-gas checks, unbounded recursion);
+//! - [`yield_nostd`]: `no_std` NEP-519 yields and resumes, every edge case's entry point;
+//! - [`sdk_signer`]: near-sdk chain-signatures-style contract (`sign` yields, `respond` resumes);
+//! - [`sdk_app_os`]: near-sdk NEP-481 parent ("OS") serving a submodule's requests;
+//! - [`submodule_nostd`]: `no_std` NEP-481 "app" submodule (asks its parent to read, write, log).
 
 /// The near-sdk status-message contract.
 pub fn sdk_status() -> &'static [u8] {

@@ -4,6 +4,7 @@ mod access_keys;
 mod accounts;
 mod balance;
 mod delayed;
+mod docs;
 mod promises;
 mod submodules;
 mod yield_resume;
