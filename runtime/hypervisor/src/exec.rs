@@ -79,26 +79,26 @@ impl<'h> Exec<'h> {
         self.tokens.r#gen()
     }
 
-    /// Runs `f` as an external call: a root frame for `caller` (`None`: a query), then the
-    /// message. Returns the result and the gas used.
+    /// Runs `invoke` as an external call: a root frame for `caller` (`None`: a query) whose
+    /// context token the message carries. Returns the result and the gas used.
     pub(crate) fn external(
         &mut self,
         caller: Option<Address>,
         volatility: Volatility,
-        gas_limit: u64,
-        invoke: impl FnOnce(Token) -> Invoke,
+        mut invoke: Invoke,
     ) -> (Result<Vec<u8>, ErrorCode>, u64) {
         let context_token = self.mint();
+        invoke.context_token = context_token;
         self.frames.push(Frame {
             address: caller,
             volatility,
             context_token,
             state_token: [0; 32],
-            gas_limit,
+            gas_limit: invoke.gas_limit,
             gas_used: 0,
             out_of_gas: false,
         });
-        let result = self.invoke(invoke(context_token));
+        let result = self.invoke(invoke);
         let root = self.frames.pop();
         let gas_used = root.map_or(0, |f| f.gas_used);
         (result, gas_used)

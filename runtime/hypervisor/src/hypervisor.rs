@@ -221,7 +221,34 @@ pub struct Session<'h> {
     exec: Exec<'h>,
 }
 
+/// An external message: who signed it, whom it acts as, what it sends.
+struct ExternalMessage<'a> {
+    signer: Option<&'a Address>,
+    act_as: Option<&'a Address>,
+    receiver: Option<&'a Address>,
+    name: &'a MessageName,
+    data: &'a [u8],
+    gas_limit: u64,
+}
+
 impl Session<'_> {
+    fn send_external(
+        &mut self,
+        message: ExternalMessage<'_>,
+        volatility: Volatility,
+    ) -> Result<CallOutcome, NodeFault> {
+        let invoke = Invoke {
+            receiver: message.receiver.cloned(),
+            caller: message.act_as.cloned(),
+            name: message.name.clone(),
+            data: message.data.to_vec(),
+            context_token: [0; 32],
+            gas_limit: message.gas_limit,
+        };
+        let (result, gas_used) = self.exec.external(message.signer.cloned(), volatility, invoke);
+        self.finish_call(result, gas_used)
+    }
+
     fn finish_call(&mut self, result: Result<Vec<u8>, ErrorCode>, gas_used: u64) -> Result<CallOutcome, NodeFault> {
         if let Some(fault) = self.exec.fault.take() {
             return Err(NodeFault(fault));
@@ -242,16 +269,8 @@ impl Session<'_> {
         data: &[u8],
         gas_limit: u64,
     ) -> Result<CallOutcome, NodeFault> {
-        let invoke = |context_token| Invoke {
-            receiver: receiver.cloned(),
-            caller: None,
-            name: name.clone(),
-            data: data.to_vec(),
-            context_token,
-            gas_limit,
-        };
-        let (result, gas_used) = self.exec.external(Some(caller.clone()), Volatility::Volatile, gas_limit, invoke);
-        self.finish_call(result, gas_used)
+        let message = ExternalMessage { signer: Some(caller), act_as: None, receiver, name, data, gas_limit };
+        self.send_external(message, Volatility::Volatile)
     }
 
     /// Sends a message from `signer` acting as `act_as`: allowed only if the authorization
@@ -268,16 +287,8 @@ impl Session<'_> {
         data: &[u8],
         gas_limit: u64,
     ) -> Result<CallOutcome, NodeFault> {
-        let invoke = |context_token| Invoke {
-            receiver: receiver.cloned(),
-            caller: Some(act_as.clone()),
-            name: name.clone(),
-            data: data.to_vec(),
-            context_token,
-            gas_limit,
-        };
-        let (result, gas_used) = self.exec.external(Some(signer.clone()), Volatility::Volatile, gas_limit, invoke);
-        self.finish_call(result, gas_used)
+        let message = ExternalMessage { signer: Some(signer), act_as: Some(act_as), receiver, name, data, gas_limit };
+        self.send_external(message, Volatility::Volatile)
     }
 
     /// Sends a query (no caller, readonly): only readonly and pure messages run.
@@ -291,16 +302,8 @@ impl Session<'_> {
         data: &[u8],
         gas_limit: u64,
     ) -> Result<CallOutcome, NodeFault> {
-        let invoke = |context_token| Invoke {
-            receiver: receiver.cloned(),
-            caller: None,
-            name: name.clone(),
-            data: data.to_vec(),
-            context_token,
-            gas_limit,
-        };
-        let (result, gas_used) = self.exec.external(None, Volatility::Readonly, gas_limit, invoke);
-        self.finish_call(result, gas_used)
+        let message = ExternalMessage { signer: None, act_as: None, receiver, name, data, gas_limit };
+        self.send_external(message, Volatility::Readonly)
     }
 
     /// Creates an account as `creator`: `module:create` with its handler and init data.
