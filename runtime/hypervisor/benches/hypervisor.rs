@@ -12,7 +12,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use near_hypervisor::{
     AccountHandler, Address, ErrorCode, HandlerMetadata, Host, Hypervisor, Invoke, MessageMetadata, MessageName,
-    MessageRequest, NativeVm, Volatility,
+    MessageRequest, NativeVm, Session, Volatility,
 };
 use near_primitives::types::StateRoot;
 use near_store::Store;
@@ -99,10 +99,10 @@ fn bench(c: &mut Criterion) {
     let mut hv = Hypervisor::new(Store::memory());
     hv.add_vm(Arc::new(vm)).unwrap();
     let alice = Address::new(b"alice".to_vec()).unwrap();
-    let mut setup = hv.session(StateRoot::default());
+    let mut setup = Session::new(&hv, StateRoot::default());
     let account = Address::new(setup.create(&alice, "native:bench", b"", u64::MAX).unwrap().result.unwrap()).unwrap();
     let root = setup.finish().unwrap();
-    let mut session = hv.session(root);
+    let mut session = Session::new(&hv, root);
     let (loop_name, chain) = (MessageName::new("loop").unwrap(), MessageName::new("chain").unwrap());
     let mut group = c.benchmark_group("hypervisor");
     group.bench_function("invoke_native_to_native_x1000", |b| {

@@ -3,7 +3,8 @@
 //! into its caller's level on success and leaves nothing behind on any error.
 
 use crate::hypervisor::Hypervisor;
-use crate::state::{NestedState, account_key, state_prefix};
+use crate::modules::{Hooks, hooks_for, route_key};
+use crate::state::{AccountRecord, NestedState, account_key, state_prefix};
 use crate::types::{Address, ErrorCode, MessageName, Token, Volatility};
 use crate::vm::{Host, Invoke, MessageRequest, ResolvedHandler};
 use near_store::StorageError;
@@ -11,22 +12,13 @@ use rand::{Rng, SeedableRng};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// An account record: which handler runs it.
-#[derive(Debug, Clone, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
-pub struct AccountRecord {
-    /// The handler id.
-    pub handler_id: String,
-}
-
-/// A loaded module.
-#[derive(Debug, Clone, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
-pub struct ModuleRecord {
-    /// Its handler id (`module:<config name>`).
-    pub handler_id: String,
-    /// Its account address.
-    pub address: Address,
-    /// Its configuration bytes.
-    pub config: Vec<u8>,
+/// Messages the hypervisor handles itself (the lifecycle module), plugged in by the session
+/// so that this module does not depend on their implementation.
+pub(crate) trait SystemMessages: Sync {
+    /// Whether `name` is one of them.
+    fn handles(&self, name: &MessageName) -> bool;
+    /// Handles one, sent as `caller` (already authorized) from the running frame.
+    fn handle(&self, exec: &mut Exec<'_>, caller: Option<&Address>, invoke: &Invoke) -> Result<Vec<u8>, ErrorCode>;
 }
 
 /// A running call.
@@ -54,12 +46,13 @@ pub(crate) struct Call<'a> {
 /// The execution state of a session.
 pub(crate) struct Exec<'h> {
     pub(crate) hv: &'h Hypervisor,
+    system: &'h dyn SystemMessages,
     pub(crate) state: NestedState,
     frames: Vec<Frame>,
     /// Tokens: a ChaCha stream seeded from the OS per session, never exposed.
     tokens: rand::rngs::StdRng,
     /// Pre/post handlers by message name; they change only when a module is loaded.
-    pub(crate) hooks: HashMap<MessageName, Arc<crate::hypervisor::Hooks>>,
+    pub(crate) hooks: HashMap<MessageName, Arc<Hooks>>,
     /// Resolved handlers by account. Account records change only through lifecycle messages
     /// and module loading, which clear it, as does every rollback (a rolled-back level may
     /// have created or migrated an account).
@@ -69,9 +62,10 @@ pub(crate) struct Exec<'h> {
 }
 
 impl<'h> Exec<'h> {
-    pub(crate) fn new(hv: &'h Hypervisor, state: NestedState) -> Exec<'h> {
+    pub(crate) fn new(hv: &'h Hypervisor, state: NestedState, system: &'h dyn SystemMessages) -> Exec<'h> {
         let tokens = rand::rngs::StdRng::from_entropy();
-        Exec { hv, state, frames: Vec::new(), tokens, hooks: HashMap::new(), handlers: HashMap::new(), fault: None }
+        let (hooks, handlers) = (HashMap::new(), HashMap::new());
+        Exec { hv, system, state, frames: Vec::new(), tokens, hooks, handlers, fault: None }
     }
 
     /// A fresh token nobody can predict: the next 32 bytes of the session's CSPRNG.
@@ -169,7 +163,7 @@ impl<'h> Exec<'h> {
     }
 
     fn route_module_message(&mut self, name: &MessageName) -> Result<Address, ErrorCode> {
-        let routed: Option<Vec<u8>> = self.read(&crate::hypervisor::route_key(name.as_str()))?;
+        let routed: Option<Vec<u8>> = self.read(&route_key(name.as_str()))?;
         let address = routed.ok_or(ErrorCode::MessageNotHandled)?;
         Address::new(address)
     }
@@ -196,8 +190,9 @@ impl<'h> Exec<'h> {
     fn send(&mut self, invoke: Invoke) -> Result<Vec<u8>, ErrorCode> {
         let caller = self.claimed_caller(&invoke)?;
         self.charge(self.hv.config.gas.invoke_base)?;
-        if crate::lifecycle::is_lifecycle(&invoke.name) {
-            return crate::lifecycle::handle(self, caller.as_ref(), &invoke);
+        if self.system.handles(&invoke.name) {
+            let system = self.system;
+            return system.handle(self, caller.as_ref(), &invoke);
         }
         let target = match (&invoke.receiver, invoke.name.is_module_message()) {
             (Some(address), _) => address.clone(),
@@ -232,7 +227,7 @@ impl<'h> Exec<'h> {
         &mut self,
         call: &Call<'_>,
         resolved: &ResolvedHandler,
-        hooks: &crate::hypervisor::Hooks,
+        hooks: &Hooks,
     ) -> Result<Vec<u8>, ErrorCode> {
         for (module, name) in &hooks.pre {
             self.hook(module, name, call)?;
@@ -250,11 +245,11 @@ impl<'h> Exec<'h> {
         self.run(&hook, &resolved).map(drop)
     }
 
-    fn hooks(&mut self, name: &MessageName) -> Result<Arc<crate::hypervisor::Hooks>, ErrorCode> {
+    fn hooks(&mut self, name: &MessageName) -> Result<Arc<Hooks>, ErrorCode> {
         if let Some(hooks) = self.hooks.get(name) {
             return Ok(hooks.clone());
         }
-        let hooks = crate::hypervisor::hooks_for(&mut self.state, name);
+        let hooks = hooks_for(&mut self.state, name);
         let hooks = Arc::new(self.storage(hooks)?);
         self.hooks.insert(name.clone(), hooks.clone());
         Ok(hooks)

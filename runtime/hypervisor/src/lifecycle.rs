@@ -15,8 +15,8 @@
 //! handler, runs it with the old handler id as data, and fails (changing nothing) if it fails;
 //! `force_migrate` destroys the old state and runs the new handler's `on_create`.
 
-use crate::exec::{AccountRecord, Call, Exec};
-use crate::state::{account_key, nonce_key};
+use crate::exec::{Call, Exec, SystemMessages};
+use crate::state::{AccountRecord, account_key, nonce_key};
 use crate::types::{Address, ErrorCode, MessageName, Volatility};
 use crate::vm::Invoke;
 
@@ -61,9 +61,17 @@ pub mod names {
 const LIFECYCLE: [&str; 5] =
     ["module:create", "module:destroy", "module:migrate", "module:force_migrate", "module:get_handler_id"];
 
-/// Whether the hypervisor handles `name` itself.
-pub(crate) fn is_lifecycle(name: &MessageName) -> bool {
-    LIFECYCLE.contains(&name.as_str())
+/// The lifecycle module, plugged into every session.
+pub(crate) struct Lifecycle;
+
+impl SystemMessages for Lifecycle {
+    fn handles(&self, name: &MessageName) -> bool {
+        LIFECYCLE.contains(&name.as_str())
+    }
+
+    fn handle(&self, exec: &mut Exec<'_>, caller: Option<&Address>, invoke: &Invoke) -> Result<Vec<u8>, ErrorCode> {
+        handle(exec, caller, invoke)
+    }
 }
 
 fn decode<T: borsh::BorshDeserialize>(data: &[u8]) -> Result<T, ErrorCode> {
@@ -71,7 +79,7 @@ fn decode<T: borsh::BorshDeserialize>(data: &[u8]) -> Result<T, ErrorCode> {
 }
 
 /// Handles a lifecycle message sent as `caller` (already authorized).
-pub(crate) fn handle(exec: &mut Exec<'_>, caller: Option<&Address>, invoke: &Invoke) -> Result<Vec<u8>, ErrorCode> {
+fn handle(exec: &mut Exec<'_>, caller: Option<&Address>, invoke: &Invoke) -> Result<Vec<u8>, ErrorCode> {
     let volatility = exec.current().map_or(Volatility::Pure, |(_, v)| v);
     let name = invoke.name.as_str();
     if name == "module:get_handler_id" {

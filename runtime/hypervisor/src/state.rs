@@ -16,6 +16,7 @@
 //! implementation gets wrong). Reads of the base trie are cached for the session: the base does
 //! not change until [`NestedState::finish`].
 
+use crate::types::Address;
 use near_store::{StorageError, Store, TrieUpdate};
 use std::collections::{BTreeMap, HashMap};
 
@@ -47,6 +48,24 @@ pub fn module_key(name: &str) -> Vec<u8> {
 /// The trie key of `address`'s creation counter.
 pub fn nonce_key(address: &[u8]) -> Vec<u8> {
     [&[NONCE_PREFIX][..], address].concat()
+}
+
+/// An account record: which handler runs it.
+#[derive(Debug, Clone, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
+pub struct AccountRecord {
+    /// The handler id.
+    pub handler_id: String,
+}
+
+/// A loaded module.
+#[derive(Debug, Clone, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
+pub struct ModuleRecord {
+    /// Its handler id (`module:<config name>`).
+    pub handler_id: String,
+    /// Its account address.
+    pub address: Address,
+    /// Its configuration bytes.
+    pub config: Vec<u8>,
 }
 
 type Layer = BTreeMap<Vec<u8>, Option<Vec<u8>>>;

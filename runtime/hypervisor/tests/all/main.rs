@@ -52,7 +52,7 @@ pub(crate) fn hypervisor() -> Hypervisor {
 
 /// Runs `f` in a session over the empty state and returns the root.
 pub(crate) fn with_session<T>(hv: &Hypervisor, f: impl FnOnce(&mut Session<'_>) -> T) -> T {
-    let mut session = hv.session(StateRoot::default());
+    let mut session = Session::new(hv, StateRoot::default());
     f(&mut session)
 }
 

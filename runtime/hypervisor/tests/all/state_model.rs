@@ -113,7 +113,7 @@ fn a_rollback_keeps_the_write_made_just_before_the_snapshot() {
 
 fn scenario_root(store: Store) -> StateRoot {
     let hv = hypervisor_with(store, Log::default());
-    let mut session = hv.session(StateRoot::default());
+    let mut session = Session::new(&hv, StateRoot::default());
     let alice = addr("alice");
     session.load_module("bank", "module:bank", b"alice").unwrap().unwrap();
     let counter = create(&mut session, &alice, "native:counter", &3u64.to_le_bytes());
@@ -135,7 +135,7 @@ fn rocksdb_and_memory_give_the_same_root_and_the_state_persists() {
     // Reopened at that root, the state is there.
     let store = Store::rocksdb(dir.path()).unwrap();
     let hv = hypervisor_with(store, Log::default());
-    let mut session = hv.session(rocks);
+    let mut session = Session::new(&hv, rocks);
     let balance = session.query(None, &name("module:balance"), b"bob", GAS).unwrap();
     assert_eq!(u64_le(&ok(balance)), 9);
 }
