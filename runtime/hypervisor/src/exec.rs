@@ -53,6 +53,9 @@ pub(crate) struct Exec<'h> {
     tokens: rand::rngs::StdRng,
     /// Pre/post handlers by message name; they change only when a module is loaded.
     pub(crate) hooks: HashMap<MessageName, Arc<Hooks>>,
+    /// Whether no module has pre/post handlers (`None`: not looked yet); reset with `hooks`.
+    pub(crate) no_hooks: Option<bool>,
+    empty_hooks: Arc<Hooks>,
     /// Resolved handlers by account. Account records change only through lifecycle messages
     /// and module loading, which clear it, as does every rollback (a rolled-back level may
     /// have created or migrated an account).
@@ -65,7 +68,19 @@ impl<'h> Exec<'h> {
     pub(crate) fn new(hv: &'h Hypervisor, state: NestedState, system: &'h dyn SystemMessages) -> Exec<'h> {
         let tokens = rand::rngs::StdRng::from_entropy();
         let (hooks, handlers) = (HashMap::new(), HashMap::new());
-        Exec { hv, system, state, frames: Vec::new(), tokens, hooks, handlers, fault: None }
+        let empty_hooks = Arc::new(Hooks::default());
+        Exec {
+            hv,
+            system,
+            state,
+            frames: Vec::new(),
+            tokens,
+            hooks,
+            no_hooks: None,
+            empty_hooks,
+            handlers,
+            fault: None,
+        }
     }
 
     /// A fresh token nobody can predict: the next 32 bytes of the session's CSPRNG.
@@ -246,6 +261,13 @@ impl<'h> Exec<'h> {
     }
 
     fn hooks(&mut self, name: &MessageName) -> Result<Arc<Hooks>, ErrorCode> {
+        if self.no_hooks.is_none() {
+            let any = crate::modules::any_hooks(&mut self.state);
+            self.no_hooks = Some(!self.storage(any)?);
+        }
+        if self.no_hooks == Some(true) {
+            return Ok(self.empty_hooks.clone());
+        }
         if let Some(hooks) = self.hooks.get(name) {
             return Ok(hooks.clone());
         }

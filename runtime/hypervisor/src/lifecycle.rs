@@ -66,7 +66,7 @@ pub(crate) struct Lifecycle;
 
 impl SystemMessages for Lifecycle {
     fn handles(&self, name: &MessageName) -> bool {
-        LIFECYCLE.contains(&name.as_str())
+        name.is_module_message() && LIFECYCLE.contains(&name.as_str())
     }
 
     fn handle(&self, exec: &mut Exec<'_>, caller: Option<&Address>, invoke: &Invoke) -> Result<Vec<u8>, ErrorCode> {

@@ -36,6 +36,14 @@ fn hooked_name(name: &MessageName) -> Option<&str> {
     (!bare.starts_with("pre:") && !bare.starts_with("post:")).then_some(bare)
 }
 
+/// Whether any loaded module has a pre or post handler.
+///
+/// # Errors
+/// Storage faults.
+pub(crate) fn any_hooks(state: &mut NestedState) -> Result<bool, StorageError> {
+    Ok(!state.scan_prefix(&[5u8])?.is_empty())
+}
+
 pub(crate) fn hooks_for(state: &mut NestedState, name: &MessageName) -> Result<Hooks, StorageError> {
     let mut hooks = Hooks::default();
     let Some(bare) = hooked_name(name) else { return Ok(hooks) };

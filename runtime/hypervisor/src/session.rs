@@ -155,6 +155,7 @@ impl Session<'_> {
         config: &[u8],
     ) -> Result<Result<Address, ErrorCode>, NodeFault> {
         self.exec.hooks.clear();
+        self.exec.no_hooks = None;
         self.exec.handlers.clear();
         if !modules::valid_module_name(name) {
             return Ok(Err(ErrorCode::Encoding));

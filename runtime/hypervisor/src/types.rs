@@ -98,8 +98,23 @@ impl ErrorCode {
 }
 
 /// An account address: 1 to 63 bytes.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, borsh::BorshSerialize, borsh::BorshDeserialize)]
-pub struct Address(Vec<u8>);
+/// Shared (`Arc`): the hypervisor copies addresses into every frame and request, and a copy is
+/// a reference count, not an allocation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Address(std::sync::Arc<[u8]>);
+
+impl borsh::BorshSerialize for Address {
+    fn serialize<W: std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        borsh::BorshSerialize::serialize(&self.0[..], writer)
+    }
+}
+
+impl borsh::BorshDeserialize for Address {
+    fn deserialize_reader<R: std::io::Read>(reader: &mut R) -> std::io::Result<Self> {
+        let bytes = Vec::<u8>::deserialize_reader(reader)?;
+        Address::new(bytes).map_err(|_| std::io::Error::new(std::io::ErrorKind::InvalidData, "address length"))
+    }
+}
 
 impl Address {
     /// An address from bytes.
@@ -111,7 +126,7 @@ impl Address {
         if bytes.is_empty() || bytes.len() >= ADDRESS_SLOT {
             return Err(ErrorCode::Encoding);
         }
-        Ok(Address(bytes))
+        Ok(Address(bytes.into()))
     }
 
     /// The bytes.
@@ -134,7 +149,7 @@ impl Address {
     pub fn from_slot(slot: &[u8; ADDRESS_SLOT]) -> Result<Option<Address>, ErrorCode> {
         match usize::from(slot[0]) {
             0 => Ok(None),
-            len if len < ADDRESS_SLOT => Ok(Some(Address(slot[1..=len].to_vec()))),
+            len if len < ADDRESS_SLOT => Ok(Some(Address(slot[1..=len].into()))),
             _ => Err(ErrorCode::Encoding),
         }
     }
@@ -151,7 +166,7 @@ impl std::fmt::Display for Address {
 
 /// A message name: 1 to 127 characters of `[A-Za-z0-9:_/.]`.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct MessageName(String);
+pub struct MessageName(std::sync::Arc<str>);
 
 impl MessageName {
     /// A name from text.
@@ -164,7 +179,7 @@ impl MessageName {
         if name.is_empty() || name.len() >= NAME_SLOT || !name.bytes().all(allowed) {
             return Err(ErrorCode::Encoding);
         }
-        Ok(MessageName(name))
+        Ok(MessageName(name.into()))
     }
 
     /// The text.
