@@ -347,6 +347,12 @@ impl<'h> Exec<'h> {
     }
 }
 
+/// The trie key of `key` under an account's state `prefix` (reusing the prefix's buffer).
+fn state_key(mut prefix: Vec<u8>, key: &[u8]) -> Vec<u8> {
+    prefix.extend_from_slice(key);
+    prefix
+}
+
 impl Host for Exec<'_> {
     fn invoke(&mut self, invoke: Invoke) -> Result<Vec<u8>, ErrorCode> {
         self.send(invoke)
@@ -356,7 +362,7 @@ impl Host for Exec<'_> {
         let prefix = self.state_access(state_token, false)?;
         let gas = self.hv.config.gas;
         self.charge(gas.state_read_base.saturating_add(gas.state_byte.saturating_mul(key.len() as u64)))?;
-        let value = self.state.get(&[prefix, key.to_vec()].concat());
+        let value = self.state.get(&state_key(prefix, key));
         let value = self.storage(value)?;
         let len = value.as_ref().map_or(0, Vec::len) as u64;
         self.charge(gas.state_byte.saturating_mul(len))?;
@@ -368,7 +374,7 @@ impl Host for Exec<'_> {
         let gas = self.hv.config.gas;
         let bytes = (key.len() + value.len()) as u64;
         self.charge(gas.state_write_base.saturating_add(gas.state_byte.saturating_mul(bytes)))?;
-        self.state.set([prefix, key.to_vec()].concat(), value.to_vec());
+        self.state.set(state_key(prefix, key), value.to_vec());
         Ok(())
     }
 
@@ -376,7 +382,7 @@ impl Host for Exec<'_> {
         let prefix = self.state_access(state_token, true)?;
         let gas = self.hv.config.gas;
         self.charge(gas.state_write_base.saturating_add(gas.state_byte.saturating_mul(key.len() as u64)))?;
-        self.state.remove([prefix, key.to_vec()].concat());
+        self.state.remove(state_key(prefix, key));
         Ok(())
     }
 

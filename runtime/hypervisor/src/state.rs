@@ -122,13 +122,7 @@ impl NestedState {
     /// # Errors
     /// Storage faults.
     pub fn remove_prefix(&mut self, prefix: &[u8]) -> Result<(), StorageError> {
-        let mut keys: Vec<Vec<u8>> = self.base.iter_prefix(prefix)?.into_iter().map(|(key, _)| key).collect();
-        for layer in &self.layers {
-            keys.extend(
-                layer.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix)).map(|(k, _)| k.clone()),
-            );
-        }
-        for key in keys {
+        for (key, _) in self.scan_prefix(prefix)? {
             self.remove(key);
         }
         Ok(())

@@ -63,7 +63,7 @@ impl ReceiptExecutor<'_> {
                 None => None,
             },
             ReceiptEnum::PromiseYield(_) => {
-                store_yield(state, receipt.clone())?;
+                store_yield(state, receipt)?;
                 None
             }
             ReceiptEnum::Action(action_receipt) => {

@@ -46,7 +46,7 @@ pub(crate) fn record_new_yield(
 /// # Errors
 /// A yielded receipt without exactly one input (a node bug).
 pub(crate) fn store_instant_yields(state: &mut TrieUpdate, yielded: Vec<Receipt>) -> Result<(), RuntimeError> {
-    for receipt in yielded {
+    for receipt in &yielded {
         store_yield(state, receipt)?;
     }
     Ok(())
@@ -57,12 +57,12 @@ pub(crate) fn store_instant_yields(state: &mut TrieUpdate, yielded: Vec<Receipt>
 ///
 /// # Errors
 /// A yielded receipt without exactly one input (a node bug).
-pub(crate) fn store_yield(state: &mut TrieUpdate, receipt: Receipt) -> Result<(), RuntimeError> {
+pub(crate) fn store_yield(state: &mut TrieUpdate, receipt: &Receipt) -> Result<(), RuntimeError> {
     let ReceiptEnum::PromiseYield(action_receipt) = &receipt.receipt else { return Ok(()) };
     let [data_id] = action_receipt.input_data_ids[..] else {
         return Err(inconsistent("a yielded receipt needs exactly one input"));
     };
-    set(state, TrieKey::PromiseYieldReceipt { receiver_id: receipt.receiver_id.clone(), data_id }, &receipt);
+    set(state, TrieKey::PromiseYieldReceipt { receiver_id: receipt.receiver_id.clone(), data_id }, receipt);
     Ok(())
 }
 

@@ -57,7 +57,8 @@ struct Reference<'a> {
     base64: bool,
 }
 
-fn is_name(text: &str) -> bool {
+/// Whether `text` is a valid capture name: letters, digits, `_` and `-`, not empty.
+pub(crate) fn is_name(text: &str) -> bool {
     !text.is_empty() && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
 }
 

@@ -364,8 +364,11 @@ fn parse_block(node: Node<'_>) -> Parsed<BlockSpec> {
 fn parse_capture(node: Node<'_>) -> Parsed<Option<String>> {
     optional!(node, "capture", |n| {
         let name = n.str()?;
-        let valid = !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
-        if valid { Ok(name.to_string()) } else { n.fail("a capture name is letters, digits, `_` and `-`") }
+        if crate::captures::is_name(name) {
+            Ok(name.to_string())
+        } else {
+            n.fail("a capture name is letters, digits, `_` and `-`")
+        }
     })
 }
 
