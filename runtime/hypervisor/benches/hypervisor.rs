@@ -25,7 +25,7 @@ const LOOP: u64 = 1_000;
 struct Bench;
 
 impl AccountHandler for Bench {
-    fn handle(&self, request: &MessageRequest, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
+    fn handle(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
         let send = |host: &mut dyn Host, name: &MessageName, data: Vec<u8>| {
             host.invoke(Invoke {
                 receiver: Some(request.address.clone()),
@@ -37,7 +37,7 @@ impl AccountHandler for Bench {
             })
         };
         match request.name.as_str() {
-            "get" => Ok(request.data.clone()),
+            "get" => Ok(request.data.to_vec()),
             "loop" => {
                 let get = MessageName::new("get")?;
                 for i in 0..LOOP {
@@ -50,7 +50,7 @@ impl AccountHandler for Bench {
                 if depth == 0 {
                     return Ok(Vec::new());
                 }
-                send(host, &request.name, vec![depth - 1])
+                send(host, request.name, vec![depth - 1])
             }
         }
     }
@@ -110,10 +110,10 @@ fn bench(c: &mut Criterion) {
     });
     let handler: Arc<dyn AccountHandler> = Arc::new(Bench);
     let request = MessageRequest {
-        address: account.clone(),
-        caller: Some(alice.clone()),
-        name: loop_name.clone(),
-        data: Vec::new(),
+        address: &account,
+        caller: Some(&alice),
+        name: &loop_name,
+        data: &[],
         state_token: [1; 32],
         context_token: [2; 32],
         gas_limit: u64::MAX,

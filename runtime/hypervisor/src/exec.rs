@@ -8,8 +8,7 @@ use crate::state::{AccountRecord, NestedState, account_key, state_prefix};
 use crate::types::{Address, ErrorCode, MessageName, Token, Volatility};
 use crate::vm::{Host, Invoke, MessageRequest, ResolvedHandler};
 use near_store::StorageError;
-use rand::{Rng, SeedableRng};
-use std::collections::HashMap;
+use rand::{RngCore, SeedableRng};
 use std::sync::Arc;
 
 /// Messages the hypervisor handles itself (the lifecycle module), plugged in by the session
@@ -19,6 +18,15 @@ pub(crate) trait SystemMessages: Sync {
     fn handles(&self, name: &MessageName) -> bool;
     /// Handles one, sent as `caller` (already authorized) from the running frame.
     fn handle(&self, exec: &mut Exec<'_>, caller: Option<&Address>, invoke: &Invoke) -> Result<Vec<u8>, ErrorCode>;
+}
+
+/// A map keyed by addresses or names handlers choose: foldhash, seeded per map.
+type Map<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// An account's handler as cached for the session: its id and its code.
+pub(crate) struct BoundHandler {
+    pub(crate) handler_id: String,
+    pub(crate) resolved: ResolvedHandler,
 }
 
 /// A running call.
@@ -49,43 +57,33 @@ pub(crate) struct Exec<'h> {
     system: &'h dyn SystemMessages,
     pub(crate) state: NestedState,
     frames: Vec<Frame>,
-    /// Tokens: a ChaCha stream seeded from the OS per session, never exposed.
-    tokens: rand::rngs::StdRng,
+    /// Tokens: a ChaCha8 stream seeded from the OS per session, never exposed.
+    tokens: rand_chacha::ChaCha8Rng,
     /// Pre/post handlers by message name; they change only when a module is loaded.
-    pub(crate) hooks: HashMap<MessageName, Arc<Hooks>>,
+    pub(crate) hooks: Map<MessageName, Arc<Hooks>>,
     /// Whether no module has pre/post handlers (`None`: not looked yet); reset with `hooks`.
     pub(crate) no_hooks: Option<bool>,
-    empty_hooks: Arc<Hooks>,
     /// Resolved handlers by account. Account records change only through lifecycle messages
     /// and module loading, which clear it, as does every rollback (a rolled-back level may
     /// have created or migrated an account).
-    pub(crate) handlers: HashMap<Address, (Arc<str>, ResolvedHandler)>,
+    pub(crate) handlers: Map<Address, Arc<BoundHandler>>,
     /// A node fault seen during the current top-level call.
     pub(crate) fault: Option<StorageError>,
 }
 
 impl<'h> Exec<'h> {
     pub(crate) fn new(hv: &'h Hypervisor, state: NestedState, system: &'h dyn SystemMessages) -> Exec<'h> {
-        let tokens = rand::rngs::StdRng::from_entropy();
-        let (hooks, handlers) = (HashMap::new(), HashMap::new());
-        let empty_hooks = Arc::new(Hooks::default());
-        Exec {
-            hv,
-            system,
-            state,
-            frames: Vec::new(),
-            tokens,
-            hooks,
-            no_hooks: None,
-            empty_hooks,
-            handlers,
-            fault: None,
-        }
+        let tokens = rand_chacha::ChaCha8Rng::from_entropy();
+        let (hooks, handlers) = (Map::default(), Map::default());
+        Exec { hv, system, state, frames: Vec::new(), tokens, hooks, no_hooks: None, handlers, fault: None }
     }
 
-    /// A fresh token nobody can predict: the next 32 bytes of the session's CSPRNG.
+    /// A fresh token nobody can predict: the next 32 bytes of the session's CSPRNG (drawn as
+    /// bytes: `Rng::gen` of a byte array would draw a whole word per byte).
     fn mint(&mut self) -> Token {
-        self.tokens.r#gen()
+        let mut token = [0; 32];
+        self.tokens.fill_bytes(&mut token);
+        token
     }
 
     /// Runs `invoke` as an external call: a root frame for `caller` (`None`: a query) whose
@@ -184,15 +182,15 @@ impl<'h> Exec<'h> {
     }
 
     /// The handler of the account at `address`.
-    pub(crate) fn handler_of(&mut self, address: &Address) -> Result<(Arc<str>, ResolvedHandler), ErrorCode> {
+    pub(crate) fn handler_of(&mut self, address: &Address) -> Result<Arc<BoundHandler>, ErrorCode> {
         if let Some(cached) = self.handlers.get(address) {
             return Ok(cached.clone());
         }
         let record: AccountRecord = self.read(&account_key(address.as_bytes()))?.ok_or(ErrorCode::AccountNotFound)?;
         let resolved = self.hv.resolve(&record.handler_id)?;
-        let entry = (Arc::<str>::from(record.handler_id), resolved);
-        self.handlers.insert(address.clone(), entry.clone());
-        Ok(entry)
+        let bound = Arc::new(BoundHandler { handler_id: record.handler_id, resolved });
+        self.handlers.insert(address.clone(), bound.clone());
+        Ok(bound)
     }
 
     /// Drops the newest state level and every cached account handler.
@@ -209,28 +207,26 @@ impl<'h> Exec<'h> {
             let system = self.system;
             return system.handle(self, caller.as_ref(), &invoke);
         }
-        let target = match (&invoke.receiver, invoke.name.is_module_message()) {
-            (Some(address), _) => address.clone(),
-            (None, true) => self.route_module_message(&invoke.name)?,
+        let Invoke { receiver, name, data, gas_limit, .. } = invoke;
+        let target = match (receiver, name.is_module_message()) {
+            (Some(address), _) => address,
+            (None, true) => self.route_module_message(&name)?,
             (None, false) => return Err(ErrorCode::Encoding),
         };
-        let call = Call {
-            address: &target,
-            caller: caller.as_ref(),
-            name: &invoke.name,
-            data: &invoke.data,
-            gas_limit: invoke.gas_limit,
-        };
+        let call = Call { address: &target, caller: caller.as_ref(), name: &name, data: &data, gas_limit };
         self.dispatch(&call)
     }
 
     /// Runs a message on an account with the modules' pre and post handlers around it, in one
     /// state level.
     pub(crate) fn dispatch(&mut self, call: &Call<'_>) -> Result<Vec<u8>, ErrorCode> {
-        let (_, resolved) = self.handler_of(call.address)?;
+        let bound = self.handler_of(call.address)?;
         let hooks = self.hooks(call.name)?;
         self.state.begin();
-        let result = self.dispatch_in_level(call, &resolved, &hooks);
+        let result = match &hooks {
+            None => self.run(call, &bound.resolved),
+            Some(hooks) => self.dispatch_in_level(call, &bound.resolved, hooks),
+        };
         match result {
             Ok(_) => self.state.commit(),
             Err(_) => self.rollback(),
@@ -255,26 +251,27 @@ impl<'h> Exec<'h> {
     }
 
     fn hook(&mut self, module: &Address, name: &MessageName, call: &Call<'_>) -> Result<(), ErrorCode> {
-        let (_, resolved) = self.handler_of(module)?;
+        let bound = self.handler_of(module)?;
         let hook = Call { address: module, caller: call.caller, name, data: call.data, gas_limit: call.gas_limit };
-        self.run(&hook, &resolved).map(drop)
+        self.run(&hook, &bound.resolved).map(drop)
     }
 
-    fn hooks(&mut self, name: &MessageName) -> Result<Arc<Hooks>, ErrorCode> {
+    /// The pre and post handlers of `name` (`None`: no module has any).
+    fn hooks(&mut self, name: &MessageName) -> Result<Option<Arc<Hooks>>, ErrorCode> {
         if self.no_hooks.is_none() {
             let any = crate::modules::any_hooks(&mut self.state);
             self.no_hooks = Some(!self.storage(any)?);
         }
         if self.no_hooks == Some(true) {
-            return Ok(self.empty_hooks.clone());
+            return Ok(None);
         }
         if let Some(hooks) = self.hooks.get(name) {
-            return Ok(hooks.clone());
+            return Ok(Some(hooks.clone()));
         }
         let hooks = hooks_for(&mut self.state, name);
         let hooks = Arc::new(self.storage(hooks)?);
         self.hooks.insert(name.clone(), hooks.clone());
-        Ok(hooks)
+        Ok(Some(hooks))
     }
 
     /// Runs one handler in a new frame: checks volatility and depth, caps gas, mints tokens.
@@ -295,10 +292,10 @@ impl<'h> Exec<'h> {
         let context_token = self.mint();
         let state_token = if volatility == Volatility::Pure { [0; 32] } else { self.mint() };
         let request = MessageRequest {
-            address: call.address.clone(),
-            caller: if volatility == Volatility::Pure { None } else { call.caller.cloned() },
-            name: call.name.clone(),
-            data: call.data.to_vec(),
+            address: call.address,
+            caller: if volatility == Volatility::Pure { None } else { call.caller },
+            name: call.name,
+            data: call.data,
             state_token,
             context_token,
             gas_limit,
@@ -312,7 +309,7 @@ impl<'h> Exec<'h> {
             gas_used: 0,
             out_of_gas: false,
         });
-        let handler = resolved.handler.clone();
+        let handler = &resolved.handler;
         let (frames, levels) = (self.frames.len(), self.state.depth());
         let handled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler.handle(&request, self)));
         let mut result = handled.unwrap_or_else(|_| {

@@ -87,7 +87,7 @@ fn handle(exec: &mut Exec<'_>, caller: Option<&Address>, invoke: &Invoke) -> Res
             return Err(ErrorCode::VolatilityViolation);
         }
         let address = Address::new(decode::<Vec<u8>>(&invoke.data)?)?;
-        return exec.handler_of(&address).map(|(id, _)| id.as_bytes().to_vec());
+        return exec.handler_of(&address).map(|bound| bound.handler_id.as_bytes().to_vec());
     }
     if volatility != Volatility::Volatile {
         return Err(ErrorCode::VolatilityViolation);
@@ -145,9 +145,9 @@ fn run_lifecycle_message(
     data: &[u8],
     gas_limit: u64,
 ) -> Result<(), ErrorCode> {
-    let (_, resolved) = exec.handler_of(address)?;
+    let bound = exec.handler_of(address)?;
     let call = Call { address, caller: Some(caller), name, data, gas_limit };
-    exec.run(&call, &resolved).map(drop)
+    exec.run(&call, &bound.resolved).map(drop)
 }
 
 fn create(
@@ -194,16 +194,16 @@ fn migrate(
     if caller != address {
         return Err(ErrorCode::UnauthorizedCaller);
     }
-    let (old_id, old) = exec.handler_of(address)?;
+    let old = exec.handler_of(address)?;
     let new = account_handler(exec, handler_id)?;
     if new.metadata.message(&names::on_migrate()).is_none() {
         return Err(ErrorCode::InvalidHandler);
     }
     write_record(exec, address, handler_id)?;
     let state_handler = exec.hv.state_handler.clone();
-    state_handler.migrate(&mut exec.state, address, &old.metadata.state_config, &new.metadata.state_config)?;
+    state_handler.migrate(&mut exec.state, address, &old.resolved.metadata.state_config, &new.metadata.state_config)?;
     exec.handlers.clear();
-    run_lifecycle_message(exec, address, caller, &names::on_migrate(), old_id.as_bytes(), gas)
+    run_lifecycle_message(exec, address, caller, &names::on_migrate(), old.handler_id.as_bytes(), gas)
 }
 
 fn force_migrate(

@@ -79,6 +79,44 @@ struct Aligned([u8; PACKET_SIZE]);
 /// A 64 KiB, 64 KiB-aligned packet.
 pub struct Packet(Box<Aligned>);
 
+/// A request read back from a packet, owning what it read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadRequest {
+    /// The receiving account.
+    pub address: Address,
+    /// The caller, if any.
+    pub caller: Option<Address>,
+    /// The message name.
+    pub name: MessageName,
+    /// The data, inline or by external buffer id.
+    pub data: PacketData,
+    /// The state token.
+    pub state_token: [u8; 32],
+    /// The context token.
+    pub context_token: [u8; 32],
+    /// The gas limit.
+    pub gas_limit: u64,
+}
+
+impl ReadRequest {
+    /// As a message request (external data reads as empty: fetch the buffer by id).
+    pub fn as_request(&self) -> MessageRequest<'_> {
+        let data = match &self.data {
+            PacketData::Inline(bytes) => bytes.as_slice(),
+            PacketData::External(_) => &[],
+        };
+        MessageRequest {
+            address: &self.address,
+            caller: self.caller.as_ref(),
+            name: &self.name,
+            data,
+            state_token: self.state_token,
+            context_token: self.context_token,
+            gas_limit: self.gas_limit,
+        }
+    }
+}
+
 /// Where the request data is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PacketData {
@@ -128,10 +166,10 @@ impl Packet {
 
     /// Writes a request (the header and the data, or the id of the external buffer holding it
     /// when it does not fit). Clears the response fields.
-    pub fn write_request(&mut self, request: &MessageRequest, external: Option<u64>) {
+    pub fn write_request(&mut self, request: &MessageRequest<'_>, external: Option<u64>) {
         self.0.0[..DATA_OFFSET].fill(0);
         self.put(offsets::ADDRESS, &request.address.to_slot());
-        if let Some(caller) = &request.caller {
+        if let Some(caller) = request.caller {
             self.put(offsets::CALLER, &caller.to_slot());
         }
         self.put(offsets::NAME, &request.name.to_slot());
@@ -155,7 +193,7 @@ impl Packet {
     ///
     /// # Errors
     /// `Encoding` for a malformed slot or a length past the data area.
-    pub fn read_request(&self) -> Result<(MessageRequest, PacketData), ErrorCode> {
+    pub fn read_request(&self) -> Result<ReadRequest, ErrorCode> {
         let slot = |offset: usize| -> [u8; ADDRESS_SLOT] {
             let mut s = [0u8; ADDRESS_SLOT];
             s.copy_from_slice(&self.0.0[offset..offset + ADDRESS_SLOT]);
@@ -176,20 +214,15 @@ impl Packet {
             let bytes = self.0.0.get(DATA_OFFSET..DATA_OFFSET + len).ok_or(ErrorCode::Encoding)?;
             PacketData::Inline(bytes.to_vec())
         };
-        let inline = match &data {
-            PacketData::Inline(bytes) => bytes.clone(),
-            PacketData::External(_) => Vec::new(),
-        };
-        let request = MessageRequest {
+        Ok(ReadRequest {
             address,
             caller,
             name: MessageName::from_slot(&name)?,
-            data: inline,
+            data,
             state_token,
             context_token,
             gas_limit: self.u64_at(offsets::GAS_LIMIT),
-        };
-        Ok((request, data))
+        })
     }
 
     /// Writes a response after the request data: the bytes if they fit, else the id of the

@@ -71,22 +71,28 @@ pub struct ModuleRecord {
 type Layer = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 
 /// State with nested transactions over a trie update.
+///
+/// Levels cost nothing until they write: `layers` holds only the levels that have written,
+/// each tagged with its level number (0 is the session's, always present), so a call that only
+/// reads opens and closes its level by counting.
 pub struct NestedState {
     base: TrieUpdate,
     base_cache: HashMap<Vec<u8>, Option<Vec<u8>>>,
-    /// Level 0 is the session's; each `begin` pushes one.
-    layers: Vec<Layer>,
+    /// The open levels above the session's.
+    open: usize,
+    /// `(level, writes)`, levels strictly increasing, the first one level 0.
+    layers: Vec<(usize, Layer)>,
 }
 
 impl NestedState {
     /// State over `base` with one (session) level open.
     pub fn new(base: TrieUpdate) -> NestedState {
-        NestedState { base, base_cache: HashMap::new(), layers: vec![Layer::new()] }
+        NestedState { base, base_cache: HashMap::new(), open: 0, layers: vec![(0, Layer::new())] }
     }
 
     /// How many levels are open (1: only the session's).
     pub fn depth(&self) -> usize {
-        self.layers.len()
+        self.open + 1
     }
 
     /// The value of `key`, newest level first.
@@ -94,7 +100,7 @@ impl NestedState {
     /// # Errors
     /// Storage faults.
     pub fn get(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, StorageError> {
-        for layer in self.layers.iter().rev() {
+        for (_, layer) in self.layers.iter().rev() {
             if let Some(value) = layer.get(key) {
                 return Ok(value.clone());
             }
@@ -135,42 +141,57 @@ impl NestedState {
     pub fn scan_prefix(&mut self, prefix: &[u8]) -> Result<Vec<near_store::KeyValue>, StorageError> {
         let mut merged: BTreeMap<Vec<u8>, Option<Vec<u8>>> =
             self.base.iter_prefix(prefix)?.into_iter().map(|(k, v)| (k, Some(v))).collect();
-        for layer in &self.layers {
+        for (_, layer) in &self.layers {
             let range = layer.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix));
             merged.extend(range.map(|(k, v)| (k.clone(), v.clone())));
         }
         Ok(merged.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))).collect())
     }
 
+    /// The writes of the newest open level, made on its first write.
     fn top(&mut self) -> &mut Layer {
-        if self.layers.is_empty() {
-            self.layers.push(Layer::new());
+        if self.layers.last().is_none_or(|(level, _)| *level != self.open) {
+            self.layers.push((self.open, Layer::new()));
         }
         let last = self.layers.len() - 1;
-        &mut self.layers[last]
+        &mut self.layers[last].1
     }
 
     /// Opens a nested level.
     pub fn begin(&mut self) {
-        self.layers.push(Layer::new());
+        self.open += 1;
     }
 
     /// Folds the newest level into the one below (the session level stays open).
     pub fn commit(&mut self) {
-        if self.layers.len() < 2 {
+        if self.open == 0 {
             return;
         }
-        let top = self.layers.pop().unwrap_or_default();
-        self.top().extend(top);
+        self.open -= 1;
+        let Some((level, _)) = self.layers.last() else { return };
+        if *level <= self.open {
+            return;
+        }
+        let below = self.layers.len().checked_sub(2).map(|i| self.layers[i].0);
+        if below == Some(self.open) {
+            let (_, writes) = self.layers.pop().unwrap_or_default();
+            self.top().extend(writes);
+        } else if let Some(last) = self.layers.last_mut() {
+            // Nothing written at the level below: the writes become its writes.
+            last.0 = self.open;
+        }
     }
 
     /// Drops the newest level's writes (the session level is only emptied).
     pub fn rollback(&mut self) {
-        if self.layers.len() < 2 {
-            self.layers[0].clear();
-            return;
+        if self.layers.last().is_some_and(|(level, _)| *level == self.open) {
+            self.layers.pop();
         }
-        self.layers.pop();
+        if self.open == 0 {
+            self.layers.push((0, Layer::new()));
+        } else {
+            self.open -= 1;
+        }
     }
 
     /// Writes every committed change into the trie, commits it to `store` and returns the new
@@ -179,10 +200,10 @@ impl NestedState {
     /// # Errors
     /// Storage faults.
     pub fn finish(mut self, store: &Store) -> Result<near_primitives::types::StateRoot, StorageError> {
-        while self.layers.len() > 1 {
+        while self.open > 0 {
             self.commit();
         }
-        for (key, value) in self.layers.pop().unwrap_or_default() {
+        for (key, value) in self.layers.pop().unwrap_or_default().1 {
             match value {
                 Some(value) => self.base.set_raw(key, value),
                 None => self.base.remove_raw(key),

@@ -8,18 +8,19 @@
 use crate::types::{Address, ErrorCode, MessageName, Token, Volatility};
 use std::sync::Arc;
 
-/// A message as a handler receives it (the RFC's message request).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MessageRequest {
+/// A message as a handler receives it (the RFC's message request), borrowed from the
+/// hypervisor for the length of the call: handing it over copies nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MessageRequest<'a> {
     /// The receiving account (its own address).
-    pub address: Address,
+    pub address: &'a Address,
     /// Who sends it: `None` for queries and `pure` messages, and for readonly messages called
     /// without a caller.
-    pub caller: Option<Address>,
+    pub caller: Option<&'a Address>,
     /// The message name.
-    pub name: MessageName,
+    pub name: &'a MessageName,
     /// The message data.
-    pub data: Vec<u8>,
+    pub data: &'a [u8],
     /// Grants access to the account's state (all zeroes for `pure` messages: no access).
     pub state_token: Token,
     /// Identifies this call; pass it to [`Host::invoke`] to send messages as this account.
@@ -102,7 +103,7 @@ pub trait AccountHandler: Send + Sync {
     ///
     /// # Errors
     /// Any shared or handler error code; a system code (below 128) is reported as `Other`.
-    fn handle(&self, request: &MessageRequest, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode>;
+    fn handle(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode>;
 }
 
 /// One message a handler handles.

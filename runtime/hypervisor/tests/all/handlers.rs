@@ -47,12 +47,12 @@ impl Counter {
 }
 
 impl AccountHandler for Counter {
-    fn handle(&self, request: &MessageRequest, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
+    fn handle(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
         let token = &request.state_token;
         let value = |host: &mut dyn Host| host.state_get(token, b"n").map(u64_of);
         match request.name.as_str() {
             "on_create" => {
-                let start = u64_of(Some(request.data.clone()));
+                let start = u64_of(Some(request.data.to_vec()));
                 host.state_set(token, b"n", &start.to_le_bytes())?;
                 Ok(Vec::new())
             }
@@ -132,13 +132,13 @@ impl Proxy {
 }
 
 impl AccountHandler for Proxy {
-    fn handle(&self, request: &MessageRequest, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
+    fn handle(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
         match request.name.as_str() {
             "on_create" => Ok(Vec::new()),
             "save_token" => host.state_set(&request.state_token, b"token", &request.context_token).map(|()| Vec::new()),
             "touched" => host.state_get(&request.state_token, b"touched").map(Option::unwrap_or_default),
             _ => {
-                let send = Send::try_from_slice(&request.data).map_err(|_| ErrorCode::Encoding)?;
+                let send = Send::try_from_slice(request.data).map_err(|_| ErrorCode::Encoding)?;
                 if send.touch {
                     host.state_set(&request.state_token, b"touched", b"yes")?;
                 }
@@ -183,11 +183,11 @@ impl Burner {
 }
 
 impl AccountHandler for Burner {
-    fn handle(&self, request: &MessageRequest, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
+    fn handle(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
         match request.name.as_str() {
             "burn" => {
                 host.state_set(&request.state_token, b"burnt", b"1")?;
-                host.consume_gas(u64_of(Some(request.data.clone())))?;
+                host.consume_gas(u64_of(Some(request.data.to_vec())))?;
                 Ok(Vec::new())
             }
             "burnt" => host.state_get(&request.state_token, b"burnt").map(Option::unwrap_or_default),
@@ -222,16 +222,16 @@ impl Versioned {
 }
 
 impl AccountHandler for Versioned {
-    fn handle(&self, request: &MessageRequest, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
+    fn handle(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
         match request.name.as_str() {
             "version" => Ok(self.version.as_bytes().to_vec()),
             "migrated_from" => host.state_get(&request.state_token, b"from").map(Option::unwrap_or_default),
-            "on_create" => host.state_set(&request.state_token, b"init", &request.data).map(|()| Vec::new()),
-            "set" => host.state_set(&request.state_token, b"value", &request.data).map(|()| Vec::new()),
+            "on_create" => host.state_set(&request.state_token, b"init", request.data).map(|()| Vec::new()),
+            "set" => host.state_set(&request.state_token, b"value", request.data).map(|()| Vec::new()),
             "get" => host.state_get(&request.state_token, b"value").map(Option::unwrap_or_default),
             "migrate_to" | "force_to" => {
                 let own = request.address.as_bytes().to_vec();
-                let handler_id = String::from_utf8(request.data.clone()).map_err(|_| ErrorCode::Encoding)?;
+                let handler_id = String::from_utf8(request.data.to_vec()).map_err(|_| ErrorCode::Encoding)?;
                 let (name, data) = if request.name.as_str() == "migrate_to" {
                     ("module:migrate", borsh::to_vec(&(own, handler_id)))
                 } else {
@@ -247,7 +247,7 @@ impl AccountHandler for Versioned {
                 })
             }
             _ => {
-                let old = String::from_utf8(request.data.clone()).map_err(|_| ErrorCode::Encoding)?;
+                let old = String::from_utf8(request.data.to_vec()).map_err(|_| ErrorCode::Encoding)?;
                 if !self.accepts.contains(&old.as_str()) {
                     return Err(ErrorCode::Handler(9));
                 }
@@ -286,12 +286,12 @@ fn add(host: &mut dyn Host, token: &[u8; 32], key: &[u8], delta: i128) -> Result
 }
 
 impl AccountHandler for Bank {
-    fn handle(&self, request: &MessageRequest, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
+    fn handle(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
         let token = &request.state_token;
         let caller = request.caller.as_ref().map(|c| c.as_bytes().to_vec());
         match request.name.as_str() {
             "module:mint" => {
-                let (to, amount) = <(Vec<u8>, u64)>::try_from_slice(&request.data).map_err(|_| ErrorCode::Encoding)?;
+                let (to, amount) = <(Vec<u8>, u64)>::try_from_slice(request.data).map_err(|_| ErrorCode::Encoding)?;
                 let minter = host.state_get(token, b"config")?;
                 if caller.is_none() || caller != minter {
                     return Err(ErrorCode::Handler(1));
@@ -301,21 +301,21 @@ impl AccountHandler for Bank {
                 Ok(Vec::new())
             }
             "module:send" => {
-                let (to, amount) = <(Vec<u8>, u64)>::try_from_slice(&request.data).map_err(|_| ErrorCode::Encoding)?;
+                let (to, amount) = <(Vec<u8>, u64)>::try_from_slice(request.data).map_err(|_| ErrorCode::Encoding)?;
                 let from = caller.ok_or(ErrorCode::UnauthorizedCaller)?;
                 add(host, token, &balance_key(&from), -i128::from(amount))?;
                 add(host, token, &balance_key(&to), i128::from(amount))?;
                 Ok(Vec::new())
             }
             "module:burn" => {
-                let amount = u64_of(Some(request.data.clone()));
+                let amount = u64_of(Some(request.data.to_vec()));
                 let from = caller.ok_or(ErrorCode::UnauthorizedCaller)?;
                 add(host, token, &balance_key(&from), -i128::from(amount))?;
                 add(host, token, b"supply", -i128::from(amount))?;
                 Ok(Vec::new())
             }
             "module:supply" => Ok(u64_of(host.state_get(token, b"supply")?).to_le_bytes().to_vec()),
-            "module:balance" => Ok(u64_of(host.state_get(token, &balance_key(&request.data))?).to_le_bytes().to_vec()),
+            "module:balance" => Ok(u64_of(host.state_get(token, &balance_key(request.data))?).to_le_bytes().to_vec()),
             _ => Err(ErrorCode::MessageNotHandled),
         }
     }
@@ -336,11 +336,11 @@ impl Limits {
 }
 
 impl AccountHandler for Limits {
-    fn handle(&self, request: &MessageRequest, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
+    fn handle(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
         let token = &request.state_token;
         match request.name.as_str() {
             "module:pre:send" => {
-                let (_, amount) = <(Vec<u8>, u64)>::try_from_slice(&request.data).map_err(|_| ErrorCode::Encoding)?;
+                let (_, amount) = <(Vec<u8>, u64)>::try_from_slice(request.data).map_err(|_| ErrorCode::Encoding)?;
                 let max = u64_of(host.state_get(token, b"config")?);
                 if amount > max { Err(ErrorCode::Handler(3)) } else { Ok(Vec::new()) }
             }
@@ -361,10 +361,10 @@ impl Vesting {
 }
 
 impl AccountHandler for Vesting {
-    fn handle(&self, request: &MessageRequest, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
+    fn handle(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
         let token = &request.state_token;
         if request.name.as_str() == "on_create" {
-            return host.state_set(token, b"beneficiary", &request.data).map(|()| Vec::new());
+            return host.state_set(token, b"beneficiary", request.data).map(|()| Vec::new());
         }
         let beneficiary = host.state_get(token, b"beneficiary")?.ok_or(ErrorCode::Handler(4))?;
         if request.caller.as_ref().map(|c| c.as_bytes()) != Some(beneficiary.as_slice()) {
@@ -406,7 +406,7 @@ impl AuthorizationMiddleware for Delegation {
 pub(crate) struct Panicker;
 
 impl AccountHandler for Panicker {
-    fn handle(&self, _: &MessageRequest, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
+    fn handle(&self, _: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
         let _ = host.gas_left();
         panic!("a native handler bug")
     }
@@ -419,7 +419,7 @@ pub(crate) struct Recorder {
 }
 
 impl AccountHandler for Recorder {
-    fn handle(&self, _: &MessageRequest, _: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
+    fn handle(&self, _: &MessageRequest<'_>, _: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
         self.log.lock().unwrap().push(self.name);
         Ok(Vec::new())
     }

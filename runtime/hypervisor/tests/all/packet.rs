@@ -1,17 +1,17 @@
 //! The 64 KiB packet: size, alignment, byte layout, round trips, external buffers.
 
 use crate::*;
-use near_hypervisor::MessageRequest;
 use near_hypervisor::packet::{
-    DATA_CAPACITY, DATA_OFFSET, FLAG_EXTERNAL_REQUEST, PACKET_SIZE, Packet, PacketData, offsets,
+    DATA_CAPACITY, DATA_OFFSET, FLAG_EXTERNAL_REQUEST, PACKET_SIZE, Packet, PacketData, ReadRequest, offsets,
 };
 
-fn request(data: Vec<u8>) -> MessageRequest {
-    MessageRequest {
+/// A request with inline `data`, owned (write it with `as_request`).
+fn request(data: Vec<u8>) -> ReadRequest {
+    ReadRequest {
         address: addr("counter"),
         caller: Some(addr("alice")),
         name: name("module:bank.send"),
-        data,
+        data: PacketData::Inline(data),
         state_token: [3; 32],
         context_token: [4; 32],
         gas_limit: 0x0102_0304_0506_0708,
@@ -30,7 +30,7 @@ fn a_packet_is_64_kib_aligned_with_at_least_56_kib_for_data() {
 #[test]
 fn the_header_layout_is_as_documented() {
     let mut packet = Packet::new();
-    packet.write_request(&request(b"hello".to_vec()), None);
+    packet.write_request(&request(b"hello".to_vec()).as_request(), None);
     let b = packet.bytes();
     assert_eq!(offsets::ADDRESS, 0);
     assert_eq!(&b[0..8], b"\x07counter");
@@ -67,14 +67,15 @@ fn the_header_layout_is_as_documented() {
 fn requests_round_trip_and_big_data_goes_to_an_external_buffer() {
     let mut packet = Packet::new();
     let original = request(vec![5; 1000]);
-    packet.write_request(&original, None);
-    assert_eq!(packet.read_request().unwrap(), (original.clone(), PacketData::Inline(vec![5; 1000])));
+    packet.write_request(&original.as_request(), None);
+    assert_eq!(packet.read_request().unwrap(), original);
     let big = request(vec![6; 100_000]);
-    packet.write_request(&big, Some(42));
+    packet.write_request(&big.as_request(), Some(42));
     assert_eq!(packet.bytes()[offsets::FLAGS] & FLAG_EXTERNAL_REQUEST, FLAG_EXTERNAL_REQUEST);
-    let (read, data) = packet.read_request().unwrap();
-    assert_eq!(data, PacketData::External(42));
-    assert_eq!((read.address, read.gas_limit), (big.address, big.gas_limit));
+    let read = packet.read_request().unwrap();
+    assert_eq!(read.data, PacketData::External(42));
+    assert_eq!(read.as_request().data, b"", "external data is fetched by id");
+    assert_eq!(ReadRequest { data: big.data.clone(), ..read }, big);
     assert!(!packet.response_fits(DATA_CAPACITY + 1));
     // A corrupted length is an encoding error, not a panic.
     packet.bytes_mut()[offsets::FLAGS] = 0;
