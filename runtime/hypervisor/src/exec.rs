@@ -4,9 +4,9 @@
 
 use crate::hypervisor::Hypervisor;
 use crate::modules::{Hooks, hooks_for, route_key};
-use crate::state::{AccountRecord, NestedState, account_key, state_prefix};
+use crate::state::{AccountRecord, NestedState, account_key, code_key, state_prefix};
 use crate::types::{Address, ErrorCode, MessageName, Token, Volatility};
-use crate::vm::{Host, Invoke, MessageRequest, ResolvedHandler};
+use crate::vm::{CodeSource, Host, Invoke, MessageRequest, ResolvedHandler};
 use near_store::StorageError;
 use rand::{RngCore, SeedableRng};
 use std::sync::Arc;
@@ -187,7 +187,8 @@ impl<'h> Exec<'h> {
             return Ok(cached.clone());
         }
         let record: AccountRecord = self.read(&account_key(address.as_bytes()))?.ok_or(ErrorCode::AccountNotFound)?;
-        let resolved = self.hv.resolve(&record.handler_id)?;
+        let hv = self.hv;
+        let resolved = hv.resolve(&record.handler_id, self)?;
         let bound = Arc::new(BoundHandler { handler_id: record.handler_id, resolved });
         self.handlers.insert(address.clone(), bound.clone());
         Ok(bound)
@@ -348,6 +349,13 @@ impl<'h> Exec<'h> {
 fn state_key(mut prefix: Vec<u8>, key: &[u8]) -> Vec<u8> {
     prefix.extend_from_slice(key);
     prefix
+}
+
+impl CodeSource for Exec<'_> {
+    fn code(&mut self, handler_id: &str) -> Result<Option<Vec<u8>>, ErrorCode> {
+        let code = self.state.get(&code_key(handler_id));
+        self.storage(code)
+    }
 }
 
 impl Host for Exec<'_> {

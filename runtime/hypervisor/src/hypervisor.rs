@@ -4,7 +4,7 @@
 
 use crate::state::NestedState;
 use crate::types::{Address, ErrorCode};
-use crate::vm::{AddressGenerator, AuthorizationMiddleware, ResolvedHandler, VirtualMachine};
+use crate::vm::{AddressGenerator, AuthorizationMiddleware, CodeSource, ResolvedHandler, VirtualMachine};
 use near_store::Store;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -182,15 +182,24 @@ impl Hypervisor {
         &mut self.config
     }
 
-    /// The handler a handler id names.
+    /// The handler a handler id names, its code (for VMs that store code) read from `code`.
     ///
     /// # Errors
-    /// `HandlerNotFound`.
-    pub fn resolve(&self, handler_id: &str) -> Result<ResolvedHandler, ErrorCode> {
+    /// `HandlerNotFound`; the VM's errors.
+    pub fn resolve(&self, handler_id: &str, code: &mut dyn CodeSource) -> Result<ResolvedHandler, ErrorCode> {
         let (machine, _) = handler_id.split_once(':').ok_or(ErrorCode::HandlerNotFound)?;
         let index = if machine == "module" { self.modules.get(handler_id) } else { self.machines.get(machine) };
         let vm = index.and_then(|&i| self.vms.get(i)).ok_or(ErrorCode::HandlerNotFound)?;
-        vm.resolve(handler_id).ok_or(ErrorCode::HandlerNotFound)
+        vm.resolve(handler_id, code)?.ok_or(ErrorCode::HandlerNotFound)
+    }
+
+    /// The VM whose machine id is `machine_id`.
+    ///
+    /// # Errors
+    /// `HandlerNotFound`.
+    pub fn vm(&self, machine_id: &str) -> Result<&Arc<dyn VirtualMachine>, ErrorCode> {
+        let index = self.machines.get(machine_id).ok_or(ErrorCode::HandlerNotFound)?;
+        self.vms.get(*index).ok_or(ErrorCode::HandlerNotFound)
     }
 
     /// The store the hypervisor's trie lives in.

@@ -38,4 +38,7 @@ pub use native::NativeVm;
 pub use session::{CallOutcome, NodeFault, Session};
 pub use state::{AccountRecord, ModuleRecord};
 pub use types::{Address, ErrorCode, MessageName, Token, Volatility};
-pub use vm::{AccountHandler, HandlerMetadata, Host, Invoke, MessageMetadata, MessageRequest, VirtualMachine};
+pub use vm::{
+    AccountHandler, CodeSource, HandlerMetadata, Host, Invoke, MessageMetadata, MessageRequest, ResolvedHandler,
+    VirtualMachine,
+};

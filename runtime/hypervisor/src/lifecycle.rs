@@ -9,6 +9,7 @@
 //! | `module:migrate` | `(address: Vec<u8>, new_handler_id: String)` | empty |
 //! | `module:force_migrate` | `(address: Vec<u8>, new_handler_id: String, init_data: Vec<u8>)` | empty |
 //! | `module:get_handler_id` | `address: Vec<u8>` | the handler id, UTF-8 |
+//! | `module:store_code` | `(machine_id: String, code: Vec<u8>)` | the handler id, UTF-8 |
 //!
 //! Only the account itself may destroy or migrate it. `create` runs `on_create` (if the
 //! handler has it) with the creator as caller; `migrate` requires `on_migrate` on the new
@@ -16,7 +17,7 @@
 //! `force_migrate` destroys the old state and runs the new handler's `on_create`.
 
 use crate::exec::{Call, Exec, SystemMessages};
-use crate::state::{AccountRecord, account_key, nonce_key};
+use crate::state::{AccountRecord, account_key, code_key, nonce_key};
 use crate::types::{Address, ErrorCode, MessageName, Volatility};
 use crate::vm::Invoke;
 
@@ -58,8 +59,14 @@ pub mod names {
     }
 }
 
-const LIFECYCLE: [&str; 5] =
-    ["module:create", "module:destroy", "module:migrate", "module:force_migrate", "module:get_handler_id"];
+const LIFECYCLE: [&str; 6] = [
+    "module:create",
+    "module:destroy",
+    "module:migrate",
+    "module:force_migrate",
+    "module:get_handler_id",
+    "module:store_code",
+];
 
 /// The lifecycle module, plugged into every session.
 pub(crate) struct Lifecycle;
@@ -101,6 +108,10 @@ fn handle(exec: &mut Exec<'_>, caller: Option<&Address>, invoke: &Invoke) -> Res
             let (handler_id, init) = decode::<(String, Vec<u8>)>(&invoke.data)?;
             create(exec, caller, &handler_id, &init, invoke.gas_limit).map(|a| a.as_bytes().to_vec())
         }
+        "module:store_code" => {
+            let (machine_id, code) = decode::<(String, Vec<u8>)>(&invoke.data)?;
+            store_code(exec, &machine_id, &code)
+        }
         "module:destroy" => {
             destroy(exec, caller, &Address::new(decode::<Vec<u8>>(&invoke.data)?)?).map(|()| Vec::new())
         }
@@ -130,11 +141,22 @@ fn write_record(exec: &mut Exec<'_>, address: &Address, handler_id: &str) -> Res
 }
 
 /// An account handler (not a module handler) for `handler_id`.
-fn account_handler(exec: &Exec<'_>, handler_id: &str) -> Result<crate::vm::ResolvedHandler, ErrorCode> {
+fn account_handler(exec: &mut Exec<'_>, handler_id: &str) -> Result<crate::vm::ResolvedHandler, ErrorCode> {
     if handler_id.starts_with("module:") {
         return Err(ErrorCode::InvalidHandler);
     }
-    exec.hv.resolve(handler_id)
+    let hv = exec.hv;
+    hv.resolve(handler_id, exec)
+}
+
+/// Stores `code` for the VM `machine_id` (which checks it) and returns its handler id.
+fn store_code(exec: &mut Exec<'_>, machine_id: &str, code: &[u8]) -> Result<Vec<u8>, ErrorCode> {
+    let gas = exec.hv.config.gas;
+    exec.charge(gas.state_write_base.saturating_add(gas.state_byte.saturating_mul(code.len() as u64)))?;
+    let id = exec.hv.vm(machine_id)?.accept_code(code)?;
+    let handler_id = format!("{machine_id}:{id}");
+    exec.state.set(code_key(&handler_id), code.to_vec());
+    Ok(handler_id.into_bytes())
 }
 
 fn run_lifecycle_message(

@@ -1,7 +1,7 @@
 //! The native Rust VM: handlers are Rust values registered under a handler id.
 
 use crate::types::ErrorCode;
-use crate::vm::{AccountHandler, HandlerMetadata, ResolvedHandler, VirtualMachine};
+use crate::vm::{AccountHandler, CodeSource, HandlerMetadata, ResolvedHandler, VirtualMachine};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -77,7 +77,7 @@ impl VirtualMachine for NativeVm {
         self.handlers.keys().filter(|id| id.starts_with("module:")).cloned().collect()
     }
 
-    fn resolve(&self, handler_id: &str) -> Option<ResolvedHandler> {
-        self.handlers.get(handler_id).cloned()
+    fn resolve(&self, handler_id: &str, _: &mut dyn CodeSource) -> Result<Option<ResolvedHandler>, ErrorCode> {
+        Ok(self.handlers.get(handler_id).cloned())
     }
 }

@@ -21,7 +21,9 @@
 //! | 347 | 5 | reserved, zero |
 //! | 352 | 8 | external request buffer id (when flag bit 0) |
 //! | 360 | 8 | external response buffer id (when flag bit 1) |
-//! | 368 | 656 | reserved, zero |
+//! | 368 | 8 | external request data length (when flag bit 0) |
+//! | 376 | 8 | external response length (when flag bit 1) |
+//! | 384 | 640 | reserved, zero |
 //! | 1024 | 64,512 | data area: request data from offset 1024, the response after it |
 //!
 //! The data area holds 63 KiB (more than the RFC's 56 KiB minimum) shared by the request data
@@ -66,7 +68,15 @@ pub mod offsets {
     pub const REQUEST_BUFFER: usize = 352;
     /// External response buffer id.
     pub const RESPONSE_BUFFER: usize = 360;
+    /// External request data length.
+    pub const REQUEST_BUFFER_LEN: usize = 368;
+    /// External response length.
+    pub const RESPONSE_BUFFER_LEN: usize = 376;
 }
+
+/// The bytes of a packet, wherever they live (a [`Packet`], or a 64 KiB page of a handler's
+/// memory).
+pub type PacketBytes = [u8; PACKET_SIZE];
 
 /// Flag bit: the request data is in an external buffer.
 pub const FLAG_EXTERNAL_REQUEST: u8 = 1;
@@ -148,45 +158,10 @@ impl Packet {
         &mut self.0.0
     }
 
-    fn put(&mut self, offset: usize, bytes: &[u8]) {
-        self.0.0[offset..offset + bytes.len()].copy_from_slice(bytes);
-    }
-
-    fn u64_at(&self, offset: usize) -> u64 {
-        let mut bytes = [0u8; 8];
-        bytes.copy_from_slice(&self.0.0[offset..offset + 8]);
-        u64::from_le_bytes(bytes)
-    }
-
-    fn u32_at(&self, offset: usize) -> usize {
-        let mut bytes = [0u8; 4];
-        bytes.copy_from_slice(&self.0.0[offset..offset + 4]);
-        u32::from_le_bytes(bytes) as usize
-    }
-
-    /// Writes a request (the header and the data, or the id of the external buffer holding it
-    /// when it does not fit). Clears the response fields.
+    /// Writes a request (the header and the data, or the id and length of the external buffer
+    /// holding it when it does not fit). Clears the response fields.
     pub fn write_request(&mut self, request: &MessageRequest<'_>, external: Option<u64>) {
-        self.0.0[..DATA_OFFSET].fill(0);
-        self.put(offsets::ADDRESS, &request.address.to_slot());
-        if let Some(caller) = request.caller {
-            self.put(offsets::CALLER, &caller.to_slot());
-        }
-        self.put(offsets::NAME, &request.name.to_slot());
-        self.put(offsets::STATE_TOKEN, &request.state_token);
-        self.put(offsets::CONTEXT_TOKEN, &request.context_token);
-        self.put(offsets::GAS_LIMIT, &request.gas_limit.to_le_bytes());
-        match external {
-            Some(id) => {
-                self.0.0[offsets::FLAGS] = FLAG_EXTERNAL_REQUEST;
-                self.put(offsets::REQUEST_BUFFER, &id.to_le_bytes());
-            }
-            None => {
-                let len = request.data.len().min(DATA_CAPACITY);
-                self.put(offsets::DATA_LEN, &u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
-                self.put(DATA_OFFSET, &request.data[..len]);
-            }
-        }
+        write_request(&mut self.0.0, request, external);
     }
 
     /// Reads the request back (the data, or the external buffer id).
@@ -194,67 +169,133 @@ impl Packet {
     /// # Errors
     /// `Encoding` for a malformed slot or a length past the data area.
     pub fn read_request(&self) -> Result<ReadRequest, ErrorCode> {
-        let slot = |offset: usize| -> [u8; ADDRESS_SLOT] {
-            let mut s = [0u8; ADDRESS_SLOT];
-            s.copy_from_slice(&self.0.0[offset..offset + ADDRESS_SLOT]);
-            s
-        };
-        let address = Address::from_slot(&slot(offsets::ADDRESS))?.ok_or(ErrorCode::Encoding)?;
-        let caller = Address::from_slot(&slot(offsets::CALLER))?;
-        let mut name = [0u8; NAME_SLOT];
-        name.copy_from_slice(&self.0.0[offsets::NAME..offsets::NAME + NAME_SLOT]);
-        let mut state_token = [0u8; 32];
-        state_token.copy_from_slice(&self.0.0[offsets::STATE_TOKEN..offsets::STATE_TOKEN + 32]);
-        let mut context_token = [0u8; 32];
-        context_token.copy_from_slice(&self.0.0[offsets::CONTEXT_TOKEN..offsets::CONTEXT_TOKEN + 32]);
-        let data = if self.0.0[offsets::FLAGS] & FLAG_EXTERNAL_REQUEST != 0 {
-            PacketData::External(self.u64_at(offsets::REQUEST_BUFFER))
-        } else {
-            let len = self.u32_at(offsets::DATA_LEN);
-            let bytes = self.0.0.get(DATA_OFFSET..DATA_OFFSET + len).ok_or(ErrorCode::Encoding)?;
-            PacketData::Inline(bytes.to_vec())
-        };
-        Ok(ReadRequest {
-            address,
-            caller,
-            name: MessageName::from_slot(&name)?,
-            data,
-            state_token,
-            context_token,
-            gas_limit: self.u64_at(offsets::GAS_LIMIT),
-        })
+        read_request(&self.0.0)
     }
 
     /// Writes a response after the request data: the bytes if they fit, else the id of the
-    /// external buffer holding them; the error code (0 for success) and the gas used.
+    /// external buffer holding them (and their length); the error code (0 for success) and the
+    /// gas used.
     pub fn write_response(&mut self, result: &Result<Vec<u8>, ErrorCode>, gas_used: u64, external: Option<u64>) {
-        let request_len = self.u32_at(offsets::DATA_LEN);
-        self.put(offsets::GAS_USED, &gas_used.to_le_bytes());
-        match result {
-            Ok(response) => {
-                self.put(offsets::ERROR_CODE, &0u16.to_le_bytes());
-                match external {
-                    Some(id) => {
-                        self.0.0[offsets::FLAGS] |= FLAG_EXTERNAL_RESPONSE;
-                        self.put(offsets::RESPONSE_BUFFER, &id.to_le_bytes());
-                        self.put(offsets::RESPONSE_LEN, &0u32.to_le_bytes());
-                    }
-                    None => {
-                        let len = response.len().min(DATA_CAPACITY - request_len);
-                        self.put(offsets::RESPONSE_LEN, &u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
-                        self.put(DATA_OFFSET + request_len, &response[..len]);
-                    }
-                }
-            }
-            Err(code) => {
-                self.put(offsets::ERROR_CODE, &code.code().to_le_bytes());
-                self.put(offsets::RESPONSE_LEN, &0u32.to_le_bytes());
-            }
-        }
+        write_response(&mut self.0.0, result, gas_used, external);
     }
 
     /// Whether `len` response bytes fit after the request data.
     pub fn response_fits(&self, len: usize) -> bool {
-        len <= DATA_CAPACITY - self.u32_at(offsets::DATA_LEN)
+        len <= DATA_CAPACITY - u32_at(&self.0.0, offsets::DATA_LEN).min(DATA_CAPACITY)
+    }
+}
+
+fn put(bytes: &mut PacketBytes, offset: usize, value: &[u8]) {
+    bytes[offset..offset + value.len()].copy_from_slice(value);
+}
+
+/// The u64 at `offset`.
+pub fn u64_at(bytes: &PacketBytes, offset: usize) -> u64 {
+    let mut value = [0u8; 8];
+    value.copy_from_slice(&bytes[offset..offset + 8]);
+    u64::from_le_bytes(value)
+}
+
+/// The u32 at `offset`, as a length.
+pub fn u32_at(bytes: &PacketBytes, offset: usize) -> usize {
+    let mut value = [0u8; 4];
+    value.copy_from_slice(&bytes[offset..offset + 4]);
+    u32::from_le_bytes(value) as usize
+}
+
+/// Writes a request (the header and the data, or the id and length of the external buffer
+/// holding it when it does not fit). Clears the response fields.
+pub fn write_request(bytes: &mut PacketBytes, request: &MessageRequest<'_>, external: Option<u64>) {
+    bytes[..DATA_OFFSET].fill(0);
+    put(bytes, offsets::ADDRESS, &request.address.to_slot());
+    if let Some(caller) = request.caller {
+        put(bytes, offsets::CALLER, &caller.to_slot());
+    }
+    put(bytes, offsets::NAME, &request.name.to_slot());
+    put(bytes, offsets::STATE_TOKEN, &request.state_token);
+    put(bytes, offsets::CONTEXT_TOKEN, &request.context_token);
+    put(bytes, offsets::GAS_LIMIT, &request.gas_limit.to_le_bytes());
+    match external {
+        Some(id) => {
+            bytes[offsets::FLAGS] = FLAG_EXTERNAL_REQUEST;
+            put(bytes, offsets::REQUEST_BUFFER, &id.to_le_bytes());
+            put(bytes, offsets::REQUEST_BUFFER_LEN, &(request.data.len() as u64).to_le_bytes());
+        }
+        None => {
+            let len = request.data.len().min(DATA_CAPACITY);
+            put(bytes, offsets::DATA_LEN, &u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
+            put(bytes, DATA_OFFSET, &request.data[..len]);
+        }
+    }
+}
+
+/// Reads the request back (the data, or the external buffer id).
+///
+/// # Errors
+/// `Encoding` for a malformed slot or a length past the data area.
+pub fn read_request(bytes: &PacketBytes) -> Result<ReadRequest, ErrorCode> {
+    let slot = |offset: usize| -> [u8; ADDRESS_SLOT] {
+        let mut s = [0u8; ADDRESS_SLOT];
+        s.copy_from_slice(&bytes[offset..offset + ADDRESS_SLOT]);
+        s
+    };
+    let address = Address::from_slot(&slot(offsets::ADDRESS))?.ok_or(ErrorCode::Encoding)?;
+    let caller = Address::from_slot(&slot(offsets::CALLER))?;
+    let mut name = [0u8; NAME_SLOT];
+    name.copy_from_slice(&bytes[offsets::NAME..offsets::NAME + NAME_SLOT]);
+    let mut state_token = [0u8; 32];
+    state_token.copy_from_slice(&bytes[offsets::STATE_TOKEN..offsets::STATE_TOKEN + 32]);
+    let mut context_token = [0u8; 32];
+    context_token.copy_from_slice(&bytes[offsets::CONTEXT_TOKEN..offsets::CONTEXT_TOKEN + 32]);
+    let data = if bytes[offsets::FLAGS] & FLAG_EXTERNAL_REQUEST != 0 {
+        PacketData::External(u64_at(bytes, offsets::REQUEST_BUFFER))
+    } else {
+        let len = u32_at(bytes, offsets::DATA_LEN);
+        let bytes = bytes.get(DATA_OFFSET..DATA_OFFSET + len).ok_or(ErrorCode::Encoding)?;
+        PacketData::Inline(bytes.to_vec())
+    };
+    Ok(ReadRequest {
+        address,
+        caller,
+        name: MessageName::from_slot(&name)?,
+        data,
+        state_token,
+        context_token,
+        gas_limit: u64_at(bytes, offsets::GAS_LIMIT),
+    })
+}
+
+/// Writes a response after the request data: the bytes if they fit, else the id of the
+/// external buffer holding them and their length; the error code (0 for success) and the gas used.
+pub fn write_response(
+    bytes: &mut PacketBytes,
+    result: &Result<Vec<u8>, ErrorCode>,
+    gas_used: u64,
+    external: Option<u64>,
+) {
+    // The length may come from untrusted memory: bounded, never an overflow.
+    let request_len = u32_at(bytes, offsets::DATA_LEN).min(DATA_CAPACITY);
+    put(bytes, offsets::GAS_USED, &gas_used.to_le_bytes());
+    match result {
+        Ok(response) => {
+            put(bytes, offsets::ERROR_CODE, &0u16.to_le_bytes());
+            match external {
+                Some(id) => {
+                    bytes[offsets::FLAGS] |= FLAG_EXTERNAL_RESPONSE;
+                    put(bytes, offsets::RESPONSE_BUFFER, &id.to_le_bytes());
+                    put(bytes, offsets::RESPONSE_BUFFER_LEN, &(response.len() as u64).to_le_bytes());
+                    put(bytes, offsets::RESPONSE_LEN, &0u32.to_le_bytes());
+                }
+                None => {
+                    let len = response.len().min(DATA_CAPACITY - request_len);
+                    put(bytes, offsets::RESPONSE_LEN, &u32::try_from(len).unwrap_or(u32::MAX).to_le_bytes());
+                    put(bytes, DATA_OFFSET + request_len, &response[..len]);
+                }
+            }
+        }
+        Err(code) => {
+            put(bytes, offsets::ERROR_CODE, &code.code().to_le_bytes());
+            put(bytes, offsets::RESPONSE_LEN, &0u32.to_le_bytes());
+        }
     }
 }

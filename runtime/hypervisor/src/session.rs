@@ -163,7 +163,8 @@ impl Session<'_> {
         if !handler_id.starts_with("module:") {
             return Ok(Err(ErrorCode::InvalidHandler));
         }
-        let resolved = match self.exec.hv.resolve(handler_id) {
+        let hv = self.exec.hv;
+        let resolved = match hv.resolve(handler_id, &mut self.exec) {
             Ok(resolved) => resolved,
             Err(code) => return Ok(Err(code)),
         };

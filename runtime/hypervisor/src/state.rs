@@ -9,6 +9,8 @@
 //! | `01 ‖ len(address) ‖ address ‖ key` | the account's state under `key` |
 //! | `02 ‖ module name` | a loaded module: borsh `ModuleRecord { handler_id, address, config }` |
 //! | `03 ‖ address` | how many accounts `address` has created (u64 LE) |
+//! | `04 ‖ …`, `05 ‖ …` | module routes and hooks (see `modules`) |
+//! | `06 ‖ handler id` | code stored by `module:store_code`, for the VM the id names |
 //!
 //! Nesting: [`NestedState::begin`] opens a level, [`NestedState::commit`] folds it into the
 //! level below, [`NestedState::rollback`] drops it. A rollback undoes exactly the writes made
@@ -28,6 +30,8 @@ pub const STATE_PREFIX: u8 = 1;
 pub const MODULE_PREFIX: u8 = 2;
 /// Key prefix of creation counters.
 pub const NONCE_PREFIX: u8 = 3;
+/// Key prefix of stored code.
+pub const CODE_PREFIX: u8 = 6;
 
 /// The trie key of the account record at `address`.
 pub fn account_key(address: &[u8]) -> Vec<u8> {
@@ -48,6 +52,11 @@ pub fn module_key(name: &str) -> Vec<u8> {
 /// The trie key of `address`'s creation counter.
 pub fn nonce_key(address: &[u8]) -> Vec<u8> {
     [&[NONCE_PREFIX][..], address].concat()
+}
+
+/// The trie key of the code stored for `handler_id`.
+pub fn code_key(handler_id: &str) -> Vec<u8> {
+    [&[CODE_PREFIX][..], handler_id.as_bytes()].concat()
 }
 
 /// An account record: which handler runs it.

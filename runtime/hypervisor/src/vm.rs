@@ -153,7 +153,44 @@ pub trait VirtualMachine: Send + Sync {
     fn module_handlers(&self) -> Vec<String>;
 
     /// The handler for a handler id (`<machine id>:<id>` or one of its module handler ids).
-    fn resolve(&self, handler_id: &str) -> Option<ResolvedHandler>;
+    /// A VM that keeps code in the hypervisor's state (stored by `module:store_code`) reads it
+    /// from `code`.
+    ///
+    /// # Errors
+    /// `InvalidHandler` for stored code that no longer loads; `Fatal` when the state fails.
+    fn resolve(&self, handler_id: &str, code: &mut dyn CodeSource) -> Result<Option<ResolvedHandler>, ErrorCode>;
+
+    /// Checks `code` sent to `module:store_code` for this VM and returns the machine handler
+    /// id it will be stored under (the part after `<machine id>:`). VMs without stored code
+    /// refuse all code (the default).
+    ///
+    /// # Errors
+    /// `InvalidHandler` for code this VM cannot run.
+    ///
+    /// # Cost
+    /// The hypervisor charges `lifecycle_base` and `state_byte` per code byte before calling it.
+    fn accept_code(&self, code: &[u8]) -> Result<String, ErrorCode> {
+        let _ = code;
+        Err(ErrorCode::InvalidHandler)
+    }
+}
+
+/// The code stored for handler ids, as a VM reads it while resolving one.
+pub trait CodeSource {
+    /// The code stored for `handler_id`, if any.
+    ///
+    /// # Errors
+    /// `Fatal` when the state fails.
+    fn code(&mut self, handler_id: &str) -> Result<Option<Vec<u8>>, ErrorCode>;
+}
+
+/// No stored code (for resolving outside a session).
+pub struct NoCode;
+
+impl CodeSource for NoCode {
+    fn code(&mut self, _: &str) -> Result<Option<Vec<u8>>, ErrorCode> {
+        Ok(None)
+    }
 }
 
 /// Decides whether a real caller may act as another account for one request.

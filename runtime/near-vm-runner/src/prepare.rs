@@ -16,6 +16,8 @@ pub mod finite;
 mod memory;
 pub mod validate;
 
+pub use validate::exports_function;
+
 use near_parameters::Config;
 use near_primitives::errors::PrepareError;
 
@@ -43,23 +45,79 @@ pub const INTERNAL_IMPORT_MODULE: &str = "internal";
 pub struct PreparedContract {
     /// The instrumented module.
     pub code: Vec<u8>,
-    /// The `env` functions it imports, in order.
+    /// The functions it imports from the policy's module, in order.
     pub env_imports: Vec<String>,
 }
 
-/// Validates, normalises and instruments `code`.
+/// Where a prepared module's memory comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemoryPolicy {
+    /// nearcore's rule: the module's memory is replaced by an imported `env.memory` of
+    /// `initial_memory_pages..max_memory_pages`, created by the host per call.
+    HostImport,
+    /// The module keeps (or gets) its own memory, exported as `memory`, starting at its declared
+    /// size and capped at `max_memory_pages`; memory imports are refused. Such a module needs
+    /// no store-specific import, so it can be pre-linked once and instantiated per call.
+    Own,
+}
+
+/// Which imports a module may have: the host's import table as preparation sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ImportPolicy<'a> {
+    /// The one module name functions may be imported from.
+    pub module: &'a str,
+    /// The functions allowed (`None`: any name; linking rejects unknown ones).
+    pub functions: Option<&'a [&'a str]>,
+    /// Where the memory comes from.
+    pub memory: MemoryPolicy,
+}
+
+impl ImportPolicy<'static> {
+    /// Contracts: any `env` function, the host's `env.memory`.
+    pub const CONTRACT: ImportPolicy<'static> =
+        ImportPolicy { module: "env", functions: None, memory: MemoryPolicy::HostImport };
+    /// NEP-481 submodules: only [`SUBMODULE_IMPORTS`] from `env`, the host's `env.memory`.
+    pub const SUBMODULE: ImportPolicy<'static> =
+        ImportPolicy { module: "env", functions: Some(SUBMODULE_IMPORTS), memory: MemoryPolicy::HostImport };
+}
+
+/// Validates, normalises and instruments a contract ([`ImportPolicy::CONTRACT`]).
 ///
 /// # Errors
 /// A [`PrepareError`] naming the stage that rejected the code.
 pub fn prepare_contract(code: &[u8], config: &Config) -> Result<PreparedContract, PrepareError> {
+    prepare_with_policy(code, config, &ImportPolicy::CONTRACT)
+}
+
+/// Validates, normalises and instruments `code` for a host whose imports `policy` describes:
+/// the same features, limits, gas and stack instrumentation as contracts.
+///
+/// # Errors
+/// As [`prepare_contract`]; `Instantiate` for an import from another module (or a memory
+/// import under [`MemoryPolicy::Own`]); `ForbiddenImport` naming the first function outside
+/// `policy.functions`.
+pub fn prepare_with_policy(
+    code: &[u8],
+    config: &Config,
+    policy: &ImportPolicy<'_>,
+) -> Result<PreparedContract, PrepareError> {
     let limits = &config.limit_config;
-    let facts = validate::validate(code, limits)?;
-    let normalized = memory::normalize_memory(code, limits, config.discard_custom_sections)?;
+    let facts = validate::validate(code, limits, policy)?;
+    let imports: Vec<String> = facts.imports.into_iter().map(|(_, name)| name).collect();
+    if let Some(allowed) = policy.functions
+        && let Some(name) = imports.iter().find(|name| !allowed.contains(&name.as_str()))
+    {
+        return Err(PrepareError::ForbiddenImport { name: name.clone() });
+    }
+    let normalized = match policy.memory {
+        MemoryPolicy::HostImport => memory::normalize_memory(code, limits, config.discard_custom_sections)?,
+        MemoryPolicy::Own => memory::own_memory(code, limits, config.discard_custom_sections)?,
+    };
     let instrumented = instrument(&normalized, config)?;
     if instrumented.len() as u64 > limits.max_instrumented_code_size {
         return Err(PrepareError::GasInstrumentation);
     }
-    Ok(PreparedContract { code: instrumented, env_imports: facts.imports.into_iter().map(|(_, name)| name).collect() })
+    Ok(PreparedContract { code: instrumented, env_imports: imports })
 }
 
 /// Runs finite-wasm's analysis and instrumentation. The module was validated first; a panic
@@ -92,10 +150,7 @@ pub const SUBMODULE_IMPORTS: &[&str] = &["callback", "get_input_size", "get_inpu
 /// As [`prepare_contract`]; `ForbiddenImport` naming the first import outside the set;
 /// `MissingMainExport`.
 pub fn prepare_submodule(code: &[u8], config: &Config) -> Result<PreparedContract, PrepareError> {
-    let prepared = prepare_contract(code, config)?;
-    if let Some(name) = prepared.env_imports.iter().find(|name| !SUBMODULE_IMPORTS.contains(&name.as_str())) {
-        return Err(PrepareError::ForbiddenImport { name: name.clone() });
-    }
+    let prepared = prepare_with_policy(code, config, &ImportPolicy::SUBMODULE)?;
     if !validate::exports_unit_function(code, "main")? {
         return Err(PrepareError::MissingMainExport);
     }

@@ -98,8 +98,12 @@ fn module_loading_rejects_duplicates_and_non_modules() {
         fn module_handlers(&self) -> Vec<String> {
             self.0.module_handlers()
         }
-        fn resolve(&self, id: &str) -> Option<near_hypervisor::vm::ResolvedHandler> {
-            self.0.resolve(id)
+        fn resolve(
+            &self,
+            id: &str,
+            code: &mut dyn near_hypervisor::vm::CodeSource,
+        ) -> Result<Option<near_hypervisor::vm::ResolvedHandler>, ErrorCode> {
+            self.0.resolve(id, code)
         }
     }
     assert_eq!(hv.add_vm(Arc::new(Renamed(other))), Err(ErrorCode::InvalidHandler));

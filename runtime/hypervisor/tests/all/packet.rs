@@ -51,7 +51,8 @@ fn the_header_layout_is_as_documented() {
         (344, 346, 352, 360)
     );
     assert_eq!(&b[1024..1029], b"hello");
-    assert!(b[368..1024].iter().all(|&x| x == 0), "reserved bytes are zero");
+    assert_eq!((offsets::REQUEST_BUFFER_LEN, offsets::RESPONSE_BUFFER_LEN), (368, 376));
+    assert!(b[368..1024].iter().all(|&x| x == 0), "external lengths unset, reserved bytes zero");
     // The response goes after the request data.
     packet.write_response(&Ok(b"world".to_vec()), 99, None);
     let b = packet.bytes();
@@ -74,6 +75,7 @@ fn requests_round_trip_and_big_data_goes_to_an_external_buffer() {
     assert_eq!(packet.bytes()[offsets::FLAGS] & FLAG_EXTERNAL_REQUEST, FLAG_EXTERNAL_REQUEST);
     let read = packet.read_request().unwrap();
     assert_eq!(read.data, PacketData::External(42));
+    assert_eq!(near_hypervisor::packet::u64_at(packet.bytes(), offsets::REQUEST_BUFFER_LEN), 100_000);
     assert_eq!(read.as_request().data, b"", "external data is fetched by id");
     assert_eq!(ReadRequest { data: big.data.clone(), ..read }, big);
     assert!(!packet.response_fits(DATA_CAPACITY + 1));

@@ -1,4 +1,6 @@
-//! Memory normalisation: whatever memory the contract declares, it runs with the host's.
+//! Memory normalisation: whatever memory the contract declares, it runs with the host's
+//! ([`normalize_memory`], contracts and submodules) or with its own, capped memory
+//! ([`own_memory`], hosts that pre-link modules).
 //!
 //! Contracts built by rustc define and export their own memory; nearcore replaces it with an
 //! imported `env.memory` of `initial_memory_pages`..`max_memory_pages`, so every contract gets
@@ -15,6 +17,8 @@ use wasmparser::{Parser, Payload, TypeRef};
 const IMPORT_SECTION_ID: u8 = 2;
 const MEMORY_SECTION_ID: u8 = 5;
 const CUSTOM_SECTION_ID: u8 = 0;
+const EXPORT_SECTION_ID: u8 = 7;
+const TAG_SECTION_ID: u8 = 13;
 
 fn host_memory(limits: &LimitConfig) -> EntityType {
     EntityType::Memory(MemoryType {
@@ -71,6 +75,91 @@ pub(crate) fn normalize_memory(
     }
     if !imports_written {
         write_imports(&mut module, &mut ImportSection::new());
+    }
+    Ok(module.finish())
+}
+
+/// Rewrites `code` to have exactly one memory of its own, exported as `memory`: the declared
+/// memory with its maximum capped at `max_memory_pages` (a module without one gets
+/// `initial_memory_pages`). Memory imports were refused by validation. Custom sections are
+/// dropped when `discard_custom`.
+///
+/// # Errors
+/// `Deserialization` if the module cannot be parsed, `Memory` if it declares more than one
+/// memory or a minimum above `max_memory_pages`, `Serialization` if it cannot be re-encoded.
+pub(crate) fn own_memory(code: &[u8], limits: &LimitConfig, discard_custom: bool) -> Result<Vec<u8>, PrepareError> {
+    let max_pages = u64::from(limits.max_memory_pages);
+    let mut minimum = u64::from(limits.initial_memory_pages).min(max_pages);
+    let mut exported = false;
+    for payload in Parser::new(0).parse_all(code) {
+        match payload.map_err(|_| PrepareError::Deserialization)? {
+            Payload::MemorySection(reader) => {
+                let memories = reader.into_iter().collect::<Result<Vec<_>, _>>();
+                let memories = memories.map_err(|_| PrepareError::Deserialization)?;
+                match memories.as_slice() {
+                    [memory] if memory.initial <= max_pages => minimum = memory.initial,
+                    _ => return Err(PrepareError::Memory),
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export.map_err(|_| PrepareError::Deserialization)?;
+                    exported |= export.kind == wasmparser::ExternalKind::Memory;
+                }
+            }
+            _ => {}
+        }
+    }
+    let memory = MemoryType { minimum, maximum: Some(max_pages), memory64: false, shared: false, page_size_log2: None };
+    let mut module = Module::new();
+    let mut memory_written = false;
+    let write_memory = |module: &mut Module| {
+        let mut section = wasm_encoder::MemorySection::new();
+        section.memory(memory);
+        module.section(&section);
+    };
+    for payload in Parser::new(0).parse_all(code) {
+        let payload = payload.map_err(|_| PrepareError::Deserialization)?;
+        if let (Payload::ExportSection(reader), false) = (&payload, exported) {
+            if !memory_written {
+                write_memory(&mut module);
+                memory_written = true;
+            }
+            let mut section = wasm_encoder::ExportSection::new();
+            for export in reader.clone() {
+                let export = export.map_err(|_| PrepareError::Deserialization)?;
+                let kind = RoundtripReencoder.export_kind(export.kind);
+                section.export(export.name, kind, export.index);
+            }
+            section.export("memory", wasm_encoder::ExportKind::Memory, 0);
+            module.section(&section);
+            exported = true;
+            continue;
+        }
+        let Some((id, range)) = payload.as_section() else { continue };
+        if id == MEMORY_SECTION_ID || (discard_custom && id == CUSTOM_SECTION_ID) {
+            continue;
+        }
+        // The memory section goes before the first known section that must follow it.
+        if !memory_written && id > MEMORY_SECTION_ID && id != CUSTOM_SECTION_ID {
+            write_memory(&mut module);
+            memory_written = true;
+        }
+        if !exported && id > EXPORT_SECTION_ID && id != CUSTOM_SECTION_ID && id != TAG_SECTION_ID {
+            let mut section = wasm_encoder::ExportSection::new();
+            section.export("memory", wasm_encoder::ExportKind::Memory, 0);
+            module.section(&section);
+            exported = true;
+        }
+        module.section(&RawSection { id, data: &code[range] });
+    }
+    if !memory_written {
+        write_memory(&mut module);
+    }
+    if !exported {
+        let mut section = wasm_encoder::ExportSection::new();
+        section.export("memory", wasm_encoder::ExportKind::Memory, 0);
+        module.section(&section);
     }
     Ok(module.finish())
 }

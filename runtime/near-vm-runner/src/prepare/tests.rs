@@ -189,3 +189,59 @@ fn preparation_version_matches_the_locked_dependencies() {
     assert_eq!(version, crate::prepare::PREPARATION_VERSION.to_string());
     assert!(source_hash.len() == 64 && source_hash.bytes().all(|b| b.is_ascii_hexdigit()), "{source_hash}");
 }
+
+const HOSTED: ImportPolicy<'static> =
+    ImportPolicy { module: "hv", functions: Some(&["invoke", "gas_left"]), memory: MemoryPolicy::Own };
+
+fn prepare_hosted(text: &str) -> Result<PreparedContract, PrepareError> {
+    prepare_with_policy(&wat::parse_str(text).unwrap(), &config(), &HOSTED)
+}
+
+/// `(initial, maximum)` of the memory section's memories, and whether `memory` is exported.
+fn own_memories(code: &[u8]) -> (Vec<(u64, Option<u64>)>, bool) {
+    let (mut memories, mut exported) = (Vec::new(), false);
+    for payload in Parser::new(0).parse_all(code) {
+        match payload.unwrap() {
+            Payload::MemorySection(reader) => memories.extend(reader.into_iter().map(|m| {
+                let m = m.unwrap();
+                (m.initial, m.maximum)
+            })),
+            Payload::ExportSection(reader) => {
+                exported |= reader.into_iter().any(|e| {
+                    let e = e.unwrap();
+                    e.name == "memory" && e.kind == wasmparser::ExternalKind::Memory
+                });
+            }
+            _ => {}
+        }
+    }
+    (memories, exported)
+}
+
+#[test]
+fn an_import_policy_names_the_module_and_functions_and_own_memory_is_kept_and_capped() {
+    let max = u64::from(config().limit_config.max_memory_pages);
+    let text = r#"(module (import "hv" "invoke" (func (param i32) (result i32)))
+        (memory (export "memory") 17 60000) (func (export "main")) (data (i32.const 0) "hi"))"#;
+    let prepared = prepare_hosted(text).unwrap();
+    assert_eq!(prepared.env_imports, vec!["invoke".to_string()]);
+    assert_eq!(own_memories(&prepared.code), (vec![(17, Some(max))], true), "declared size, capped maximum");
+    assert!(imports(&prepared.code).iter().all(|(_, _, kind)| kind != "memory"));
+    wasmparser::Validator::new_with_features(validate::accepted_features()).validate_all(&prepared.code).unwrap();
+    // No memory at all: one is added and exported; an unexported memory gets exported.
+    let initial = u64::from(config().limit_config.initial_memory_pages).min(max);
+    let none = prepare_hosted(r#"(module (func (export "main")) (start 0))"#).unwrap();
+    assert_eq!(own_memories(&none.code), (vec![(initial, Some(max))], true));
+    let unexported = prepare_hosted(r#"(module (memory 2) (func (export "main")))"#).unwrap();
+    assert_eq!(own_memories(&unexported.code), (vec![(2, Some(max))], true));
+    wasmparser::Validator::new_with_features(validate::accepted_features()).validate_all(&none.code).unwrap();
+    // What the policy refuses.
+    let other = r#"(module (import "env" "input" (func (param i64))))"#;
+    assert_eq!(prepare_hosted(other), Err(PrepareError::Instantiate), "functions only from the policy's module");
+    let forbidden = r#"(module (import "hv" "launch_missiles" (func)))"#;
+    assert_eq!(prepare_hosted(forbidden), Err(PrepareError::ForbiddenImport { name: "launch_missiles".into() }));
+    let memory_import = r#"(module (import "env" "memory" (memory 1)))"#;
+    assert_eq!(prepare_hosted(memory_import), Err(PrepareError::Instantiate), "own memory: no memory import");
+    let too_big = format!(r#"(module (memory {}))"#, max + 1);
+    assert_eq!(prepare_hosted(&too_big), Err(PrepareError::Memory));
+}

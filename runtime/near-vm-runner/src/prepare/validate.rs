@@ -1,6 +1,7 @@
 //! Validation of the original module: the accepted feature set and `LimitConfig`'s structural
 //! limits.
 
+use super::{ImportPolicy, MemoryPolicy};
 use near_parameters::LimitConfig;
 use near_primitives::errors::PrepareError;
 use wasmparser::{Parser, Payload, TypeRef, Validator, WasmFeatures};
@@ -29,8 +30,13 @@ pub(crate) struct ModuleFacts {
 /// # Errors
 /// `Deserialization` for invalid wasm or a rejected feature (and for an over-long function
 /// body); `TooManyFunctions`, `TooManyLocals`, `TooManyTables`, `TooManyTableElements`, `Memory`
-/// for exceeded limits; `Instantiate` for an import outside the `env` module.
-pub(crate) fn validate(code: &[u8], limits: &LimitConfig) -> Result<ModuleFacts, PrepareError> {
+/// for exceeded limits; `Instantiate` for an import outside the policy's module, or a memory
+/// import when the policy gives modules their own memory.
+pub(crate) fn validate(
+    code: &[u8],
+    limits: &LimitConfig,
+    policy: &ImportPolicy<'_>,
+) -> Result<ModuleFacts, PrepareError> {
     Validator::new_with_features(accepted_features()).validate_all(code).map_err(|_| PrepareError::Deserialization)?;
 
     let mut facts = ModuleFacts::default();
@@ -42,7 +48,11 @@ pub(crate) fn validate(code: &[u8], limits: &LimitConfig) -> Result<ModuleFacts,
             Payload::ImportSection(reader) => {
                 for import in reader {
                     let import = import.map_err(|_| PrepareError::Deserialization)?;
-                    if import.module != "env" {
+                    let memory_import = matches!(import.ty, TypeRef::Memory(_));
+                    if memory_import && policy.memory == MemoryPolicy::Own {
+                        return Err(PrepareError::Instantiate);
+                    }
+                    if import.module != policy.module && !(memory_import && import.module == "env") {
                         return Err(PrepareError::Instantiate);
                     }
                     match import.ty {
@@ -117,6 +127,20 @@ fn check_memory(initial_pages: u64, limits: &LimitConfig) -> Result<(), PrepareE
 /// # Errors
 /// `Deserialization` if the module does not parse.
 pub(crate) fn exports_unit_function(code: &[u8], name: &str) -> Result<bool, PrepareError> {
+    exports_function(code, name, &[], &[])
+}
+
+/// Whether `code` (already validated) exports a function `name` with exactly these parameter
+/// and result types.
+///
+/// # Errors
+/// `Deserialization` if the module does not parse.
+pub fn exports_function(
+    code: &[u8],
+    name: &str,
+    params: &[wasmparser::ValType],
+    results: &[wasmparser::ValType],
+) -> Result<bool, PrepareError> {
     let mut types: Vec<bool> = Vec::new();
     let mut function_types: Vec<u32> = Vec::new();
     let mut exported: Option<u32> = None;
@@ -125,7 +149,7 @@ pub(crate) fn exports_unit_function(code: &[u8], name: &str) -> Result<bool, Pre
             Payload::TypeSection(reader) => {
                 for ty in reader.into_iter_err_on_gc_types() {
                     let ty = ty.map_err(|_| PrepareError::Deserialization)?;
-                    types.push(ty.params().is_empty() && ty.results().is_empty());
+                    types.push(ty.params() == params && ty.results() == results);
                 }
             }
             Payload::ImportSection(reader) => {
@@ -151,9 +175,9 @@ pub(crate) fn exports_unit_function(code: &[u8], name: &str) -> Result<bool, Pre
             _ => {}
         }
     }
-    let unit = |index: u32| {
+    let matches = |index: u32| {
         let ty = function_types.get(usize::try_from(index).ok()?)?;
         types.get(usize::try_from(*ty).ok()?).copied()
     };
-    Ok(exported.and_then(unit).unwrap_or(false))
+    Ok(exported.and_then(matches).unwrap_or(false))
 }
