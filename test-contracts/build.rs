@@ -8,6 +8,10 @@ use std::process::Command;
 
 const CONTRACTS: &[&str] = &["sdk-status", "raw-nostd", "yield-nostd", "sdk-signer", "submodule-nostd", "sdk-app-os"];
 
+/// RFC-003 wasm handlers: the examples of `contracts/hv-handlers`, one cdylib each, written
+/// with `runtime/hypervisor-guest`.
+const HANDLERS: &[&str] = &["hv_counter", "hv_caller", "hv_trapper", "hv_looper", "hv_readonly_writer"];
+
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
     let out_dir = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
@@ -19,7 +23,7 @@ fn main() {
         for watched in ["src", "Cargo.toml", "Cargo.lock"] {
             println!("cargo:rerun-if-changed={}", contract_dir.join(watched).display());
         }
-        build_contract(&cargo, &contract_dir, &target_dir);
+        build_contract(&cargo, &contract_dir, &target_dir, false);
         let artifact =
             target_dir.join("wasm32-unknown-unknown").join("release").join(format!("{}.wasm", name.replace('-', "_")));
         let destination = out_dir.join(format!("{name}.wasm"));
@@ -27,13 +31,26 @@ fn main() {
             panic!("test contract {name}: cannot copy {}: {error}", artifact.display());
         }
     }
+    let handlers_dir = manifest_dir.join("contracts").join("hv-handlers");
+    for watched in ["src", "examples", "Cargo.toml", "Cargo.lock", "../../../runtime/hypervisor-guest/src"] {
+        println!("cargo:rerun-if-changed={}", handlers_dir.join(watched).display());
+    }
+    build_contract(&cargo, &handlers_dir, &target_dir, true);
+    for name in HANDLERS {
+        let artifact =
+            target_dir.join("wasm32-unknown-unknown").join("release").join("examples").join(format!("{name}.wasm"));
+        if let Err(error) = std::fs::copy(&artifact, out_dir.join(format!("{name}.wasm"))) {
+            panic!("handler {name}: cannot copy {}: {error}", artifact.display());
+        }
+    }
 }
 
-fn build_contract(cargo: &str, contract_dir: &Path, target_dir: &Path) {
+fn build_contract(cargo: &str, contract_dir: &Path, target_dir: &Path, examples: bool) {
     let manifest = contract_dir.join("Cargo.toml");
     let status = Command::new(cargo)
         .args(["build", "--release", "--locked", "--target", "wasm32-unknown-unknown", "--manifest-path"])
         .arg(&manifest)
+        .args(if examples { &["--examples"][..] } else { &[] })
         .env("CARGO_TARGET_DIR", target_dir)
         // As `cargo near build`: strip, and `--cfg near` so near-sdk calls the host's hashes.
         .env("CARGO_ENCODED_RUSTFLAGS", "-C\u{1f}link-arg=-s\u{1f}--cfg\u{1f}near")

@@ -9,7 +9,9 @@
 //! - [`yield_nostd`]: `no_std` NEP-519 yields and resumes, every edge case's entry point;
 //! - [`sdk_signer`]: near-sdk chain-signatures-style contract (`sign` yields, `respond` resumes);
 //! - [`sdk_app_os`]: near-sdk NEP-481 parent ("OS") serving a submodule's requests;
-//! - [`submodule_nostd`]: `no_std` NEP-481 "app" submodule (asks its parent to read, write, log).
+//! - [`submodule_nostd`]: `no_std` NEP-481 "app" submodule (asks its parent to read, write, log);
+//! - [`hv_handler`]: RFC-003 wasm account handlers written with `near-hypervisor-guest`
+//!   (`hv_counter`, `hv_caller`, `hv_trapper`, `hv_looper`, `hv_readonly_writer`).
 
 /// The near-sdk status-message contract.
 pub fn sdk_status() -> &'static [u8] {
@@ -41,6 +43,18 @@ pub fn sdk_app_os() -> &'static [u8] {
     include_bytes!(concat!(env!("OUT_DIR"), "/sdk-app-os.wasm"))
 }
 
+/// The RFC-003 wasm handler `name` (see the crate docs), if there is one.
+pub fn hv_handler(name: &str) -> Option<&'static [u8]> {
+    Some(match name {
+        "hv_counter" => include_bytes!(concat!(env!("OUT_DIR"), "/hv_counter.wasm")),
+        "hv_caller" => include_bytes!(concat!(env!("OUT_DIR"), "/hv_caller.wasm")),
+        "hv_trapper" => include_bytes!(concat!(env!("OUT_DIR"), "/hv_trapper.wasm")),
+        "hv_looper" => include_bytes!(concat!(env!("OUT_DIR"), "/hv_looper.wasm")),
+        "hv_readonly_writer" => include_bytes!(concat!(env!("OUT_DIR"), "/hv_readonly_writer.wasm")),
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -52,6 +66,11 @@ mod tests {
             super::sdk_signer(),
             super::submodule_nostd(),
             super::sdk_app_os(),
+            super::hv_handler("hv_counter").unwrap(),
+            super::hv_handler("hv_caller").unwrap(),
+            super::hv_handler("hv_trapper").unwrap(),
+            super::hv_handler("hv_looper").unwrap(),
+            super::hv_handler("hv_readonly_writer").unwrap(),
         ] {
             assert!(code.len() > 100);
             assert_eq!(&code[..4], b"\0asm");

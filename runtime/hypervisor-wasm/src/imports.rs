@@ -1,0 +1,257 @@
+//! The `hypervisor` imports and the per-call state they work on.
+//!
+//! Handlers reach the hypervisor's [`Host`] through [`HOST`], a scoped thread-local set for
+//! exactly the length of one `hv_handle` call (a wasmtime store's data must be `'static`; the
+//! host is borrowed). Nested calls set it again for the callee and restore it after. Wasm gas is
+//! burnt locally by the instrumentation and handed to the host before every import that reaches
+//! it, and at the end of the call: the host's accounting is exact wherever it is observed.
+
+use crate::abi::IMPORT_MODULE;
+use near_hypervisor::packet::{self, DATA_CAPACITY, DATA_OFFSET, FLAG_EXTERNAL_REQUEST, PACKET_SIZE, offsets};
+use near_hypervisor::{Address, ErrorCode, Host, Invoke, MessageName, Token};
+use near_primitives::errors::HostError;
+use near_vm_runner::engine::InstrumentationHost;
+use scoped_tls_hkt::scoped_thread_local;
+use wasmtime::{Caller, Linker, Memory};
+
+scoped_thread_local!(pub(crate) static mut HOST: for<'a> &'a mut (dyn Host + 'a));
+
+/// What one call's instance keeps.
+pub(crate) struct WasmState {
+    pub(crate) memory: Option<Memory>,
+    /// Gas the call could still use when last synchronised with the host.
+    pub(crate) budget: u64,
+    /// Wasm gas burnt since then.
+    pub(crate) pending: u64,
+    pub(crate) remaining_stack: u64,
+    pub(crate) regular_op_cost: u64,
+    /// The last bytes handed back (see `read_return`).
+    pub(crate) returned: Vec<u8>,
+    /// The response set by `respond`.
+    pub(crate) response: Option<Vec<u8>>,
+    /// Whether imports may reach a host (not while reading metadata).
+    pub(crate) host_allowed: bool,
+}
+
+impl InstrumentationHost for WasmState {
+    fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), HostError> {
+        self.pending = self.pending.saturating_add(gas);
+        if self.pending > self.budget { Err(HostError::GasExceeded) } else { Ok(()) }
+    }
+
+    fn remaining_stack(&mut self) -> &mut u64 {
+        &mut self.remaining_stack
+    }
+
+    fn regular_op_cost(&self) -> u64 {
+        self.regular_op_cost
+    }
+}
+
+/// Why a handler's call stopped inside an import.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// Out of gas when handing burnt gas to the host.
+    OutOfGas,
+    /// A pointer or length outside the handler's memory, or an import called where no host is.
+    Fault(&'static str),
+}
+
+impl std::fmt::Display for Stop {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stop::OutOfGas => f.write_str("out of gas"),
+            Stop::Fault(what) => write!(f, "handler fault: {what}"),
+        }
+    }
+}
+
+impl std::error::Error for Stop {}
+
+fn stop(what: &'static str) -> wasmtime::Error {
+    wasmtime::Error::new(Stop::Fault(what))
+}
+
+/// Hands the burnt gas to the host, runs `f` with the host, the memory and the state, and takes
+/// the host's remaining gas as the new budget.
+fn with_host<R>(
+    caller: &mut Caller<'_, WasmState>,
+    f: impl FnOnce(&mut dyn Host, &mut [u8], &mut WasmState) -> R,
+) -> wasmtime::Result<R> {
+    if !caller.data().host_allowed || !HOST.is_set() {
+        return Err(stop("no host"));
+    }
+    let memory = caller.data().memory.ok_or_else(|| stop("no memory"))?;
+    let (mem, state) = memory.data_and_store_mut(caller);
+    HOST.with(|host| {
+        let pending = std::mem::take(&mut state.pending);
+        host.consume_gas(pending).map_err(|_| wasmtime::Error::new(Stop::OutOfGas))?;
+        let result = f(&mut *host, mem, state);
+        state.budget = host.gas_left();
+        Ok(result)
+    })
+}
+
+fn range(mem: &[u8], ptr: u32, len: u64) -> wasmtime::Result<std::ops::Range<usize>> {
+    let start = ptr as usize;
+    let end = usize::try_from(len).ok().and_then(|len| start.checked_add(len)).ok_or_else(|| stop("length"))?;
+    if end > mem.len() {
+        return Err(stop("out of bounds"));
+    }
+    Ok(start..end)
+}
+
+fn token(mem: &[u8], ptr: u32) -> wasmtime::Result<Token> {
+    let mut token = [0; 32];
+    token.copy_from_slice(&mem[range(mem, ptr, 32)?]);
+    Ok(token)
+}
+
+/// The packet at `ptr` in `mem`.
+pub(crate) fn packet_at(mem: &mut [u8], ptr: u32) -> wasmtime::Result<&mut packet::PacketBytes> {
+    let range = range(mem, ptr, PACKET_SIZE as u64)?;
+    <&mut packet::PacketBytes>::try_from(&mut mem[range]).map_err(|_| stop("packet"))
+}
+
+fn slot<const N: usize>(bytes: &[u8], offset: usize) -> [u8; N] {
+    let mut slot = [0; N];
+    slot.copy_from_slice(&bytes[offset..offset + N]);
+    slot
+}
+
+/// The message a handler wrote into its packet.
+fn outgoing(mem: &[u8], bytes: &packet::PacketBytes) -> wasmtime::Result<Result<Invoke, ErrorCode>> {
+    let data = if bytes[offsets::FLAGS] & FLAG_EXTERNAL_REQUEST != 0 {
+        let ptr = u32::try_from(packet::u64_at(bytes, offsets::REQUEST_BUFFER)).map_err(|_| stop("buffer"))?;
+        mem[range(mem, ptr, packet::u64_at(bytes, offsets::REQUEST_BUFFER_LEN))?].to_vec()
+    } else {
+        let len = packet::u32_at(bytes, offsets::DATA_LEN);
+        match bytes.get(DATA_OFFSET..DATA_OFFSET.saturating_add(len)) {
+            Some(data) if len <= DATA_CAPACITY => data.to_vec(),
+            _ => return Ok(Err(ErrorCode::Encoding)),
+        }
+    };
+    let parsed = (|| {
+        Ok(Invoke {
+            receiver: Address::from_slot(&slot(bytes, offsets::ADDRESS))?,
+            caller: Address::from_slot(&slot(bytes, offsets::CALLER))?,
+            name: MessageName::from_slot(&slot(bytes, offsets::NAME))?,
+            data,
+            context_token: slot(bytes, offsets::CONTEXT_TOKEN),
+            gas_limit: packet::u64_at(bytes, offsets::GAS_LIMIT),
+        })
+    })();
+    Ok(parsed)
+}
+
+fn invoke(mut caller: Caller<'_, WasmState>, ptr: u32) -> wasmtime::Result<u32> {
+    with_host(&mut caller, |host, mem, state| {
+        let invoke = {
+            let memory: &[u8] = mem;
+            let bytes: &packet::PacketBytes =
+                memory[range(memory, ptr, PACKET_SIZE as u64)?].try_into().map_err(|_| stop("packet"))?;
+            outgoing(memory, bytes)?
+        };
+        let before = host.gas_left();
+        let result = invoke.and_then(|invoke| host.invoke(invoke));
+        let gas_used = before.saturating_sub(host.gas_left());
+        let bytes = packet_at(mem, ptr)?;
+        let inline_len = packet::u32_at(bytes, offsets::DATA_LEN).min(DATA_CAPACITY);
+        let fits = result.as_ref().map_or(true, |response| response.len() <= DATA_CAPACITY - inline_len);
+        if fits {
+            packet::write_response(bytes, &result, gas_used, None);
+        } else {
+            packet::write_response(bytes, &result, gas_used, Some(0));
+            state.returned = result.clone().unwrap_or_default();
+        }
+        Ok(result.err().map_or(0, |code| u32::from(code.code())))
+    })?
+}
+
+fn state_get(mut caller: Caller<'_, WasmState>, token_ptr: u32, key: u32, key_len: u32) -> wasmtime::Result<i64> {
+    with_host(&mut caller, |host, mem, state| {
+        let token = token(mem, token_ptr)?;
+        let key = &mem[range(mem, key, u64::from(key_len))?];
+        Ok(match host.state_get(&token, key) {
+            Ok(Some(value)) => {
+                let len = value.len() as i64;
+                state.returned = value;
+                len
+            }
+            Ok(None) => -1,
+            Err(code) => -1 - i64::from(code.code()),
+        })
+    })?
+}
+
+fn state_set(
+    mut caller: Caller<'_, WasmState>,
+    token_ptr: u32,
+    key: u32,
+    key_len: u32,
+    value: u32,
+    value_len: u32,
+) -> wasmtime::Result<u32> {
+    with_host(&mut caller, |host, mem, _| {
+        let token = token(mem, token_ptr)?;
+        let key = &mem[range(mem, key, u64::from(key_len))?];
+        let value = &mem[range(mem, value, u64::from(value_len))?];
+        Ok(host.state_set(&token, key, value).err().map_or(0, |code| u32::from(code.code())))
+    })?
+}
+
+fn state_remove(mut caller: Caller<'_, WasmState>, token_ptr: u32, key: u32, key_len: u32) -> wasmtime::Result<u32> {
+    with_host(&mut caller, |host, mem, _| {
+        let token = token(mem, token_ptr)?;
+        let key = &mem[range(mem, key, u64::from(key_len))?];
+        Ok(host.state_remove(&token, key).err().map_or(0, |code| u32::from(code.code())))
+    })?
+}
+
+fn read_return(mut caller: Caller<'_, WasmState>, ptr: u32) -> wasmtime::Result<()> {
+    let memory = caller.data().memory.ok_or_else(|| stop("no memory"))?;
+    let (mem, state) = memory.data_and_store_mut(&mut caller);
+    let range = range(mem, ptr, state.returned.len() as u64)?;
+    mem[range].copy_from_slice(&state.returned);
+    Ok(())
+}
+
+fn respond(mut caller: Caller<'_, WasmState>, ptr: u32, len: u32) -> wasmtime::Result<()> {
+    let memory = caller.data().memory.ok_or_else(|| stop("no memory"))?;
+    let (mem, state) = memory.data_and_store_mut(&mut caller);
+    state.response = Some(mem[range(mem, ptr, u64::from(len))?].to_vec());
+    Ok(())
+}
+
+fn gas_left(caller: Caller<'_, WasmState>) -> u64 {
+    let state = caller.data();
+    state.budget.saturating_sub(state.pending)
+}
+
+/// Adds the `hypervisor` imports.
+///
+/// # Errors
+/// When wasmtime refuses a definition (a node fault).
+pub(crate) fn link(linker: &mut Linker<WasmState>) -> wasmtime::Result<()> {
+    linker
+        .func_wrap(IMPORT_MODULE, "invoke", |c: Caller<'_, WasmState>, p: i32| invoke(c, p as u32).map(|r| r as i32))?;
+    linker.func_wrap(IMPORT_MODULE, "state_get", |c: Caller<'_, WasmState>, t: i32, k: i32, kl: i32| {
+        state_get(c, t as u32, k as u32, kl as u32)
+    })?;
+    linker.func_wrap(
+        IMPORT_MODULE,
+        "state_set",
+        |c: Caller<'_, WasmState>, t: i32, k: i32, kl: i32, v: i32, vl: i32| {
+            state_set(c, t as u32, k as u32, kl as u32, v as u32, vl as u32).map(|r| r as i32)
+        },
+    )?;
+    linker.func_wrap(IMPORT_MODULE, "state_remove", |c: Caller<'_, WasmState>, t: i32, k: i32, kl: i32| {
+        state_remove(c, t as u32, k as u32, kl as u32).map(|r| r as i32)
+    })?;
+    linker.func_wrap(IMPORT_MODULE, "read_return", |c: Caller<'_, WasmState>, p: i32| read_return(c, p as u32))?;
+    linker.func_wrap(IMPORT_MODULE, "respond", |c: Caller<'_, WasmState>, p: i32, l: i32| {
+        respond(c, p as u32, l as u32)
+    })?;
+    linker.func_wrap(IMPORT_MODULE, "gas_left", |c: Caller<'_, WasmState>| gas_left(c) as i64)?;
+    Ok(())
+}

@@ -1,0 +1,19 @@
+//! RFC-003's wasm VM: account handlers written in wasm, run by [`near_hypervisor`] next to
+//! native ones, on near-vm-runner's engine layer with the same preparation (features, limits),
+//! finite-wasm gas and stack instrumentation and gas parameters as NEAR contracts.
+//!
+//! - [`abi`]: the handler ABI: what a handler module exports and imports (docs/rfc-003.md has
+//!   it byte by byte);
+//! - [`vm`]: [`WasmVm`], the `VirtualMachine` with machine id `wasm`: code stored with
+//!   `module:store_code` is validated, compiled once and cached by its hash (`wasm:<sha256>`);
+//! - `instance`: one call: a fresh instance, the request written into the handler's packet
+//!   page, `hv_handle`, the response and gas back;
+//! - `imports`: the `hypervisor` imports, reaching the hypervisor's `Host` through a scoped
+//!   thread-local for the length of the call.
+
+pub mod abi;
+mod imports;
+mod instance;
+pub mod vm;
+
+pub use vm::WasmVm;

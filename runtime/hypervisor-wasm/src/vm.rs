@@ -1,0 +1,115 @@
+//! [`WasmVm`]: the `wasm` virtual machine.
+
+use crate::abi::{EXPORT_HANDLE, EXPORT_METADATA, EXPORT_PACKET, MACHINE_ID, POLICY};
+use crate::imports;
+use crate::instance::{Compiled, WasmHandler};
+use near_hypervisor::vm::CodeSource;
+use near_hypervisor::{ErrorCode, HandlerMetadata, ResolvedHandler, VirtualMachine};
+use near_parameters::{Config, RuntimeConfig};
+use near_vm_runner::engine::{Compiler, WasmEngine, link_instrumentation};
+use near_vm_runner::prepare::{exports_function, prepare_with_policy};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use wasmparser::ValType;
+
+/// Runs account handlers written in wasm. Handler ids are `wasm:<hex sha256 of the code>`;
+/// code is stored with `module:store_code` (`("wasm", code)`), validated like a contract plus
+/// the handler ABI ([`crate::abi`]), and compiled once per process.
+pub struct WasmVm {
+    engine: WasmEngine,
+    config: Arc<Config>,
+    /// Compiled handlers by handler id (content-addressed: an id always names the same code).
+    compiled: Mutex<HashMap<String, ResolvedHandler>>,
+}
+
+impl WasmVm {
+    /// A VM with protocol 88's mainnet wasm configuration (limits, gas) and `compiler`.
+    ///
+    /// # Errors
+    /// When the engine cannot be created (a node fault), as text.
+    pub fn new(compiler: Compiler) -> Result<WasmVm, String> {
+        Self::with_config(compiler, RuntimeConfig::mainnet().wasm_config.clone())
+    }
+
+    /// A VM with the given wasm configuration.
+    ///
+    /// # Errors
+    /// As [`WasmVm::new`].
+    pub fn with_config(compiler: Compiler, config: Arc<Config>) -> Result<WasmVm, String> {
+        Ok(WasmVm { engine: WasmEngine::new(compiler)?, config, compiled: Mutex::new(HashMap::new()) })
+    }
+
+    /// The handler id `code` is stored under.
+    pub fn handler_id(code: &[u8]) -> String {
+        format!("{MACHINE_ID}:{}", hex::encode(Sha256::digest(code)))
+    }
+
+    /// Prepares, checks and compiles `code`, and reads its metadata.
+    fn load(&self, code: &[u8]) -> Result<ResolvedHandler, ErrorCode> {
+        let invalid = |_| ErrorCode::InvalidHandler;
+        let prepared = prepare_with_policy(code, &self.config, &POLICY).map_err(invalid)?;
+        let exports =
+            [(EXPORT_PACKET, &[ValType::I32][..]), (EXPORT_HANDLE, &[ValType::I32][..]), (EXPORT_METADATA, &[])];
+        for (name, results) in exports {
+            if !exports_function(code, name, &[], results).map_err(invalid)? {
+                return Err(ErrorCode::InvalidHandler);
+            }
+        }
+        let module = self.engine.compile(&prepared.code).map_err(|_| ErrorCode::InvalidHandler)?;
+        let mut linker = wasmtime::Linker::new(self.engine.inner());
+        link_instrumentation(&mut linker).map_err(|_| ErrorCode::Fatal)?;
+        imports::link(&mut linker).map_err(|_| ErrorCode::Fatal)?;
+        let pre = linker.instantiate_pre(&module).map_err(|_| ErrorCode::InvalidHandler)?;
+        let compiled = Arc::new(Compiled {
+            engine: self.engine.inner().clone(),
+            pre,
+            code_len: code.len() as u64,
+            config: self.config.clone(),
+        });
+        let metadata: HandlerMetadata = compiled.metadata()?;
+        Ok(ResolvedHandler { handler: Arc::new(WasmHandler(compiled)), metadata: Arc::new(metadata) })
+    }
+
+    fn cached(&self, handler_id: &str) -> Option<ResolvedHandler> {
+        self.compiled.lock().ok()?.get(handler_id).cloned()
+    }
+
+    fn cache(&self, handler_id: String, resolved: ResolvedHandler) {
+        if let Ok(mut compiled) = self.compiled.lock() {
+            compiled.insert(handler_id, resolved);
+        }
+    }
+}
+
+impl VirtualMachine for WasmVm {
+    fn machine_id(&self) -> &str {
+        MACHINE_ID
+    }
+
+    fn module_handlers(&self) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn resolve(&self, handler_id: &str, code: &mut dyn CodeSource) -> Result<Option<ResolvedHandler>, ErrorCode> {
+        if let Some(resolved) = self.cached(handler_id) {
+            return Ok(Some(resolved));
+        }
+        let Some(code) = code.code(handler_id)? else { return Ok(None) };
+        if Self::handler_id(&code) != handler_id {
+            return Ok(None);
+        }
+        let resolved = self.load(&code)?;
+        self.cache(handler_id.to_string(), resolved.clone());
+        Ok(Some(resolved))
+    }
+
+    fn accept_code(&self, code: &[u8]) -> Result<String, ErrorCode> {
+        let handler_id = Self::handler_id(code);
+        if self.cached(&handler_id).is_none() {
+            let resolved = self.load(code)?;
+            self.cache(handler_id.clone(), resolved);
+        }
+        Ok(handler_id[MACHINE_ID.len() + 1..].to_string())
+    }
+}
