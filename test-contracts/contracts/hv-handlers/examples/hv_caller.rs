@@ -1,6 +1,6 @@
 //! A cross-VM caller. `call(spec)` sends the message the spec describes (see
 //! `hv_handlers::parse_call`) and returns its response or fails with its error;
-//! `call_catch(spec)` returns `[0] ‖ response` or `[1] ‖ code (u16 LE)`; `set(value)` and `get`
+//! `call_n(n ‖ spec)` sends it n times (benchmarks); `call_catch(spec)` returns `[0] ‖ response` or `[1] ‖ code (u16 LE)`; `set(value)` and `get`
 //! keep a value in state; `set_then_call(spec)` writes `before` first; `call_readonly(spec)` is
 //! the same as `call` from a readonly message; `on_migrate` accepts migrations.
 #![no_std]
@@ -23,6 +23,13 @@ fn handle(request: &Request) -> Result<Vec<u8>, u16> {
             Ok(response) => [&[0u8][..], &response].concat(),
             Err(code) => [&[1u8][..], &code.to_le_bytes()].concat(),
         }),
+        "call_n" => {
+            let count = hv_handlers::u64_of(request.data.get(..8));
+            for _ in 0..count {
+                send(request, &request.data[8..])?;
+            }
+            Ok(Vec::new())
+        }
         "set" => request.state_set(b"value", &request.data).map(|()| Vec::new()),
         "get" => Ok(request.state_get(b"value")?.unwrap_or_default()),
         "set_then_call" => {
@@ -38,6 +45,7 @@ handler! {
     messages: [
         ("call", Volatility::Volatile),
         ("call_catch", Volatility::Volatile),
+        ("call_n", Volatility::Volatile),
         ("call_readonly", Volatility::Readonly),
         ("set", Volatility::Volatile),
         ("get", Volatility::Readonly),
