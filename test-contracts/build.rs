@@ -32,7 +32,8 @@ fn main() {
         }
     }
     let handlers_dir = manifest_dir.join("contracts").join("hv-handlers");
-    for watched in ["src", "examples", "Cargo.toml", "Cargo.lock", "../../../runtime/hypervisor-guest/src"] {
+    for watched in ["src", "examples", "build.rs", "Cargo.toml", "Cargo.lock", "../../../runtime/hypervisor-guest/src"]
+    {
         println!("cargo:rerun-if-changed={}", handlers_dir.join(watched).display());
     }
     build_contract(&cargo, &handlers_dir, &target_dir, true);

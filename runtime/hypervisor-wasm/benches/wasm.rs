@@ -58,7 +58,8 @@ fn spec(receiver: &Address, message: &str) -> Vec<u8> {
 
 fn bench(c: &mut Criterion) {
     let mut native = NativeVm::new();
-    let message = |n: &str, volatility| MessageMetadata { name: MessageName::new(n).unwrap(), volatility, extra: vec![] };
+    let message =
+        |n: &str, volatility| MessageMetadata { name: MessageName::new(n).unwrap(), volatility, extra: vec![] };
     let metadata = HandlerMetadata {
         messages: vec![message("loop", Volatility::Volatile), message("get", Volatility::Readonly)],
         ..HandlerMetadata::default()
@@ -92,10 +93,18 @@ fn bench(c: &mut Criterion) {
     let counter_bytes = counter.as_bytes().to_vec();
     let native_target_bytes = native_target.as_bytes().to_vec();
     group.bench_function("native_to_native_x100", |b| {
-        b.iter(|| session.execute(&alice, Some(&native_looper), &loop_name, &native_target_bytes, GAS).unwrap().result.unwrap())
+        b.iter(|| {
+            session
+                .execute(&alice, Some(&native_looper), &loop_name, &native_target_bytes, GAS)
+                .unwrap()
+                .result
+                .unwrap()
+        })
     });
     group.bench_function("native_to_wasm_x100", |b| {
-        b.iter(|| session.execute(&alice, Some(&native_looper), &loop_name, &counter_bytes, GAS).unwrap().result.unwrap())
+        b.iter(|| {
+            session.execute(&alice, Some(&native_looper), &loop_name, &counter_bytes, GAS).unwrap().result.unwrap()
+        })
     });
     let to_wasm = spec(&counter, "get");
     group.bench_function("wasm_to_wasm_x100", |b| {

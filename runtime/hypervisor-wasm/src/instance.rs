@@ -44,9 +44,20 @@ impl Compiled {
         }
     }
 
-    /// Instantiates the module and finds its packet; `None` when it traps or breaks the ABI.
-    fn instantiate(&self, store: &mut Store<WasmState>) -> Option<(wasmtime::Instance, u32)> {
-        let instance = self.pre.instantiate(&mut *store).ok()?;
+    /// Instantiates the module and finds its packet: `Err(Fatal)` when the instance pool is
+    /// exhausted (a node limit), `Ok(None)` when the module traps or breaks the ABI.
+    fn instantiate(&self, store: &mut Store<WasmState>) -> Result<Option<(wasmtime::Instance, u32)>, ErrorCode> {
+        match self.pre.instantiate(&mut *store) {
+            Ok(instance) => Ok(Self::packet(store, instance)),
+            Err(error) if error.downcast_ref::<wasmtime::Trap>().is_some() => Ok(None),
+            Err(error) if error.downcast_ref::<HostTrap>().is_some() || error.downcast_ref::<Stop>().is_some() => {
+                Ok(None)
+            }
+            Err(_) => Err(ErrorCode::Fatal),
+        }
+    }
+
+    fn packet(store: &mut Store<WasmState>, instance: wasmtime::Instance) -> Option<(wasmtime::Instance, u32)> {
         store.data_mut().memory = Some(instance.get_memory(&mut *store, "memory")?);
         let packet = instance.get_typed_func::<(), i32>(&mut *store, EXPORT_PACKET).ok()?.call(&mut *store, ()).ok()?;
         let packet = packet as u32;
@@ -61,7 +72,7 @@ impl Compiled {
     /// `InvalidHandler` when it traps, runs out of gas or responds with malformed metadata.
     pub(crate) fn metadata(&self) -> Result<HandlerMetadata, ErrorCode> {
         let mut store = Store::new(&self.engine, self.state(crate::abi::METADATA_GAS, false));
-        let (instance, _) = self.instantiate(&mut store).ok_or(ErrorCode::InvalidHandler)?;
+        let (instance, _) = self.instantiate(&mut store)?.ok_or(ErrorCode::InvalidHandler)?;
         let export = instance.get_typed_func::<(), ()>(&mut store, EXPORT_METADATA);
         export.and_then(|f| f.call(&mut store, ())).map_err(|_| ErrorCode::InvalidHandler)?;
         let wire = store.data().response.as_deref().ok_or(ErrorCode::InvalidHandler)?;
@@ -93,7 +104,7 @@ impl Compiled {
     fn run(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
         host.consume_gas(self.loading_cost())?;
         let mut store = Store::new(&self.engine, self.state(host.gas_left(), true));
-        let (instance, packet) = self.instantiate(&mut store).ok_or(ErrorCode::Other)?;
+        let (instance, packet) = self.instantiate(&mut store)?.ok_or(ErrorCode::Other)?;
         let memory = store.data().memory.ok_or(ErrorCode::Other)?;
         let (mem, state) = memory.data_and_store_mut(&mut store);
         let bytes = packet_at(mem, packet).map_err(|_| ErrorCode::Other)?;

@@ -6,12 +6,19 @@ use crate::instance::{Compiled, WasmHandler};
 use near_hypervisor::vm::CodeSource;
 use near_hypervisor::{ErrorCode, HandlerMetadata, ResolvedHandler, VirtualMachine};
 use near_parameters::{Config, RuntimeConfig};
-use near_vm_runner::engine::{Compiler, WasmEngine, link_instrumentation};
+use near_vm_runner::engine::{Compiler, PoolLimits, WasmEngine, link_instrumentation};
 use near_vm_runner::prepare::{exports_function, prepare_with_policy};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use wasmparser::ValType;
+
+/// Instances alive at once across all sessions using one VM: nested calls hold one each (the
+/// hypervisor's default depth limit is 64). Past it, instantiation fails with `Fatal`.
+pub const POOLED_INSTANCES: u32 = 1024;
+
+/// The start of each handler memory kept resident between instances (see `PoolLimits`).
+pub const KEEP_RESIDENT_BYTES: usize = 256 * 1024;
 
 /// Runs account handlers written in wasm. Handler ids are `wasm:<hex sha256 of the code>`;
 /// code is stored with `module:store_code` (`("wasm", code)`), validated like a contract plus
@@ -37,7 +44,12 @@ impl WasmVm {
     /// # Errors
     /// As [`WasmVm::new`].
     pub fn with_config(compiler: Compiler, config: Arc<Config>) -> Result<WasmVm, String> {
-        Ok(WasmVm { engine: WasmEngine::new(compiler)?, config, compiled: Mutex::new(HashMap::new()) })
+        let max_memory_bytes = usize::try_from(config.limit_config.max_memory_pages).unwrap_or(usize::MAX) * 65_536;
+        let engine = WasmEngine::pooled(
+            compiler,
+            PoolLimits { instances: POOLED_INSTANCES, max_memory_bytes, keep_resident_bytes: KEEP_RESIDENT_BYTES },
+        )?;
+        Ok(WasmVm { engine, config, compiled: Mutex::new(HashMap::new()) })
     }
 
     /// The handler id `code` is stored under.

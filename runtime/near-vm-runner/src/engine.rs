@@ -34,6 +34,20 @@ pub const MAX_NATIVE_WASM_STACK: usize = 1024 * 1024;
 /// `LimitConfig::submodule_fiber_stack_size` (tested): the engine is shared by all configs.
 pub const SUBMODULE_FIBER_STACK_SIZE: usize = 2 * 1024 * 1024;
 
+/// How many instances (each with one memory and one table) a pooled engine holds at once, and
+/// how large a memory may grow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolLimits {
+    /// Instances alive at the same time (nested calls each hold one).
+    pub instances: u32,
+    /// Bytes a memory may grow to.
+    pub max_memory_bytes: usize,
+    /// Bytes at the start of each memory kept mapped between instances and zeroed with a
+    /// memset instead of being returned to the kernel (which costs a page fault per page
+    /// touched by the next instance).
+    pub keep_resident_bytes: usize,
+}
+
 /// A configured wasmtime engine.
 #[derive(Clone)]
 pub struct WasmEngine {
@@ -50,6 +64,21 @@ impl WasmEngine {
     /// When wasmtime rejects the configuration (e.g. Winch on an unsupported target): a node
     /// fault, reported as text.
     pub fn new(compiler: Compiler) -> Result<WasmEngine, String> {
+        Self::build(compiler, None)
+    }
+
+    /// As [`WasmEngine::new`], with instances, memories and tables taken from a pool set up
+    /// once (wasmtime's pooling allocator): instantiation reuses slots instead of mapping and
+    /// unmapping memory per call, and a slot's memory is reset copy-on-write. For hosts that
+    /// instantiate per call with modules that own their memory.
+    ///
+    /// # Errors
+    /// As [`WasmEngine::new`], and when the pool cannot be reserved.
+    pub fn pooled(compiler: Compiler, pool: PoolLimits) -> Result<WasmEngine, String> {
+        Self::build(compiler, Some(pool))
+    }
+
+    fn build(compiler: Compiler, pool: Option<PoolLimits>) -> Result<WasmEngine, String> {
         let mut config = wasmtime::Config::new();
         config.strategy(match compiler {
             Compiler::Winch => wasmtime::Strategy::Winch,
@@ -62,6 +91,21 @@ impl WasmEngine {
         config.wasm_bulk_memory(true);
         config.max_wasm_stack(MAX_NATIVE_WASM_STACK);
         config.async_stack_size(SUBMODULE_FIBER_STACK_SIZE);
+        if let Some(pool) = pool {
+            let mut pooling = wasmtime::PoolingAllocationConfig::new();
+            pooling
+                .total_core_instances(pool.instances)
+                .total_memories(pool.instances)
+                .total_tables(pool.instances)
+                .total_stacks(pool.instances)
+                .max_memory_size(pool.max_memory_bytes)
+                .linear_memory_keep_resident(pool.keep_resident_bytes);
+            config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pooling));
+            // Each slot reserves only what a memory may grow to (bounds are checked explicitly).
+            config.memory_reservation(pool.max_memory_bytes as u64);
+            config.memory_guard_size(0);
+            config.memory_reservation_for_growth(0);
+        }
         let engine = wasmtime::Engine::new(&config).map_err(|e| format!("wasmtime engine: {e}"))?;
         let mut hasher = std::collections::hash_map::DefaultHasher::new();
         std::hash::Hash::hash(&engine.precompile_compatibility_hash(), &mut hasher);
