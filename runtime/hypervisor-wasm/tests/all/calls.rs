@@ -48,9 +48,9 @@ fn calls_cross_vms_in_every_direction() {
     let (counter_id, caller_id) = (store(&mut session, "hv_counter"), store(&mut session, "hv_caller"));
     let alice = addr("alice");
     let wasm_counter = create(&mut session, &alice, &counter_id, &0u64.to_le_bytes());
-    let native_counter = create(&mut session, &alice, "native:counter", b"");
+    let native_counter = create(&mut session, &alice, "native:hv_counter", b"");
     let wasm_caller = create(&mut session, &alice, &caller_id, b"");
-    let native_caller = create(&mut session, &alice, "native:counter", b"");
+    let native_caller = create(&mut session, &alice, "native:hv_caller", b"");
     let gas = GAS / 10;
     // native → wasm
     let out = call(&mut session, &native_caller, "call", &spec(&wasm_counter, "inc", gas, b""), GAS);

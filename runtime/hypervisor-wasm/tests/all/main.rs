@@ -4,11 +4,11 @@
 
 mod calls;
 mod failures;
+mod fuzz;
+mod rules;
+mod twins;
 
-use near_hypervisor::{
-    AccountHandler, Address, CallOutcome, ErrorCode, HandlerMetadata, Host, Hypervisor, Invoke, MessageMetadata,
-    MessageName, MessageRequest, NativeVm, Session, Volatility,
-};
+use near_hypervisor::{Address, CallOutcome, ErrorCode, Hypervisor, MessageName, NativeVm, Session};
 use near_hypervisor_wasm::WasmVm;
 use near_store::Store;
 use near_vm_runner::engine::Compiler;
@@ -24,36 +24,6 @@ pub(crate) fn name(text: &str) -> MessageName {
     MessageName::new(text).unwrap()
 }
 
-/// A native counter (`inc`, `get`) and a native caller (`call(spec)`, same spec as the wasm
-/// caller's), to call across VMs.
-struct NativeCounter;
-
-impl AccountHandler for NativeCounter {
-    fn handle(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
-        let count = host
-            .state_get(&request.state_token, b"count")?
-            .map_or(0, |v| u64::from_le_bytes(v[..8].try_into().unwrap()));
-        match request.name.as_str() {
-            "inc" => {
-                host.state_set(&request.state_token, b"count", &(count + 1).to_le_bytes())?;
-                Ok((count + 1).to_le_bytes().to_vec())
-            }
-            "call" => {
-                let (receiver, name, gas, payload) = parse_call(request.data).ok_or(ErrorCode::Encoding)?;
-                host.invoke(Invoke {
-                    receiver,
-                    caller: None,
-                    name,
-                    data: payload,
-                    context_token: request.context_token,
-                    gas_limit: gas,
-                })
-            }
-            _ => Ok(count.to_le_bytes().to_vec()),
-        }
-    }
-}
-
 /// `len(receiver) ‖ receiver ‖ len(name) ‖ name ‖ gas ‖ payload` (as `hv_handlers::call_spec`).
 pub(crate) fn spec(receiver: &Address, message: &str, gas: u64, payload: &[u8]) -> Vec<u8> {
     let mut out = vec![u8::try_from(receiver.as_bytes().len()).unwrap()];
@@ -65,30 +35,33 @@ pub(crate) fn spec(receiver: &Address, message: &str, gas: u64, payload: &[u8]) 
     out
 }
 
-fn parse_call(data: &[u8]) -> Option<(Option<Address>, MessageName, u64, Vec<u8>)> {
-    let receiver_len = usize::from(*data.first()?);
-    let receiver = data.get(1..1 + receiver_len)?;
-    let rest = &data[1 + receiver_len..];
-    let name_len = usize::from(*rest.first()?);
-    let name = std::str::from_utf8(rest.get(1..1 + name_len)?).ok()?;
-    let rest = &rest[1 + name_len..];
-    let gas = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
-    let receiver = if receiver.is_empty() { None } else { Some(Address::new(receiver.to_vec()).ok()?) };
-    Some((receiver, MessageName::new(name).ok()?, gas, rest[8..].to_vec()))
+/// Which VM a test handler runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Vm {
+    Native,
+    Wasm,
+}
+
+/// Both, for tests parameterised over the VM.
+pub(crate) const VMS: [Vm; 2] = [Vm::Native, Vm::Wasm];
+
+/// The handler id of test handler `handler` (`hv_counter`, …) in `vm` (storing wasm code).
+pub(crate) fn handler_id(session: &mut Session<'_>, vm: Vm, handler: &str) -> String {
+    match vm {
+        Vm::Native => format!("native:{handler}"),
+        Vm::Wasm => store(session, handler),
+    }
+}
+
+/// Creates an account running test handler `handler` in `vm`.
+pub(crate) fn deploy_on(session: &mut Session<'_>, vm: Vm, handler: &str, init: &[u8]) -> Address {
+    let id = handler_id(session, vm, handler);
+    create(session, &addr("alice"), &id, init)
 }
 
 pub(crate) fn hypervisor_with(store: Store) -> Hypervisor {
     let mut native = NativeVm::new();
-    let message = |n: &str, volatility| MessageMetadata { name: name(n), volatility, extra: vec![] };
-    let metadata = HandlerMetadata {
-        messages: vec![
-            message("inc", Volatility::Volatile),
-            message("get", Volatility::Readonly),
-            message("call", Volatility::Volatile),
-        ],
-        ..HandlerMetadata::default()
-    };
-    native.register("counter", NativeCounter, metadata).unwrap();
+    twins::register(&mut native);
     let mut hv = Hypervisor::new(store);
     hv.add_vm(Arc::new(native)).unwrap();
     hv.add_vm(Arc::new(WasmVm::new(Compiler::Winch).unwrap())).unwrap();

@@ -1,5 +1,5 @@
 //! A counter: `on_create(start)`, `inc`, `dec` (handler error 1 on underflow), `get`
-//! (readonly), `on_migrate` (keeps the count).
+//! (readonly), `pure_constant` (pure, answers `42`), `on_migrate` (keeps the count).
 #![no_std]
 
 extern crate alloc;
@@ -27,6 +27,7 @@ fn handle(request: &Request) -> Result<Vec<u8>, u16> {
         }
         "get" => Ok(count(request)?.to_le_bytes().to_vec()),
         "on_migrate" => Ok(Vec::new()),
+        "pure_constant" => Ok(b"42".to_vec()),
         _ => Err(codes::OTHER),
     }
 }
@@ -38,6 +39,7 @@ handler! {
         ("dec", Volatility::Volatile),
         ("get", Volatility::Readonly),
         ("on_migrate", Volatility::Volatile),
+        ("pure_constant", Volatility::Pure),
     ],
     handle: handle,
 }
