@@ -36,9 +36,8 @@ pub const MACHINE_ID: &str = "wasm";
 /// The import module.
 pub const IMPORT_MODULE: &str = "hypervisor";
 
-/// The functions a handler may import.
-pub const IMPORTS: &[&str] =
-    &["invoke", "state_get", "state_set", "state_remove", "read_return", "respond", "gas_left"];
+/// The functions a handler may import (the import table's names).
+pub const IMPORTS: &[&str] = crate::imports::IMPORT_TABLE;
 
 /// What preparation allows: the functions above, the module's own memory (so modules are
 /// pre-linked once and instantiated per call).

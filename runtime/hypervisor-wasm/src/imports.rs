@@ -11,8 +11,9 @@ use near_hypervisor::packet::{self, DATA_CAPACITY, DATA_OFFSET, FLAG_EXTERNAL_RE
 use near_hypervisor::{Address, ErrorCode, Host, Invoke, MessageName, Token};
 use near_primitives::errors::HostError;
 use near_vm_runner::engine::InstrumentationHost;
+use near_vm_runner::engine::import_table::ImportHost;
 use scoped_tls_hkt::scoped_thread_local;
-use wasmtime::{Caller, Linker, Memory};
+use wasmtime::{Linker, Memory};
 
 scoped_thread_local!(pub(crate) static mut HOST: for<'a> &'a mut (dyn Host + 'a));
 
@@ -75,20 +76,19 @@ fn stop(what: &'static str) -> wasmtime::Error {
 /// Hands the burnt gas to the host, runs `f` with the host, the memory and the state, and takes
 /// the host's remaining gas as the new budget.
 fn with_host<R>(
-    caller: &mut Caller<'_, WasmState>,
-    f: impl FnOnce(&mut dyn Host, &mut [u8], &mut WasmState) -> R,
+    state: &mut WasmState,
+    mem: &mut [u8],
+    f: impl FnOnce(&mut dyn Host, &mut [u8], &mut WasmState) -> wasmtime::Result<R>,
 ) -> wasmtime::Result<R> {
-    if !caller.data().host_allowed || !HOST.is_set() {
+    if !state.host_allowed || !HOST.is_set() {
         return Err(stop("no host"));
     }
-    let memory = caller.data().memory.ok_or_else(|| stop("no memory"))?;
-    let (mem, state) = memory.data_and_store_mut(caller);
     HOST.with(|host| {
         let pending = std::mem::take(&mut state.pending);
         host.consume_gas(pending).map_err(|_| wasmtime::Error::new(Stop::OutOfGas))?;
         let result = f(&mut *host, mem, state);
         state.budget = host.gas_left();
-        Ok(result)
+        result
     })
 }
 
@@ -144,8 +144,8 @@ fn outgoing(mem: &[u8], bytes: &packet::PacketBytes) -> wasmtime::Result<Result<
     Ok(parsed)
 }
 
-fn invoke(mut caller: Caller<'_, WasmState>, ptr: u32) -> wasmtime::Result<u32> {
-    with_host(&mut caller, |host, mem, state| {
+fn invoke(state: &mut WasmState, mem: &mut [u8], ptr: u32) -> wasmtime::Result<u32> {
+    with_host(state, mem, |host, mem, state| {
         let invoke = {
             let memory: &[u8] = mem;
             let bytes: &packet::PacketBytes =
@@ -165,11 +165,11 @@ fn invoke(mut caller: Caller<'_, WasmState>, ptr: u32) -> wasmtime::Result<u32> 
             state.returned = result.clone().unwrap_or_default();
         }
         Ok(result.err().map_or(0, |code| u32::from(code.code())))
-    })?
+    })
 }
 
-fn state_get(mut caller: Caller<'_, WasmState>, token_ptr: u32, key: u32, key_len: u32) -> wasmtime::Result<i64> {
-    with_host(&mut caller, |host, mem, state| {
+fn state_get(state: &mut WasmState, mem: &mut [u8], token_ptr: u32, key: u32, key_len: u32) -> wasmtime::Result<i64> {
+    with_host(state, mem, |host, mem, state| {
         let token = token(mem, token_ptr)?;
         let key = &mem[range(mem, key, u64::from(key_len))?];
         Ok(match host.state_get(&token, key) {
@@ -181,51 +181,71 @@ fn state_get(mut caller: Caller<'_, WasmState>, token_ptr: u32, key: u32, key_le
             Ok(None) => -1,
             Err(code) => -1 - i64::from(code.code()),
         })
-    })?
+    })
 }
 
 fn state_set(
-    mut caller: Caller<'_, WasmState>,
+    state: &mut WasmState,
+    mem: &mut [u8],
     token_ptr: u32,
     key: u32,
     key_len: u32,
     value: u32,
     value_len: u32,
 ) -> wasmtime::Result<u32> {
-    with_host(&mut caller, |host, mem, _| {
+    with_host(state, mem, |host, mem, _| {
         let token = token(mem, token_ptr)?;
         let key = &mem[range(mem, key, u64::from(key_len))?];
         let value = &mem[range(mem, value, u64::from(value_len))?];
         Ok(host.state_set(&token, key, value).err().map_or(0, |code| u32::from(code.code())))
-    })?
+    })
 }
 
-fn state_remove(mut caller: Caller<'_, WasmState>, token_ptr: u32, key: u32, key_len: u32) -> wasmtime::Result<u32> {
-    with_host(&mut caller, |host, mem, _| {
+fn state_remove(
+    state: &mut WasmState,
+    mem: &mut [u8],
+    token_ptr: u32,
+    key: u32,
+    key_len: u32,
+) -> wasmtime::Result<u32> {
+    with_host(state, mem, |host, mem, _| {
         let token = token(mem, token_ptr)?;
         let key = &mem[range(mem, key, u64::from(key_len))?];
         Ok(host.state_remove(&token, key).err().map_or(0, |code| u32::from(code.code())))
-    })?
+    })
 }
 
-fn read_return(mut caller: Caller<'_, WasmState>, ptr: u32) -> wasmtime::Result<()> {
-    let memory = caller.data().memory.ok_or_else(|| stop("no memory"))?;
-    let (mem, state) = memory.data_and_store_mut(&mut caller);
+fn read_return(state: &mut WasmState, mem: &mut [u8], ptr: u32) -> wasmtime::Result<()> {
     let range = range(mem, ptr, state.returned.len() as u64)?;
     mem[range].copy_from_slice(&state.returned);
     Ok(())
 }
 
-fn respond(mut caller: Caller<'_, WasmState>, ptr: u32, len: u32) -> wasmtime::Result<()> {
-    let memory = caller.data().memory.ok_or_else(|| stop("no memory"))?;
-    let (mem, state) = memory.data_and_store_mut(&mut caller);
+fn respond(state: &mut WasmState, mem: &mut [u8], ptr: u32, len: u32) -> wasmtime::Result<()> {
     state.response = Some(mem[range(mem, ptr, u64::from(len))?].to_vec());
     Ok(())
 }
 
-fn gas_left(caller: Caller<'_, WasmState>) -> u64 {
-    let state = caller.data();
-    state.budget.saturating_sub(state.pending)
+impl ImportHost for WasmState {
+    fn memory(&self) -> Option<Memory> {
+        self.memory
+    }
+}
+
+fn same(error: wasmtime::Error) -> wasmtime::Error {
+    error
+}
+
+near_vm_runner::import_table! {
+    host: WasmState, module: IMPORT_MODULE, config: (), error: same, names: IMPORT_TABLE, link: link_table;
+    invoke(packet: u32) -> u32 => |s, m| invoke(s, m, packet);
+    state_get(token: u32, key: u32, key_len: u32) -> i64 => |s, m| state_get(s, m, token, key, key_len);
+    state_set(token: u32, key: u32, key_len: u32, value: u32, value_len: u32) -> u32
+        => |s, m| state_set(s, m, token, key, key_len, value, value_len);
+    state_remove(token: u32, key: u32, key_len: u32) -> u32 => |s, m| state_remove(s, m, token, key, key_len);
+    read_return(ptr: u32) -> () => |s, m| read_return(s, m, ptr);
+    respond(ptr: u32, len: u32) -> () => |s, m| respond(s, m, ptr, len);
+    gas_left() -> u64 => |s, _m| Ok::<u64, wasmtime::Error>(s.budget.saturating_sub(s.pending));
 }
 
 /// Adds the `hypervisor` imports.
@@ -233,25 +253,5 @@ fn gas_left(caller: Caller<'_, WasmState>) -> u64 {
 /// # Errors
 /// When wasmtime refuses a definition (a node fault).
 pub(crate) fn link(linker: &mut Linker<WasmState>) -> wasmtime::Result<()> {
-    linker
-        .func_wrap(IMPORT_MODULE, "invoke", |c: Caller<'_, WasmState>, p: i32| invoke(c, p as u32).map(|r| r as i32))?;
-    linker.func_wrap(IMPORT_MODULE, "state_get", |c: Caller<'_, WasmState>, t: i32, k: i32, kl: i32| {
-        state_get(c, t as u32, k as u32, kl as u32)
-    })?;
-    linker.func_wrap(
-        IMPORT_MODULE,
-        "state_set",
-        |c: Caller<'_, WasmState>, t: i32, k: i32, kl: i32, v: i32, vl: i32| {
-            state_set(c, t as u32, k as u32, kl as u32, v as u32, vl as u32).map(|r| r as i32)
-        },
-    )?;
-    linker.func_wrap(IMPORT_MODULE, "state_remove", |c: Caller<'_, WasmState>, t: i32, k: i32, kl: i32| {
-        state_remove(c, t as u32, k as u32, kl as u32).map(|r| r as i32)
-    })?;
-    linker.func_wrap(IMPORT_MODULE, "read_return", |c: Caller<'_, WasmState>, p: i32| read_return(c, p as u32))?;
-    linker.func_wrap(IMPORT_MODULE, "respond", |c: Caller<'_, WasmState>, p: i32, l: i32| {
-        respond(c, p as u32, l as u32)
-    })?;
-    linker.func_wrap(IMPORT_MODULE, "gas_left", |c: Caller<'_, WasmState>| gas_left(c) as i64)?;
-    Ok(())
+    link_table(linker, &())
 }

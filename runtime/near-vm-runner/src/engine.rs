@@ -6,6 +6,8 @@
 //! own host functions to the `Linker` (`crate::imports` for contracts, `crate::submodule` for
 //! NEP-481 children). The engine layer imports nothing from `logic`.
 
+pub mod fiber;
+pub mod import_table;
 mod traps;
 
 use crate::prepare::INTERNAL_IMPORT_MODULE;
@@ -295,6 +297,7 @@ pub fn call_method<T>(store: &mut Store<T>, instance: &wasmtime::Instance, metho
     let typed = export.typed::<(), ()>(&*store).map_err(|_| resolve(MethodResolveError::MethodInvalidSignature))?;
     typed.call(&mut *store, ()).map_err(|error| match error.downcast_ref::<RunnerFault>() {
         Some(fault) => CallError::Node(fault.0.clone()),
+        None if error.downcast_ref::<import_table::NoMemory>().is_some() => CallError::Node(error.to_string()),
         None => CallError::Guest(trap_to_error(&error)),
     })
 }

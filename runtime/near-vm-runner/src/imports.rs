@@ -13,7 +13,7 @@ use crate::logic::host::promises::{FunctionCallArgs, FunctionCallKeyArgs};
 use crate::logic::{MemSlice, VMLogic, VMLogicError};
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::HostError;
-use wasmtime::{Caller, Linker, ValType};
+use wasmtime::{Linker, ValType};
 
 fn to_wasmtime_error(error: VMLogicError) -> wasmtime::Error {
     match error {
@@ -22,72 +22,15 @@ fn to_wasmtime_error(error: VMLogicError) -> wasmtime::Error {
     }
 }
 
-/// A host type and the wasm type it travels as.
-pub trait WasmTy {
-    /// The wasm-side type.
-    type Wasm;
-    /// Host value to wasm value.
-    fn to_wasm(self) -> Self::Wasm;
-    /// Wasm value to host value.
-    fn from_wasm(wasm: Self::Wasm) -> Self;
-}
-
-impl WasmTy for u64 {
-    type Wasm = i64;
-    fn to_wasm(self) -> i64 {
-        self as i64
-    }
-    fn from_wasm(wasm: i64) -> u64 {
-        wasm as u64
+impl crate::engine::import_table::ImportHost for VMLogic {
+    fn memory(&self) -> Option<wasmtime::Memory> {
+        self.memory
     }
 }
 
-impl WasmTy for u32 {
-    type Wasm = i32;
-    fn to_wasm(self) -> i32 {
-        self as i32
-    }
-    fn from_wasm(wasm: i32) -> u32 {
-        wasm as u32
-    }
-}
-
-impl WasmTy for () {
-    type Wasm = ();
-    fn to_wasm(self) {}
-    fn from_wasm((): ()) {}
-}
-
-macro_rules! env_imports {
-    ($( $(#[$gate:ident])? $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty => |$logic:ident, $mem:ident| $body:expr ; )*) => {
-        /// Names of the implemented `env` functions, in table order.
-        pub const IMPLEMENTED_IMPORTS: &[&str] = &[$(stringify!($name)),*];
-
-        fn link_implemented(linker: &mut Linker<VMLogic>, config: &Config) -> wasmtime::Result<()> {
-            $(
-                if true $(&& config.$gate)? {
-                    linker.func_wrap(
-                        "env",
-                        stringify!($name),
-                        |mut caller: Caller<'_, VMLogic>, $($arg: <$ty as WasmTy>::Wasm),*|
-                            -> wasmtime::Result<<$ret as WasmTy>::Wasm> {
-                            $(let $arg = <$ty as WasmTy>::from_wasm($arg);)*
-                            let memory = caller.data().memory.ok_or_else(|| {
-                                wasmtime::Error::new(RunnerFault("host memory not set".into()))
-                            })?;
-                            let ($mem, $logic) = memory.data_and_store_mut(&mut caller);
-                            let result: Result<$ret, VMLogicError> = $body;
-                            result.map(WasmTy::to_wasm).map_err(to_wasmtime_error)
-                        },
-                    )?;
-                }
-            )*
-            Ok(())
-        }
-    };
-}
-
-env_imports! {
+crate::import_table! {
+    host: VMLogic, module: "env", config: Config, error: to_wasmtime_error,
+    names: IMPLEMENTED_IMPORTS, link: link_implemented;
     read_register(register_id: u64, ptr: u64) -> () => |l, m| l.read_register(m, register_id, ptr);
     register_len(register_id: u64) -> u64 => |l, m| l.register_len(m, register_id);
     write_register(register_id: u64, data_len: u64, data_ptr: u64) -> () => |l, m| l.write_register(m, register_id, data_len, data_ptr);

@@ -1,11 +1,12 @@
 //! NEP-481 submodule instances: each runs in its own wasmtime store on an async fiber
-//! (`call_async`), so it can suspend in the middle of a call. Its `callback` import is async:
-//! it hands bytes to the parent and stays pending until the parent resumes it. The parent's
-//! host functions (sync) drive a child by polling its future once with a no-op waker:
-//! `Pending` means the child yielded, `Ready` that it returned or trapped. Dropping a live
+//! ([`crate::engine::fiber`]), so it can suspend in the middle of a call. Its `callback`
+//! import is async: it hands bytes to the parent and suspends until the parent resumes it. The
+//! parent's host functions (sync) drive a child with `Fiber::resume`: `Suspended` means the
+//! child yielded, `Finished` that it returned or trapped. Dropping a live
 //! child (the parent finished, or trapped) unwinds its fiber. docs/engine.md and
 //! docs/nep-481.md explain why this design (the engine spike).
 
+use crate::engine::fiber::{Fiber, Progress, suspend};
 use crate::engine::{
     HostTrap, InstrumentationHost, WasmEngine, bounded, link_instrumentation, link_memory, trap_to_error,
 };
@@ -13,10 +14,7 @@ use crate::logic::GasCounter;
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::{CompilationError, HostError};
 use near_primitives::types::Gas;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 use wasmtime::{Caller, Linker, Memory, Module, Store};
 
 /// Compiles (or fetches from the cache) submodule code for the parent's `start_submodule`.
@@ -63,11 +61,9 @@ impl InstrumentationHost for ChildState {
     }
 }
 
-type ChildFuture = Pin<Box<dyn Future<Output = (Store<ChildState>, wasmtime::Result<()>)> + Send>>;
-
 /// A started submodule that has not finished: its suspended call.
 pub struct LiveSubmodule {
-    future: ChildFuture,
+    fiber: Fiber<(Store<ChildState>, wasmtime::Result<()>)>,
     mailbox: Arc<Mutex<Mailbox>>,
     charged_gas: Gas,
 }
@@ -85,24 +81,6 @@ pub enum Step {
     OutOfGas,
     /// It yielded more than the payload limit.
     LimitExceeded,
-}
-
-/// A future that is pending once, then ready: the suspension point of `callback`.
-#[derive(Default)]
-struct PendingOnce {
-    polled: bool,
-}
-
-impl Future for PendingOnce {
-    type Output = ();
-    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
-        if self.polled {
-            Poll::Ready(())
-        } else {
-            self.polled = true;
-            Poll::Pending
-        }
-    }
 }
 
 fn lock(mailbox: &Mutex<Mailbox>) -> std::sync::MutexGuard<'_, Mailbox> {
@@ -146,7 +124,7 @@ fn link_child_imports(linker: &mut Linker<ChildState>) -> wasmtime::Result<()> {
                 mailbox.yielded = Some(bytes);
                 mailbox.burnt_gas = caller.data().gas_counter.burnt_gas();
             }
-            PendingOnce::default().await;
+            suspend().await;
             let input = lock(&caller.data().mailbox).resume_input.take().unwrap_or_default();
             caller.data_mut().input = input;
             Ok(())
@@ -219,7 +197,7 @@ impl LiveSubmodule {
         link_child_imports(&mut linker)?;
         let memory = link_memory(&mut linker, &mut store, config)?;
         store.data_mut().memory = Some(memory);
-        let future: ChildFuture = Box::pin(async move {
+        let fiber = Fiber::new(async move {
             let result = async {
                 let instance = linker.instantiate_async(&mut store, &module).await?;
                 let main = instance.get_typed_func::<(), ()>(&mut store, "main")?;
@@ -228,7 +206,7 @@ impl LiveSubmodule {
             .await;
             (store, result)
         });
-        Ok(LiveSubmodule { future, mailbox, charged_gas: 0 })
+        Ok(LiveSubmodule { fiber, mailbox, charged_gas: 0 })
     }
 
     /// Passes `input` (what the child's `get_input` will see after its `callback` returns).
@@ -239,13 +217,13 @@ impl LiveSubmodule {
     /// Runs the child until it yields, returns or traps. Returns the step and the gas it
     /// burnt since the last step (to be charged to the parent).
     pub fn step(&mut self) -> (Step, Gas) {
-        let mut context = Context::from_waker(std::task::Waker::noop());
-        let (step, burnt_total) = match self.future.as_mut().poll(&mut context) {
-            Poll::Pending => {
+        let (step, burnt_total) = match self.fiber.resume() {
+            Progress::Suspended => {
                 let mut mailbox = lock(&self.mailbox);
                 (Step::Yielded(mailbox.yielded.take().unwrap_or_default()), mailbox.burnt_gas)
             }
-            Poll::Ready((store, result)) => {
+            Progress::AlreadyFinished => (Step::Trapped("the submodule had already finished".into()), self.charged_gas),
+            Progress::Finished((store, result)) => {
                 let burnt = store.data().gas_counter.burnt_gas();
                 let mut mailbox = lock(&self.mailbox);
                 let step = match result {
