@@ -22,12 +22,15 @@ pub const KEEP_RESIDENT_BYTES: usize = 256 * 1024;
 
 /// Runs account handlers written in wasm. Handler ids are `wasm:<hex sha256 of the code>`;
 /// code is stored with `module:store_code` (`("wasm", code)`), validated like a contract plus
-/// the handler ABI ([`crate::abi`]), and compiled once per process.
+/// the handler ABI ([`crate::abi`]), and compiled once per process. Module handlers
+/// (`module:<config name>`) are given when the VM is made ([`WasmVm::with_module`]).
 pub struct WasmVm {
     engine: WasmEngine,
     config: Arc<Config>,
     /// Compiled handlers by handler id (content-addressed: an id always names the same code).
     compiled: Mutex<HashMap<String, ResolvedHandler>>,
+    /// Module handlers (`module:<config name>`), given when the VM is made.
+    modules: HashMap<String, ResolvedHandler>,
 }
 
 impl WasmVm {
@@ -49,7 +52,22 @@ impl WasmVm {
             compiler,
             PoolLimits { instances: POOLED_INSTANCES, max_memory_bytes, keep_resident_bytes: KEEP_RESIDENT_BYTES },
         )?;
-        Ok(WasmVm { engine, config, compiled: Mutex::new(HashMap::new()) })
+        Ok(WasmVm { engine, config, compiled: Mutex::new(HashMap::new()), modules: HashMap::new() })
+    }
+
+    /// Adds a module handler `module:<config_name>` running `code` (modules are known when the
+    /// VM is added to the hypervisor, which checks their ids are unique across VMs).
+    ///
+    /// # Errors
+    /// The code is not a valid handler, or the name is empty or taken.
+    pub fn with_module(mut self, config_name: &str, code: &[u8]) -> Result<WasmVm, String> {
+        let handler_id = format!("module:{config_name}");
+        if config_name.is_empty() || self.modules.contains_key(&handler_id) {
+            return Err(format!("module handler `{handler_id}`: empty or taken"));
+        }
+        let resolved = self.load(code).map_err(|e| format!("module handler `{handler_id}`: {e}"))?;
+        self.modules.insert(handler_id, resolved);
+        Ok(self)
     }
 
     /// The handler id `code` is stored under.
@@ -100,10 +118,13 @@ impl VirtualMachine for WasmVm {
     }
 
     fn module_handlers(&self) -> Vec<String> {
-        Vec::new()
+        self.modules.keys().cloned().collect()
     }
 
     fn resolve(&self, handler_id: &str, code: &mut dyn CodeSource) -> Result<Option<ResolvedHandler>, ErrorCode> {
+        if let Some(module) = self.modules.get(handler_id) {
+            return Ok(Some(module.clone()));
+        }
         if let Some(resolved) = self.cached(handler_id) {
             return Ok(Some(resolved));
         }

@@ -64,7 +64,8 @@ pub(crate) fn hypervisor_with(store: Store) -> Hypervisor {
     twins::register(&mut native);
     let mut hv = Hypervisor::new(store);
     hv.add_vm(Arc::new(native)).unwrap();
-    hv.add_vm(Arc::new(WasmVm::new(Compiler::Winch).unwrap())).unwrap();
+    let wasm = WasmVm::new(Compiler::Winch).unwrap().with_module("hv_module", handler_code("hv_module")).unwrap();
+    hv.add_vm(Arc::new(wasm)).unwrap();
     hv
 }
 

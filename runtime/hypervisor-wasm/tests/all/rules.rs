@@ -202,3 +202,28 @@ fn a_middleware_lets_a_handler_act_as_another_in_both_vms() {
         }
     }
 }
+
+#[test]
+fn modules_route_by_name_and_hook_around_messages_in_both_vms() {
+    let hv = hypervisor();
+    for vm in VMS {
+        let mut session = Session::new(&hv, StateRoot::default());
+        let s = &mut session;
+        let module_id = if vm == Vm::Native { "module:hv_module_native" } else { "module:hv_module" };
+        s.load_module("m", module_id, b"cfg").unwrap().unwrap();
+        let counter = deploy_on(s, vm, "hv_counter", b"");
+        assert_eq!(u64_le(&ok(call(s, &counter, "inc", b"", GAS), vm)), 1);
+        assert_eq!(call(s, &counter, "inc", b"block", GAS).result, Err(ErrorCode::Handler(3)), "{vm:?}: pre stops it");
+        assert_eq!(u64_le(&ok(call(s, &counter, "get", b"", GAS), vm)), 1, "{vm:?}: and changes nothing");
+        let query = |s: &mut Session<'_>, message: &str| ok(s.query(None, &name(message), b"", GAS).unwrap(), vm);
+        assert_eq!(u64_le(&query(s, "module:count")), 1, "{vm:?}: post ran once");
+        assert_eq!(query(s, "module:config"), b"cfg");
+        let ping = s.execute(&addr("alice"), None, &name("module:ping"), b"", GAS).unwrap();
+        assert_eq!(ok(ping, vm), b"alice", "{vm:?}: routed by name");
+        let caller = deploy_on(s, vm, "hv_caller", b"");
+        let mut to_module = vec![0u8, 11];
+        to_module.extend_from_slice(b"module:ping");
+        to_module.extend_from_slice(&(GAS / 10).to_le_bytes());
+        assert_eq!(ok(call(s, &caller, "call", &to_module, GAS), vm), caller.as_bytes(), "{vm:?}: from a handler");
+    }
+}

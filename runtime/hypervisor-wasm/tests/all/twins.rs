@@ -176,8 +176,29 @@ impl AccountHandler for ReadonlyWriter {
     }
 }
 
+struct Module;
+
+impl AccountHandler for Module {
+    fn handle(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
+        let token = &request.state_token;
+        match request.name.as_str() {
+            "module:pre:inc" if request.data == b"block" => Err(ErrorCode::Handler(3)),
+            "module:pre:inc" => Ok(Vec::new()),
+            "module:post:inc" => {
+                let seen = u64_of(host.state_get(token, b"seen")?.as_deref()) + 1;
+                host.state_set(token, b"seen", &seen.to_le_bytes()).map(|()| Vec::new())
+            }
+            "module:count" => Ok(u64_of(host.state_get(token, b"seen")?.as_deref()).to_le_bytes().to_vec()),
+            "module:ping" => Ok(request.caller.map(|c| c.as_bytes().to_vec()).unwrap_or_default()),
+            "module:config" => Ok(host.state_get(token, b"config")?.unwrap_or_default()),
+            _ => Err(ErrorCode::Other),
+        }
+    }
+}
+
 /// Registers the twins as `native:hv_counter`, `native:hv_caller`, `native:hv_trapper`,
-/// `native:hv_looper`, `native:hv_readonly_writer`.
+/// `native:hv_looper`, `native:hv_readonly_writer` and the module `module:hv_module_native`
+/// (the wasm one is `module:hv_module`).
 pub(crate) fn register(vm: &mut NativeVm) {
     use Volatility::{Pure, Readonly, Volatile};
     let counter = metadata(&[
@@ -215,4 +236,12 @@ pub(crate) fn register(vm: &mut NativeVm) {
     vm.register("hv_looper", Looper, metadata(&[("spin", Volatile), ("peek", Readonly)])).unwrap();
     let writer = metadata(&[("sneak", Readonly), ("peek", Readonly), ("pure_read", Pure)]);
     vm.register("hv_readonly_writer", ReadonlyWriter, writer).unwrap();
+    let module = metadata(&[
+        ("module:pre:inc", Readonly),
+        ("module:post:inc", Volatile),
+        ("module:count", Readonly),
+        ("module:ping", Volatile),
+        ("module:config", Readonly),
+    ]);
+    vm.register_module("hv_module_native", Module, module).unwrap();
 }
