@@ -20,7 +20,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use hv_handlers::{parse_call, u64_of};
-use near_hypervisor_guest::{Request, Volatility, codes, handler};
+use near_hypervisor_guest::{codes, handler, Request, Volatility};
 
 fn send(request: &Request, spec: &[u8]) -> Result<Vec<u8>, u16> {
     let (receiver, name, gas, payload) = parse_call(spec).ok_or(codes::ENCODING)?;

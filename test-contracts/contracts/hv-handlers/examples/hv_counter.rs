@@ -6,7 +6,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use hv_handlers::u64_of;
-use near_hypervisor_guest::{Request, Volatility, codes, handler};
+use near_hypervisor_guest::{codes, handler, Request, Volatility};
 
 fn count(request: &Request) -> Result<u64, u16> {
     Ok(u64_of(request.state_get(b"count")?.as_deref()))

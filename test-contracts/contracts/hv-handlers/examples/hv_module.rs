@@ -7,7 +7,7 @@ extern crate alloc;
 
 use alloc::vec::Vec;
 use hv_handlers::u64_of;
-use near_hypervisor_guest::{Request, Volatility, codes, handler};
+use near_hypervisor_guest::{codes, handler, Request, Volatility};
 
 fn handle(request: &Request) -> Result<Vec<u8>, u16> {
     match request.name.as_str() {

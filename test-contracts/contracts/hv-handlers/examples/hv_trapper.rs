@@ -5,7 +5,7 @@
 extern crate alloc;
 
 use alloc::vec::Vec;
-use near_hypervisor_guest::{Request, Volatility, handler};
+use near_hypervisor_guest::{handler, Request, Volatility};
 
 fn handle(request: &Request) -> Result<Vec<u8>, u16> {
     if request.name == "peek" {
