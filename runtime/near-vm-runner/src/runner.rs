@@ -159,7 +159,7 @@ impl ContractRunner {
         store.data_mut().memory = Some(memory);
         let instance = match linker.instantiate(&mut *store, module) {
             Ok(instance) => instance,
-            Err(error) => return Ok(Some(FunctionCallError::LinkError { msg: bounded(&format!("{error:#}")) })),
+            Err(error) => return instantiation_failure(&error),
         };
         match call_method(store, &instance, method) {
             Ok(()) => Ok(None),
@@ -167,6 +167,19 @@ impl ContractRunner {
             Err(CallError::Node(fault)) => Err(VMRunnerError::ExternalFault(fault)),
         }
     }
+}
+
+/// Why instantiation failed, as an outcome: a trap or host error in the start function is
+/// reported as itself (its text from wasmtime carries an engine-dependent backtrace, which must
+/// never reach an outcome); anything else is a `LinkError`; a node fault stays a node fault.
+fn instantiation_failure(error: &wasmtime::Error) -> Result<Option<FunctionCallError>, VMRunnerError> {
+    if let Some(fault) = error.downcast_ref::<crate::engine::RunnerFault>() {
+        return Err(VMRunnerError::ExternalFault(fault.0.clone()));
+    }
+    if error.downcast_ref::<wasmtime::Trap>().is_some() || error.downcast_ref::<crate::engine::HostTrap>().is_some() {
+        return Ok(Some(crate::engine::trap_to_error(error)));
+    }
+    Ok(Some(FunctionCallError::LinkError { msg: bounded(&format!("{error:#}")) }))
 }
 
 fn logic_pay_loading(logic: &mut VMLogic, code_len: u64) -> Result<(), near_primitives::errors::HostError> {

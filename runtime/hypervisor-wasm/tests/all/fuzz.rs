@@ -86,7 +86,11 @@ fn play(store: Store, steps: &[Step]) -> StateRoot {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+    // 12 cases in CI; `PROPTEST_CASES` for longer runs (scripts/fuzz.sh).
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(12),
+        ..ProptestConfig::default()
+    })]
     #[test]
     fn random_cross_vm_calls_never_crash_or_leak_state(steps in prop::collection::vec(step(), 1..24)) {
         let memory = play(Store::memory(), &steps);

@@ -3,6 +3,7 @@
 
 mod context_and_registers;
 mod contracts;
+mod fuzz;
 mod logs_and_panics;
 mod math;
 mod promises;

@@ -3,6 +3,8 @@
 use crate::{context, run_code, run_wat};
 use near_parameters::{ExtCosts, RuntimeConfig};
 use near_primitives::errors::{CompilationError, FunctionCallError, HostError, MethodResolveError, PrepareError};
+use near_vm_runner::ContractRunner;
+use near_vm_runner::engine::Compiler;
 use near_vm_runner::imports::{IMPLEMENTED_IMPORTS, PENDING_IMPORTS};
 use near_vm_runner::logic::mocks::MockedExternal;
 
@@ -26,6 +28,29 @@ fn unknown_imports_are_link_errors_naming_them() {
     assert!(msg.contains("no_such_function"), "{msg}");
     let wrong_type = run_wat(r#"(module (import "env" "block_index" (func (param i32))) (func (export "f")))"#, "f");
     assert!(matches!(wrong_type.outcome.aborted, Some(FunctionCallError::LinkError { .. })));
+}
+
+/// Found by the fuzz target: a start function that traps came back as a `LinkError` carrying
+/// wasmtime's backtrace text, which differs between Winch and Cranelift (an outcome must not
+/// depend on the compiler). The trap is reported as itself.
+#[test]
+fn a_trapping_start_function_reports_the_trap_the_same_on_both_compilers() {
+    let code = wat::parse_str(
+        r#"(module (memory 1) (func $boom (drop (i32.load (i32.const 100000000)))) (start $boom) (func (export "f")))"#,
+    )
+    .unwrap();
+    let mut outcomes = Vec::new();
+    for compiler in [Compiler::Winch, Compiler::Cranelift] {
+        let runner = ContractRunner::new(compiler).unwrap();
+        let ext = Box::new(MockedExternal::default());
+        let (outcome, _) = runner.run(&code, "f", ext, context(), &RuntimeConfig::mainnet()).unwrap();
+        assert_eq!(
+            outcome.aborted,
+            Some(FunctionCallError::WasmTrap(near_primitives::errors::WasmTrap::MemoryOutOfBounds))
+        );
+        outcomes.push(outcome);
+    }
+    assert_eq!(outcomes[0], outcomes[1]);
 }
 
 #[test]
