@@ -50,7 +50,12 @@ impl WasmVm {
         let max_memory_bytes = usize::try_from(config.limit_config.max_memory_pages).unwrap_or(usize::MAX) * 65_536;
         let engine = WasmEngine::pooled(
             compiler,
-            PoolLimits { instances: POOLED_INSTANCES, max_memory_bytes, keep_resident_bytes: KEEP_RESIDENT_BYTES },
+            PoolLimits {
+                instances: POOLED_INSTANCES,
+                max_memory_bytes,
+                keep_resident_bytes: KEEP_RESIDENT_BYTES,
+                static_bounds: false,
+            },
         )?;
         Ok(WasmVm { engine, config, compiled: Mutex::new(HashMap::new()), modules: HashMap::new() })
     }

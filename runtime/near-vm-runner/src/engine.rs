@@ -48,6 +48,9 @@ pub struct PoolLimits {
     /// memset instead of being returned to the kernel (which costs a page fault per page
     /// touched by the next instance).
     pub keep_resident_bytes: usize,
+    /// Keep wasmtime's default 4 GiB reservation and guard per slot, so compiled code needs no
+    /// explicit bounds checks (fast code, large virtual reservations: for few instances).
+    pub static_bounds: bool,
 }
 
 /// A configured wasmtime engine.
@@ -103,10 +106,12 @@ impl WasmEngine {
                 .max_memory_size(pool.max_memory_bytes)
                 .linear_memory_keep_resident(pool.keep_resident_bytes);
             config.allocation_strategy(wasmtime::InstanceAllocationStrategy::Pooling(pooling));
-            // Each slot reserves only what a memory may grow to (bounds are checked explicitly).
-            config.memory_reservation(pool.max_memory_bytes as u64);
-            config.memory_guard_size(0);
-            config.memory_reservation_for_growth(0);
+            if !pool.static_bounds {
+                // Each slot reserves only what a memory may grow to (bounds checked explicitly).
+                config.memory_reservation(pool.max_memory_bytes as u64);
+                config.memory_guard_size(0);
+                config.memory_reservation_for_growth(0);
+            }
         }
         let engine = wasmtime::Engine::new(&config).map_err(|e| format!("wasmtime engine: {e}"))?;
         let mut hasher = std::collections::hash_map::DefaultHasher::new();

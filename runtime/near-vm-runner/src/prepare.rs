@@ -59,7 +59,19 @@ pub enum MemoryPolicy {
     /// size and capped at `max_memory_pages`; memory imports are refused. Such a module needs
     /// no store-specific import, so it can be pre-linked once and instantiated per call.
     Own,
+    /// Contracts on pre-linked instances: the module's own memory with exactly the limits of
+    /// nearcore's `env.memory` (`initial_memory_pages..max_memory_pages`, whatever it declares;
+    /// memory imports are dropped), exported as [`CONTRACT_MEMORY_EXPORT`]; a start function is
+    /// exported as [`CONTRACT_START_EXPORT`] instead, and the runner calls it right after
+    /// instantiation, as wasm would, with the memory reachable by host functions.
+    Pinned,
 }
+
+/// The export under which a contract's memory is reached (a NUL-prefixed name no toolchain
+/// emits; a module that exports it already is refused with `Instantiate`).
+pub const CONTRACT_MEMORY_EXPORT: &str = "\u{0}memory";
+/// The export a contract's start function is moved to (same rule).
+pub const CONTRACT_START_EXPORT: &str = "\u{0}start";
 
 /// Which imports a module may have: the host's import table as preparation sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,9 +85,9 @@ pub struct ImportPolicy<'a> {
 }
 
 impl ImportPolicy<'static> {
-    /// Contracts: any `env` function, the host's `env.memory`.
+    /// Contracts: any `env` function, their own memory at the host's limits.
     pub const CONTRACT: ImportPolicy<'static> =
-        ImportPolicy { module: "env", functions: None, memory: MemoryPolicy::HostImport };
+        ImportPolicy { module: "env", functions: None, memory: MemoryPolicy::Pinned };
     /// NEP-481 submodules: only [`SUBMODULE_IMPORTS`] from `env`, the host's `env.memory`.
     pub const SUBMODULE: ImportPolicy<'static> =
         ImportPolicy { module: "env", functions: Some(SUBMODULE_IMPORTS), memory: MemoryPolicy::HostImport };
@@ -111,7 +123,18 @@ pub fn prepare_with_policy(
     }
     let normalized = match policy.memory {
         MemoryPolicy::HostImport => memory::normalize_memory(code, limits, config.discard_custom_sections)?,
-        MemoryPolicy::Own => memory::own_memory(code, limits, config.discard_custom_sections)?,
+        MemoryPolicy::Own => {
+            let options = memory::OwnMemory { pinned: false, export: "memory", start_export: None };
+            memory::own_memory(code, limits, config.discard_custom_sections, &options)?
+        }
+        MemoryPolicy::Pinned => {
+            let options = memory::OwnMemory {
+                pinned: true,
+                export: CONTRACT_MEMORY_EXPORT,
+                start_export: Some(CONTRACT_START_EXPORT),
+            };
+            memory::own_memory(code, limits, config.discard_custom_sections, &options)?
+        }
     };
     let instrumented = instrument(&normalized, config)?;
     if instrumented.len() as u64 > limits.max_instrumented_code_size {

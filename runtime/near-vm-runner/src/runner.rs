@@ -2,17 +2,19 @@
 //! instantiate, call, and build the outcome.
 
 use crate::cache::{CacheStats, ModuleCache};
-use crate::engine::{CallError, Compiler, WasmEngine, bounded, call_method, link_instrumentation};
+use crate::engine::{CallError, Compiler, PoolLimits, WasmEngine, bounded, call_method, link_instrumentation};
 use crate::imports::link_env;
 use crate::logic::{External, VMContext, VMLogic, VMOutcome};
-use crate::prepare::{prepare_contract, prepare_submodule};
+use crate::prepare::{CONTRACT_MEMORY_EXPORT, CONTRACT_START_EXPORT, prepare_contract, prepare_submodule};
 use crate::submodule::SubmoduleLoader;
 use near_parameters::Config;
 use near_parameters::{ExtCosts, RuntimeConfig};
 use near_primitives::errors::{CompilationError, FunctionCallError};
+use near_primitives::hash::CryptoHash;
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use wasmtime::{Linker, Module, Store};
+use wasmtime::{InstancePre, Linker, Module, Store};
 
 /// A fault of the node during a run (never recorded as a contract outcome).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -25,13 +27,29 @@ pub enum VMRunnerError {
     EngineFault(String),
 }
 
+/// The instance pool contracts run in: 64 instances alive at once (the runtime runs one
+/// contract at a time; the rest is for runners shared between threads), memories up to 1 GiB
+/// (protocol 88 allows 128 MiB: `max_memory_pages` 2048), 64 KiB kept resident between calls,
+/// wasmtime's static bounds (no explicit bounds checks in compiled code). NEP-481 children run
+/// on an engine of their own without a pool: a parent may start thousands of them within its
+/// gas, and running out of pool slots would be a node fault caused by a contract.
+pub const CONTRACT_POOL: PoolLimits =
+    PoolLimits { instances: 64, max_memory_bytes: 1 << 30, keep_resident_bytes: 64 << 10, static_bounds: true };
+
 /// Runs contracts on one engine with an in-memory compiled-module cache.
 pub struct ContractRunner {
     engine: WasmEngine,
+    /// The engine NEP-481 children run on (no pool; see [`CONTRACT_POOL`]).
+    child_engine: WasmEngine,
     cache: Arc<ModuleCache>,
     /// The last VM config seen and its hash. Holding the `Arc` keeps its address from being
     /// reused, so `Arc::ptr_eq` identifies the same config.
     config_hash: Mutex<Option<(Arc<Config>, [u8; 32])>>,
+    /// The `env` and instrumentation imports, linked once per VM config (by its hash).
+    linkers: Mutex<HashMap<[u8; 32], Linker<VMLogic>>>,
+    /// Compiled contracts pre-linked against them (by compiled-module cache key): a call only
+    /// instantiates.
+    linked: Mutex<HashMap<CryptoHash, InstancePre<VMLogic>>>,
 }
 
 impl ContractRunner {
@@ -48,8 +66,16 @@ impl ContractRunner {
     /// # Errors
     /// When the engine cannot be configured on this machine.
     pub fn with_cache(compiler: Compiler, cache_dir: Option<PathBuf>) -> Result<ContractRunner, VMRunnerError> {
-        let engine = WasmEngine::new(compiler).map_err(VMRunnerError::EngineFault)?;
-        Ok(ContractRunner { engine, cache: Arc::new(ModuleCache::new(cache_dir)), config_hash: Mutex::new(None) })
+        let engine = WasmEngine::pooled(compiler, CONTRACT_POOL).map_err(VMRunnerError::EngineFault)?;
+        let child_engine = WasmEngine::new(compiler).map_err(VMRunnerError::EngineFault)?;
+        Ok(ContractRunner {
+            engine,
+            child_engine,
+            cache: Arc::new(ModuleCache::new(cache_dir)),
+            config_hash: Mutex::new(None),
+            linkers: Mutex::new(HashMap::new()),
+            linked: Mutex::new(HashMap::new()),
+        })
     }
 
     /// Cache hits and compilations so far.
@@ -57,9 +83,44 @@ impl ContractRunner {
         self.cache.stats()
     }
 
-    fn module(&self, code: &[u8], config: &RuntimeConfig) -> Result<Module, CompilationError> {
+    fn module(&self, code: &[u8], config: &RuntimeConfig) -> Result<(CryptoHash, Module), CompilationError> {
         let key = ModuleCache::key(&self.engine, code, self.vm_config_hash(&config.wasm_config));
-        self.cache.get_or_compile(&self.engine, key, || self.compile(code, config))
+        self.cache.get_or_compile(&self.engine, key, || self.compile(code, config)).map(|module| (key, module))
+    }
+
+    /// `module` pre-linked against the imports of `config` (cached by `key`).
+    ///
+    /// # Errors
+    /// `Ok(Err(LinkError))` for an import the table does not have (or with another type);
+    /// `Err` when the imports cannot be defined (a node fault).
+    fn pre_linked(
+        &self,
+        key: CryptoHash,
+        module: &Module,
+        config: &RuntimeConfig,
+    ) -> Result<Result<InstancePre<VMLogic>, FunctionCallError>, VMRunnerError> {
+        if let Some(pre) = self.linked.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(Ok(pre.clone()));
+        }
+        let config_hash = self.vm_config_hash(&config.wasm_config);
+        let mut linkers = self.linkers.lock().unwrap_or_else(|p| p.into_inner());
+        let linker = match linkers.entry(config_hash) {
+            std::collections::hash_map::Entry::Occupied(entry) => entry.into_mut(),
+            std::collections::hash_map::Entry::Vacant(entry) => {
+                let engine_fault = |e: wasmtime::Error| VMRunnerError::EngineFault(e.to_string());
+                let mut linker = Linker::new(self.engine.inner());
+                link_instrumentation(&mut linker).map_err(engine_fault)?;
+                link_env(&mut linker, &config.wasm_config).map_err(engine_fault)?;
+                entry.insert(linker)
+            }
+        };
+        let pre = match linker.instantiate_pre(module) {
+            Ok(pre) => pre,
+            Err(error) => return Ok(Err(FunctionCallError::LinkError { msg: bounded(&format!("{error:#}")) })),
+        };
+        drop(linkers);
+        self.linked.lock().unwrap_or_else(|p| p.into_inner()).insert(key, pre.clone());
+        Ok(Ok(pre))
     }
 
     /// The VM config's hash, serialized and hashed once per config rather than once per call.
@@ -88,7 +149,7 @@ impl ContractRunner {
         let mut namespaced = self.vm_config_hash(&config.wasm_config);
         namespaced[0] ^= 0x5b; // a key space of its own: the same bytes prepare differently
         RunnerSubmoduleLoader {
-            engine: self.engine.clone(),
+            engine: self.child_engine.clone(),
             cache: self.cache.clone(),
             config: config.wasm_config.clone(),
             config_hash: namespaced,
@@ -122,8 +183,8 @@ impl ContractRunner {
         if config.wasm_config.submodule_host_functions {
             logic.submodule_loader = Some(Arc::new(self.submodule_loader(config)));
         }
-        let module = match self.module(code, config) {
-            Ok(module) => module,
+        let (key, module) = match self.module(code, config) {
+            Ok(found) => found,
             Err(error) => {
                 let outcome = logic.outcome(Some(FunctionCallError::CompilationError(error)));
                 return Ok((outcome, logic.into_external()));
@@ -134,8 +195,15 @@ impl ContractRunner {
             let outcome = logic.outcome(Some(FunctionCallError::HostError(error)));
             return Ok((outcome, logic.into_external()));
         }
+        let pre = match self.pre_linked(key, &module, config)? {
+            Ok(pre) => pre,
+            Err(error) => {
+                let outcome = logic.outcome(Some(error));
+                return Ok((outcome, logic.into_external()));
+            }
+        };
         let mut store = Store::new(self.engine.inner(), logic);
-        let aborted = self.instantiate_and_call(&mut store, &module, method, config)?;
+        let aborted = instantiate_and_call(&mut store, &pre, method)?;
         let mut logic = store.into_data();
         if aborted.is_none() {
             logic.distribute_unused_gas();
@@ -143,30 +211,39 @@ impl ContractRunner {
         let outcome = logic.outcome(aborted);
         Ok((outcome, logic.into_external()))
     }
+}
 
-    fn instantiate_and_call(
-        &self,
-        store: &mut Store<VMLogic>,
-        module: &Module,
-        method: &str,
-        config: &RuntimeConfig,
-    ) -> Result<Option<FunctionCallError>, VMRunnerError> {
-        let engine_fault = |e: wasmtime::Error| VMRunnerError::EngineFault(e.to_string());
-        let mut linker = Linker::new(self.engine.inner());
-        link_instrumentation(&mut linker).map_err(engine_fault)?;
-        link_env(&mut linker, &config.wasm_config).map_err(engine_fault)?;
-        let memory = crate::engine::link_memory(&mut linker, store, &config.wasm_config).map_err(engine_fault)?;
-        store.data_mut().memory = Some(memory);
-        let instance = match linker.instantiate(&mut *store, module) {
-            Ok(instance) => instance,
-            Err(error) => return instantiation_failure(&error),
-        };
-        match call_method(store, &instance, method) {
-            Ok(()) => Ok(None),
-            Err(CallError::Guest(error)) => Ok(Some(error)),
-            Err(CallError::Node(fault)) => Err(VMRunnerError::ExternalFault(fault)),
+/// Instantiates a pre-linked contract, hands its memory to the host, runs its start function
+/// (moved to an export by preparation) and calls `method`.
+fn instantiate_and_call(
+    store: &mut Store<VMLogic>,
+    pre: &InstancePre<VMLogic>,
+    method: &str,
+) -> Result<Option<FunctionCallError>, VMRunnerError> {
+    let instance = match pre.instantiate(&mut *store) {
+        Ok(instance) => instance,
+        Err(error) => return instantiation_failure(&error),
+    };
+    let memory = instance
+        .get_memory(&mut *store, CONTRACT_MEMORY_EXPORT)
+        .ok_or_else(|| VMRunnerError::EngineFault("a prepared contract exports no memory".into()))?;
+    store.data_mut().memory = Some(memory);
+    let outcome = |result: Result<(), CallError>| match result {
+        Ok(()) => Ok(None),
+        Err(CallError::Guest(error)) => Ok(Some(error)),
+        Err(CallError::Node(fault)) => Err(VMRunnerError::ExternalFault(fault)),
+    };
+    if instance.get_func(&mut *store, CONTRACT_START_EXPORT).is_some() {
+        let started = outcome(call_method(store, &instance, CONTRACT_START_EXPORT))?;
+        if started.is_some() {
+            return Ok(started);
         }
     }
+    if method == CONTRACT_START_EXPORT || method == CONTRACT_MEMORY_EXPORT {
+        let not_found = near_primitives::errors::MethodResolveError::MethodNotFound;
+        return Ok(Some(FunctionCallError::MethodResolveError(not_found)));
+    }
+    outcome(call_method(store, &instance, method))
 }
 
 /// Why instantiation failed, as an outcome: a trap or host error in the start function is

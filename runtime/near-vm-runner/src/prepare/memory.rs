@@ -79,87 +79,151 @@ pub(crate) fn normalize_memory(
     Ok(module.finish())
 }
 
-/// Rewrites `code` to have exactly one memory of its own, exported as `memory`: the declared
-/// memory with its maximum capped at `max_memory_pages` (a module without one gets
-/// `initial_memory_pages`). Memory imports were refused by validation. Custom sections are
-/// dropped when `discard_custom`.
-///
-/// # Errors
-/// `Deserialization` if the module cannot be parsed, `Memory` if it declares more than one
-/// memory or a minimum above `max_memory_pages`, `Serialization` if it cannot be re-encoded.
-pub(crate) fn own_memory(code: &[u8], limits: &LimitConfig, discard_custom: bool) -> Result<Vec<u8>, PrepareError> {
-    let max_pages = u64::from(limits.max_memory_pages);
-    let mut minimum = u64::from(limits.initial_memory_pages).min(max_pages);
-    let mut exported = false;
+/// How [`own_memory`] shapes the module's memory.
+pub(crate) struct OwnMemory<'a> {
+    /// Start at the host's `initial_memory_pages` whatever the module declares (contracts, as
+    /// nearcore's `env.memory`), rather than at the declared size.
+    pub(crate) pinned: bool,
+    /// The export the memory gets (added even when the module exports it under another name).
+    pub(crate) export: &'a str,
+    /// When set, a start function is not run by instantiation but exported under this name,
+    /// for the host to call once the instance (and its memory) exists.
+    pub(crate) start_export: Option<&'a str>,
+}
+
+/// What a first pass learns: the declared memory's size, exports, the start function.
+struct Shape {
+    declared: Option<u64>,
+    exports: Vec<(String, wasmparser::ExternalKind)>,
+    start: Option<u32>,
+}
+
+fn shape(code: &[u8], max_pages: u64) -> Result<Shape, PrepareError> {
+    let mut found = Shape { declared: None, exports: Vec::new(), start: None };
     for payload in Parser::new(0).parse_all(code) {
         match payload.map_err(|_| PrepareError::Deserialization)? {
             Payload::MemorySection(reader) => {
                 let memories = reader.into_iter().collect::<Result<Vec<_>, _>>();
-                let memories = memories.map_err(|_| PrepareError::Deserialization)?;
-                match memories.as_slice() {
-                    [memory] if memory.initial <= max_pages => minimum = memory.initial,
+                match memories.map_err(|_| PrepareError::Deserialization)?.as_slice() {
+                    [memory] if memory.initial <= max_pages => found.declared = Some(memory.initial),
                     _ => return Err(PrepareError::Memory),
                 }
             }
             Payload::ExportSection(reader) => {
                 for export in reader {
                     let export = export.map_err(|_| PrepareError::Deserialization)?;
-                    exported |= export.kind == wasmparser::ExternalKind::Memory;
+                    found.exports.push((export.name.to_string(), export.kind));
                 }
             }
+            Payload::StartSection { func, .. } => found.start = Some(func),
             _ => {}
         }
     }
-    let memory = MemoryType { minimum, maximum: Some(max_pages), memory64: false, shared: false, page_size_log2: None };
-    let mut module = Module::new();
-    let mut memory_written = false;
-    let write_memory = |module: &mut Module| {
-        let mut section = wasm_encoder::MemorySection::new();
-        section.memory(memory);
-        module.section(&section);
+    Ok(found)
+}
+
+/// Rewrites `code` to have exactly one memory of its own, exported as `options.export`, with
+/// its maximum at `max_memory_pages` and its minimum as `options.pinned` says (a module without
+/// a memory gets `initial_memory_pages`); memory imports are dropped; a start function becomes
+/// an export when `options.start_export` says so. Custom sections are dropped when
+/// `discard_custom`.
+///
+/// # Errors
+/// `Deserialization` if the module cannot be parsed, `Memory` if it declares more than one
+/// memory or a minimum above `max_memory_pages`, `Instantiate` if it already exports a name
+/// this stage adds, `Serialization` if it cannot be re-encoded.
+pub(crate) fn own_memory(
+    code: &[u8],
+    limits: &LimitConfig,
+    discard_custom: bool,
+    options: &OwnMemory<'_>,
+) -> Result<Vec<u8>, PrepareError> {
+    let max_pages = u64::from(limits.max_memory_pages);
+    let initial = u64::from(limits.initial_memory_pages).min(max_pages);
+    let found = shape(code, max_pages)?;
+    let taken = |name: &str| found.exports.iter().find(|(n, _)| n == name).map(|(_, kind)| *kind);
+    // The memory already exported under the name (memory 0 is the only one): nothing to add.
+    let add_memory_export = match taken(options.export) {
+        None => true,
+        Some(wasmparser::ExternalKind::Memory) => false,
+        Some(_) => return Err(PrepareError::Instantiate),
     };
+    let start_export = options.start_export.filter(|_| found.start.is_some());
+    if start_export.is_some_and(|name| taken(name).is_some()) {
+        return Err(PrepareError::Instantiate);
+    }
+    let minimum = if options.pinned { initial } else { found.declared.unwrap_or(initial) };
+    let memory = MemoryType { minimum, maximum: Some(max_pages), memory64: false, shared: false, page_size_log2: None };
+    let write_exports = |module: &mut Module, section: &mut wasm_encoder::ExportSection| {
+        if add_memory_export {
+            section.export(options.export, wasm_encoder::ExportKind::Memory, 0);
+        }
+        if let (Some(name), Some(func)) = (start_export, found.start) {
+            section.export(name, wasm_encoder::ExportKind::Func, func);
+        }
+        module.section(&*section);
+    };
+    let mut module = Module::new();
+    let (mut memory_written, mut exports_written) = (false, false);
     for payload in Parser::new(0).parse_all(code) {
         let payload = payload.map_err(|_| PrepareError::Deserialization)?;
-        if let (Payload::ExportSection(reader), false) = (&payload, exported) {
-            if !memory_written {
-                write_memory(&mut module);
-                memory_written = true;
+        match &payload {
+            Payload::ImportSection(reader) => {
+                let mut section = ImportSection::new();
+                for import in reader.clone() {
+                    let import = import.map_err(|_| PrepareError::Deserialization)?;
+                    if !matches!(import.ty, TypeRef::Memory(_)) {
+                        let ty = RoundtripReencoder.entity_type(import.ty).map_err(|_| PrepareError::Serialization)?;
+                        section.import(import.module, import.name, ty);
+                    }
+                }
+                module.section(&section);
+                continue;
             }
-            let mut section = wasm_encoder::ExportSection::new();
-            for export in reader.clone() {
-                let export = export.map_err(|_| PrepareError::Deserialization)?;
-                let kind = RoundtripReencoder.export_kind(export.kind);
-                section.export(export.name, kind, export.index);
+            Payload::ExportSection(reader) => {
+                if !memory_written {
+                    let mut section = wasm_encoder::MemorySection::new();
+                    section.memory(memory);
+                    module.section(&section);
+                    memory_written = true;
+                }
+                let mut section = wasm_encoder::ExportSection::new();
+                for export in reader.clone() {
+                    let export = export.map_err(|_| PrepareError::Deserialization)?;
+                    section.export(export.name, RoundtripReencoder.export_kind(export.kind), export.index);
+                }
+                write_exports(&mut module, &mut section);
+                exports_written = true;
+                continue;
             }
-            section.export("memory", wasm_encoder::ExportKind::Memory, 0);
-            module.section(&section);
-            exported = true;
-            continue;
+            Payload::StartSection { .. } if options.start_export.is_some() => continue,
+            _ => {}
         }
         let Some((id, range)) = payload.as_section() else { continue };
         if id == MEMORY_SECTION_ID || (discard_custom && id == CUSTOM_SECTION_ID) {
             continue;
         }
-        // The memory section goes before the first known section that must follow it.
+        // The memory and export sections go before the first known section that must follow
+        // them.
         if !memory_written && id > MEMORY_SECTION_ID && id != CUSTOM_SECTION_ID {
-            write_memory(&mut module);
+            let mut section = wasm_encoder::MemorySection::new();
+            section.memory(memory);
+            module.section(&section);
             memory_written = true;
         }
-        if !exported && id > EXPORT_SECTION_ID && id != CUSTOM_SECTION_ID && id != TAG_SECTION_ID {
-            let mut section = wasm_encoder::ExportSection::new();
-            section.export("memory", wasm_encoder::ExportKind::Memory, 0);
-            module.section(&section);
-            exported = true;
+        if !exports_written && id > EXPORT_SECTION_ID && id != CUSTOM_SECTION_ID && id != TAG_SECTION_ID {
+            write_exports(&mut module, &mut wasm_encoder::ExportSection::new());
+            exports_written = true;
         }
         module.section(&RawSection { id, data: &code[range] });
     }
     if !memory_written {
-        write_memory(&mut module);
-    }
-    if !exported {
-        let mut section = wasm_encoder::ExportSection::new();
-        section.export("memory", wasm_encoder::ExportKind::Memory, 0);
+        let mut section = wasm_encoder::MemorySection::new();
+        section.memory(memory);
         module.section(&section);
+    }
+    if !exports_written {
+        write_exports(&mut module, &mut wasm_encoder::ExportSection::new());
     }
     Ok(module.finish())
 }

@@ -44,11 +44,13 @@ const RUSTC_STYLE: &str = r#"(module
     (data (i32.const 0) "hello"))"#;
 
 #[test]
-fn own_memory_is_replaced_by_the_host_memory() {
+fn a_contract_gets_its_own_memory_with_the_host_limits() {
     let prepared = prepare_wat(RUSTC_STYLE).unwrap();
-    assert!(!has_memory_section(&prepared.code));
+    let limits = config().limit_config;
+    let pinned = (u64::from(limits.initial_memory_pages), Some(u64::from(limits.max_memory_pages)));
+    assert_eq!(own_memories_named(&prepared.code, CONTRACT_MEMORY_EXPORT), (vec![pinned], true));
     let imports = imports(&prepared.code);
-    assert!(imports.contains(&("env".into(), "memory".into(), "memory".into())), "{imports:?}");
+    assert!(imports.iter().all(|(_, _, kind)| kind != "memory"), "{imports:?}");
     assert!(imports.contains(&("env".into(), "value_return".into(), "func".into())));
     assert_eq!(prepared.env_imports, vec!["value_return".to_string()]);
     // The result is valid wasm for the same feature set.
@@ -69,12 +71,21 @@ fn instrumentation_imports_the_internal_functions() {
 }
 
 #[test]
-fn a_module_without_imports_or_memory_gets_the_host_memory() {
+fn a_contract_without_memory_or_with_an_imported_one_gets_one_at_the_host_limits_and_its_start_is_exported() {
+    let limits = config().limit_config;
+    let pinned = (u64::from(limits.initial_memory_pages), Some(u64::from(limits.max_memory_pages)));
     let prepared = prepare_wat(r#"(module (func (export "main")))"#).unwrap();
-    assert!(imports(&prepared.code).contains(&("env".into(), "memory".into(), "memory".into())));
-    let prepared = prepare_wat(r#"(module (import "env" "memory" (memory 1)) (func (export "main")))"#).unwrap();
-    let memories = imports(&prepared.code).into_iter().filter(|(_, _, k)| k == "memory").count();
-    assert_eq!(memories, 1, "an imported memory is replaced, not duplicated");
+    assert_eq!(own_memories_named(&prepared.code, CONTRACT_MEMORY_EXPORT), (vec![pinned], true));
+    let text = r#"(module (import "env" "memory" (memory 1)) (func $s) (start $s) (func (export "main")))"#;
+    let prepared = prepare_wat(text).unwrap();
+    assert!(imports(&prepared.code).iter().all(|(_, _, kind)| kind != "memory"), "the import is dropped");
+    assert_eq!(own_memories_named(&prepared.code, CONTRACT_MEMORY_EXPORT), (vec![pinned], true));
+    let has_start = Parser::new(0).parse_all(&prepared.code).any(|p| matches!(p, Ok(Payload::StartSection { .. })));
+    assert!(!has_start, "the start function is exported instead");
+    assert!(validate::exports_function(&prepared.code, CONTRACT_START_EXPORT, &[], &[]).unwrap());
+    // A module already using a reserved export name is refused rather than mangled.
+    let reserved = wat::parse_str(r#"(module (func $s) (start $s) (func (export "\00start")))"#).unwrap();
+    assert_eq!(prepare_contract(&reserved, &config()), Err(PrepareError::Instantiate));
 }
 
 #[test]
@@ -199,6 +210,11 @@ fn prepare_hosted(text: &str) -> Result<PreparedContract, PrepareError> {
 
 /// `(initial, maximum)` of the memory section's memories, and whether `memory` is exported.
 fn own_memories(code: &[u8]) -> (Vec<(u64, Option<u64>)>, bool) {
+    own_memories_named(code, "memory")
+}
+
+/// `(initial, maximum)` of the memory section's memories, and whether one is exported as `name`.
+fn own_memories_named(code: &[u8], name: &str) -> (Vec<(u64, Option<u64>)>, bool) {
     let (mut memories, mut exported) = (Vec::new(), false);
     for payload in Parser::new(0).parse_all(code) {
         match payload.unwrap() {
@@ -209,7 +225,7 @@ fn own_memories(code: &[u8]) -> (Vec<(u64, Option<u64>)>, bool) {
             Payload::ExportSection(reader) => {
                 exported |= reader.into_iter().any(|e| {
                     let e = e.unwrap();
-                    e.name == "memory" && e.kind == wasmparser::ExternalKind::Memory
+                    e.name == name && e.kind == wasmparser::ExternalKind::Memory
                 });
             }
             _ => {}
