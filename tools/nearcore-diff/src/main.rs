@@ -1,0 +1,135 @@
+//! `nearcore-diff --wasm-file F --method-name M [--input STR | --input-file F]
+//! [--context-file ctx.json]`: runs one call through this workspace's runner and through
+//! nearcore's published `near-vm-runner` 0.38 (protocol 88, mainnet parameters, Wasmtime) on
+//! the same code, method, input and context, each against an empty mocked state, and prints
+//! both outcomes and their differences as JSON. Exit codes: 0 identical, 1 different, 2 bad
+//! input.
+//!
+//! Compared: the error the call ended with (its Display text, as stored in outcomes), the
+//! return data, logs, burnt gas, used gas, compute usage, the gas profile per cost, and the
+//! storage left behind.
+
+mod context;
+mod nearcore;
+mod ours;
+
+use clap::Parser;
+use serde_json::{Map, Value, json};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "nearcore-diff",
+    about = "Runs a call here and in nearcore's published runner; prints the differences"
+)]
+struct Cli {
+    /// The contract.
+    #[arg(long)]
+    wasm_file: PathBuf,
+    /// The method to call.
+    #[arg(long)]
+    method_name: String,
+    /// The input, as a string.
+    #[arg(long, conflicts_with = "input_file")]
+    input: Option<String>,
+    /// The input, from a file.
+    #[arg(long)]
+    input_file: Option<PathBuf>,
+    /// The call's context (JSON; see `context.rs` for the fields).
+    #[arg(long)]
+    context_file: Option<PathBuf>,
+}
+
+/// An outcome as both sides report it.
+pub(crate) struct Outcome {
+    pub(crate) aborted: Option<String>,
+    pub(crate) return_data: Value,
+    pub(crate) logs: Vec<String>,
+    pub(crate) burnt_gas: u64,
+    pub(crate) used_gas: u64,
+    pub(crate) compute_usage: u64,
+    /// Gas per cost name (non-zero only), `wasm` for operations.
+    pub(crate) profile: Map<String, Value>,
+    /// Storage after the call: base64 key → base64 value.
+    pub(crate) storage: Map<String, Value>,
+}
+
+impl Outcome {
+    fn json(&self) -> Value {
+        json!({
+            "aborted": self.aborted,
+            "return_data": self.return_data,
+            "logs": self.logs,
+            "burnt_gas": self.burnt_gas,
+            "used_gas": self.used_gas,
+            "compute_usage": self.compute_usage,
+            "profile": self.profile,
+            "storage": self.storage,
+        })
+    }
+}
+
+pub(crate) fn b64(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// The fields (and profile entries) where the two outcomes differ.
+fn differences(ours: &Value, theirs: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    let (Some(ours), Some(theirs)) = (ours.as_object(), theirs.as_object()) else { return out };
+    for (field, mine) in ours {
+        let other = theirs.get(field).unwrap_or(&Value::Null);
+        if field == "profile" {
+            let (a, b) =
+                (mine.as_object().cloned().unwrap_or_default(), other.as_object().cloned().unwrap_or_default());
+            let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for name in names {
+                let (x, y) = (a.get(name).unwrap_or(&Value::Null), b.get(name).unwrap_or(&Value::Null));
+                if x != y {
+                    out.push(json!({ "field": format!("profile.{name}"), "ours": x, "nearcore": y }));
+                }
+            }
+        } else if mine != other {
+            out.push(json!({ "field": field, "ours": mine, "nearcore": other }));
+        }
+    }
+    out
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    };
+    let code = match std::fs::read(&cli.wasm_file) {
+        Ok(code) => code,
+        Err(e) => return fail(format!("{}: {e}", cli.wasm_file.display())),
+    };
+    let input = match (&cli.input, &cli.input_file) {
+        (Some(text), _) => text.as_bytes().to_vec(),
+        (None, Some(path)) => match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) => return fail(format!("{}: {e}", path.display())),
+        },
+        (None, None) => Vec::new(),
+    };
+    let context = match context::load(cli.context_file.as_deref(), input) {
+        Ok(context) => context,
+        Err(e) => return fail(e),
+    };
+    let ours = match ours::run(&code, &cli.method_name, &context) {
+        Ok(outcome) => outcome.json(),
+        Err(e) => return fail(format!("this runner: {e}")),
+    };
+    let theirs = match nearcore::run(&code, &cli.method_name, &context) {
+        Ok(outcome) => outcome.json(),
+        Err(e) => return fail(format!("nearcore's runner: {e}")),
+    };
+    let differences = differences(&ours, &theirs);
+    let report = json!({ "ours": ours, "nearcore": theirs, "differences": differences });
+    println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    if differences.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
