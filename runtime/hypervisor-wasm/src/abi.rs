@@ -7,8 +7,8 @@
 //!   `near_hypervisor::packet`); returns 0 after responding with `respond`, or an error code
 //!   (`ErrorCode::code`: handler codes are `256 + n`).
 //!
-//! It may import only these functions from module `hypervisor` (pointers are i32 offsets into
-//! its memory; lengths in bytes):
+//! It may import only these functions from module `hypervisor` ([`crate::IMPORTS`]; pointers
+//! are i32 offsets into its memory; lengths in bytes):
 //! - `invoke(packet: i32) -> i32`: sends the message written in the packet at `packet` (an
 //!   empty address slot routes a `module:` message by name; an empty caller slot sends as the
 //!   account itself; the context token must be the one received). Data larger than the packet's
@@ -28,21 +28,11 @@
 //! Out-of-bounds pointers trap. Every trap (and running out of gas or stack) fails the call:
 //! its state changes are rolled back by the hypervisor and its caller gets an error code.
 
-use near_vm_runner::prepare::{ImportPolicy, MemoryPolicy};
-
 /// The machine id.
 pub const MACHINE_ID: &str = "wasm";
 
 /// The import module.
 pub const IMPORT_MODULE: &str = "hypervisor";
-
-/// The functions a handler may import (the import table's names).
-pub const IMPORTS: &[&str] = crate::imports::IMPORT_TABLE;
-
-/// What preparation allows: the functions above, the module's own memory (so modules are
-/// pre-linked once and instantiated per call).
-pub const POLICY: ImportPolicy<'static> =
-    ImportPolicy { module: IMPORT_MODULE, functions: Some(IMPORTS), memory: MemoryPolicy::Own };
 
 /// Export: the packet's address.
 pub const EXPORT_PACKET: &str = "hv_packet";

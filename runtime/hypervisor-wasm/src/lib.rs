@@ -17,3 +17,6 @@ mod instance;
 pub mod vm;
 
 pub use vm::WasmVm;
+
+/// The functions a handler may import from module `hypervisor` (the import table's names).
+pub use imports::IMPORT_TABLE as IMPORTS;

@@ -1,17 +1,22 @@
 //! [`WasmVm`]: the `wasm` virtual machine.
 
-use crate::abi::{EXPORT_HANDLE, EXPORT_METADATA, EXPORT_PACKET, MACHINE_ID, POLICY};
+use crate::abi::{EXPORT_HANDLE, EXPORT_METADATA, EXPORT_PACKET, IMPORT_MODULE, MACHINE_ID};
 use crate::imports;
 use crate::instance::{Compiled, WasmHandler};
 use near_hypervisor::vm::CodeSource;
 use near_hypervisor::{ErrorCode, HandlerMetadata, ResolvedHandler, VirtualMachine};
 use near_parameters::{Config, RuntimeConfig};
 use near_vm_runner::engine::{Compiler, PoolLimits, WasmEngine, link_instrumentation};
-use near_vm_runner::prepare::{exports_function, prepare_with_policy};
+use near_vm_runner::prepare::{ImportPolicy, MemoryPolicy, exports_function, prepare_with_policy};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use wasmparser::ValType;
+
+/// What preparation allows a handler: the `hypervisor` import table's functions, and the
+/// module's own memory (so modules are pre-linked once and instantiated per call).
+pub const POLICY: ImportPolicy<'static> =
+    ImportPolicy { module: IMPORT_MODULE, functions: Some(imports::IMPORT_TABLE), memory: MemoryPolicy::Own };
 
 /// Instances alive at once across all sessions using one VM: nested calls hold one each (the
 /// hypervisor's default depth limit is 64). Past it, instantiation fails with `Fatal`.

@@ -29,10 +29,6 @@ fn imports(code: &[u8]) -> Vec<(String, String, String)> {
     out
 }
 
-fn has_memory_section(code: &[u8]) -> bool {
-    Parser::new(0).parse_all(code).any(|p| matches!(p, Ok(Payload::MemorySection(_))))
-}
-
 const RUSTC_STYLE: &str = r#"(module
     (type (func (param i64 i64)))
     (import "env" "value_return" (func $value_return (type 0)))
