@@ -10,7 +10,8 @@ const CONTRACTS: &[&str] = &["sdk-status", "raw-nostd", "yield-nostd", "sdk-sign
 
 /// RFC-003 wasm handlers: the examples of `contracts/hv-handlers`, one cdylib each, written
 /// with `runtime/hypervisor-guest`.
-const HANDLERS: &[&str] = &["hv_counter", "hv_caller", "hv_trapper", "hv_looper", "hv_readonly_writer", "hv_module"];
+const HANDLERS: &[&str] =
+    &["hv_counter", "hv_caller", "hv_trapper", "hv_looper", "hv_readonly_writer", "hv_module", "hv_vesting"];
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));

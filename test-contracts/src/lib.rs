@@ -11,7 +11,8 @@
 //! - [`sdk_app_os`]: near-sdk NEP-481 parent ("OS") serving a submodule's requests;
 //! - [`submodule_nostd`]: `no_std` NEP-481 "app" submodule (asks its parent to read, write, log);
 //! - [`hv_handler`]: RFC-003 wasm account handlers written with `near-hypervisor-guest`
-//!   (`hv_counter`, `hv_caller`, `hv_trapper`, `hv_looper`, `hv_readonly_writer`, `hv_module`).
+//!   (`hv_counter`, `hv_caller`, `hv_trapper`, `hv_looper`, `hv_readonly_writer`, `hv_module`,
+//!   `hv_vesting`).
 
 /// The near-sdk status-message contract.
 pub fn sdk_status() -> &'static [u8] {
@@ -52,6 +53,7 @@ pub fn hv_handler(name: &str) -> Option<&'static [u8]> {
         "hv_looper" => include_bytes!(concat!(env!("OUT_DIR"), "/hv_looper.wasm")),
         "hv_readonly_writer" => include_bytes!(concat!(env!("OUT_DIR"), "/hv_readonly_writer.wasm")),
         "hv_module" => include_bytes!(concat!(env!("OUT_DIR"), "/hv_module.wasm")),
+        "hv_vesting" => include_bytes!(concat!(env!("OUT_DIR"), "/hv_vesting.wasm")),
         _ => return None,
     })
 }
@@ -73,6 +75,7 @@ mod tests {
             super::hv_handler("hv_looper").unwrap(),
             super::hv_handler("hv_readonly_writer").unwrap(),
             super::hv_handler("hv_module").unwrap(),
+            super::hv_handler("hv_vesting").unwrap(),
         ] {
             assert!(code.len() > 100);
             assert_eq!(&code[..4], b"\0asm");

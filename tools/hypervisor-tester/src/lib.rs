@@ -48,5 +48,5 @@ pub fn load(path: &Path) -> Result<Scenario, String> {
 
 /// The wasm handlers the bundled scenarios use (building them is what makes the files exist).
 pub fn bundled_handlers() -> Vec<&'static [u8]> {
-    ["hv_counter", "hv_caller"].iter().filter_map(|name| near_test_contracts::hv_handler(name)).collect()
+    ["hv_counter", "hv_caller", "hv_vesting"].iter().filter_map(|name| near_test_contracts::hv_handler(name)).collect()
 }

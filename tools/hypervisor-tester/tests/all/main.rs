@@ -11,7 +11,7 @@ fn scenario(name: &str) -> PathBuf {
 }
 
 fn run_with(name: &str, store: Store) -> Vec<Value> {
-    assert!(hypervisor_tester::bundled_handlers().len() == 2, "the wasm handlers are built");
+    assert!(hypervisor_tester::bundled_handlers().len() == 3, "the wasm handlers are built");
     run(&load(&scenario(name)).unwrap(), store, |_| {}).unwrap()
 }
 
@@ -88,6 +88,11 @@ fn vesting_self_destructs() {
     assert_eq!(error_code(&unlock[0]), 4, "only the beneficiary unlocks");
     assert_eq!((utf8(&unlock[1]), utf8(&unlock[2])), ("100", "100"));
     assert_eq!(error_code(&unlock[3]), 2, "the account is gone");
+    // The same account written in wasm (hv_vesting).
+    let wasm = messages(&reports, 2);
+    assert_eq!(error_code(&wasm[2]), 4, "only the beneficiary unlocks");
+    assert_eq!((utf8(&wasm[3]), utf8(&wasm[4])), ("50", "150"));
+    assert_eq!(error_code(&wasm[5]), 2, "the wasm account is gone too");
 }
 
 #[test]
