@@ -12,6 +12,7 @@
 //!   thread-local for the length of the call.
 
 pub mod abi;
+pub mod call_spec;
 mod imports;
 mod instance;
 pub mod vm;

@@ -172,22 +172,10 @@ impl AccountHandler for Bank {
 
 struct Caller;
 
-/// `len ‖ receiver ‖ len ‖ name ‖ gas (u64 LE) ‖ payload`.
-fn parse_call(data: &[u8]) -> Option<(Option<Address>, MessageName, u64, Vec<u8>)> {
-    let receiver_len = usize::from(*data.first()?);
-    let receiver = data.get(1..1 + receiver_len)?;
-    let rest = data.get(1 + receiver_len..)?;
-    let name_len = usize::from(*rest.first()?);
-    let name = std::str::from_utf8(rest.get(1..1 + name_len)?).ok()?;
-    let rest = rest.get(1 + name_len..)?;
-    let gas = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
-    let receiver = if receiver.is_empty() { None } else { Some(Address::new(receiver.to_vec()).ok()?) };
-    Some((receiver, MessageName::new(name).ok()?, gas, rest.get(8..)?.to_vec()))
-}
-
 impl AccountHandler for Caller {
     fn handle(&self, request: &MessageRequest<'_>, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
-        let (receiver, name, gas_limit, data) = parse_call(request.data).ok_or(ErrorCode::Encoding)?;
+        let (receiver, name, gas_limit, data) =
+            near_hypervisor_wasm::call_spec::decode(request.data).ok_or(ErrorCode::Encoding)?;
         host.invoke(Invoke { receiver, caller: None, name, data, context_token: request.context_token, gas_limit })
     }
 }

@@ -84,16 +84,9 @@ impl Names {
             }
             DataSpec::Call { receiver, message, gas, payload } => {
                 let receiver = receiver.as_ref().map(|r| self.address(r, path)).transpose()?;
-                let receiver = receiver.as_ref().map_or(&[][..], Address::as_bytes);
-                let name_len =
-                    u8::try_from(message.len()).map_err(|_| scenario_error(path, "message name too long"))?;
-                let mut out = vec![u8::try_from(receiver.len()).map_err(node_fault)?];
-                out.extend_from_slice(receiver);
-                out.push(name_len);
-                out.extend_from_slice(message.as_bytes());
-                out.extend_from_slice(&gas.to_le_bytes());
-                out.extend(self.data(payload, path)?);
-                out
+                let payload = self.data(payload, path)?;
+                near_hypervisor_wasm::call_spec::encode(receiver.as_ref(), message, *gas, &payload)
+                    .ok_or_else(|| scenario_error(path, "message name too long"))?
             }
         })
     }

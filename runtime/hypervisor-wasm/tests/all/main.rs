@@ -24,15 +24,9 @@ pub(crate) fn name(text: &str) -> MessageName {
     MessageName::new(text).unwrap()
 }
 
-/// `len(receiver) ‖ receiver ‖ len(name) ‖ name ‖ gas ‖ payload` (as `hv_handlers::call_spec`).
+/// The call spec `hv_caller` forwards (see `near_hypervisor_wasm::call_spec`).
 pub(crate) fn spec(receiver: &Address, message: &str, gas: u64, payload: &[u8]) -> Vec<u8> {
-    let mut out = vec![u8::try_from(receiver.as_bytes().len()).unwrap()];
-    out.extend_from_slice(receiver.as_bytes());
-    out.push(u8::try_from(message.len()).unwrap());
-    out.extend_from_slice(message.as_bytes());
-    out.extend_from_slice(&gas.to_le_bytes());
-    out.extend_from_slice(payload);
-    out
+    near_hypervisor_wasm::call_spec::encode(Some(receiver), message, gas, payload).unwrap()
 }
 
 /// Which VM a test handler runs in.

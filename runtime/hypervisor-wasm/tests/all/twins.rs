@@ -6,6 +6,7 @@ use near_hypervisor::{
     AccountHandler, Address, ErrorCode, HandlerMetadata, Host, Invoke, MessageMetadata, MessageName, MessageRequest,
     NativeVm, Token, Volatility,
 };
+use near_hypervisor_wasm::call_spec::decode as parse_call;
 
 fn metadata(messages: &[(&str, Volatility)]) -> HandlerMetadata {
     let messages = messages
@@ -17,19 +18,6 @@ fn metadata(messages: &[(&str, Volatility)]) -> HandlerMetadata {
 
 fn u64_of(bytes: Option<&[u8]>) -> u64 {
     bytes.and_then(|b| b.get(..8)).map_or(0, |b| u64::from_le_bytes(b.try_into().unwrap()))
-}
-
-/// `len ‖ receiver ‖ len ‖ name ‖ gas ‖ payload`.
-pub(crate) fn parse_call(data: &[u8]) -> Option<(Option<Address>, MessageName, u64, Vec<u8>)> {
-    let receiver_len = usize::from(*data.first()?);
-    let receiver = data.get(1..1 + receiver_len)?;
-    let rest = data.get(1 + receiver_len..)?;
-    let name_len = usize::from(*rest.first()?);
-    let name = std::str::from_utf8(rest.get(1..1 + name_len)?).ok()?;
-    let rest = rest.get(1 + name_len..)?;
-    let gas = u64::from_le_bytes(rest.get(..8)?.try_into().ok()?);
-    let receiver = if receiver.is_empty() { None } else { Some(Address::new(receiver.to_vec()).ok()?) };
-    Some((receiver, MessageName::new(name).ok()?, gas, rest.get(8..)?.to_vec()))
 }
 
 struct Counter;
