@@ -163,6 +163,15 @@ pub(crate) fn own_memory(
         }
         module.section(&*section);
     };
+    // The memory section, written once, before the first section that must follow it.
+    let write_memory = |module: &mut Module, written: &mut bool| {
+        if !*written {
+            let mut section = wasm_encoder::MemorySection::new();
+            section.memory(memory);
+            module.section(&section);
+            *written = true;
+        }
+    };
     let mut module = Module::new();
     let (mut memory_written, mut exports_written) = (false, false);
     for payload in Parser::new(0).parse_all(code) {
@@ -181,12 +190,7 @@ pub(crate) fn own_memory(
                 continue;
             }
             Payload::ExportSection(reader) => {
-                if !memory_written {
-                    let mut section = wasm_encoder::MemorySection::new();
-                    section.memory(memory);
-                    module.section(&section);
-                    memory_written = true;
-                }
+                write_memory(&mut module, &mut memory_written);
                 let mut section = wasm_encoder::ExportSection::new();
                 for export in reader.clone() {
                     let export = export.map_err(|_| PrepareError::Deserialization)?;
@@ -205,11 +209,8 @@ pub(crate) fn own_memory(
         }
         // The memory and export sections go before the first known section that must follow
         // them.
-        if !memory_written && id > MEMORY_SECTION_ID && id != CUSTOM_SECTION_ID {
-            let mut section = wasm_encoder::MemorySection::new();
-            section.memory(memory);
-            module.section(&section);
-            memory_written = true;
+        if id > MEMORY_SECTION_ID && id != CUSTOM_SECTION_ID {
+            write_memory(&mut module, &mut memory_written);
         }
         if !exports_written && id > EXPORT_SECTION_ID && id != CUSTOM_SECTION_ID && id != TAG_SECTION_ID {
             write_exports(&mut module, &mut wasm_encoder::ExportSection::new());
@@ -217,11 +218,7 @@ pub(crate) fn own_memory(
         }
         module.section(&RawSection { id, data: &code[range] });
     }
-    if !memory_written {
-        let mut section = wasm_encoder::MemorySection::new();
-        section.memory(memory);
-        module.section(&section);
-    }
+    write_memory(&mut module, &mut memory_written);
     if !exports_written {
         write_exports(&mut module, &mut wasm_encoder::ExportSection::new());
     }
