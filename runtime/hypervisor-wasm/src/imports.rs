@@ -10,8 +10,8 @@ use crate::abi::IMPORT_MODULE;
 use near_hypervisor::packet::{self, DATA_CAPACITY, DATA_OFFSET, FLAG_EXTERNAL_REQUEST, PACKET_SIZE, offsets};
 use near_hypervisor::{Address, ErrorCode, Host, Invoke, MessageName, Token};
 use near_primitives::errors::HostError;
-use near_vm_runner::engine::InstrumentationHost;
 use near_vm_runner::engine::import_table::ImportHost;
+use near_vm_runner::engine::{GasGlobal, InstrumentationHost};
 use scoped_tls_hkt::scoped_thread_local;
 use wasmtime::{Linker, Memory};
 
@@ -24,6 +24,8 @@ pub(crate) struct WasmState {
     pub(crate) budget: u64,
     /// Wasm gas burnt since then.
     pub(crate) pending: u64,
+    /// The instance's inline gas global.
+    pub(crate) gas_global: GasGlobal,
     pub(crate) remaining_stack: u64,
     pub(crate) regular_op_cost: u64,
     /// The last bytes handed back (see `read_return`).
@@ -38,6 +40,14 @@ impl InstrumentationHost for WasmState {
     fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), HostError> {
         self.pending = self.pending.saturating_add(gas);
         if self.pending > self.budget { Err(HostError::GasExceeded) } else { Ok(()) }
+    }
+
+    fn wasm_gas_allowance(&self) -> u64 {
+        self.budget.saturating_sub(self.pending)
+    }
+
+    fn gas_global(&mut self) -> &mut GasGlobal {
+        &mut self.gas_global
     }
 
     fn remaining_stack(&mut self) -> &mut u64 {

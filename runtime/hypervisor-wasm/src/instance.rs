@@ -11,7 +11,7 @@ use near_hypervisor::{
 };
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::HostError;
-use near_vm_runner::engine::HostTrap;
+use near_vm_runner::engine::{GasGlobal, HostTrap, bind_gas_global, sync_gas_in};
 use std::sync::Arc;
 use wasmtime::{InstancePre, Store};
 
@@ -36,6 +36,7 @@ impl Compiled {
             memory: None,
             budget,
             pending: 0,
+            gas_global: GasGlobal::default(),
             remaining_stack: u64::from(self.config.limit_config.max_stack_height),
             regular_op_cost: u64::from(self.config.regular_op_cost),
             returned: Vec::new(),
@@ -48,7 +49,10 @@ impl Compiled {
     /// exhausted (a node limit), `Ok(None)` when the module traps or breaks the ABI.
     fn instantiate(&self, store: &mut Store<WasmState>) -> Result<Option<(wasmtime::Instance, u32)>, ErrorCode> {
         match self.pre.instantiate(&mut *store) {
-            Ok(instance) => Ok(Self::packet(store, instance)),
+            Ok(instance) => {
+                bind_gas_global(store, &instance).map_err(|_| ErrorCode::Fatal)?;
+                Ok(Self::packet(store, instance))
+            }
             Err(error) if error.downcast_ref::<wasmtime::Trap>().is_some() => Ok(None),
             Err(error) if error.downcast_ref::<HostTrap>().is_some() || error.downcast_ref::<Stop>().is_some() => {
                 Ok(None)
@@ -122,6 +126,7 @@ impl Compiled {
         });
         // The gas burnt since the last import goes to the host; past the budget, the host marks
         // the call out of gas whatever it returned.
+        let _ = sync_gas_in(&mut store); // never fails: wasm burns within what it was seeded with
         host.consume_gas(std::mem::take(&mut store.data_mut().pending))?;
         match ended {
             Ended::Returned(0) => Ok(store.data_mut().response.take().unwrap_or_default()),

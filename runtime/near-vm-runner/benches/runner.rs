@@ -1,5 +1,6 @@
-//! Runner benchmarks: a plain host call, an empty method call on a cached module, and preparing
-//! + compiling the ~98 KB near-sdk test contract with each compiler. Results: docs/benchmarks.md.
+//! Runner benchmarks: a plain host call, an empty method call on a cached module, preparing +
+//! compiling the ~98 KB near-sdk test contract with each compiler, and inline gas metering
+//! against the host-call reference on loops and near-sdk calls. Results: docs/benchmarks.md.
 #![allow(missing_docs, reason = "criterion_group! generates undocumented functions")]
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
@@ -9,6 +10,7 @@ use near_vm_runner::ContractRunner;
 use near_vm_runner::engine::{Compiler, WasmEngine};
 use near_vm_runner::logic::VMContext;
 use near_vm_runner::logic::mocks::MockedExternal;
+use near_vm_runner::prepare::Metering;
 use near_vm_runner::prepare_contract;
 use std::hint::black_box;
 
@@ -88,5 +90,51 @@ fn bench_compile(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench_calls, bench_compile);
+fn loops_module() -> Vec<u8> {
+    let looped = |name: &str, n: u64| {
+        format!(
+            r#"(func (export "{name}") (local $i i64)
+                 (loop $l (local.set $i (i64.add (local.get $i) (i64.const 1)))
+                   (br_if $l (i64.lt_u (local.get $i) (i64.const {n})))))"#
+        )
+    };
+    wat::parse_str(format!("(module {} {})", looped("loop_1e3", 1_000), looped("loop_1e5", 100_000))).unwrap()
+}
+
+/// The same calls metered inline and with a host call per gas point (the reference), in one run.
+fn bench_metering(c: &mut Criterion) {
+    let config = RuntimeConfig::mainnet();
+    let loops = loops_module();
+    let sdk = near_test_contracts::sdk_status();
+    let mut group = c.benchmark_group("metering");
+    for (compiler_name, compiler) in [("winch", Compiler::Winch), ("cranelift", Compiler::Cranelift)] {
+        for (metering_name, metering) in [("inline", Metering::Inline), ("host_calls", Metering::HostCalls)] {
+            let runner = ContractRunner::new(compiler).unwrap().with_metering(metering);
+            let run_on = |state: &MockedExternal, code: &[u8], method: &str, input: &str| {
+                let mut context = context();
+                context.input = input.as_bytes().to_vec();
+                runner.run(code, method, Box::new(state.clone()), context, &config).unwrap()
+            };
+            let run =
+                |code: &[u8], method: &str, input: &str| run_on(&MockedExternal::default(), code, method, input).0;
+            let id = |call: &str| BenchmarkId::new(call, format!("{compiler_name}/{metering_name}"));
+            for method in ["loop_1e3", "loop_1e5"] {
+                assert_eq!(run(&loops, method, "").aborted, None);
+                group.bench_function(id(method), |b| b.iter(|| black_box(run(&loops, method, ""))));
+            }
+            let (outcome, ext) = run_on(&MockedExternal::default(), sdk, "new", "{}");
+            assert_eq!(outcome.aborted, None);
+            let any: Box<dyn std::any::Any> = ext;
+            let initialized = *any.downcast::<MockedExternal>().unwrap();
+            for (method, input) in [("hash", r#"{"text":"abc"}"#), ("set_status", r#"{"message":"hello"}"#)] {
+                assert_eq!(run_on(&initialized, sdk, method, input).0.aborted, None);
+                let call = format!("sdk_{method}");
+                group.bench_function(id(&call), |b| b.iter(|| black_box(run_on(&initialized, sdk, method, input).0)));
+            }
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench_calls, bench_compile, bench_metering);
 criterion_main!(benches);

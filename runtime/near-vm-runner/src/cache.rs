@@ -51,8 +51,13 @@ impl ModuleCache {
 
     /// The cache key of `code` under a VM config hash on `engine`.
     pub fn key(engine: &WasmEngine, code: &[u8], vm_config_hash: [u8; 32]) -> CryptoHash {
+        ModuleCache::key_of_hash(engine, CryptoHash::hash_bytes(code), vm_config_hash)
+    }
+
+    /// As [`ModuleCache::key`], from the code's hash (`sha256(code)`).
+    pub fn key_of_hash(engine: &WasmEngine, code_hash: CryptoHash, vm_config_hash: [u8; 32]) -> CryptoHash {
         let mut hasher = sha2::Sha256::new();
-        hasher.update(CryptoHash::hash_bytes(code).as_bytes());
+        hasher.update(code_hash.as_bytes());
         hasher.update(vm_config_hash);
         hasher.update([engine.compiler() as u8]);
         hasher.update(engine.compatibility_hash().to_le_bytes());

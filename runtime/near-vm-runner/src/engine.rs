@@ -2,19 +2,21 @@
 //! with the instrumentation's `internal` imports and the host's `env.memory`.
 //!
 //! Nothing NEAR-specific beyond the instrumentation contract lives here: the host state only has
-//! to implement [`InstrumentationHost`] (burn gas, keep the stack budget), and callers add their
+//! to implement [`InstrumentationHost`] (burn gas, say how much may still burn, keep the gas
+//! global; [`metering`] keeps the module's inline gas and the host in step), and callers add their
 //! own host functions to the `Linker` (`crate::imports` for contracts, `crate::submodule` for
 //! NEP-481 children). The engine layer imports nothing from `logic`.
 
 pub mod fiber;
 pub mod import_table;
+mod metering;
 mod traps;
 
-use crate::prepare::INTERNAL_IMPORT_MODULE;
 use near_parameters::Config;
 use near_primitives::errors::{FunctionCallError, HostError, MethodResolveError};
-use wasmtime::{Caller, Linker, Memory, MemoryType, Module, Store};
+use wasmtime::{Linker, Memory, MemoryType, Module, Store};
 
+pub use metering::{GasGlobal, InstrumentationHost, bind_gas_global, link_instrumentation, sync_gas_in, sync_gas_out};
 pub use traps::trap_to_error;
 
 /// Which wasmtime compiler to use.
@@ -162,19 +164,6 @@ pub(crate) fn bounded(text: &str) -> String {
     format!("{}…", &text[..end])
 }
 
-/// What the instrumentation needs from the host state: gas and the deterministic stack budget.
-pub trait InstrumentationHost {
-    /// Burns `gas` of wasm execution.
-    ///
-    /// # Errors
-    /// `GasExceeded` / `GasLimitExceeded` when the budget runs out.
-    fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), HostError>;
-    /// Remaining deterministic stack budget, in finite-wasm's units.
-    fn remaining_stack(&mut self) -> &mut u64;
-    /// `regular_op_cost`, used to charge stack frames.
-    fn regular_op_cost(&self) -> u64;
-}
-
 /// A host-function error travelling through wasmtime's error type.
 #[derive(Debug)]
 pub struct HostTrap(pub HostError);
@@ -207,67 +196,6 @@ pub enum CallError {
     Guest(FunctionCallError),
     /// The node's fault.
     Node(String),
-}
-
-fn host_error(error: HostError) -> wasmtime::Error {
-    wasmtime::Error::new(HostTrap(error))
-}
-
-/// Adds the `internal.finite_wasm_*` functions the instrumentation calls.
-///
-/// # Cost
-/// `finite_wasm_gas(g)`: `g`. `finite_wasm_stack(operand, frame)`: `ceil(frame / 8) ×
-/// regular_op_cost`. Bulk operations: `constant + linear × count`.
-///
-/// # Errors
-/// At run time: `GasExceeded`/`GasLimitExceeded` when gas runs out, `MemoryAccessViolation`
-/// when the deterministic stack budget is exhausted.
-pub fn link_instrumentation<T: InstrumentationHost + 'static>(linker: &mut Linker<T>) -> wasmtime::Result<()> {
-    linker.func_wrap(INTERNAL_IMPORT_MODULE, "finite_wasm_gas", |mut caller: Caller<'_, T>, gas: i64| {
-        caller.data_mut().burn_wasm_gas(gas as u64).map_err(host_error)
-    })?;
-    linker.func_wrap(
-        INTERNAL_IMPORT_MODULE,
-        "finite_wasm_stack",
-        |mut caller: Caller<'_, T>, operand_size: i64, frame_size: i64| {
-            let host = caller.data_mut();
-            let needed = (operand_size as u64).saturating_add(frame_size as u64);
-            let remaining = host.remaining_stack();
-            *remaining = remaining.checked_sub(needed).ok_or_else(|| host_error(HostError::MemoryAccessViolation))?;
-            let frame_gas = (frame_size as u64).div_ceil(8).saturating_mul(host.regular_op_cost());
-            host.burn_wasm_gas(frame_gas).map_err(host_error)
-        },
-    )?;
-    linker.func_wrap(
-        INTERNAL_IMPORT_MODULE,
-        "finite_wasm_unstack",
-        |mut caller: Caller<'_, T>, operand_size: i64, frame_size: i64| {
-            let released = (operand_size as u64).saturating_add(frame_size as u64);
-            let remaining = caller.data_mut().remaining_stack();
-            *remaining = remaining.saturating_add(released);
-        },
-    )?;
-    for name in [
-        "finite_wasm_memory_copy",
-        "finite_wasm_memory_fill",
-        "finite_wasm_memory_init",
-        "finite_wasm_table_copy",
-        "finite_wasm_table_fill",
-        "finite_wasm_table_init",
-    ] {
-        linker.func_wrap(
-            INTERNAL_IMPORT_MODULE,
-            name,
-            |mut caller: Caller<'_, T>, count: i32, linear: i64, constant: i64| -> wasmtime::Result<i32> {
-                let gas =
-                    (linear as u64).checked_mul(u64::from(count as u32)).and_then(|g| g.checked_add(constant as u64));
-                let gas = gas.ok_or_else(|| host_error(HostError::IntegerOverflow))?;
-                caller.data_mut().burn_wasm_gas(gas).map_err(host_error)?;
-                Ok(count)
-            },
-        )?;
-    }
-    Ok(())
 }
 
 /// Creates the host memory the prepared module imports as `env.memory` and defines it.

@@ -9,13 +9,18 @@
 //! 3. [`finite`]: `finite-wasm` analyses gas per operator and the deterministic stack budget of
 //!    each function and instruments the module to call `internal.finite_wasm_*` imports, which
 //!    the runner implements on the [`crate::logic::GasCounter`].
+//! 4. [`inline`] (unless [`Metering::HostCalls`]): those calls become arithmetic on two globals
+//!    (gas left, stack budget) with a host call only when one runs out: same charges, same
+//!    places.
 //!
 //! Every failure is a [`PrepareError`] (a guest fault recorded in the outcome), never a panic.
 
 pub mod finite;
+mod inline;
 mod memory;
 pub mod validate;
 
+pub use inline::{GAS_EXPORT, STACK_EXHAUSTED_IMPORT};
 pub use validate::exports_function;
 
 use near_parameters::Config;
@@ -93,6 +98,17 @@ impl ImportPolicy<'static> {
         ImportPolicy { module: "env", functions: Some(SUBMODULE_IMPORTS), memory: MemoryPolicy::HostImport };
 }
 
+/// How the instrumented module meters gas and stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Metering {
+    /// In wasm globals, calling the host only when gas or stack runs out (the default).
+    #[default]
+    Inline,
+    /// finite-wasm's own output: a host call at every gas point and function entry and exit.
+    /// Kept as the reference the inline metering is tested and benchmarked against.
+    HostCalls,
+}
+
 /// Validates, normalises and instruments a contract ([`ImportPolicy::CONTRACT`]).
 ///
 /// # Errors
@@ -112,6 +128,19 @@ pub fn prepare_with_policy(
     code: &[u8],
     config: &Config,
     policy: &ImportPolicy<'_>,
+) -> Result<PreparedContract, PrepareError> {
+    prepare_with_metering(code, config, policy, Metering::Inline)
+}
+
+/// As [`prepare_with_policy`], metering as `metering` says.
+///
+/// # Errors
+/// As [`prepare_with_policy`]; `Instantiate` for a module that exports [`GAS_EXPORT`].
+pub fn prepare_with_metering(
+    code: &[u8],
+    config: &Config,
+    policy: &ImportPolicy<'_>,
+    metering: Metering,
 ) -> Result<PreparedContract, PrepareError> {
     let limits = &config.limit_config;
     let facts = validate::validate(code, limits, policy)?;
@@ -140,7 +169,11 @@ pub fn prepare_with_policy(
     if instrumented.len() as u64 > limits.max_instrumented_code_size {
         return Err(PrepareError::GasInstrumentation);
     }
-    Ok(PreparedContract { code: instrumented, env_imports: imports })
+    let code = match metering {
+        Metering::Inline => inline::inline_metering(&instrumented, config)?,
+        Metering::HostCalls => instrumented,
+    };
+    Ok(PreparedContract { code, env_imports: imports })
 }
 
 /// Runs finite-wasm's analysis and instrumentation. The module was validated first; a panic
@@ -172,8 +205,8 @@ pub const SUBMODULE_IMPORTS: &[&str] = &["callback", "get_input_size", "get_inpu
 /// # Errors
 /// As [`prepare_contract`]; `ForbiddenImport` naming the first import outside the set;
 /// `MissingMainExport`.
-pub fn prepare_submodule(code: &[u8], config: &Config) -> Result<PreparedContract, PrepareError> {
-    let prepared = prepare_with_policy(code, config, &ImportPolicy::SUBMODULE)?;
+pub fn prepare_submodule(code: &[u8], config: &Config, metering: Metering) -> Result<PreparedContract, PrepareError> {
+    let prepared = prepare_with_metering(code, config, &ImportPolicy::SUBMODULE, metering)?;
     if !validate::exports_unit_function(code, "main")? {
         return Err(PrepareError::MissingMainExport);
     }

@@ -2,10 +2,15 @@
 //! instantiate, call, and build the outcome.
 
 use crate::cache::{CacheStats, ModuleCache};
-use crate::engine::{CallError, Compiler, PoolLimits, WasmEngine, bounded, call_method, link_instrumentation};
+use crate::engine::{
+    CallError, Compiler, PoolLimits, WasmEngine, bind_gas_global, bounded, call_method, link_instrumentation,
+    sync_gas_in,
+};
 use crate::imports::link_env;
 use crate::logic::{External, VMContext, VMLogic, VMOutcome};
-use crate::prepare::{CONTRACT_MEMORY_EXPORT, CONTRACT_START_EXPORT, prepare_contract, prepare_submodule};
+use crate::prepare::{
+    CONTRACT_MEMORY_EXPORT, CONTRACT_START_EXPORT, ImportPolicy, Metering, prepare_submodule, prepare_with_metering,
+};
 use crate::submodule::SubmoduleLoader;
 use near_parameters::Config;
 use near_parameters::{ExtCosts, RuntimeConfig};
@@ -50,6 +55,9 @@ pub struct ContractRunner {
     /// Compiled contracts pre-linked against them (by compiled-module cache key): a call only
     /// instantiates.
     linked: Mutex<HashMap<CryptoHash, InstancePre<VMLogic>>>,
+    /// How contracts and their submodules are metered (inline unless a test or benchmark asks
+    /// for the host-call reference).
+    metering: Metering,
 }
 
 impl ContractRunner {
@@ -75,7 +83,16 @@ impl ContractRunner {
             config_hash: Mutex::new(None),
             linkers: Mutex::new(HashMap::new()),
             linked: Mutex::new(HashMap::new()),
+            metering: Metering::Inline,
         })
+    }
+
+    /// This runner, metering as `metering` says (compiled modules are cached per metering).
+    /// [`Metering::HostCalls`] is the reference the inline metering is tested and benchmarked
+    /// against: the same gas, a host call per gas point.
+    pub fn with_metering(mut self, metering: Metering) -> ContractRunner {
+        self.metering = metering;
+        self
     }
 
     /// Cache hits and compilations so far.
@@ -83,8 +100,13 @@ impl ContractRunner {
         self.cache.stats()
     }
 
-    fn module(&self, code: &[u8], config: &RuntimeConfig) -> Result<(CryptoHash, Module), CompilationError> {
-        let key = ModuleCache::key(&self.engine, code, self.vm_config_hash(&config.wasm_config));
+    fn module(
+        &self,
+        code_hash: CryptoHash,
+        code: &[u8],
+        config: &RuntimeConfig,
+    ) -> Result<(CryptoHash, Module), CompilationError> {
+        let key = ModuleCache::key_of_hash(&self.engine, code_hash, self.module_key_hash(&config.wasm_config));
         self.cache.get_or_compile(&self.engine, key, || self.compile(code, config)).map(|module| (key, module))
     }
 
@@ -123,6 +145,15 @@ impl ContractRunner {
         Ok(Ok(pre))
     }
 
+    /// What, beside the code, identifies a compiled contract: the VM config and the metering.
+    fn module_key_hash(&self, config: &Arc<Config>) -> [u8; 32] {
+        let mut hash = self.vm_config_hash(config);
+        if self.metering == Metering::HostCalls {
+            hash[1] ^= 0x4d; // a key space of its own: the same bytes prepare differently
+        }
+        hash
+    }
+
     /// The VM config's hash, serialized and hashed once per config rather than once per call.
     fn vm_config_hash(&self, config: &Arc<Config>) -> [u8; 32] {
         let mut memo = self.config_hash.lock().unwrap_or_else(|p| p.into_inner());
@@ -146,9 +177,10 @@ impl ContractRunner {
     }
 
     fn submodule_loader(&self, config: &RuntimeConfig) -> RunnerSubmoduleLoader {
-        let mut namespaced = self.vm_config_hash(&config.wasm_config);
+        let mut namespaced = self.module_key_hash(&config.wasm_config);
         namespaced[0] ^= 0x5b; // a key space of its own: the same bytes prepare differently
         RunnerSubmoduleLoader {
+            metering: self.metering,
             engine: self.child_engine.clone(),
             cache: self.cache.clone(),
             config: config.wasm_config.clone(),
@@ -161,7 +193,7 @@ impl ContractRunner {
     }
 
     fn compile(&self, code: &[u8], config: &RuntimeConfig) -> Result<Module, CompilationError> {
-        prepare_contract(code, &config.wasm_config)
+        prepare_with_metering(code, &config.wasm_config, &ImportPolicy::CONTRACT, self.metering)
             .map_err(CompilationError::PrepareError)
             .and_then(|prepared| self.compile_prepared(&prepared.code))
     }
@@ -179,11 +211,30 @@ impl ContractRunner {
         context: VMContext,
         config: &RuntimeConfig,
     ) -> Result<(VMOutcome, Box<dyn External>), VMRunnerError> {
+        self.run_with_code_hash(CryptoHash::hash_bytes(code), code, method, ext, context, config)
+    }
+
+    /// As [`ContractRunner::run`], for a caller that knows the code's hash (an account's
+    /// `code_hash`), which keys the compiled-module cache: no hashing of the code per call.
+    /// `code_hash` must be `sha256(code)`; with another, the call may run another contract's
+    /// cached module.
+    ///
+    /// # Errors
+    /// As [`ContractRunner::run`].
+    pub fn run_with_code_hash(
+        &self,
+        code_hash: CryptoHash,
+        code: &[u8],
+        method: &str,
+        ext: Box<dyn External>,
+        context: VMContext,
+        config: &RuntimeConfig,
+    ) -> Result<(VMOutcome, Box<dyn External>), VMRunnerError> {
         let mut logic = VMLogic::new(context, config.wasm_config.clone(), config.fees.clone(), ext);
         if config.wasm_config.submodule_host_functions {
             logic.submodule_loader = Some(Arc::new(self.submodule_loader(config)));
         }
-        let (key, module) = match self.module(code, config) {
+        let (key, module) = match self.module(code_hash, code, config) {
             Ok(found) => found,
             Err(error) => {
                 let outcome = logic.outcome(Some(FunctionCallError::CompilationError(error)));
@@ -213,8 +264,9 @@ impl ContractRunner {
     }
 }
 
-/// Instantiates a pre-linked contract, hands its memory to the host, runs its start function
-/// (moved to an export by preparation) and calls `method`.
+/// Instantiates a pre-linked contract, hands its memory and gas global to the host, runs its
+/// start function (moved to an export by preparation), calls `method`, and burns on the host
+/// the gas the module burnt since its last host call.
 fn instantiate_and_call(
     store: &mut Store<VMLogic>,
     pre: &InstancePre<VMLogic>,
@@ -224,6 +276,21 @@ fn instantiate_and_call(
         Ok(instance) => instance,
         Err(error) => return instantiation_failure(&error),
     };
+    bind_gas_global(store, &instance).map_err(|e| VMRunnerError::EngineFault(e.to_string()))?;
+    let aborted = start_and_call(store, &instance, method)?;
+    match sync_gas_in(&mut *store) {
+        Err(error) if aborted.is_none() => Ok(Some(FunctionCallError::HostError(error))),
+        _ => Ok(aborted),
+    }
+}
+
+/// Runs the moved start function, then `method`.
+fn start_and_call(
+    store: &mut Store<VMLogic>,
+    instance: &wasmtime::Instance,
+    method: &str,
+) -> Result<Option<FunctionCallError>, VMRunnerError> {
+    let instance = *instance;
     let memory = instance
         .get_memory(&mut *store, CONTRACT_MEMORY_EXPORT)
         .ok_or_else(|| VMRunnerError::EngineFault("a prepared contract exports no memory".into()))?;
@@ -274,6 +341,7 @@ fn compile_prepared(engine: &WasmEngine, prepared: &[u8]) -> Result<Module, Comp
 /// Loads submodules for a parent's `start_submodule`: prepared with the submodule rules,
 /// compiled once per code and config, cached with the contracts.
 struct RunnerSubmoduleLoader {
+    metering: Metering,
     engine: WasmEngine,
     cache: Arc<ModuleCache>,
     config: Arc<Config>,
@@ -288,7 +356,8 @@ impl SubmoduleLoader for RunnerSubmoduleLoader {
     fn load(&self, code: &[u8]) -> Result<Module, CompilationError> {
         let key = ModuleCache::key(&self.engine, code, self.config_hash);
         self.cache.get_or_compile(&self.engine, key, || {
-            let prepared = prepare_submodule(code, &self.config).map_err(CompilationError::PrepareError)?;
+            let prepared =
+                prepare_submodule(code, &self.config, self.metering).map_err(CompilationError::PrepareError)?;
             compile_prepared(&self.engine, &prepared.code)
         })
     }

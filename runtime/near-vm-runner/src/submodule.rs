@@ -8,7 +8,8 @@
 
 use crate::engine::fiber::{Fiber, Progress, suspend};
 use crate::engine::{
-    HostTrap, InstrumentationHost, WasmEngine, bounded, link_instrumentation, link_memory, trap_to_error,
+    GasGlobal, HostTrap, InstrumentationHost, WasmEngine, bind_gas_global, bounded, link_instrumentation, link_memory,
+    sync_gas_in, sync_gas_out, trap_to_error,
 };
 use crate::logic::GasCounter;
 use near_parameters::{Config, ExtCosts};
@@ -41,6 +42,7 @@ struct Mailbox {
 /// A child store's data.
 struct ChildState {
     gas_counter: GasCounter,
+    gas_global: GasGlobal,
     remaining_stack: u64,
     regular_op_cost: u64,
     payload_limit: u64,
@@ -52,6 +54,12 @@ struct ChildState {
 impl InstrumentationHost for ChildState {
     fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), near_primitives::errors::HostError> {
         self.gas_counter.burn_wasm_gas(gas)
+    }
+    fn wasm_gas_allowance(&self) -> u64 {
+        self.gas_counter.wasm_gas_allowance()
+    }
+    fn gas_global(&mut self) -> &mut GasGlobal {
+        &mut self.gas_global
     }
     fn remaining_stack(&mut self) -> &mut u64 {
         &mut self.remaining_stack
@@ -109,7 +117,9 @@ fn take_payload(caller: &mut Caller<'_, ChildState>, len: u64, ptr: u64) -> wasm
         lock(&caller.data().mailbox).payload_limit_exceeded = true;
         return Err(trap(HostError::IntegerOverflow));
     }
+    sync_gas_in(&mut *caller).map_err(trap)?;
     caller.data_mut().gas_counter.pay_per(ExtCosts::submodule_callback_byte, len).map_err(trap)?;
+    sync_gas_out(&mut *caller)?;
     read(caller, ptr, len)
 }
 
@@ -184,6 +194,7 @@ impl LiveSubmodule {
             crate::logic::GasLimits { prepaid_gas: limits.gas_limit, max_gas_burnt: limits.gas_limit, is_view: false };
         let state = ChildState {
             gas_counter: GasCounter::new(config.ext_costs.clone(), gas_limits),
+            gas_global: GasGlobal::default(),
             remaining_stack: u64::from(config.limit_config.max_stack_height),
             regular_op_cost: u64::from(config.regular_op_cost),
             payload_limit: config.limit_config.max_submodule_payload_size,
@@ -200,6 +211,7 @@ impl LiveSubmodule {
         let fiber = Fiber::new(async move {
             let result = async {
                 let instance = linker.instantiate_async(&mut store, &module).await?;
+                bind_gas_global(&mut store, &instance)?;
                 let main = instance.get_typed_func::<(), ()>(&mut store, "main")?;
                 main.call_async(&mut store, ()).await
             }
@@ -223,7 +235,10 @@ impl LiveSubmodule {
                 (Step::Yielded(mailbox.yielded.take().unwrap_or_default()), mailbox.burnt_gas)
             }
             Progress::AlreadyFinished => (Step::Trapped("the submodule had already finished".into()), self.charged_gas),
-            Progress::Finished((store, result)) => {
+            Progress::Finished((mut store, result)) => {
+                // Wasm gas burnt since the child's last host call; never fails (see
+                // `crate::engine::metering`), and the counter is clamped if it did.
+                let _ = sync_gas_in(&mut store);
                 let burnt = store.data().gas_counter.burnt_gas();
                 let mut mailbox = lock(&self.mailbox);
                 let step = match result {

@@ -256,7 +256,7 @@ pub(crate) fn action_function_call(
     );
     let (outcome, ext) = ctx
         .runner
-        .run(&code, &call.method_name, Box::new(ext), context, ctx.config())
+        .run_with_code_hash(account.code_hash, &code, &call.method_name, Box::new(ext), context, ctx.config())
         .map_err(|e| RuntimeError::VMFault(e.to_string()))?;
     let ext: Box<dyn Any> = ext;
     let ext =

@@ -8,7 +8,12 @@
 //! Compared: the error the call ended with (its Display text, as stored in outcomes), the
 //! return data, logs, burnt gas, used gas, compute usage, the gas profile per cost, and the
 //! storage left behind.
+//!
+//! `--init-method M [--init-input STR]` runs `M` first on each side (e.g. a near-sdk `new`);
+//! the call then starts from the state it left. `--bench ROUNDS` times the call instead of
+//! comparing it (see `bench.rs`).
 
+mod bench;
 mod context;
 mod nearcore;
 mod ours;
@@ -39,6 +44,15 @@ struct Cli {
     /// The call's context (JSON; see `context.rs` for the fields).
     #[arg(long)]
     context_file: Option<PathBuf>,
+    /// A method run first on each side (same context), whose state the call starts from.
+    #[arg(long)]
+    init_method: Option<String>,
+    /// The input of `--init-method`.
+    #[arg(long, requires = "init_method")]
+    init_input: Option<String>,
+    /// Time the call ROUNDS times on each side, alternately, instead of comparing outcomes.
+    #[arg(long, value_name = "ROUNDS")]
+    bench: Option<u32>,
 }
 
 /// An outcome as both sides report it.
@@ -98,6 +112,28 @@ fn differences(ours: &Value, theirs: &Value) -> Vec<Value> {
     out
 }
 
+/// Both runners, after `--init-method` if given (or a first, compiling run of the call, whose
+/// state is discarded), and how long that first call took on each side.
+fn warm_up(code: &[u8], cli: &Cli, context: &context::Context) -> Result<bench::Warm, String> {
+    let mut ours = ours::Ours::new().map_err(|e| format!("this runner: {e}"))?;
+    let mut theirs = nearcore::Theirs::new()?;
+    let (method, keep, first) = match &cli.init_method {
+        Some(init) => {
+            let mut first = context.clone();
+            first.input = cli.init_input.clone().unwrap_or_default().into_bytes();
+            (init.as_str(), true, first)
+        }
+        None => (cli.method_name.as_str(), false, context.clone()),
+    };
+    let start = std::time::Instant::now();
+    ours.call(code, method, &first, keep).map_err(|e| format!("this runner: {e}"))?;
+    let ours_first = start.elapsed();
+    let start = std::time::Instant::now();
+    theirs.call(code, method, &first, keep).map_err(|e| format!("nearcore's runner: {e}"))?;
+    let first_call = (ours_first, start.elapsed());
+    Ok(bench::Warm { ours, theirs, first_call })
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let fail = |message: String| {
@@ -120,11 +156,25 @@ fn main() -> ExitCode {
         Ok(context) => context,
         Err(e) => return fail(e),
     };
-    let ours = match ours::run(&code, &cli.method_name, &context) {
+    let warm = match warm_up(&code, &cli, &context) {
+        Ok(warm) => warm,
+        Err(e) => return fail(e),
+    };
+    if let Some(rounds) = cli.bench {
+        return match bench::bench(&warm, &code, &cli.method_name, &context, rounds) {
+            Ok(report) => {
+                println!("{report}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        };
+    }
+    let bench::Warm { mut ours, mut theirs, .. } = warm;
+    let ours = match ours.call(&code, &cli.method_name, &context, false) {
         Ok(outcome) => outcome.json(),
         Err(e) => return fail(format!("this runner: {e}")),
     };
-    let theirs = match nearcore::run(&code, &cli.method_name, &context) {
+    let theirs = match theirs.call(&code, &cli.method_name, &context, false) {
         Ok(outcome) => outcome.json(),
         Err(e) => return fail(format!("nearcore's runner: {e}")),
     };

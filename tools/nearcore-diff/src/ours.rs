@@ -6,13 +6,55 @@ use near_parameters::{ExtCosts, RuntimeConfig};
 use near_vm_runner::ContractRunner;
 use near_vm_runner::engine::Compiler;
 use near_vm_runner::logic::mocks::MockedExternal;
-use near_vm_runner::logic::{ReturnData, VMContext};
+use near_vm_runner::logic::{ReturnData, VMContext, VMOutcome};
 use serde_json::{Map, Value, json};
 
-pub(crate) fn run(code: &[u8], method: &str, c: &Context) -> Result<Outcome, String> {
+/// This workspace's runner with its module cache, and the state calls start from.
+pub(crate) struct Ours {
+    runner: ContractRunner,
+    config: RuntimeConfig,
+    state: MockedExternal,
+}
+
+impl Ours {
+    pub(crate) fn new() -> Result<Ours, String> {
+        let runner = ContractRunner::new(Compiler::Winch).map_err(|e| e.to_string())?;
+        Ok(Ours { runner, config: RuntimeConfig::mainnet(), state: MockedExternal::default() })
+    }
+
+    /// Runs `method` from the current state; with `keep`, its state becomes the current one.
+    pub(crate) fn call(&mut self, code: &[u8], method: &str, c: &Context, keep: bool) -> Result<Outcome, String> {
+        let context = vm_context(c)?;
+        let ext = Box::new(self.state.clone());
+        let (outcome, ext) = self.runner.run(code, method, ext, context, &self.config).map_err(|e| e.to_string())?;
+        let any: Box<dyn std::any::Any> = ext;
+        let after = any.downcast::<MockedExternal>().map_err(|_| "the runner returned another External".to_string())?;
+        let outcome = to_outcome(&outcome, &after);
+        if keep {
+            self.state = *after;
+        }
+        Ok(outcome)
+    }
+
+    /// Runs `method` from the current state and returns how long the runner took (the context
+    /// and state are built before the clock starts).
+    pub(crate) fn time(&self, code: &[u8], method: &str, c: &Context) -> Result<std::time::Duration, String> {
+        let context = vm_context(c)?;
+        let ext = Box::new(self.state.clone());
+        // A node knows the hash from the account, as nearcore's runner gets it in its context.
+        let code_hash = near_primitives::hash::CryptoHash::hash_bytes(code);
+        let start = std::time::Instant::now();
+        let result = self.runner.run_with_code_hash(code_hash, code, method, ext, context, &self.config);
+        let elapsed = start.elapsed();
+        result.map(drop).map_err(|e| e.to_string())?;
+        Ok(elapsed)
+    }
+}
+
+fn vm_context(c: &Context) -> Result<VMContext, String> {
     let signer_pk = near_primitives::crypto::SecretKey::from_seed(&c.signer_account_id).public_key();
     let account = |id: &str| id.parse().map_err(|e| format!("account id `{id}`: {e}"));
-    let context = VMContext {
+    Ok(VMContext {
         current_account_id: account(&c.current_account_id)?,
         signer_account_id: account(&c.signer_account_id)?,
         signer_account_pk: signer_pk,
@@ -30,11 +72,10 @@ pub(crate) fn run(code: &[u8], method: &str, c: &Context) -> Result<Outcome, Str
         random_seed: c.random_seed.clone(),
         view_config: None,
         output_data_receivers: vec![],
-    };
-    let runner = ContractRunner::new(Compiler::Winch).map_err(|e| e.to_string())?;
-    let (outcome, ext) = runner
-        .run(code, method, Box::new(MockedExternal::default()), context, &RuntimeConfig::mainnet())
-        .map_err(|e| e.to_string())?;
+    })
+}
+
+fn to_outcome(outcome: &VMOutcome, ext: &MockedExternal) -> Outcome {
     let mut profile = Map::new();
     for &cost in ExtCosts::ALL {
         let gas = outcome.profile.ext[cost as usize];
@@ -47,14 +88,11 @@ pub(crate) fn run(code: &[u8], method: &str, c: &Context) -> Result<Outcome, Str
     }
     let mut storage = Map::new();
     if outcome.aborted.is_none() {
-        let any: Box<dyn std::any::Any> = ext;
-        if let Ok(mocked) = any.downcast::<MockedExternal>() {
-            for (key, value) in &mocked.storage {
-                storage.insert(b64(key), json!(b64(value)));
-            }
+        for (key, value) in &ext.storage {
+            storage.insert(b64(key), json!(b64(value)));
         }
     }
-    Ok(Outcome {
+    Outcome {
         aborted: outcome.aborted.as_ref().map(ToString::to_string),
         return_data: match &outcome.return_data {
             ReturnData::Value(bytes) => json!({ "Value": b64(bytes) }),
@@ -67,5 +105,5 @@ pub(crate) fn run(code: &[u8], method: &str, c: &Context) -> Result<Outcome, Str
         compute_usage: outcome.compute_usage,
         profile,
         storage,
-    })
+    }
 }

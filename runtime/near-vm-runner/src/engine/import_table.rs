@@ -4,7 +4,8 @@
 //! and the RFC-003 wasm VM (over its own call state) both use it.
 //!
 //! Bodies get the host state and the instance's memory (`|host, memory| …`) and return
-//! `Result<Ret, E>`; the table names a function turning `E` into a `wasmtime::Error` (a trap,
+//! `Result<Ret, E>`; the host's gas is brought in step with the module's inline gas before each
+//! body and the module's after it (`crate::engine::metering`); the table names a function turning `E` into a `wasmtime::Error` (a trap,
 //! or a node fault that must not be recorded as the guest's error).
 
 use wasmtime::Memory;
@@ -43,8 +44,9 @@ impl WasmTy for () {
     fn from_wasm((): ()) {}
 }
 
-/// What an import table needs from its host state: the instance's memory, once it exists.
-pub trait ImportHost: 'static {
+/// What an import table needs from its host state: the instance's memory, once it exists, and
+/// the instrumentation's gas (kept in step around every host function).
+pub trait ImportHost: crate::engine::InstrumentationHost + 'static {
     /// The memory host functions read and write.
     fn memory(&self) -> Option<Memory>;
 }
@@ -93,9 +95,13 @@ macro_rules! import_table {
                             -> ::wasmtime::Result<<$ret as WasmTy>::Wasm> {
                             $(let $arg = <$ty as WasmTy>::from_wasm($arg);)*
                             let memory = caller.data().memory().ok_or_else(|| ::wasmtime::Error::new(NoMemory))?;
+                            $crate::engine::sync_gas_in(&mut caller)
+                                .map_err(|e| ::wasmtime::Error::new($crate::engine::HostTrap(e)))?;
                             let ($mem, $state) = memory.data_and_store_mut(&mut caller);
                             let result: Result<$ret, _> = $body;
-                            result.map(WasmTy::to_wasm).map_err($to_error)
+                            let value = result.map(WasmTy::to_wasm).map_err($to_error)?;
+                            $crate::engine::sync_gas_out(&mut caller)?;
+                            Ok(value)
                         },
                     )?;
                 }

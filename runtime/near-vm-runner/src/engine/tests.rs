@@ -1,11 +1,12 @@
 use super::*;
 use crate::logic::{GasCounter, GasLimits};
-use crate::prepare::prepare_contract;
+use crate::prepare::{ImportPolicy, Metering, prepare_with_metering};
 use near_parameters::RuntimeConfig;
 use near_primitives::errors::WasmTrap;
 
 struct TestHost {
     gas: GasCounter,
+    gas_global: GasGlobal,
     remaining_stack: u64,
     regular_op_cost: u64,
 }
@@ -13,6 +14,12 @@ struct TestHost {
 impl InstrumentationHost for TestHost {
     fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), HostError> {
         self.gas.burn_wasm_gas(gas)
+    }
+    fn wasm_gas_allowance(&self) -> u64 {
+        self.gas.wasm_gas_allowance()
+    }
+    fn gas_global(&mut self) -> &mut GasGlobal {
+        &mut self.gas_global
     }
     fn remaining_stack(&mut self) -> &mut u64 {
         &mut self.remaining_stack
@@ -22,19 +29,31 @@ impl InstrumentationHost for TestHost {
     }
 }
 
+#[derive(Debug, PartialEq)]
 struct Run {
     result: Result<(), FunctionCallError>,
     burnt_gas: u64,
 }
 
+/// Runs `method` metered inline, and checks that metering with a host call per gas point (the
+/// reference) gives exactly the same result and gas.
 fn run_with(compiler: Compiler, wat: &str, method: &str, prepaid_gas: u64) -> Run {
+    let inline = run_metered(compiler, Metering::Inline, wat, method, prepaid_gas);
+    let reference = run_metered(compiler, Metering::HostCalls, wat, method, prepaid_gas);
+    assert_eq!(inline, reference, "inline metering differs from host calls on {method} of {wat}");
+    inline
+}
+
+fn run_metered(compiler: Compiler, metering: Metering, wat: &str, method: &str, prepaid_gas: u64) -> Run {
     let config = RuntimeConfig::mainnet().wasm_config;
-    let prepared = prepare_contract(&wat::parse_str(wat).unwrap(), &config).unwrap();
+    let code = wat::parse_str(wat).unwrap();
+    let prepared = prepare_with_metering(&code, &config, &ImportPolicy::CONTRACT, metering).unwrap();
     let engine = WasmEngine::new(compiler).unwrap();
     let module = engine.compile(&prepared.code).unwrap();
     let limits = GasLimits { prepaid_gas, max_gas_burnt: config.limit_config.max_gas_burnt, is_view: false };
     let host = TestHost {
         gas: GasCounter::new(config.ext_costs.clone(), limits),
+        gas_global: GasGlobal::default(),
         remaining_stack: u64::from(config.limit_config.max_stack_height),
         regular_op_cost: u64::from(config.regular_op_cost),
     };
@@ -43,10 +62,12 @@ fn run_with(compiler: Compiler, wat: &str, method: &str, prepaid_gas: u64) -> Ru
     link_instrumentation(&mut linker).unwrap();
     link_memory(&mut linker, &mut store, &config).unwrap();
     let instance = linker.instantiate(&mut store, &module).unwrap();
+    bind_gas_global(&mut store, &instance).unwrap();
     let result = call_method(&mut store, &instance, method).map_err(|error| match error {
         CallError::Guest(guest) => guest,
         CallError::Node(fault) => panic!("node fault in an engine test: {fault}"),
     });
+    sync_gas_in(&mut store).unwrap();
     Run { result, burnt_gas: store.data().gas.burnt_gas() }
 }
 

@@ -100,6 +100,14 @@ impl GasCounter {
         limit.saturating_sub(self.used_gas())
     }
 
+    /// The most gas [`GasCounter::burn_wasm_gas`] would burn now without failing: what is left
+    /// under both the burnt-gas limit and the used-gas limit.
+    pub fn wasm_gas_allowance(&self) -> Gas {
+        let used_limit = if self.limits.is_view { self.limits.max_gas_burnt } else { self.limits.prepaid_gas };
+        let under_burnt = self.limits.max_gas_burnt.saturating_sub(self.burnt_gas);
+        under_burnt.min(used_limit.saturating_sub(self.used_gas()))
+    }
+
     /// The limits.
     pub fn limits(&self) -> GasLimits {
         self.limits

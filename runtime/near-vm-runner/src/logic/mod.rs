@@ -22,6 +22,12 @@ impl crate::engine::InstrumentationHost for VMLogic {
     fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), near_primitives::errors::HostError> {
         self.gas_counter.burn_wasm_gas(gas)
     }
+    fn wasm_gas_allowance(&self) -> u64 {
+        self.gas_counter.wasm_gas_allowance()
+    }
+    fn gas_global(&mut self) -> &mut crate::engine::GasGlobal {
+        &mut self.gas_global
+    }
     fn remaining_stack(&mut self) -> &mut u64 {
         &mut self.remaining_stack
     }

@@ -61,9 +61,65 @@ fn instrumentation_imports_the_internal_functions() {
         .filter(|(m, _, _)| m == INTERNAL_IMPORT_MODULE)
         .map(|(_, n, _)| n)
         .collect();
-    for expected in ["finite_wasm_gas", "finite_wasm_stack", "finite_wasm_unstack", "finite_wasm_memory_fill"] {
+    for expected in ["finite_wasm_gas", STACK_EXHAUSTED_IMPORT, "finite_wasm_unstack", "finite_wasm_memory_fill"] {
         assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
     }
+}
+
+/// The calls of the instrumentation left in an inline-metered module's code: only the
+/// exhaustion paths (one per gas point and function entry) and the bulk operators.
+fn internal_calls(code: &[u8]) -> Vec<String> {
+    let names: Vec<_> = imports(code).into_iter().filter(|(_, _, kind)| kind == "func").collect();
+    let mut calls = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(code) {
+        if let wasmparser::Payload::CodeSectionEntry(body) = payload.unwrap() {
+            for op in body.get_operators_reader().unwrap() {
+                if let wasmparser::Operator::Call { function_index } = op.unwrap()
+                    && let Some((module, name, _)) = names.get(function_index as usize)
+                    && module == INTERNAL_IMPORT_MODULE
+                {
+                    calls.push(name.clone());
+                }
+            }
+        }
+    }
+    calls
+}
+
+#[test]
+fn inline_metering_keeps_gas_in_an_exported_global_and_calls_the_host_only_to_fail() {
+    let prepared = prepare_wat(RUSTC_STYLE).unwrap();
+    let calls = internal_calls(&prepared.code);
+    assert!(calls.iter().any(|c| c == "finite_wasm_gas"), "{calls:?}");
+    assert!(!calls.iter().any(|c| c == "finite_wasm_unstack" || c == "finite_wasm_stack"), "{calls:?}");
+    let exported = wasmparser::Parser::new(0).parse_all(&prepared.code).any(|payload| {
+        matches!(payload, Ok(wasmparser::Payload::ExportSection(reader))
+            if reader.clone().into_iter().any(|e| e.is_ok_and(|e| e.name == GAS_EXPORT && e.kind == wasmparser::ExternalKind::Global)))
+    });
+    assert!(exported);
+    wasmparser::Validator::new_with_features(validate::accepted_features()).validate_all(&prepared.code).unwrap();
+    // The reference keeps finite-wasm's calls, and no global.
+    let code = wat::parse_str(RUSTC_STYLE).unwrap();
+    let reference = prepare_with_metering(&code, &config(), &ImportPolicy::CONTRACT, Metering::HostCalls).unwrap();
+    assert!(internal_calls(&reference.code).iter().any(|c| c == "finite_wasm_unstack"));
+}
+
+#[test]
+fn inline_metering_adds_its_sections_to_modules_without_globals_or_exports() {
+    // A submodule-style module: host memory, a start function, no globals, exports only `main`.
+    let text = r#"(module (import "env" "memory" (memory 1)) (func $s) (start $s) (func (export "main")))"#;
+    let code = wat::parse_str(text).unwrap();
+    let prepared = prepare_with_policy(&code, &config(), &ImportPolicy::SUBMODULE).unwrap();
+    wasmparser::Validator::new_with_features(validate::accepted_features()).validate_all(&prepared.code).unwrap();
+    let no_exports = wat::parse_str(r#"(module (import "env" "memory" (memory 1)) (func $s) (start $s))"#).unwrap();
+    let prepared = prepare_with_policy(&no_exports, &config(), &ImportPolicy::SUBMODULE).unwrap();
+    wasmparser::Validator::new_with_features(validate::accepted_features()).validate_all(&prepared.code).unwrap();
+}
+
+#[test]
+fn a_module_exporting_the_gas_global_name_is_refused() {
+    let text = r#"(module (global (export "\00gas") (mut i64) (i64.const 0)) (func (export "main")))"#;
+    assert_eq!(prepare_wat(text), Err(PrepareError::Instantiate));
 }
 
 #[test]

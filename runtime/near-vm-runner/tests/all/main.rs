@@ -6,6 +6,7 @@ mod contracts;
 mod fuzz;
 mod logs_and_panics;
 mod math;
+mod metering;
 mod promises;
 mod runner;
 mod storage;
@@ -18,6 +19,7 @@ use near_vm_runner::ContractRunner;
 use near_vm_runner::engine::Compiler;
 use near_vm_runner::logic::mocks::MockedExternal;
 use near_vm_runner::logic::{External, VMContext, VMOutcome};
+use near_vm_runner::prepare::Metering;
 
 pub(crate) fn context() -> VMContext {
     VMContext {
@@ -52,9 +54,39 @@ pub(crate) fn runner() -> &'static ContractRunner {
     RUNNER.get_or_init(|| ContractRunner::new(Compiler::Winch).unwrap())
 }
 
+/// The reference runner: the same engine, gas metered by a host call at every gas point and
+/// function entry and exit, as finite-wasm instruments (see `metering.rs`).
+pub(crate) fn reference_runner() -> &'static ContractRunner {
+    static RUNNER: std::sync::OnceLock<ContractRunner> = std::sync::OnceLock::new();
+    RUNNER.get_or_init(|| ContractRunner::new(Compiler::Winch).unwrap().with_metering(Metering::HostCalls))
+}
+
+/// Calls burning more than this (loops run to exhaustion of 100–300 Tgas) are not run again on
+/// the reference: a host call per loop iteration takes about a minute for them. `metering.rs`
+/// runs out of gas at every point on smaller budgets instead.
+const REFERENCE_GAS_CAP: u64 = 10_000_000_000_000;
+
+/// Runs `method` of `code`, and runs it again on the reference runner from the same state: the
+/// outcome (gas to the unit, profile, logs, result, error) and the state it leaves must be the
+/// same, so every call of every test (up to [`REFERENCE_GAS_CAP`]) pins the inline metering to
+/// the host-call reference.
 pub(crate) fn run_code(code: &[u8], method: &str, ext: Box<dyn External>, context: VMContext) -> Ran {
-    let (outcome, ext) = runner().run(code, method, ext, context, &RuntimeConfig::mainnet()).unwrap();
+    let ext: Box<dyn std::any::Any> = ext;
+    let before = *ext.downcast::<MockedExternal>().expect("integration tests run on MockedExternal");
+    let config = RuntimeConfig::mainnet();
+    let (outcome, ext) = runner().run(code, method, Box::new(before.clone()), context.clone(), &config).unwrap();
+    if outcome.burnt_gas > REFERENCE_GAS_CAP {
+        return Ran { outcome, ext };
+    }
+    let (reference, reference_ext) = reference_runner().run(code, method, Box::new(before), context, &config).unwrap();
+    assert_eq!(outcome, reference, "inline metering changed the outcome of `{method}`");
+    assert_eq!(debug_state(ext.as_ref()), debug_state(reference_ext.as_ref()), "and the state of `{method}`");
     Ran { outcome, ext }
+}
+
+fn debug_state(ext: &dyn External) -> String {
+    let any: &dyn std::any::Any = ext;
+    format!("{:?}", any.downcast_ref::<MockedExternal>())
 }
 
 pub(crate) fn run_wat(wat: &str, method: &str) -> Ran {

@@ -71,6 +71,34 @@ pub extern "C" fn xorshift() {
 }
 
 /// Recurses until the deterministic stack limit stops it.
+/// `n` xorshift rounds, `n` given as decimal digits in the input (a compute-only loop, for
+/// benchmarks); returns the state.
+#[no_mangle]
+pub extern "C" fn spin() {
+    let mut digits = [0u8; 20];
+    let mut n: u64 = 0;
+    unsafe {
+        input(0);
+        let len = register_len(0);
+        if len <= 20 {
+            read_register(0, digits.as_mut_ptr() as u64);
+            for &d in &digits[..len as usize] {
+                n = n.wrapping_mul(10).wrapping_add(u64::from(d.wrapping_sub(b'0')));
+            }
+        }
+        let mut state = block_index() | 1;
+        let mut i = 0;
+        while i < n {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            i += 1;
+        }
+        let out = state.to_le_bytes();
+        value_return(8, out.as_ptr() as u64);
+    }
+}
+
 #[no_mangle]
 pub extern "C" fn recurse() {
     fn go(n: u64) -> u64 {

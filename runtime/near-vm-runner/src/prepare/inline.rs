@@ -1,0 +1,335 @@
+//! Inline metering: finite-wasm's instrumentation calls the host at every gas point
+//! (`internal.finite_wasm_gas(fee)`) and at every function entry and exit
+//! (`finite_wasm_stack` / `finite_wasm_unstack(operand, frame)`). This pass turns those calls,
+//! at exactly the same places and for exactly the same amounts, into arithmetic on two globals
+//! it adds to the module, so the host is called only when a budget runs out:
+//!
+//! - **gas left** (an `i64`, exported as [`GAS_EXPORT`], set by the host after instantiation
+//!   and after every host call): a gas point of fee `f` subtracts `f` when the global holds at
+//!   least `f`; otherwise it calls `finite_wasm_gas(f)`, which hands the gas burnt so far to the
+//!   host and burns `f` there, failing with `GasExceeded`/`GasLimitExceeded` exactly as the
+//!   per-point host call did;
+//! - **stack budget** (an `i64` starting at `max_stack_height`): a function entry subtracts its
+//!   operand stack and frame sizes, or calls [`STACK_EXHAUSTED_IMPORT`] (which fails with
+//!   `MemoryAccessViolation`) when they do not fit, then charges the frame's gas
+//!   (`ceil(frame / 8) × regular_op_cost`) as a gas point; every exit adds them back.
+//!
+//! Bulk memory and table operators keep their host calls: their fee depends on a count known
+//! only at run time. docs/engine.md explains the design and how the equality is tested.
+
+use super::INTERNAL_IMPORT_MODULE;
+use near_parameters::Config;
+use near_primitives::errors::PrepareError;
+use std::ops::Range;
+use wasm_encoder::reencode::{Reencode, RoundtripReencoder};
+use wasm_encoder::{BlockType, ConstExpr, Function, GlobalType, Instruction, Module, RawSection, ValType};
+use wasmparser::{FunctionBody, Operator, Parser, Payload, TypeRef};
+
+/// The export under which an instrumented module's gas-left global is reached (a NUL-prefixed
+/// name no toolchain emits; a module exporting it already is refused with `Instantiate`).
+pub const GAS_EXPORT: &str = "\u{0}gas";
+/// The import that replaces `finite_wasm_stack` in inline-metered modules: called only when a
+/// function's frame does not fit the stack budget, it always fails.
+pub const STACK_EXHAUSTED_IMPORT: &str = "finite_wasm_stack_exhausted";
+
+const GLOBAL_SECTION_ID: u8 = 6;
+const EXPORT_SECTION_ID: u8 = 7;
+const CUSTOM_SECTION_ID: u8 = 0;
+
+/// What the rewrite needs to know about the instrumented module.
+struct Plan {
+    gas_fn: u32,
+    stack_fn: u32,
+    unstack_fn: u32,
+    gas_global: u32,
+    stack_global: u32,
+    regular_op_cost: u64,
+}
+
+/// Rewrites finite-wasm's output (`code`) to meter gas and stack inline (see the module docs).
+///
+/// # Errors
+/// `Deserialization` when `code` cannot be parsed, `Instantiate` when it already exports
+/// [`GAS_EXPORT`], `GasInstrumentation` when it is not finite-wasm's output (an instrumentation
+/// import missing or called other than with constant arguments).
+pub(crate) fn inline_metering(code: &[u8], config: &Config) -> Result<Vec<u8>, PrepareError> {
+    let plan = plan(code, u64::from(config.regular_op_cost))?;
+    let mut out = Output {
+        module: Module::new(),
+        stack_budget: i64::from(config.limit_config.max_stack_height),
+        globals_written: false,
+        exports_written: false,
+    };
+    let mut bodies: Option<(u32, wasm_encoder::CodeSection)> = None;
+    for payload in Parser::new(0).parse_all(code) {
+        let payload = payload.map_err(|_| PrepareError::Deserialization)?;
+        if let Payload::CodeSectionEntry(body) = payload {
+            let (left, section) = bodies.as_mut().ok_or(PrepareError::Deserialization)?;
+            section.function(&rewrite_body(code, body, &plan)?);
+            *left = left.saturating_sub(1);
+            if *left == 0 {
+                out.module.section(&*section);
+                bodies = None;
+            }
+            continue;
+        }
+        let Some((id, range)) = payload.as_section() else { continue };
+        out.write_missing_before(id, &plan)?;
+        match payload {
+            Payload::ImportSection(reader) => {
+                out.module.section(&imports(reader)?);
+            }
+            Payload::GlobalSection(reader) => out.write_globals(Some(reader))?,
+            Payload::ExportSection(reader) => out.write_exports(Some(reader), &plan)?,
+            Payload::CodeSectionStart { count: 0, .. } => {
+                out.module.section(&wasm_encoder::CodeSection::new());
+            }
+            Payload::CodeSectionStart { count, .. } => bodies = Some((count, wasm_encoder::CodeSection::new())),
+            _ => {
+                out.module.section(&RawSection { id, data: &code[range] });
+            }
+        }
+    }
+    out.write_missing_before(u8::MAX, &plan)?;
+    Ok(out.module.finish())
+}
+
+/// The module being written, and which of the sections this pass extends are written.
+struct Output {
+    module: Module,
+    stack_budget: i64,
+    globals_written: bool,
+    exports_written: bool,
+}
+
+impl Output {
+    /// Writes the global and export sections (with only what this pass adds) when the module has
+    /// none and section `id` must follow them.
+    fn write_missing_before(&mut self, id: u8, plan: &Plan) -> Result<(), PrepareError> {
+        if id == CUSTOM_SECTION_ID {
+            return Ok(());
+        }
+        if !self.globals_written && section_rank(id) > section_rank(GLOBAL_SECTION_ID) {
+            self.write_globals(None)?;
+        }
+        if !self.exports_written && section_rank(id) > section_rank(EXPORT_SECTION_ID) {
+            self.write_exports(None, plan)?;
+        }
+        Ok(())
+    }
+
+    /// The module's globals, then gas left (0 until the host sets it) and the stack budget.
+    fn write_globals(&mut self, existing: Option<wasmparser::GlobalSectionReader<'_>>) -> Result<(), PrepareError> {
+        let mut section = wasm_encoder::GlobalSection::new();
+        for global in existing.into_iter().flatten() {
+            let global = global.map_err(|_| PrepareError::Deserialization)?;
+            RoundtripReencoder.parse_global(&mut section, global).map_err(|_| PrepareError::Serialization)?;
+        }
+        let ty = GlobalType { val_type: ValType::I64, mutable: true, shared: false };
+        section.global(ty, &ConstExpr::i64_const(0));
+        section.global(ty, &ConstExpr::i64_const(self.stack_budget));
+        self.module.section(&section);
+        self.globals_written = true;
+        Ok(())
+    }
+
+    /// The module's exports, plus [`GAS_EXPORT`].
+    fn write_exports(
+        &mut self,
+        existing: Option<wasmparser::ExportSectionReader<'_>>,
+        plan: &Plan,
+    ) -> Result<(), PrepareError> {
+        let mut section = wasm_encoder::ExportSection::new();
+        for export in existing.into_iter().flatten() {
+            let export = export.map_err(|_| PrepareError::Deserialization)?;
+            section.export(export.name, RoundtripReencoder.export_kind(export.kind), export.index);
+        }
+        section.export(GAS_EXPORT, wasm_encoder::ExportKind::Global, plan.gas_global);
+        self.module.section(&section);
+        self.exports_written = true;
+        Ok(())
+    }
+}
+
+/// Section order of the binary format (the tag section sits between memory and global).
+fn section_rank(id: u8) -> u8 {
+    match id {
+        13 => 6,
+        6..=9 => id + 1,
+        12 => 11,
+        10 | 11 => id + 2,
+        other => other,
+    }
+}
+
+/// Finds the instrumentation imports and the indices the new globals get.
+fn plan(code: &[u8], regular_op_cost: u64) -> Result<Plan, PrepareError> {
+    let (mut gas_fn, mut stack_fn, mut unstack_fn) = (None, None, None);
+    let (mut functions, mut globals) = (0u32, 0u32);
+    for payload in Parser::new(0).parse_all(code) {
+        match payload.map_err(|_| PrepareError::Deserialization)? {
+            Payload::ImportSection(reader) => {
+                for import in reader {
+                    let import = import.map_err(|_| PrepareError::Deserialization)?;
+                    match import.ty {
+                        TypeRef::Func(_) => {
+                            if import.module == INTERNAL_IMPORT_MODULE {
+                                match import.name {
+                                    "finite_wasm_gas" => gas_fn = Some(functions),
+                                    "finite_wasm_stack" => stack_fn = Some(functions),
+                                    "finite_wasm_unstack" => unstack_fn = Some(functions),
+                                    _ => {}
+                                }
+                            }
+                            functions += 1;
+                        }
+                        TypeRef::Global(_) => globals += 1,
+                        _ => {}
+                    }
+                }
+            }
+            Payload::GlobalSection(reader) => globals += reader.count(),
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    if export.map_err(|_| PrepareError::Deserialization)?.name == GAS_EXPORT {
+                        return Err(PrepareError::Instantiate);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let (Some(gas_fn), Some(stack_fn), Some(unstack_fn)) = (gas_fn, stack_fn, unstack_fn) else {
+        return Err(PrepareError::GasInstrumentation);
+    };
+    Ok(Plan { gas_fn, stack_fn, unstack_fn, gas_global: globals, stack_global: globals + 1, regular_op_cost })
+}
+
+/// The imports, with `finite_wasm_stack` renamed to [`STACK_EXHAUSTED_IMPORT`].
+fn imports(reader: wasmparser::ImportSectionReader<'_>) -> Result<wasm_encoder::ImportSection, PrepareError> {
+    let mut section = wasm_encoder::ImportSection::new();
+    for import in reader {
+        let import = import.map_err(|_| PrepareError::Deserialization)?;
+        let ty = RoundtripReencoder.entity_type(import.ty).map_err(|_| PrepareError::Serialization)?;
+        let name = match (import.module, import.name) {
+            (INTERNAL_IMPORT_MODULE, "finite_wasm_stack") => STACK_EXHAUSTED_IMPORT,
+            (_, name) => name,
+        };
+        section.import(import.module, name, ty);
+    }
+    Ok(section)
+}
+
+/// One function body with its instrumentation calls inlined. finite-wasm writes each call as
+/// `i64.const` arguments immediately followed by the `call`; arguments are held back until it
+/// is known whether a `call` of the instrumentation consumes them.
+fn rewrite_body(code: &[u8], body: FunctionBody<'_>, plan: &Plan) -> Result<Function, PrepareError> {
+    let mut locals = Vec::new();
+    for local in body.get_locals_reader().map_err(|_| PrepareError::Deserialization)? {
+        let (count, ty) = local.map_err(|_| PrepareError::Deserialization)?;
+        locals.push((count, RoundtripReencoder.val_type(ty).map_err(|_| PrepareError::Serialization)?));
+    }
+    let mut function = Function::new(locals);
+    let mut held: Vec<(u64, Range<usize>)> = Vec::with_capacity(2);
+    let mut operators = body.get_operators_reader().map_err(|_| PrepareError::Deserialization)?;
+    while !operators.eof() {
+        let (operator, offset) = operators.read_with_offset().map_err(|_| PrepareError::Deserialization)?;
+        let end = operators.original_position();
+        match operator {
+            Operator::I64Const { value } => {
+                if held.len() == 2 {
+                    let (_, range) = held.remove(0);
+                    function.raw(code[range].iter().copied());
+                }
+                held.push((value as u64, offset..end));
+                continue;
+            }
+            Operator::Call { function_index } if function_index == plan.gas_fn => {
+                let fee = take(&mut held)?;
+                release(&mut function, code, &mut held);
+                charge_gas(&mut function, plan, fee);
+            }
+            Operator::Call { function_index } if function_index == plan.stack_fn => {
+                let frame = take(&mut held)?;
+                let operand = take(&mut held)?;
+                release(&mut function, code, &mut held);
+                reserve_stack(&mut function, plan, operand, frame);
+            }
+            Operator::Call { function_index } if function_index == plan.unstack_fn => {
+                let frame = take(&mut held)?;
+                let operand = take(&mut held)?;
+                release(&mut function, code, &mut held);
+                release_stack(&mut function, plan, operand, frame);
+            }
+            _ => {
+                release(&mut function, code, &mut held);
+                function.raw(code[offset..end].iter().copied());
+            }
+        }
+    }
+    release(&mut function, code, &mut held);
+    Ok(function)
+}
+
+/// The last held-back argument.
+fn take(held: &mut Vec<(u64, Range<usize>)>) -> Result<u64, PrepareError> {
+    held.pop().map(|(value, _)| value).ok_or(PrepareError::GasInstrumentation)
+}
+
+/// Writes the held-back `i64.const`s as they were.
+fn release(function: &mut Function, code: &[u8], held: &mut Vec<(u64, Range<usize>)>) {
+    for (_, range) in held.drain(..) {
+        function.raw(code[range].iter().copied());
+    }
+}
+
+/// A gas point of `fee`: subtract it from gas left, or call the host when it does not fit.
+fn charge_gas(function: &mut Function, plan: &Plan, fee: u64) {
+    if fee == 0 {
+        return;
+    }
+    let fee = fee as i64;
+    function
+        .instruction(&Instruction::GlobalGet(plan.gas_global))
+        .instruction(&Instruction::I64Const(fee))
+        .instruction(&Instruction::I64LtU)
+        .instruction(&Instruction::If(BlockType::Empty))
+        .instruction(&Instruction::I64Const(fee))
+        .instruction(&Instruction::Call(plan.gas_fn))
+        .instruction(&Instruction::Else)
+        .instruction(&Instruction::GlobalGet(plan.gas_global))
+        .instruction(&Instruction::I64Const(fee))
+        .instruction(&Instruction::I64Sub)
+        .instruction(&Instruction::GlobalSet(plan.gas_global))
+        .instruction(&Instruction::End);
+}
+
+/// A function entry: take `operand + frame` from the stack budget (or fail through the host),
+/// then charge the frame's gas.
+fn reserve_stack(function: &mut Function, plan: &Plan, operand: u64, frame: u64) {
+    let needed = operand.saturating_add(frame) as i64;
+    function
+        .instruction(&Instruction::GlobalGet(plan.stack_global))
+        .instruction(&Instruction::I64Const(needed))
+        .instruction(&Instruction::I64LtU)
+        .instruction(&Instruction::If(BlockType::Empty))
+        .instruction(&Instruction::I64Const(operand as i64))
+        .instruction(&Instruction::I64Const(frame as i64))
+        .instruction(&Instruction::Call(plan.stack_fn))
+        .instruction(&Instruction::End)
+        .instruction(&Instruction::GlobalGet(plan.stack_global))
+        .instruction(&Instruction::I64Const(needed))
+        .instruction(&Instruction::I64Sub)
+        .instruction(&Instruction::GlobalSet(plan.stack_global));
+    charge_gas(function, plan, frame.div_ceil(8).saturating_mul(plan.regular_op_cost));
+}
+
+/// A function exit: give `operand + frame` back to the stack budget.
+fn release_stack(function: &mut Function, plan: &Plan, operand: u64, frame: u64) {
+    let needed = operand.saturating_add(frame) as i64;
+    function
+        .instruction(&Instruction::GlobalGet(plan.stack_global))
+        .instruction(&Instruction::I64Const(needed))
+        .instruction(&Instruction::I64Add)
+        .instruction(&Instruction::GlobalSet(plan.stack_global));
+}
