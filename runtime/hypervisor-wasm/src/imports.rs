@@ -11,7 +11,7 @@ use near_hypervisor::packet::{self, DATA_CAPACITY, DATA_OFFSET, FLAG_EXTERNAL_RE
 use near_hypervisor::{Address, ErrorCode, Host, Invoke, MessageName, Token};
 use near_primitives::errors::HostError;
 use near_vm_runner::engine::import_table::ImportHost;
-use near_vm_runner::engine::{GasGlobal, InstrumentationHost};
+use near_vm_runner::engine::{InstrumentationHost, MeteringState};
 use scoped_tls_hkt::scoped_thread_local;
 use wasmtime::{Linker, Memory};
 
@@ -24,10 +24,8 @@ pub(crate) struct WasmState {
     pub(crate) budget: u64,
     /// Wasm gas burnt since then.
     pub(crate) pending: u64,
-    /// The instance's inline gas global.
-    pub(crate) gas_global: GasGlobal,
-    pub(crate) remaining_stack: u64,
-    pub(crate) regular_op_cost: u64,
+    /// The instance's gas global and stack budget.
+    pub(crate) metering: MeteringState,
     /// The last bytes handed back (see `read_return`).
     pub(crate) returned: Vec<u8>,
     /// The response set by `respond`.
@@ -46,16 +44,8 @@ impl InstrumentationHost for WasmState {
         self.budget.saturating_sub(self.pending)
     }
 
-    fn gas_global(&mut self) -> &mut GasGlobal {
-        &mut self.gas_global
-    }
-
-    fn remaining_stack(&mut self) -> &mut u64 {
-        &mut self.remaining_stack
-    }
-
-    fn regular_op_cost(&self) -> u64 {
-        self.regular_op_cost
+    fn metering(&mut self) -> &mut MeteringState {
+        &mut self.metering
     }
 }
 

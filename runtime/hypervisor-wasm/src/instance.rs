@@ -11,7 +11,7 @@ use near_hypervisor::{
 };
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::HostError;
-use near_vm_runner::engine::{GasGlobal, HostTrap, bind_gas_global, sync_gas_in};
+use near_vm_runner::engine::{HostTrap, MeteringState, bind_gas_global, sync_gas_in};
 use std::sync::Arc;
 use wasmtime::{InstancePre, Store};
 
@@ -36,9 +36,7 @@ impl Compiled {
             memory: None,
             budget,
             pending: 0,
-            gas_global: GasGlobal::default(),
-            remaining_stack: u64::from(self.config.limit_config.max_stack_height),
-            regular_op_cost: u64::from(self.config.regular_op_cost),
+            metering: MeteringState::new(&self.config),
             returned: Vec::new(),
             response: None,
             host_allowed,

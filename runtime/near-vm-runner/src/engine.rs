@@ -16,7 +16,9 @@ use near_parameters::Config;
 use near_primitives::errors::{FunctionCallError, HostError, MethodResolveError};
 use wasmtime::{Linker, Memory, MemoryType, Module, Store};
 
-pub use metering::{GasGlobal, InstrumentationHost, bind_gas_global, link_instrumentation, sync_gas_in, sync_gas_out};
+pub use metering::{
+    InstrumentationHost, MeteringState, bind_gas_global, link_instrumentation, sync_gas_in, sync_gas_out,
+};
 pub use traps::trap_to_error;
 
 /// Which wasmtime compiler to use.

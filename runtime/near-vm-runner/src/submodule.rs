@@ -8,8 +8,8 @@
 
 use crate::engine::fiber::{Fiber, Progress, suspend};
 use crate::engine::{
-    GasGlobal, HostTrap, InstrumentationHost, WasmEngine, bind_gas_global, bounded, link_instrumentation, link_memory,
-    sync_gas_in, sync_gas_out, trap_to_error,
+    HostTrap, InstrumentationHost, MeteringState, WasmEngine, bind_gas_global, bounded, link_instrumentation,
+    link_memory, sync_gas_in, sync_gas_out, trap_to_error,
 };
 use crate::logic::GasCounter;
 use near_parameters::{Config, ExtCosts};
@@ -42,9 +42,7 @@ struct Mailbox {
 /// A child store's data.
 struct ChildState {
     gas_counter: GasCounter,
-    gas_global: GasGlobal,
-    remaining_stack: u64,
-    regular_op_cost: u64,
+    metering: MeteringState,
     payload_limit: u64,
     input: Vec<u8>,
     mailbox: Arc<Mutex<Mailbox>>,
@@ -58,14 +56,8 @@ impl InstrumentationHost for ChildState {
     fn wasm_gas_allowance(&self) -> u64 {
         self.gas_counter.wasm_gas_allowance()
     }
-    fn gas_global(&mut self) -> &mut GasGlobal {
-        &mut self.gas_global
-    }
-    fn remaining_stack(&mut self) -> &mut u64 {
-        &mut self.remaining_stack
-    }
-    fn regular_op_cost(&self) -> u64 {
-        self.regular_op_cost
+    fn metering(&mut self) -> &mut MeteringState {
+        &mut self.metering
     }
 }
 
@@ -194,9 +186,7 @@ impl LiveSubmodule {
             crate::logic::GasLimits { prepaid_gas: limits.gas_limit, max_gas_burnt: limits.gas_limit, is_view: false };
         let state = ChildState {
             gas_counter: GasCounter::new(config.ext_costs.clone(), gas_limits),
-            gas_global: GasGlobal::default(),
-            remaining_stack: u64::from(config.limit_config.max_stack_height),
-            regular_op_cost: u64::from(config.regular_op_cost),
+            metering: MeteringState::new(config),
             payload_limit: config.limit_config.max_submodule_payload_size,
             input: Vec::new(),
             mailbox: mailbox.clone(),

@@ -17,13 +17,14 @@
 //! finite-wasm writes them.
 
 use crate::prepare::{GAS_EXPORT, INTERNAL_IMPORT_MODULE, STACK_EXHAUSTED_IMPORT};
+use near_parameters::Config;
 use near_primitives::errors::HostError;
 use wasmtime::{AsContextMut, Caller, Global, Instance, Linker, Store, Val};
 
 use super::HostTrap;
 
-/// What the instrumentation needs from the host state: gas, the gas global and (for modules
-/// metered with host calls) the stack budget.
+/// What the instrumentation needs from the host state: its gas, and the [`MeteringState`] it
+/// keeps for the instance.
 pub trait InstrumentationHost {
     /// Burns `gas` of wasm execution.
     ///
@@ -32,20 +33,33 @@ pub trait InstrumentationHost {
     fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), HostError>;
     /// The most wasm gas [`InstrumentationHost::burn_wasm_gas`] would burn now without failing.
     fn wasm_gas_allowance(&self) -> u64;
-    /// The instance's gas global, once bound.
-    fn gas_global(&mut self) -> &mut GasGlobal;
-    /// Remaining deterministic stack budget of a module metered with host calls, in
-    /// finite-wasm's units (inline-metered modules keep it in a global).
-    fn remaining_stack(&mut self) -> &mut u64;
-    /// `regular_op_cost`, used to charge stack frames.
-    fn regular_op_cost(&self) -> u64;
+    /// The instance's metering state.
+    fn metering(&mut self) -> &mut MeteringState;
 }
 
-/// An instance's gas-left global and the value the host last put there.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct GasGlobal {
+/// What the host keeps per instance for the instrumentation: the gas-left global once bound
+/// and the value last put there, and (for modules metered with host calls) the stack budget.
+#[derive(Debug, Clone, Copy)]
+pub struct MeteringState {
     global: Option<Global>,
     seeded: u64,
+    /// Remaining deterministic stack budget of a module metered with host calls, in
+    /// finite-wasm's units (inline-metered modules keep it in a global).
+    remaining_stack: u64,
+    /// `regular_op_cost`, used to charge stack frames.
+    regular_op_cost: u64,
+}
+
+impl MeteringState {
+    /// The state of a fresh instance under `config` (full stack budget, no global yet).
+    pub fn new(config: &Config) -> MeteringState {
+        MeteringState {
+            global: None,
+            seeded: 0,
+            remaining_stack: u64::from(config.limit_config.max_stack_height),
+            regular_op_cost: u64::from(config.regular_op_cost),
+        }
+    }
 }
 
 /// Finds the gas global of a freshly instantiated module and seeds it. A module without one
@@ -58,7 +72,7 @@ pub fn bind_gas_global<T: InstrumentationHost + 'static>(
     instance: &Instance,
 ) -> wasmtime::Result<()> {
     if let Some(global) = instance.get_global(&mut *store, GAS_EXPORT) {
-        store.data_mut().gas_global().global = Some(global);
+        store.data_mut().metering().global = Some(global);
         sync_gas_out(store)?;
     }
     Ok(())
@@ -70,11 +84,11 @@ pub fn bind_gas_global<T: InstrumentationHost + 'static>(
 /// What [`InstrumentationHost::burn_wasm_gas`] returns (never, while the global stays within
 /// the allowance it was seeded with).
 pub fn sync_gas_in<T: InstrumentationHost + 'static>(mut cx: impl AsContextMut<Data = T>) -> Result<(), HostError> {
-    let Some(global) = cx.as_context_mut().data_mut().gas_global().global else { return Ok(()) };
+    let Some(global) = cx.as_context_mut().data_mut().metering().global else { return Ok(()) };
     let left = global.get(&mut cx).i64().map_or(0, |left| left as u64);
     let mut context = cx.as_context_mut();
     let host = context.data_mut();
-    let slot = host.gas_global();
+    let slot = host.metering();
     let burnt = slot.seeded.saturating_sub(left);
     slot.seeded = left;
     host.burn_wasm_gas(burnt)
@@ -87,9 +101,9 @@ pub fn sync_gas_in<T: InstrumentationHost + 'static>(mut cx: impl AsContextMut<D
 pub fn sync_gas_out<T: InstrumentationHost + 'static>(mut cx: impl AsContextMut<Data = T>) -> wasmtime::Result<()> {
     let mut context = cx.as_context_mut();
     let host = context.data_mut();
-    let Some(global) = host.gas_global().global else { return Ok(()) };
+    let Some(global) = host.metering().global else { return Ok(()) };
     let allowance = host.wasm_gas_allowance().min(i64::MAX as u64);
-    host.gas_global().seeded = allowance;
+    host.metering().seeded = allowance;
     global.set(&mut context, Val::I64(allowance as i64))
 }
 
@@ -126,9 +140,10 @@ pub fn link_instrumentation<T: InstrumentationHost + 'static>(linker: &mut Linke
         |mut caller: Caller<'_, T>, operand_size: i64, frame_size: i64| {
             let host = caller.data_mut();
             let needed = (operand_size as u64).saturating_add(frame_size as u64);
-            let remaining = host.remaining_stack();
+            let metering = host.metering();
+            let remaining = &mut metering.remaining_stack;
             *remaining = remaining.checked_sub(needed).ok_or_else(|| host_error(HostError::MemoryAccessViolation))?;
-            let frame_gas = (frame_size as u64).div_ceil(8).saturating_mul(host.regular_op_cost());
+            let frame_gas = (frame_size as u64).div_ceil(8).saturating_mul(metering.regular_op_cost);
             host.burn_wasm_gas(frame_gas).map_err(host_error)
         },
     )?;
@@ -137,7 +152,7 @@ pub fn link_instrumentation<T: InstrumentationHost + 'static>(linker: &mut Linke
         "finite_wasm_unstack",
         |mut caller: Caller<'_, T>, operand_size: i64, frame_size: i64| {
             let released = (operand_size as u64).saturating_add(frame_size as u64);
-            let remaining = caller.data_mut().remaining_stack();
+            let remaining = &mut caller.data_mut().metering().remaining_stack;
             *remaining = remaining.saturating_add(released);
         },
     )?;

@@ -6,9 +6,7 @@ use near_primitives::errors::WasmTrap;
 
 struct TestHost {
     gas: GasCounter,
-    gas_global: GasGlobal,
-    remaining_stack: u64,
-    regular_op_cost: u64,
+    metering: MeteringState,
 }
 
 impl InstrumentationHost for TestHost {
@@ -18,14 +16,8 @@ impl InstrumentationHost for TestHost {
     fn wasm_gas_allowance(&self) -> u64 {
         self.gas.wasm_gas_allowance()
     }
-    fn gas_global(&mut self) -> &mut GasGlobal {
-        &mut self.gas_global
-    }
-    fn remaining_stack(&mut self) -> &mut u64 {
-        &mut self.remaining_stack
-    }
-    fn regular_op_cost(&self) -> u64 {
-        self.regular_op_cost
+    fn metering(&mut self) -> &mut MeteringState {
+        &mut self.metering
     }
 }
 
@@ -51,12 +43,8 @@ fn run_metered(compiler: Compiler, metering: Metering, wat: &str, method: &str, 
     let engine = WasmEngine::new(compiler).unwrap();
     let module = engine.compile(&prepared.code).unwrap();
     let limits = GasLimits { prepaid_gas, max_gas_burnt: config.limit_config.max_gas_burnt, is_view: false };
-    let host = TestHost {
-        gas: GasCounter::new(config.ext_costs.clone(), limits),
-        gas_global: GasGlobal::default(),
-        remaining_stack: u64::from(config.limit_config.max_stack_height),
-        regular_op_cost: u64::from(config.regular_op_cost),
-    };
+    let host =
+        TestHost { gas: GasCounter::new(config.ext_costs.clone(), limits), metering: MeteringState::new(&config) };
     let mut store = Store::new(engine.inner(), host);
     let mut linker = Linker::new(engine.inner());
     link_instrumentation(&mut linker).unwrap();

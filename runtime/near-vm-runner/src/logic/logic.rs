@@ -95,9 +95,8 @@ pub struct VMLogic {
     pub(crate) return_data: ReturnData,
     pub(crate) storage_usage: StorageUsage,
     pub(crate) current_account_balance: Balance,
-    pub(crate) remaining_stack: u64,
-    /// The instance's inline gas global (see `crate::engine::metering`).
-    pub(crate) gas_global: crate::engine::GasGlobal,
+    /// The instance's gas global and stack budget (see `crate::engine::metering`).
+    pub(crate) metering: crate::engine::MeteringState,
     pub(crate) receipt_manager: super::receipt_manager::ReceiptManager,
     pub(crate) promises: Vec<Promise>,
     /// The host memory, set once the instance is created.
@@ -123,8 +122,7 @@ impl VMLogic {
         };
         VMLogic {
             gas_counter: GasCounter::new(config.ext_costs.clone(), gas_limits),
-            remaining_stack: u64::from(limits.max_stack_height),
-            gas_global: crate::engine::GasGlobal::default(),
+            metering: crate::engine::MeteringState::new(&config),
             storage_usage: context.storage_usage,
             current_account_balance: context.account_balance.saturating_add(context.attached_deposit),
             registers: Registers::default(),

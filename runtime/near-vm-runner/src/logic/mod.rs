@@ -25,13 +25,7 @@ impl crate::engine::InstrumentationHost for VMLogic {
     fn wasm_gas_allowance(&self) -> u64 {
         self.gas_counter.wasm_gas_allowance()
     }
-    fn gas_global(&mut self) -> &mut crate::engine::GasGlobal {
-        &mut self.gas_global
-    }
-    fn remaining_stack(&mut self) -> &mut u64 {
-        &mut self.remaining_stack
-    }
-    fn regular_op_cost(&self) -> u64 {
-        u64::from(self.config.regular_op_cost)
+    fn metering(&mut self) -> &mut crate::engine::MeteringState {
+        &mut self.metering
     }
 }
