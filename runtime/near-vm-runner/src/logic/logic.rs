@@ -3,7 +3,7 @@
 use super::context::VMContext;
 use super::dependencies::{External, ExternalFault};
 use super::gas_counter::{GasCounter, GasLimits, ProfileData};
-use super::vmstate::{MemSlice, Registers, memory_get_vec};
+use super::vmstate::{MemSlice, Registers, memory_get_slice, memory_get_vec};
 use near_parameters::{Config, RuntimeFeesConfig};
 use near_primitives::errors::HostError;
 use near_primitives::types::{Balance, Gas, StorageUsage};
@@ -195,6 +195,23 @@ impl VMLogic {
         } else {
             Ok(memory_get_vec(&mut self.gas_counter, mem, slice)?)
         }
+    }
+
+    /// Runs `f` on the bytes from memory, or from register `slice.ptr` when
+    /// `slice.len == u64::MAX`, charged as [`VMLogic::get_memory_or_register`] charges them,
+    /// without copying them.
+    pub(crate) fn with_memory_or_register<R>(
+        &mut self,
+        mem: &[u8],
+        slice: MemSlice,
+        f: impl FnOnce(&mut GasCounter, &[u8]) -> std::result::Result<R, HostError>,
+    ) -> Result<R> {
+        let value = if slice.len == u64::MAX {
+            self.registers.get(&mut self.gas_counter, slice.ptr)?
+        } else {
+            memory_get_slice(&mut self.gas_counter, mem, slice)?
+        };
+        Ok(f(&mut self.gas_counter, value)?)
     }
 
     /// Writes `data` into register `register_id`, charged as a register write.

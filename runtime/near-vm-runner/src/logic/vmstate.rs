@@ -3,7 +3,6 @@
 use super::gas_counter::GasCounter;
 use near_parameters::{ExtCosts, LimitConfig};
 use near_primitives::errors::HostError;
-use std::collections::HashMap;
 
 /// Bookkeeping bytes counted per register against `registers_memory_limit`.
 const REGISTER_OVERHEAD_BYTES: u64 = 64;
@@ -11,7 +10,9 @@ const REGISTER_OVERHEAD_BYTES: u64 = 64;
 /// The contract's registers: byte buffers addressed by a `u64` id.
 #[derive(Debug, Default)]
 pub struct Registers {
-    registers: HashMap<u64, Box<[u8]>>,
+    /// By id; a register's buffer is reused when it is set again (no allocation for the usual
+    /// same-size rewrites of hashes and keys).
+    registers: foldhash::HashMap<u64, Vec<u8>>,
     total_memory: u64,
 }
 
@@ -65,7 +66,15 @@ impl Registers {
             return Err(HostError::MemoryAccessViolation);
         }
         self.total_memory = total;
-        self.registers.insert(register_id, data.into());
+        match self.registers.get_mut(&register_id) {
+            Some(buffer) => {
+                buffer.clear();
+                buffer.extend_from_slice(data);
+            }
+            None => {
+                self.registers.insert(register_id, data.to_vec());
+            }
+        }
         Ok(())
     }
 }
@@ -107,9 +116,18 @@ impl MemSlice {
 /// # Errors
 /// `MemoryAccessViolation` out of bounds; gas errors.
 pub(crate) fn memory_get_vec(gas: &mut GasCounter, mem: &[u8], slice: MemSlice) -> Result<Vec<u8>, HostError> {
+    memory_get_slice(gas, mem, slice).map(<[u8]>::to_vec)
+}
+
+/// As [`memory_get_vec`], borrowed.
+pub(crate) fn memory_get_slice<'m>(
+    gas: &mut GasCounter,
+    mem: &'m [u8],
+    slice: MemSlice,
+) -> Result<&'m [u8], HostError> {
     gas.pay_base(ExtCosts::read_memory_base)?;
     gas.pay_per(ExtCosts::read_memory_byte, slice.len)?;
-    Ok(mem[range(mem, slice.ptr, slice.len)?].to_vec())
+    Ok(&mem[range(mem, slice.ptr, slice.len)?])
 }
 
 /// Copies `data` into guest memory at `offset`.

@@ -15,8 +15,8 @@ impl VMLogic {
     /// `base + read_register_base + read_register_byte × len + write_memory_base + write_memory_byte × len`
     pub fn read_register(&mut self, mem: &mut [u8], register_id: u64, ptr: u64) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
-        let data = self.registers.get(&mut self.gas_counter, register_id)?.to_vec();
-        Ok(memory_set_slice(&mut self.gas_counter, mem, ptr, &data)?)
+        let data = self.registers.get(&mut self.gas_counter, register_id)?;
+        Ok(memory_set_slice(&mut self.gas_counter, mem, ptr, data)?)
     }
 
     /// The length of register `register_id`, or `u64::MAX` if unset.

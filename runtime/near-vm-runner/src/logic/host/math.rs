@@ -8,17 +8,18 @@ use sha2::Digest;
 
 impl VMLogic {
     /// Hashes input (memory, or a register when `value_len == u64::MAX`) and writes the digest.
-    fn hash_into_register(
+    fn hash_into_register<D: Digest>(
         &mut self,
         mem: &[u8],
         (value_len, value_ptr, register_id): (u64, u64, u64),
         (base_cost, per_byte): (ExtCosts, ExtCosts),
-        digest: fn(&[u8]) -> Vec<u8>,
     ) -> Result<()> {
         self.gas_counter.pay_base(base_cost)?;
-        let value = self.get_memory_or_register(mem, MemSlice::new(value_len, value_ptr))?;
-        self.gas_counter.pay_per(per_byte, value.len() as u64)?;
-        self.internal_write_register(register_id, &digest(&value))
+        let digest = self.with_memory_or_register(mem, MemSlice::new(value_len, value_ptr), |gas, value| {
+            gas.pay_per(per_byte, value.len() as u64)?;
+            Ok(D::digest(value))
+        })?;
+        self.internal_write_register(register_id, &digest)
     }
 
     /// sha256 of the input into a register.
@@ -29,11 +30,10 @@ impl VMLogic {
     /// # Cost
     /// `sha256_base + input cost + sha256_byte × len + write_register_base + write_register_byte × 32`
     pub fn sha256(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
-        self.hash_into_register(
+        self.hash_into_register::<sha2::Sha256>(
             mem,
             (value_len, value_ptr, register_id),
             (ExtCosts::sha256_base, ExtCosts::sha256_byte),
-            |v| sha2::Sha256::digest(v).to_vec(),
         )
     }
 
@@ -45,11 +45,10 @@ impl VMLogic {
     /// # Cost
     /// `keccak256_base + input cost + keccak256_byte × len + register write of 32 bytes`
     pub fn keccak256(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
-        self.hash_into_register(
+        self.hash_into_register::<sha3::Keccak256>(
             mem,
             (value_len, value_ptr, register_id),
             (ExtCosts::keccak256_base, ExtCosts::keccak256_byte),
-            |v| sha3::Keccak256::digest(v).to_vec(),
         )
     }
 
@@ -61,11 +60,10 @@ impl VMLogic {
     /// # Cost
     /// `keccak512_base + input cost + keccak512_byte × len + register write of 64 bytes`
     pub fn keccak512(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
-        self.hash_into_register(
+        self.hash_into_register::<sha3::Keccak512>(
             mem,
             (value_len, value_ptr, register_id),
             (ExtCosts::keccak512_base, ExtCosts::keccak512_byte),
-            |v| sha3::Keccak512::digest(v).to_vec(),
         )
     }
 
@@ -77,11 +75,10 @@ impl VMLogic {
     /// # Cost
     /// `sha3_256_base + input cost + sha3_256_byte × len + register write of 32 bytes`
     pub fn sha3_256(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
-        self.hash_into_register(
+        self.hash_into_register::<sha3::Sha3_256>(
             mem,
             (value_len, value_ptr, register_id),
             (ExtCosts::sha3_256_base, ExtCosts::sha3_256_byte),
-            |v| sha3::Sha3_256::digest(v).to_vec(),
         )
     }
 
@@ -93,11 +90,10 @@ impl VMLogic {
     /// # Cost
     /// `sha3_384_base + input cost + sha3_384_byte × len + register write of 48 bytes`
     pub fn sha3_384(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
-        self.hash_into_register(
+        self.hash_into_register::<sha3::Sha3_384>(
             mem,
             (value_len, value_ptr, register_id),
             (ExtCosts::sha3_384_base, ExtCosts::sha3_384_byte),
-            |v| sha3::Sha3_384::digest(v).to_vec(),
         )
     }
 
@@ -109,11 +105,10 @@ impl VMLogic {
     /// # Cost
     /// `sha3_512_base + input cost + sha3_512_byte × len + register write of 64 bytes`
     pub fn sha3_512(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
-        self.hash_into_register(
+        self.hash_into_register::<sha3::Sha3_512>(
             mem,
             (value_len, value_ptr, register_id),
             (ExtCosts::sha3_512_base, ExtCosts::sha3_512_byte),
-            |v| sha3::Sha3_512::digest(v).to_vec(),
         )
     }
 
@@ -126,11 +121,12 @@ impl VMLogic {
     /// `ripemd160_base + input cost + ripemd160_block × ((len + 9).div_ceil(64)) + register write of 20 bytes`
     pub fn ripemd160(&mut self, mem: &mut [u8], value_len: u64, value_ptr: u64, register_id: u64) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::ripemd160_base)?;
-        let value = self.get_memory_or_register(mem, MemSlice::new(value_len, value_ptr))?;
-        // Padding adds a 0x80 byte and an 8-byte length: the number of 64-byte blocks hashed.
-        let blocks = (value.len() as u64).checked_add(9).ok_or(HostError::IntegerOverflow)?.div_ceil(64);
-        self.gas_counter.pay_per(ExtCosts::ripemd160_block, blocks)?;
-        let digest = ripemd::Ripemd160::digest(&value).to_vec();
+        let digest = self.with_memory_or_register(mem, MemSlice::new(value_len, value_ptr), |gas, value| {
+            // Padding adds a 0x80 byte and an 8-byte length: the number of 64-byte blocks hashed.
+            let blocks = (value.len() as u64).checked_add(9).ok_or(HostError::IntegerOverflow)?.div_ceil(64);
+            gas.pay_per(ExtCosts::ripemd160_block, blocks)?;
+            Ok(ripemd::Ripemd160::digest(value))
+        })?;
         self.internal_write_register(register_id, &digest)
     }
 
