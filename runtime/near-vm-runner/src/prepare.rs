@@ -93,9 +93,10 @@ impl ImportPolicy<'static> {
     /// Contracts: any `env` function, their own memory at the host's limits.
     pub const CONTRACT: ImportPolicy<'static> =
         ImportPolicy { module: "env", functions: None, memory: MemoryPolicy::Pinned };
-    /// NEP-481 submodules: only [`SUBMODULE_IMPORTS`] from `env`, the host's `env.memory`.
+    /// NEP-481 submodules: only [`SUBMODULE_IMPORTS`] from `env`, their own memory at the
+    /// host's limits (pre-linked like contracts).
     pub const SUBMODULE: ImportPolicy<'static> =
-        ImportPolicy { module: "env", functions: Some(SUBMODULE_IMPORTS), memory: MemoryPolicy::HostImport };
+        ImportPolicy { module: "env", functions: Some(SUBMODULE_IMPORTS), memory: MemoryPolicy::Pinned };
 }
 
 /// How the instrumented module meters gas and stack.

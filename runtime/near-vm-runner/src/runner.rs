@@ -11,7 +11,7 @@ use crate::logic::{External, VMContext, VMLogic, VMOutcome};
 use crate::prepare::{
     CONTRACT_MEMORY_EXPORT, CONTRACT_START_EXPORT, ImportPolicy, Metering, prepare_submodule, prepare_with_metering,
 };
-use crate::submodule::SubmoduleLoader;
+use crate::submodule::{ChildModule, SubmoduleLoader};
 use near_parameters::Config;
 use near_parameters::{ExtCosts, RuntimeConfig};
 use near_primitives::errors::{CompilationError, FunctionCallError};
@@ -41,11 +41,20 @@ pub enum VMRunnerError {
 pub const CONTRACT_POOL: PoolLimits =
     PoolLimits { instances: 64, max_memory_bytes: 1 << 30, keep_resident_bytes: 64 << 10, static_bounds: true };
 
+/// The pool NEP-481 children run in (instances, memories and fiber stacks): a parent call has
+/// at most `max_live_submodules` (8) children alive, a finished child gives its slot back at
+/// once, so 128 slots serve 16 parent calls running at the same time on one runner (the runtime
+/// runs one). Exhausting it is a node fault, never a status a contract sees.
+pub const CHILD_POOL: PoolLimits =
+    PoolLimits { instances: 128, max_memory_bytes: 1 << 30, keep_resident_bytes: 64 << 10, static_bounds: true };
+
 /// Runs contracts on one engine with an in-memory compiled-module cache.
 pub struct ContractRunner {
     engine: WasmEngine,
-    /// The engine NEP-481 children run on (no pool; see [`CONTRACT_POOL`]).
+    /// The engine NEP-481 children run on ([`CHILD_POOL`]).
     child_engine: WasmEngine,
+    /// Compiled children pre-linked against the child imports (by compiled-module cache key).
+    child_linked: Arc<Mutex<HashMap<CryptoHash, ChildModule>>>,
     cache: Arc<ModuleCache>,
     /// The last VM config seen and its hash. Holding the `Arc` keeps its address from being
     /// reused, so `Arc::ptr_eq` identifies the same config.
@@ -75,10 +84,11 @@ impl ContractRunner {
     /// When the engine cannot be configured on this machine.
     pub fn with_cache(compiler: Compiler, cache_dir: Option<PathBuf>) -> Result<ContractRunner, VMRunnerError> {
         let engine = WasmEngine::pooled(compiler, CONTRACT_POOL).map_err(VMRunnerError::EngineFault)?;
-        let child_engine = WasmEngine::new(compiler).map_err(VMRunnerError::EngineFault)?;
+        let child_engine = WasmEngine::pooled(compiler, CHILD_POOL).map_err(VMRunnerError::EngineFault)?;
         Ok(ContractRunner {
             engine,
             child_engine,
+            child_linked: Arc::new(Mutex::new(HashMap::new())),
             cache: Arc::new(ModuleCache::new(cache_dir)),
             config_hash: Mutex::new(None),
             linkers: Mutex::new(HashMap::new()),
@@ -182,6 +192,7 @@ impl ContractRunner {
         RunnerSubmoduleLoader {
             metering: self.metering,
             engine: self.child_engine.clone(),
+            linked: self.child_linked.clone(),
             cache: self.cache.clone(),
             config: config.wasm_config.clone(),
             config_hash: namespaced,
@@ -339,26 +350,30 @@ fn compile_prepared(engine: &WasmEngine, prepared: &[u8]) -> Result<Module, Comp
 }
 
 /// Loads submodules for a parent's `start_submodule`: prepared with the submodule rules,
-/// compiled once per code and config, cached with the contracts.
+/// compiled once per code and config, cached with the contracts, linked once.
 struct RunnerSubmoduleLoader {
     metering: Metering,
     engine: WasmEngine,
+    linked: Arc<Mutex<HashMap<CryptoHash, ChildModule>>>,
     cache: Arc<ModuleCache>,
     config: Arc<Config>,
     config_hash: [u8; 32],
 }
 
 impl SubmoduleLoader for RunnerSubmoduleLoader {
-    fn engine(&self) -> &WasmEngine {
-        &self.engine
-    }
-
-    fn load(&self, code: &[u8]) -> Result<Module, CompilationError> {
+    fn load(&self, code: &[u8]) -> Result<ChildModule, CompilationError> {
         let key = ModuleCache::key(&self.engine, code, self.config_hash);
-        self.cache.get_or_compile(&self.engine, key, || {
+        if let Some(child) = self.linked.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(child.clone());
+        }
+        let module = self.cache.get_or_compile(&self.engine, key, || {
             let prepared =
                 prepare_submodule(code, &self.config, self.metering).map_err(CompilationError::PrepareError)?;
             compile_prepared(&self.engine, &prepared.code)
-        })
+        })?;
+        let child = ChildModule::link(&module)
+            .map_err(|e| CompilationError::WasmerCompileError { msg: bounded(&format!("{e:#}")) })?;
+        self.linked.lock().unwrap_or_else(|p| p.into_inner()).insert(key, child.clone());
+        Ok(child)
     }
 }

@@ -8,25 +8,50 @@
 
 use crate::engine::fiber::{Fiber, Progress, suspend};
 use crate::engine::{
-    HostTrap, InstrumentationHost, MeteringState, WasmEngine, bind_gas_global, bounded, link_instrumentation,
-    link_memory, sync_gas_in, sync_gas_out, trap_to_error,
+    HostTrap, InstrumentationHost, MeteringState, bind_gas_global, bounded, link_instrumentation, sync_gas_in,
+    sync_gas_out, trap_to_error,
 };
 use crate::logic::GasCounter;
+use crate::prepare::{CONTRACT_MEMORY_EXPORT, CONTRACT_START_EXPORT};
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::{CompilationError, HostError};
 use near_primitives::types::Gas;
 use std::sync::{Arc, Mutex};
-use wasmtime::{Caller, Linker, Memory, Module, Store};
+use wasmtime::{Caller, InstancePre, Linker, Memory, Module, Store};
 
 /// Compiles (or fetches from the cache) submodule code for the parent's `start_submodule`.
 pub trait SubmoduleLoader: Send + Sync {
-    /// The engine children run on.
-    fn engine(&self) -> &WasmEngine;
-    /// The compiled submodule.
+    /// The compiled submodule, linked against the child imports.
     ///
     /// # Errors
     /// Why the code is not a valid submodule.
-    fn load(&self, code: &[u8]) -> Result<Module, CompilationError>;
+    fn load(&self, code: &[u8]) -> Result<ChildModule, CompilationError>;
+}
+
+/// A compiled submodule pre-linked against the child imports (`InstancePre`): starting it only
+/// instantiates, from the child engine's instance pool. Its memory is its own, with the limits
+/// of nearcore's `env.memory` (`MemoryPolicy::Pinned`).
+#[derive(Clone)]
+pub struct ChildModule {
+    pre: InstancePre<ChildState>,
+}
+
+impl ChildModule {
+    /// Links `module` against the instrumentation and the child imports.
+    ///
+    /// # Errors
+    /// An import the child table does not have (preparation refuses those first).
+    pub fn link(module: &Module) -> wasmtime::Result<ChildModule> {
+        let mut linker = Linker::new(module.engine());
+        link_instrumentation(&mut linker)?;
+        link_child_imports(&mut linker)?;
+        Ok(ChildModule { pre: linker.instantiate_pre(module)? })
+    }
+
+    /// Whether it exports `main: () -> ()`.
+    pub fn has_main(&self) -> bool {
+        has_main(self.pre.module())
+    }
 }
 
 /// Bytes moving between a child and its parent.
@@ -81,6 +106,9 @@ pub enum Step {
     OutOfGas,
     /// It yielded more than the payload limit.
     LimitExceeded,
+    /// The node could not run it (the child instance pool is exhausted): never a status a
+    /// contract sees.
+    NodeFault(String),
 }
 
 fn lock(mailbox: &Mutex<Mailbox>) -> std::sync::MutexGuard<'_, Mailbox> {
@@ -116,7 +144,7 @@ fn take_payload(caller: &mut Caller<'_, ChildState>, len: u64, ptr: u64) -> wasm
 }
 
 /// The only imports a submodule gets: `callback`, `get_input_size`, `get_input`,
-/// `return_value`, `gas` (and the host memory and instrumentation).
+/// `return_value`, `gas` (and the instrumentation).
 fn link_child_imports(linker: &mut Linker<ChildState>) -> wasmtime::Result<()> {
     linker.func_wrap_async("env", "callback", |mut caller: Caller<'_, ChildState>, (len, ptr): (i64, i64)| {
         Box::new(async move {
@@ -174,12 +202,9 @@ pub struct ChildLimits<'a> {
 }
 
 impl LiveSubmodule {
-    /// Instantiates `module` in a fresh store with its own gas budget and stack, ready to run
-    /// `main` on the first [`LiveSubmodule::step`].
-    ///
-    /// # Errors
-    /// Linking or memory creation failed (a node fault).
-    pub fn spawn(engine: &WasmEngine, module: Module, limits: ChildLimits<'_>) -> wasmtime::Result<LiveSubmodule> {
+    /// A fresh store for `child` with its own gas budget and stack, ready to instantiate it and
+    /// run its start function and `main` on the first [`LiveSubmodule::step`].
+    pub fn spawn(child: &ChildModule, limits: ChildLimits<'_>) -> LiveSubmodule {
         let config = limits.config;
         let mailbox = Arc::new(Mutex::new(Mailbox::default()));
         let gas_limits =
@@ -192,23 +217,23 @@ impl LiveSubmodule {
             mailbox: mailbox.clone(),
             memory: None,
         };
-        let mut store = Store::new(engine.inner(), state);
-        let mut linker = Linker::new(engine.inner());
-        link_instrumentation(&mut linker)?;
-        link_child_imports(&mut linker)?;
-        let memory = link_memory(&mut linker, &mut store, config)?;
-        store.data_mut().memory = Some(memory);
+        let mut store = Store::new(child.pre.module().engine(), state);
+        let pre = child.pre.clone();
         let fiber = Fiber::new(async move {
             let result = async {
-                let instance = linker.instantiate_async(&mut store, &module).await?;
+                let instance = pre.instantiate_async(&mut store).await?;
+                store.data_mut().memory = instance.get_memory(&mut store, CONTRACT_MEMORY_EXPORT);
                 bind_gas_global(&mut store, &instance)?;
+                if let Some(start) = instance.get_func(&mut store, CONTRACT_START_EXPORT) {
+                    start.typed::<(), ()>(&store)?.call_async(&mut store, ()).await?;
+                }
                 let main = instance.get_typed_func::<(), ()>(&mut store, "main")?;
                 main.call_async(&mut store, ()).await
             }
             .await;
             (store, result)
         });
-        Ok(LiveSubmodule { fiber, mailbox, charged_gas: 0 })
+        LiveSubmodule { fiber, mailbox, charged_gas: 0 }
     }
 
     /// Passes `input` (what the child's `get_input` will see after its `callback` returns).
@@ -234,6 +259,9 @@ impl LiveSubmodule {
                 let step = match result {
                     Ok(()) => Step::Returned(mailbox.returned.take().unwrap_or_default()),
                     Err(_) if mailbox.payload_limit_exceeded => Step::LimitExceeded,
+                    Err(error) if error.downcast_ref::<wasmtime::PoolConcurrencyLimitError>().is_some() => {
+                        Step::NodeFault(error.to_string())
+                    }
                     Err(error) => match error.downcast_ref::<HostTrap>() {
                         Some(HostTrap(HostError::GasExceeded | HostError::GasLimitExceeded)) => Step::OutOfGas,
                         _ => Step::Trapped(bounded(&trap_to_error(&error).to_string())),

@@ -4,7 +4,7 @@
 
 use crate::logic::logic::{Result, VMLogic};
 use crate::logic::vmstate::MemSlice;
-use crate::submodule::{ChildLimits, LiveSubmodule, Step, has_main};
+use crate::submodule::{ChildLimits, LiveSubmodule, Step};
 use near_parameters::ExtCosts;
 use near_primitives::errors::{CompilationError, HostError, PrepareError};
 
@@ -63,13 +63,12 @@ impl VMLogic {
             Err(CompilationError::PrepareError(PrepareError::MissingMainExport)) => return Ok(STATUS_MISSING_MAIN),
             Err(error) => return self.finish_with(register_id, STATUS_TRAPPED, error.to_string().as_bytes()),
         };
-        if !has_main(&module) {
+        if !module.has_main() {
             return Ok(STATUS_MISSING_MAIN);
         }
         let gas_limit = gas_limit.min(self.gas_counter.remaining_gas());
         let limits = ChildLimits { config: &self.config, gas_limit };
-        let live = LiveSubmodule::spawn(loader.engine(), module, limits)
-            .map_err(|e| crate::logic::ExternalFault(format!("cannot start a submodule: {e}")))?;
+        let live = LiveSubmodule::spawn(&module, limits);
         self.live_submodules.insert(key.clone(), live);
         self.step_submodule(key, register_id)
     }
@@ -114,6 +113,9 @@ impl VMLogic {
             Step::Trapped(description) => self.finish_with(register_id, STATUS_TRAPPED, description.as_bytes()),
             Step::OutOfGas => Ok(STATUS_OUT_OF_GAS),
             Step::LimitExceeded => Ok(STATUS_LIMIT_EXCEEDED),
+            Step::NodeFault(fault) => {
+                Err(crate::logic::ExternalFault(format!("cannot run a submodule: {fault}")).into())
+            }
         }
     }
 
