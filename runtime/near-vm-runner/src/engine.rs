@@ -99,6 +99,13 @@ impl WasmEngine {
         config.wasm_relaxed_simd(false);
         config.wasm_bulk_memory(true);
         config.max_wasm_stack(MAX_NATIVE_WASM_STACK);
+        // As nearcore's runner: no unwind tables, address maps or backtrace details in compiled
+        // code (traps are classified by their code, never by a backtrace): smaller code, faster
+        // compiles and loads.
+        config.native_unwind_info(false);
+        config.generate_address_map(false);
+        config.wasm_backtrace_details(wasmtime::WasmBacktraceDetails::Disable);
+        config.memory_init_cow(true);
         config.async_stack_size(SUBMODULE_FIBER_STACK_SIZE);
         if let Some(pool) = pool {
             let mut pooling = wasmtime::PoolingAllocationConfig::new();
