@@ -54,12 +54,15 @@ impl ChildModule {
     }
 }
 
-/// Bytes moving between a child and its parent.
+/// Bytes moving between a child and its parent. The `yielded` and `resume_input` buffers are
+/// swapped, not reallocated, at every switch: after the first round trip none allocates.
 #[derive(Default)]
 struct Mailbox {
-    yielded: Option<Vec<u8>>,
+    yielded: Vec<u8>,
     returned: Option<Vec<u8>>,
-    resume_input: Option<Vec<u8>>,
+    resume_input: Vec<u8>,
+    /// Whether `resume_input` holds input for the child's next `get_input`.
+    input_set: bool,
     burnt_gas: Gas,
     payload_limit_exceeded: bool,
 }
@@ -91,6 +94,8 @@ pub struct LiveSubmodule {
     fiber: Fiber<(Store<ChildState>, wasmtime::Result<()>)>,
     mailbox: Arc<Mutex<Mailbox>>,
     charged_gas: Gas,
+    /// What the child passed to its last `callback` ([`LiveSubmodule::yielded`]).
+    last_yield: Vec<u8>,
 }
 
 /// How a child's run ended for now.
@@ -98,8 +103,8 @@ pub struct LiveSubmodule {
 pub enum Step {
     /// `main` returned; the bytes it passed to `return_value` (empty if none).
     Returned(Vec<u8>),
-    /// It called `callback` with these bytes and is suspended.
-    Yielded(Vec<u8>),
+    /// It called `callback` and is suspended; [`LiveSubmodule::yielded`] has the bytes.
+    Yielded,
     /// It trapped (or a host function failed); a short description.
     Trapped(String),
     /// It ran out of its gas limit.
@@ -123,16 +128,14 @@ fn child_memory(caller: &mut Caller<'_, ChildState>) -> wasmtime::Result<Memory>
     caller.data().memory.ok_or_else(|| trap(HostError::MemoryAccessViolation))
 }
 
-fn read(caller: &mut Caller<'_, ChildState>, ptr: u64, len: u64) -> wasmtime::Result<Vec<u8>> {
-    let memory = child_memory(caller)?;
-    let (start, end) = (usize::try_from(ptr), usize::try_from(ptr.saturating_add(len)));
-    let (Ok(start), Ok(end)) = (start, end) else { return Err(trap(HostError::MemoryAccessViolation)) };
-    memory.data(&*caller).get(start..end).map(<[u8]>::to_vec).ok_or_else(|| trap(HostError::MemoryAccessViolation))
-}
-
 /// Bytes the child passes to its parent (`callback`, `return_value`): within the payload
-/// limit, paid per byte.
-fn take_payload(caller: &mut Caller<'_, ChildState>, len: u64, ptr: u64) -> wasmtime::Result<Vec<u8>> {
+/// limit, paid per byte, handed to `deliver` with the mailbox (locked) while still in memory.
+fn pass_payload(
+    caller: &mut Caller<'_, ChildState>,
+    len: u64,
+    ptr: u64,
+    deliver: impl FnOnce(&mut Mailbox, &[u8], &ChildState),
+) -> wasmtime::Result<()> {
     if len > caller.data().payload_limit {
         lock(&caller.data().mailbox).payload_limit_exceeded = true;
         return Err(trap(HostError::IntegerOverflow));
@@ -140,7 +143,13 @@ fn take_payload(caller: &mut Caller<'_, ChildState>, len: u64, ptr: u64) -> wasm
     sync_gas_in(&mut *caller).map_err(trap)?;
     caller.data_mut().gas_counter.pay_per(ExtCosts::submodule_callback_byte, len).map_err(trap)?;
     sync_gas_out(&mut *caller)?;
-    read(caller, ptr, len)
+    let memory = child_memory(caller)?;
+    let (data, state) = memory.data_and_store_mut(&mut *caller);
+    let (start, end) = (usize::try_from(ptr), usize::try_from(ptr.saturating_add(len)));
+    let (Ok(start), Ok(end)) = (start, end) else { return Err(trap(HostError::MemoryAccessViolation)) };
+    let bytes = data.get(start..end).ok_or_else(|| trap(HostError::MemoryAccessViolation))?;
+    deliver(&mut lock(&state.mailbox), bytes, state);
+    Ok(())
 }
 
 /// The only imports a submodule gets: `callback`, `get_input_size`, `get_input`,
@@ -148,15 +157,19 @@ fn take_payload(caller: &mut Caller<'_, ChildState>, len: u64, ptr: u64) -> wasm
 fn link_child_imports(linker: &mut Linker<ChildState>) -> wasmtime::Result<()> {
     linker.func_wrap_async("env", "callback", |mut caller: Caller<'_, ChildState>, (len, ptr): (i64, i64)| {
         Box::new(async move {
-            let bytes = take_payload(&mut caller, len as u64, ptr as u64)?;
-            {
-                let mut mailbox = lock(&caller.data().mailbox);
-                mailbox.yielded = Some(bytes);
-                mailbox.burnt_gas = caller.data().gas_counter.burnt_gas();
-            }
+            pass_payload(&mut caller, len as u64, ptr as u64, |mailbox, bytes, state| {
+                mailbox.yielded.clear();
+                mailbox.yielded.extend_from_slice(bytes);
+                mailbox.burnt_gas = state.gas_counter.burnt_gas();
+            })?;
             suspend().await;
-            let input = lock(&caller.data().mailbox).resume_input.take().unwrap_or_default();
-            caller.data_mut().input = input;
+            let state = caller.data_mut();
+            let mut mailbox = lock(&state.mailbox);
+            if std::mem::take(&mut mailbox.input_set) {
+                std::mem::swap(&mut state.input, &mut mailbox.resume_input);
+            } else {
+                state.input.clear();
+            }
             Ok(())
         })
     })?;
@@ -177,9 +190,9 @@ fn link_child_imports(linker: &mut Linker<ChildState>) -> wasmtime::Result<()> {
         "env",
         "return_value",
         |mut caller: Caller<'_, ChildState>, len: i64, ptr: i64| -> wasmtime::Result<()> {
-            let bytes = take_payload(&mut caller, len as u64, ptr as u64)?;
-            lock(&caller.data().mailbox).returned = Some(bytes);
-            Ok(())
+            pass_payload(&mut caller, len as u64, ptr as u64, |mailbox, bytes, _| {
+                mailbox.returned = Some(bytes.to_vec());
+            })
         },
     )?;
     // Accepted for compatibility with modules instrumented the old way; gas is metered by the
@@ -233,21 +246,29 @@ impl LiveSubmodule {
             .await;
             (store, result)
         });
-        LiveSubmodule { fiber, mailbox, charged_gas: 0 }
+        LiveSubmodule { fiber, mailbox, charged_gas: 0, last_yield: Vec::new() }
     }
 
-    /// Passes `input` (what the child's `get_input` will see after its `callback` returns).
-    pub fn set_resume_input(&mut self, input: Vec<u8>) {
-        lock(&self.mailbox).resume_input = Some(input);
+    /// What the child passed to its last `callback` (after [`Step::Yielded`]).
+    pub fn yielded(&self) -> &[u8] {
+        &self.last_yield
     }
 
-    /// Runs the child until it yields, returns or traps. Returns the step and the gas it
-    /// burnt since the last step (to be charged to the parent).
-    pub fn step(&mut self) -> (Step, Gas) {
+    /// Runs the child until it yields, returns or traps; `input` (when resuming) is what the
+    /// child's `get_input` will see after its `callback` returns. Returns the step and the gas
+    /// it burnt since the last step (to be charged to the parent).
+    pub fn step(&mut self, input: Option<&[u8]>) -> (Step, Gas) {
+        if let Some(input) = input {
+            let mut mailbox = lock(&self.mailbox);
+            mailbox.resume_input.clear();
+            mailbox.resume_input.extend_from_slice(input);
+            mailbox.input_set = true;
+        }
         let (step, burnt_total) = match self.fiber.resume() {
             Progress::Suspended => {
                 let mut mailbox = lock(&self.mailbox);
-                (Step::Yielded(mailbox.yielded.take().unwrap_or_default()), mailbox.burnt_gas)
+                std::mem::swap(&mut self.last_yield, &mut mailbox.yielded);
+                (Step::Yielded, mailbox.burnt_gas)
             }
             Progress::AlreadyFinished => (Step::Trapped("the submodule had already finished".into()), self.charged_gas),
             Progress::Finished((mut store, result)) => {

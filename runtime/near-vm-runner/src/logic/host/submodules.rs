@@ -3,10 +3,11 @@
 //! proof of concept's, extended (docs/nep-481.md).
 
 use crate::logic::logic::{Result, VMLogic};
-use crate::logic::vmstate::MemSlice;
+use crate::logic::vmstate::{MemSlice, memory_get_slice};
 use crate::submodule::{ChildLimits, LiveSubmodule, Step};
 use near_parameters::ExtCosts;
 use near_primitives::errors::{CompilationError, HostError, PrepareError};
+use std::borrow::Cow;
 
 /// `main` returned; the register holds what it passed to `return_value`.
 pub const STATUS_RETURNED: u64 = 0;
@@ -70,7 +71,7 @@ impl VMLogic {
         let limits = ChildLimits { config: &self.config, gas_limit };
         let live = LiveSubmodule::spawn(&module, limits);
         self.live_submodules.insert(key.clone(), live);
-        self.step_submodule(key, register_id)
+        self.step_submodule(&key, None, register_id)
     }
 
     /// Resumes the suspended submodule under `key`; `data` becomes its input (what
@@ -84,32 +85,43 @@ impl VMLogic {
     /// gas the submodule burns, then `write_register`.
     pub fn resume_submodule(&mut self, mem: &mut [u8], key: MemSlice, data: MemSlice, register_id: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
-        let key = self.read_submodule_key(mem, key)?;
-        if !self.live_submodules.contains_key(&key) {
+        let key = self.borrow_memory_or_register(mem, key)?;
+        if !self.live_submodules.contains_key(&*key) {
             return Ok(STATUS_NOT_STARTED);
         }
-        let data = self.get_memory_or_register(mem, data)?;
+        let data = self.borrow_memory_or_register(mem, data)?;
         if data.len() as u64 > self.config.limit_config.max_submodule_payload_size {
             return Ok(STATUS_LIMIT_EXCEEDED);
         }
         self.gas_counter.pay_base(ExtCosts::submodule_resume_base)?;
         self.gas_counter.pay_per(ExtCosts::submodule_resume_byte, data.len() as u64)?;
-        if let Some(live) = self.live_submodules.get_mut(&key) {
-            live.set_resume_input(data);
-        }
-        self.step_submodule(key, register_id)
+        self.step_submodule(&key, Some(&data), register_id)
     }
 
-    fn step_submodule(&mut self, key: Vec<u8>, register_id: u64) -> Result<u64> {
-        let Some(live) = self.live_submodules.get_mut(&key) else { return Ok(STATUS_NOT_STARTED) };
-        let (step, burnt) = live.step();
-        if !matches!(step, Step::Yielded(_)) {
-            self.live_submodules.remove(&key);
+    /// Bytes from memory (borrowed) or a register (copied), charged as
+    /// [`VMLogic::get_memory_or_register`] charges them.
+    fn borrow_memory_or_register<'m>(&mut self, mem: &'m [u8], slice: MemSlice) -> Result<Cow<'m, [u8]>> {
+        if slice.len == u64::MAX {
+            Ok(Cow::Owned(self.registers.get(&mut self.gas_counter, slice.ptr)?.to_vec()))
+        } else {
+            Ok(Cow::Borrowed(memory_get_slice(&mut self.gas_counter, mem, slice)?))
         }
+    }
+
+    fn step_submodule(&mut self, key: &[u8], input: Option<&[u8]>, register_id: u64) -> Result<u64> {
+        let Some(live) = self.live_submodules.get_mut(key) else { return Ok(STATUS_NOT_STARTED) };
+        let (step, burnt) = live.step(input);
+        if matches!(step, Step::Yielded) {
+            // The bytes stay in the child's buffer; copied once, into the register.
+            self.gas_counter.burn_wasm_gas(burnt)?;
+            self.registers.set(&mut self.gas_counter, &self.config.limit_config, register_id, live.yielded())?;
+            return Ok(STATUS_YIELDED);
+        }
+        self.live_submodules.remove(key);
         self.gas_counter.burn_wasm_gas(burnt)?;
         match step {
             Step::Returned(bytes) => self.finish_with(register_id, STATUS_RETURNED, &bytes),
-            Step::Yielded(bytes) => self.finish_with(register_id, STATUS_YIELDED, &bytes),
+            Step::Yielded => Ok(STATUS_YIELDED),
             Step::Trapped(description) => self.finish_with(register_id, STATUS_TRAPPED, description.as_bytes()),
             Step::OutOfGas => Ok(STATUS_OUT_OF_GAS),
             Step::LimitExceeded => Ok(STATUS_LIMIT_EXCEEDED),
