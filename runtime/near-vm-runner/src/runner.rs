@@ -36,8 +36,7 @@ pub enum VMRunnerError {
 /// contract at a time; the rest is for runners shared between threads), memories up to 1 GiB
 /// (protocol 88 allows 128 MiB: `max_memory_pages` 2048), 64 KiB kept resident between calls,
 /// wasmtime's static bounds (no explicit bounds checks in compiled code). NEP-481 children run
-/// on an engine of their own without a pool: a parent may start thousands of them within its
-/// gas, and running out of pool slots would be a node fault caused by a contract.
+/// on an engine and pool of their own ([`CHILD_POOL`]).
 pub const CONTRACT_POOL: PoolLimits =
     PoolLimits { instances: 64, max_memory_bytes: 1 << 30, keep_resident_bytes: 64 << 10, static_bounds: true };
 
