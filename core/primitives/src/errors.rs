@@ -11,7 +11,16 @@ use crate::hash::CryptoHash;
 use crate::types::{AccountId, Balance, Gas, Nonce, dec_format};
 use borsh::{BorshDeserialize, BorshSerialize};
 
+mod display;
+
 macro_rules! outcome_error {
+    // Contract errors: their text is nearcore's (`display.rs`), as stored in outcomes.
+    (@nearcore_text $(#[$meta:meta])* pub enum $name:ident { $($body:tt)* }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+        pub enum $name { $($body)* }
+        impl std::error::Error for $name {}
+    };
     ($(#[$meta:meta])* pub enum $name:ident { $($body:tt)* }) => {
         $(#[$meta])*
         #[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
@@ -422,6 +431,7 @@ outcome_error! {
 }
 
 outcome_error! {
+    @nearcore_text
     /// Why a contract call failed. Stored in outcomes; nearcore's `FunctionCallErrorSer` order.
     pub enum FunctionCallError {
         /// The contract could not be compiled.
@@ -447,6 +457,7 @@ outcome_error! {
 }
 
 outcome_error! {
+    @nearcore_text
     /// Why a contract could not be compiled.
     pub enum CompilationError {
         /// No contract is deployed.
@@ -465,6 +476,7 @@ outcome_error! {
 }
 
 outcome_error! {
+    @nearcore_text
     /// Why validation or instrumentation rejected a contract.
     pub enum PrepareError {
         /// The module could not be encoded again.
@@ -500,6 +512,7 @@ outcome_error! {
 }
 
 outcome_error! {
+    @nearcore_text
     /// Why the method could not be called.
     pub enum MethodResolveError {
         /// The method name is empty.
@@ -512,6 +525,7 @@ outcome_error! {
 }
 
 outcome_error! {
+    @nearcore_text
     /// A wasm trap.
     pub enum WasmTrap {
         /// `unreachable` executed.
@@ -536,6 +550,7 @@ outcome_error! {
 }
 
 outcome_error! {
+    @nearcore_text
     /// A host function failed because of what the contract asked.
     pub enum HostError {
         /// Invalid UTF-16.
@@ -711,9 +726,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn errors_display_as_their_json() {
-        let error = HostError::GuestPanic { panic_msg: "boom".into() };
-        assert_eq!(error.to_string(), r#"{"GuestPanic":{"panic_msg":"boom"}}"#);
+    fn outcome_errors_display_as_their_json_and_contract_errors_as_nearcore_does() {
+        let invalid = InvalidTxError::InvalidSignature;
+        assert_eq!(invalid.to_string(), r#""InvalidSignature""#);
+        let error = FunctionCallError::HostError(HostError::GuestPanic { panic_msg: "boom".into() });
+        assert_eq!(error.to_string(), "Smart contract panicked: boom");
+        let missing = FunctionCallError::MethodResolveError(MethodResolveError::MethodNotFound);
+        assert_eq!(missing.to_string(), "MethodNotFound");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::prepare::{
 use crate::submodule::{ChildModule, SubmoduleLoader};
 use near_parameters::Config;
 use near_parameters::{ExtCosts, RuntimeConfig};
-use near_primitives::errors::{CompilationError, FunctionCallError};
+use near_primitives::errors::{CompilationError, FunctionCallError, MethodResolveError};
 use near_primitives::hash::CryptoHash;
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -251,6 +251,12 @@ impl ContractRunner {
                 return Ok((outcome, logic.into_external()));
             }
         };
+        // As nearcore (protocol 88): a method that cannot be called costs nothing, not even
+        // loading.
+        if let Some(error) = method_resolve_error(&module, method) {
+            let outcome = logic.outcome(Some(FunctionCallError::MethodResolveError(error)));
+            return Ok((outcome, logic.into_external()));
+        }
         let loading = logic_pay_loading(&mut logic, code.len() as u64);
         if let Err(error) = loading {
             let outcome = logic.outcome(Some(FunctionCallError::HostError(error)));
@@ -334,6 +340,22 @@ fn instantiation_failure(error: &wasmtime::Error) -> Result<Option<FunctionCallE
         return Ok(Some(crate::engine::trap_to_error(error)));
     }
     Ok(Some(FunctionCallError::LinkError { msg: bounded(&format!("{error:#}")) }))
+}
+
+/// Why `method` of a compiled contract cannot be called: empty, not an export of type
+/// `[] -> []`, or one of the names preparation reserves.
+fn method_resolve_error(module: &Module, method: &str) -> Option<MethodResolveError> {
+    if method.is_empty() {
+        return Some(MethodResolveError::MethodEmptyName);
+    }
+    if method.starts_with('\u{0}') {
+        return Some(MethodResolveError::MethodNotFound);
+    }
+    match module.get_export(method) {
+        Some(wasmtime::ExternType::Func(ty)) if ty.params().len() == 0 && ty.results().len() == 0 => None,
+        Some(wasmtime::ExternType::Func(_)) => Some(MethodResolveError::MethodInvalidSignature),
+        _ => Some(MethodResolveError::MethodNotFound),
+    }
 }
 
 fn logic_pay_loading(logic: &mut VMLogic, code_len: u64) -> Result<(), near_primitives::errors::HostError> {

@@ -65,8 +65,9 @@ pub struct GasLimits {
 pub struct GasCounter {
     burnt_gas: Gas,
     promises_gas: Gas,
-    /// Compute charged above gas, by costs whose compute cost exceeds their gas cost.
-    extra_compute: u64,
+    /// Compute minus gas of the host costs charged so far that have a compute cost of their own
+    /// (storage operations): above gas for most, below it for some (`storage_read_key_byte`).
+    compute_minus_gas: i128,
     limits: GasLimits,
     costs: ExtCostsConfig,
     profile: ProfileData,
@@ -75,7 +76,14 @@ pub struct GasCounter {
 impl GasCounter {
     /// A counter with nothing spent.
     pub fn new(costs: ExtCostsConfig, limits: GasLimits) -> GasCounter {
-        GasCounter { burnt_gas: 0, promises_gas: 0, extra_compute: 0, limits, costs, profile: ProfileData::default() }
+        GasCounter {
+            burnt_gas: 0,
+            promises_gas: 0,
+            compute_minus_gas: 0,
+            limits,
+            costs,
+            profile: ProfileData::default(),
+        }
     }
 
     /// Gas burnt so far.
@@ -83,10 +91,11 @@ impl GasCounter {
         self.burnt_gas
     }
 
-    /// Compute usage so far: burnt gas, plus the excess of compute over gas of the host costs
-    /// that have a separate compute cost (storage operations).
+    /// Compute usage so far: burnt gas, with the host costs that have a compute cost of their own
+    /// (storage operations) counted at that compute cost instead of their gas.
     pub fn compute_usage(&self) -> u64 {
-        self.burnt_gas.saturating_add(self.extra_compute)
+        let usage = i128::from(self.burnt_gas).saturating_add(self.compute_minus_gas);
+        u64::try_from(usage.max(0)).unwrap_or(u64::MAX)
     }
 
     /// Gas used so far (burnt plus set aside for new receipts).
@@ -178,8 +187,8 @@ impl GasCounter {
     }
 
     fn add_extra_compute(&mut self, cost: ExtCosts, count: u64) {
-        let excess = self.costs.compute_cost(cost).saturating_sub(self.costs.gas_cost(cost));
-        self.extra_compute = self.extra_compute.saturating_add(excess.saturating_mul(count));
+        let difference = i128::from(self.costs.compute_cost(cost)) - i128::from(self.costs.gas_cost(cost));
+        self.compute_minus_gas = self.compute_minus_gas.saturating_add(difference.saturating_mul(i128::from(count)));
     }
 
     /// Pays an action fee: `burn` now (the send fee) and `use_gas` in total (plus execution).

@@ -53,6 +53,29 @@ impl Registers {
     ) -> Result<(), HostError> {
         gas.pay_base(ExtCosts::write_register_base)?;
         gas.pay_per(ExtCosts::write_register_byte, data.len() as u64)?;
+        self.store(limits, register_id, data)
+    }
+
+    /// Sets the register to bytes the host already holds (the call's input, a promise result):
+    /// as nearcore since protocol 82, only `write_register_base` is charged, not the bytes.
+    ///
+    /// # Cost
+    /// `write_register_base`.
+    ///
+    /// # Errors
+    /// As [`Registers::set`].
+    pub fn set_host_bytes(
+        &mut self,
+        gas: &mut GasCounter,
+        limits: &LimitConfig,
+        register_id: u64,
+        data: &[u8],
+    ) -> Result<(), HostError> {
+        gas.pay_base(ExtCosts::write_register_base)?;
+        self.store(limits, register_id, data)
+    }
+
+    fn store(&mut self, limits: &LimitConfig, register_id: u64, data: &[u8]) -> Result<(), HostError> {
         let len = data.len() as u64;
         if len > limits.max_register_size {
             return Err(HostError::MemoryAccessViolation);

@@ -1,7 +1,7 @@
 //! The cost model handed to `finite-wasm`: gas per operator and stack size per value and frame.
 //!
-//! Every operator costs `regular_op_cost` except `end` and `else`, which finite-wasm requires
-//! to be free (their cost is folded into the block structure). Bulk memory and table operators (`memory.copy`,
+//! Every operator costs `regular_op_cost` except `block`, `end` and `else`, which are free as on
+//! nearcore (finite-wasm requires `end` and `else` to be; `block` only opens a label). Bulk memory and table operators (`memory.copy`,
 //! `memory.fill`, `memory.init`, `table.copy`, `table.fill`, `table.init`) cost
 //! `linear_op_base_cost` plus `linear_op_unit_cost` per element, charged at run time by the
 //! instrumentation's `finite_wasm_{memory,table}_*` imports. Values take their natural size
@@ -25,7 +25,9 @@ impl GasCostModel {
 }
 
 macro_rules! operator_fee {
-    // finite-wasm accounts for block ends itself and requires them to be free.
+    // finite-wasm accounts for block ends itself and requires them to be free; `block` is free
+    // as on nearcore (it only opens a label).
+    (@fee $model:ident Block) => { Fee::ZERO };
     (@fee $model:ident End) => { Fee::ZERO };
     (@fee $model:ident Else) => { Fee::ZERO };
     (@fee $model:ident MemoryCopy) => { $model.linear() };

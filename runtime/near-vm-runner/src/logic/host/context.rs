@@ -105,11 +105,11 @@ impl VMLogic {
     /// Register limits, gas.
     ///
     /// # Cost
-    /// `base + write_register_base + write_register_byte × len`
+    /// `base + write_register_base` (the bytes are not charged, as on nearcore since protocol 82)
     pub fn input(&mut self, _mem: &mut [u8], register_id: u64) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
-        let input = self.context.input.clone();
-        self.internal_write_register(register_id, &input)
+        let (registers, gas) = (&mut self.registers, &mut self.gas_counter);
+        Ok(registers.set_host_bytes(gas, &self.config.limit_config, register_id, &self.context.input)?)
     }
 
     /// The current block height.

@@ -217,7 +217,8 @@ impl VMLogic {
     /// `ProhibitedInView{promise_result}`, `InvalidPromiseResultIndex`, register limits, gas.
     ///
     /// # Cost
-    /// `base` (+ a register write of the value when successful)
+    /// `base` (+ `write_register_base` when successful: the value's bytes are not charged, as on
+    /// nearcore since protocol 82)
     pub fn promise_result(&mut self, _mem: &mut [u8], result_idx: u64, register_id: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_result")?;
@@ -229,7 +230,7 @@ impl VMLogic {
         match result {
             PromiseResult::NotReady => Ok(0),
             PromiseResult::Successful(data) => {
-                self.internal_write_register(register_id, &data)?;
+                self.registers.set_host_bytes(&mut self.gas_counter, &self.config.limit_config, register_id, &data)?;
                 Ok(1)
             }
             PromiseResult::Failed => Ok(2),
