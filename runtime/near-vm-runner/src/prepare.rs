@@ -170,10 +170,7 @@ pub fn prepare_with_metering(
     if instrumented.len() as u64 > limits.max_instrumented_code_size {
         return Err(PrepareError::GasInstrumentation);
     }
-    let code = match metering {
-        Metering::Inline => inline::inline_metering(&instrumented, config)?,
-        Metering::HostCalls => instrumented,
-    };
+    let code = inline::finish_metering(&instrumented, config, metering == Metering::Inline)?;
     Ok(PreparedContract { code, env_imports: imports })
 }
 

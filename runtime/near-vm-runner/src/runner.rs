@@ -147,7 +147,7 @@ impl ContractRunner {
         };
         let pre = match linker.instantiate_pre(module) {
             Ok(pre) => pre,
-            Err(error) => return Ok(Err(FunctionCallError::LinkError { msg: bounded(&format!("{error:#}")) })),
+            Err(error) => return Ok(Err(link_error(&error))),
         };
         drop(linkers);
         self.linked.lock().unwrap_or_else(|p| p.into_inner()).insert(key, pre.clone());
@@ -244,6 +244,11 @@ impl ContractRunner {
         if config.wasm_config.submodule_host_functions {
             logic.submodule_loader = Some(Arc::new(self.submodule_loader(config)));
         }
+        if method.is_empty() {
+            let outcome =
+                logic.outcome(Some(FunctionCallError::MethodResolveError(MethodResolveError::MethodEmptyName)));
+            return Ok((outcome, logic.into_external()));
+        }
         let (key, module) = match self.module(code_hash, code, config) {
             Ok(found) => found,
             Err(error) => {
@@ -251,12 +256,6 @@ impl ContractRunner {
                 return Ok((outcome, logic.into_external()));
             }
         };
-        // As nearcore (protocol 88): a method that cannot be called costs nothing, not even
-        // loading.
-        if let Some(error) = method_resolve_error(&module, method) {
-            let outcome = logic.outcome(Some(FunctionCallError::MethodResolveError(error)));
-            return Ok((outcome, logic.into_external()));
-        }
         let loading = logic_pay_loading(&mut logic, code.len() as u64);
         if let Err(error) = loading {
             let outcome = logic.outcome(Some(FunctionCallError::HostError(error)));
@@ -269,12 +268,15 @@ impl ContractRunner {
                 return Ok((outcome, logic.into_external()));
             }
         };
+        // As nearcore (protocol 88): a method that cannot be called costs nothing, not even the
+        // loading just charged.
+        if let Some(error) = method_resolve_error(&module, method) {
+            let outcome = logic.nop_outcome(FunctionCallError::MethodResolveError(error));
+            return Ok((outcome, logic.into_external()));
+        }
         let mut store = Store::new(self.engine.inner(), logic);
         let aborted = instantiate_and_call(&mut store, &pre, method)?;
-        let mut logic = store.into_data();
-        if aborted.is_none() {
-            logic.distribute_unused_gas();
-        }
+        let logic = store.into_data();
         let outcome = logic.outcome(aborted);
         Ok((outcome, logic.into_external()))
     }
@@ -342,12 +344,20 @@ fn instantiation_failure(error: &wasmtime::Error) -> Result<Option<FunctionCallE
     Ok(Some(FunctionCallError::LinkError { msg: bounded(&format!("{error:#}")) }))
 }
 
-/// Why `method` of a compiled contract cannot be called: empty, not an export of type
-/// `[] -> []`, or one of the names preparation reserves.
+/// A contract that does not link, with nearcore's text: a fixed one for an import the table does
+/// not have, wasmtime's for anything else (an import of another type).
+fn link_error(error: &wasmtime::Error) -> FunctionCallError {
+    let msg = if error.is::<wasmtime::UnknownImportError>() {
+        "unknown or invalid import".to_string()
+    } else {
+        bounded(&error.to_string())
+    };
+    FunctionCallError::LinkError { msg }
+}
+
+/// Why `method` of a compiled contract cannot be called: not an export of type `[] -> []`, or
+/// one of the names preparation reserves.
 fn method_resolve_error(module: &Module, method: &str) -> Option<MethodResolveError> {
-    if method.is_empty() {
-        return Some(MethodResolveError::MethodEmptyName);
-    }
     if method.starts_with('\u{0}') {
         return Some(MethodResolveError::MethodNotFound);
     }

@@ -254,7 +254,7 @@ pub(crate) fn action_function_call(
             validators: apply_state.validators.clone(),
         },
     );
-    let (outcome, ext) = ctx
+    let (mut outcome, ext) = ctx
         .runner
         .run_with_code_hash(account.code_hash, &code, &call.method_name, Box::new(ext), context, ctx.config())
         .map_err(|e| RuntimeError::VMFault(e.to_string()))?;
@@ -263,6 +263,11 @@ pub(crate) fn action_function_call(
         ext.downcast::<RuntimeExt>().map_err(|_| RuntimeError::VMFault("runner returned a foreign External".into()))?;
     state.restore(ext.into_state());
 
+    if outcome.aborted.is_none() {
+        // Weighted function calls share what the call left unused (nearcore's runtime does this
+        // after the runner, not in it).
+        outcome.distribute_unused_gas(call.gas);
+    }
     result.add_gas(outcome.burnt_gas, outcome.used_gas, outcome.compute_usage)?;
     result.logs.extend(outcome.logs);
     if let Some(error) = outcome.aborted {

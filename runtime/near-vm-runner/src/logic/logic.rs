@@ -69,8 +69,23 @@ pub struct VMOutcome {
     pub action_receipts: Vec<super::receipt_manager::ActionReceiptMetadata>,
     /// NEP-519 resumes the call submitted (empty when it failed).
     pub yield_resumes: Vec<super::receipt_manager::YieldResume>,
+    /// Function calls among `action_receipts` that asked for a share of the gas this call leaves
+    /// unused ([`VMOutcome::distribute_unused_gas`]).
+    pub gas_weights: Vec<super::receipt_manager::WeightedCall>,
     /// The error the call ended with, if any (state changes must then be discarded).
     pub aborted: Option<near_primitives::errors::FunctionCallError>,
+}
+
+impl VMOutcome {
+    /// Gives the weighted function calls of a successful call their share of the gas it left
+    /// unused out of `prepaid_gas`, which then counts as used. The runtime does this after the
+    /// call, as nearcore's does (its runner's outcome leaves the gas undistributed).
+    pub fn distribute_unused_gas(&mut self, prepaid_gas: Gas) {
+        let unused = prepaid_gas.saturating_sub(self.used_gas);
+        let weighted = std::mem::take(&mut self.gas_weights);
+        let distributed = super::receipt_manager::distribute_gas(&mut self.action_receipts, &weighted, unused);
+        self.used_gas = self.used_gas.saturating_add(distributed);
+    }
 }
 
 /// A promise index's meaning: one receipt, or the join of several (`promise_and`).
@@ -159,18 +174,27 @@ impl VMLogic {
             profile: self.gas_counter.profile().clone(),
             action_receipts: if aborted.is_none() { self.receipt_manager.action_receipts.clone() } else { Vec::new() },
             yield_resumes: if aborted.is_none() { self.receipt_manager.yield_resumes.clone() } else { Vec::new() },
+            gas_weights: if aborted.is_none() { self.receipt_manager.gas_weights.clone() } else { Vec::new() },
             aborted,
         }
     }
 
-    /// Gives weighted function calls their share of the gas left unused, which then counts as
-    /// used (nearcore does this after a successful call).
-    pub fn distribute_unused_gas(&mut self) {
-        let unused = self.gas_counter.remaining_gas();
-        let distributed = self.receipt_manager.distribute_gas(unused);
-        if distributed > 0 {
-            // Cannot exceed: `distributed` ≤ remaining gas.
-            let _ = self.gas_counter.prepay_gas(distributed);
+    /// The outcome of a call that did not happen (nearcore's "nop" outcome for a method that
+    /// cannot be called): `aborted`, and no gas, logs or receipts.
+    pub fn nop_outcome(&self, aborted: near_primitives::errors::FunctionCallError) -> VMOutcome {
+        VMOutcome {
+            balance: self.current_account_balance,
+            storage_usage: self.storage_usage,
+            return_data: ReturnData::None,
+            burnt_gas: 0,
+            used_gas: 0,
+            compute_usage: 0,
+            logs: Vec::new(),
+            profile: ProfileData::default(),
+            action_receipts: Vec::new(),
+            yield_resumes: Vec::new(),
+            gas_weights: Vec::new(),
+            aborted: Some(aborted),
         }
     }
 

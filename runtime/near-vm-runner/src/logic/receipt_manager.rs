@@ -51,8 +51,19 @@ pub struct ReceiptManager {
     pub action_receipts: Vec<ActionReceiptMetadata>,
     /// NEP-519: resumes submitted by this execution.
     pub yield_resumes: Vec<YieldResume>,
-    /// Function calls that asked for a share of unused gas: (receipt, action, weight).
-    gas_weights: Vec<(usize, usize, GasWeight)>,
+    /// Function calls that asked for a share of unused gas.
+    pub gas_weights: Vec<WeightedCall>,
+}
+
+/// A function call that asked for a share of the gas its creator leaves unused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeightedCall {
+    /// Its receipt's position in `action_receipts`.
+    pub receipt: usize,
+    /// Its position among the receipt's actions.
+    pub action: usize,
+    /// Its weight.
+    pub weight: GasWeight,
 }
 
 impl ReceiptManager {
@@ -121,32 +132,38 @@ impl ReceiptManager {
     pub fn append_function_call(&mut self, index: ReceiptIndex, call: FunctionCallAction, weight: GasWeight) {
         let receipt = &mut self.action_receipts[slot(index)];
         if weight.0 > 0 {
-            self.gas_weights.push((slot(index), receipt.actions.len(), weight));
+            self.gas_weights.push(WeightedCall { receipt: slot(index), action: receipt.actions.len(), weight });
         }
         receipt.actions.push(Action::FunctionCall(Box::new(call)));
     }
+}
 
-    /// Splits `unused_gas` among weighted function calls in proportion to their weights (the
-    /// remainder goes to the last one). Returns the gas distributed.
-    pub fn distribute_gas(&mut self, unused_gas: Gas) -> Gas {
-        let total_weight: u128 = self.gas_weights.iter().map(|(_, _, w)| u128::from(w.0)).sum();
-        if total_weight == 0 || unused_gas == 0 {
-            return 0;
-        }
-        let mut distributed: Gas = 0;
-        let last = self.gas_weights.len() - 1;
-        for (position, &(receipt, action, weight)) in self.gas_weights.iter().enumerate() {
-            let share = if position == last {
-                unused_gas - distributed
-            } else {
-                // share ≤ unused_gas, so it fits in u64.
-                u64::try_from(u128::from(unused_gas) * u128::from(weight.0) / total_weight).unwrap_or(0)
-            };
-            if let Action::FunctionCall(call) = &mut self.action_receipts[receipt].actions[action] {
-                call.gas = call.gas.saturating_add(share);
-            }
-            distributed += share;
-        }
-        distributed
+/// Splits `unused_gas` among the weighted function calls of `receipts` in proportion to their
+/// weights (the remainder goes to the last one). Returns the gas distributed.
+pub(crate) fn distribute_gas(
+    receipts: &mut [ActionReceiptMetadata],
+    weighted: &[WeightedCall],
+    unused_gas: Gas,
+) -> Gas {
+    let total_weight: u128 = weighted.iter().map(|call| u128::from(call.weight.0)).sum();
+    if total_weight == 0 || unused_gas == 0 {
+        return 0;
     }
+    let mut distributed: Gas = 0;
+    let last = weighted.len() - 1;
+    for (position, call) in weighted.iter().enumerate() {
+        let share = if position == last {
+            unused_gas - distributed
+        } else {
+            // share ≤ unused_gas, so it fits in u64.
+            u64::try_from(u128::from(unused_gas) * u128::from(call.weight.0) / total_weight).unwrap_or(0)
+        };
+        if let Some(Action::FunctionCall(function_call)) =
+            receipts.get_mut(call.receipt).and_then(|receipt| receipt.actions.get_mut(call.action))
+        {
+            function_call.gas = function_call.gas.saturating_add(share);
+        }
+        distributed += share;
+    }
+    distributed
 }

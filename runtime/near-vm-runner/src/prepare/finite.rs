@@ -1,12 +1,13 @@
 //! The cost model handed to `finite-wasm`: gas per operator and stack size per value and frame.
 //!
 //! Every operator costs `regular_op_cost` except `block`, `end` and `else`, which are free as on
-//! nearcore (finite-wasm requires `end` and `else` to be; `block` only opens a label). Bulk memory and table operators (`memory.copy`,
-//! `memory.fill`, `memory.init`, `table.copy`, `table.fill`, `table.init`) cost
-//! `linear_op_base_cost` plus `linear_op_unit_cost` per element, charged at run time by the
-//! instrumentation's `finite_wasm_{memory,table}_*` imports. Values take their natural size
-//! (i32/f32 4 bytes, i64/f64/references 8, v128 16); a function activation takes 64 bytes of
-//! bookkeeping plus its locals' sizes.
+//! nearcore (finite-wasm requires `end` and `else` to be; `block` only opens a label). Bulk
+//! memory and table operators (`memory.copy`, `memory.fill`, `memory.init`, `table.copy`,
+//! `table.fill`, `table.init`) cost `linear_op_base_cost` plus `linear_op_unit_cost` per element,
+//! charged at run time by the instrumentation's `finite_wasm_{memory,table}_*` imports; so do
+//! `memory.grow` and `table.grow` per page or element asked for (their charge is added by
+//! `inline.rs`). Values take their natural size (i32/f32 4 bytes, i64/f64/references 8, v128
+//! 16); a function activation takes 64 bytes of bookkeeping plus its locals' sizes.
 
 use finite_wasm::prefix_sum_vec::PrefixSumVec;
 use finite_wasm::{Fee, wasmparser as wp};
@@ -30,6 +31,10 @@ macro_rules! operator_fee {
     (@fee $model:ident Block) => { Fee::ZERO };
     (@fee $model:ident End) => { Fee::ZERO };
     (@fee $model:ident Else) => { Fee::ZERO };
+    // Charged linearly in the pages or elements asked for by `inline.rs`, which can emit that
+    // charge (finite-wasm's instrumentation cannot): free here.
+    (@fee $model:ident MemoryGrow) => { Fee::ZERO };
+    (@fee $model:ident TableGrow) => { Fee::ZERO };
     (@fee $model:ident MemoryCopy) => { $model.linear() };
     (@fee $model:ident MemoryFill) => { $model.linear() };
     (@fee $model:ident MemoryInit) => { $model.linear() };

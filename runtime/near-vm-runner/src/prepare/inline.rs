@@ -15,7 +15,13 @@
 //!   (`ceil(frame / 8) × regular_op_cost`) as a gas point; every exit adds them back.
 //!
 //! Bulk memory and table operators keep their host calls: their fee depends on a count known
-//! only at run time. docs/engine.md explains the design and how the equality is tested.
+//! only at run time. `memory.grow` and `table.grow` are charged the same way, linearly in the
+//! number of pages or elements asked for (`linear_op_base_cost + linear_op_unit_cost × delta`,
+//! nearcore's fee model): finite-wasm's own instrumentation cannot emit that charge, so this
+//! pass adds it before every grow, through the bulk-operation import of the same kind
+//! (`finite_wasm_memory_fill` / `finite_wasm_table_fill`: `linear × count + constant`, the
+//! count handed back), in both meterings. docs/engine.md explains the design and how the
+//! equality is tested.
 
 use super::INTERNAL_IMPORT_MODULE;
 use near_parameters::Config;
@@ -38,22 +44,32 @@ const CUSTOM_SECTION_ID: u8 = 0;
 
 /// What the rewrite needs to know about the instrumented module.
 struct Plan {
+    /// Whether gas and stack calls are inlined (otherwise only grows are charged).
+    inline: bool,
     gas_fn: u32,
     stack_fn: u32,
     unstack_fn: u32,
+    memory_charge_fn: u32,
+    table_charge_fn: u32,
+    linear_base: u64,
+    linear_unit: u64,
     gas_global: u32,
     stack_global: u32,
     regular_op_cost: u64,
 }
 
-/// Rewrites finite-wasm's output (`code`) to meter gas and stack inline (see the module docs).
+/// Rewrites finite-wasm's output (`code`): charges for `memory.grow` and `table.grow`, and,
+/// with `inline`, gas and stack metered inline (see the module docs).
 ///
 /// # Errors
 /// `Deserialization` when `code` cannot be parsed, `Instantiate` when it already exports
 /// [`GAS_EXPORT`], `GasInstrumentation` when it is not finite-wasm's output (an instrumentation
 /// import missing or called other than with constant arguments).
-pub(crate) fn inline_metering(code: &[u8], config: &Config) -> Result<Vec<u8>, PrepareError> {
-    let plan = plan(code, u64::from(config.regular_op_cost))?;
+pub(crate) fn finish_metering(code: &[u8], config: &Config, inline: bool) -> Result<Vec<u8>, PrepareError> {
+    let mut plan = plan(code, u64::from(config.regular_op_cost))?;
+    plan.inline = inline;
+    plan.linear_base = config.linear_op_base_cost;
+    plan.linear_unit = config.linear_op_unit_cost;
     let mut out = Output {
         module: Module::new(),
         stack_budget: i64::from(config.limit_config.max_stack_height),
@@ -74,13 +90,15 @@ pub(crate) fn inline_metering(code: &[u8], config: &Config) -> Result<Vec<u8>, P
             continue;
         }
         let Some((id, range)) = payload.as_section() else { continue };
-        out.write_missing_before(id, &plan)?;
+        if inline {
+            out.write_missing_before(id, &plan)?;
+        }
         match payload {
-            Payload::ImportSection(reader) => {
+            Payload::ImportSection(reader) if inline => {
                 out.module.section(&imports(reader)?);
             }
-            Payload::GlobalSection(reader) => out.write_globals(Some(reader))?,
-            Payload::ExportSection(reader) => out.write_exports(Some(reader), &plan)?,
+            Payload::GlobalSection(reader) if inline => out.write_globals(Some(reader))?,
+            Payload::ExportSection(reader) if inline => out.write_exports(Some(reader), &plan)?,
             Payload::CodeSectionStart { count: 0, .. } => {
                 out.module.section(&wasm_encoder::CodeSection::new());
             }
@@ -90,7 +108,9 @@ pub(crate) fn inline_metering(code: &[u8], config: &Config) -> Result<Vec<u8>, P
             }
         }
     }
-    out.write_missing_before(u8::MAX, &plan)?;
+    if inline {
+        out.write_missing_before(u8::MAX, &plan)?;
+    }
     Ok(out.module.finish())
 }
 
@@ -165,6 +185,7 @@ fn section_rank(id: u8) -> u8 {
 /// Finds the instrumentation imports and the indices the new globals get.
 fn plan(code: &[u8], regular_op_cost: u64) -> Result<Plan, PrepareError> {
     let (mut gas_fn, mut stack_fn, mut unstack_fn) = (None, None, None);
+    let (mut memory_charge_fn, mut table_charge_fn) = (None, None);
     let (mut functions, mut globals) = (0u32, 0u32);
     for payload in Parser::new(0).parse_all(code) {
         match payload.map_err(|_| PrepareError::Deserialization)? {
@@ -178,6 +199,8 @@ fn plan(code: &[u8], regular_op_cost: u64) -> Result<Plan, PrepareError> {
                                     "finite_wasm_gas" => gas_fn = Some(functions),
                                     "finite_wasm_stack" => stack_fn = Some(functions),
                                     "finite_wasm_unstack" => unstack_fn = Some(functions),
+                                    "finite_wasm_memory_fill" => memory_charge_fn = Some(functions),
+                                    "finite_wasm_table_fill" => table_charge_fn = Some(functions),
                                     _ => {}
                                 }
                             }
@@ -199,10 +222,23 @@ fn plan(code: &[u8], regular_op_cost: u64) -> Result<Plan, PrepareError> {
             _ => {}
         }
     }
-    let (Some(gas_fn), Some(stack_fn), Some(unstack_fn)) = (gas_fn, stack_fn, unstack_fn) else {
+    let found = (gas_fn, stack_fn, unstack_fn, memory_charge_fn, table_charge_fn);
+    let (Some(gas_fn), Some(stack_fn), Some(unstack_fn), Some(memory_charge_fn), Some(table_charge_fn)) = found else {
         return Err(PrepareError::GasInstrumentation);
     };
-    Ok(Plan { gas_fn, stack_fn, unstack_fn, gas_global: globals, stack_global: globals + 1, regular_op_cost })
+    Ok(Plan {
+        inline: true,
+        gas_fn,
+        stack_fn,
+        unstack_fn,
+        memory_charge_fn,
+        table_charge_fn,
+        linear_base: 0,
+        linear_unit: 0,
+        gas_global: globals,
+        stack_global: globals + 1,
+        regular_op_cost,
+    })
 }
 
 /// The imports, with `finite_wasm_stack` renamed to [`STACK_EXHAUSTED_IMPORT`].
@@ -244,18 +280,32 @@ fn rewrite_body(code: &[u8], body: FunctionBody<'_>, plan: &Plan) -> Result<Func
                 held.push((value as u64, offset..end));
                 continue;
             }
-            Operator::Call { function_index } if function_index == plan.gas_fn => {
+            Operator::MemoryGrow { .. } | Operator::TableGrow { .. } => {
+                release(&mut function, code, &mut held);
+                let charge = if matches!(operator, Operator::MemoryGrow { .. }) {
+                    plan.memory_charge_fn
+                } else {
+                    plan.table_charge_fn
+                };
+                // The delta on top of the stack: `linear × delta + constant`, delta handed back.
+                function
+                    .instruction(&Instruction::I64Const(plan.linear_unit as i64))
+                    .instruction(&Instruction::I64Const(plan.linear_base as i64))
+                    .instruction(&Instruction::Call(charge));
+                function.raw(code[offset..end].iter().copied());
+            }
+            Operator::Call { function_index } if plan.inline && function_index == plan.gas_fn => {
                 let fee = take(&mut held)?;
                 release(&mut function, code, &mut held);
                 charge_gas(&mut function, plan, fee);
             }
-            Operator::Call { function_index } if function_index == plan.stack_fn => {
+            Operator::Call { function_index } if plan.inline && function_index == plan.stack_fn => {
                 let frame = take(&mut held)?;
                 let operand = take(&mut held)?;
                 release(&mut function, code, &mut held);
                 reserve_stack(&mut function, plan, operand, frame);
             }
-            Operator::Call { function_index } if function_index == plan.unstack_fn => {
+            Operator::Call { function_index } if plan.inline && function_index == plan.unstack_fn => {
                 let frame = take(&mut held)?;
                 let operand = take(&mut held)?;
                 release(&mut function, code, &mut held);
