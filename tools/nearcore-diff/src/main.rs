@@ -15,6 +15,7 @@
 
 mod bench;
 mod context;
+mod corpus;
 mod nearcore;
 mod ours;
 
@@ -30,11 +31,17 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// The contract.
-    #[arg(long)]
-    wasm_file: PathBuf,
+    #[arg(long, required_unless_present = "corpus")]
+    wasm_file: Option<PathBuf>,
     /// The method to call.
-    #[arg(long)]
-    method_name: String,
+    #[arg(long, required_unless_present = "corpus")]
+    method_name: Option<String>,
+    /// Instead of one call: every export of every `.wasm` in DIR, compared (see `corpus.rs`).
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["wasm_file", "method_name", "bench"])]
+    corpus: Option<PathBuf>,
+    /// With `--corpus`: the differences known and explained (JSON, see `corpus.rs`).
+    #[arg(long, value_name = "FILE", requires = "corpus")]
+    known: Option<PathBuf>,
     /// The input, as a string.
     #[arg(long, conflicts_with = "input_file")]
     input: Option<String>,
@@ -70,7 +77,7 @@ pub(crate) struct Outcome {
 }
 
 impl Outcome {
-    fn json(&self) -> Value {
+    pub(crate) fn json(&self) -> Value {
         json!({
             "aborted": self.aborted,
             "return_data": self.return_data,
@@ -90,7 +97,7 @@ pub(crate) fn b64(bytes: &[u8]) -> String {
 }
 
 /// The fields (and profile entries) where the two outcomes differ.
-fn differences(ours: &Value, theirs: &Value) -> Vec<Value> {
+pub(crate) fn differences(ours: &Value, theirs: &Value) -> Vec<Value> {
     let mut out = Vec::new();
     let (Some(ours), Some(theirs)) = (ours.as_object(), theirs.as_object()) else { return out };
     for (field, mine) in ours {
@@ -114,7 +121,7 @@ fn differences(ours: &Value, theirs: &Value) -> Vec<Value> {
 
 /// Both runners, after `--init-method` if given (or a first, compiling run of the call, whose
 /// state is discarded), and how long that first call took on each side.
-fn warm_up(code: &[u8], cli: &Cli, context: &context::Context) -> Result<bench::Warm, String> {
+fn warm_up(code: &[u8], method: &str, cli: &Cli, context: &context::Context) -> Result<bench::Warm, String> {
     let mut ours = ours::Ours::new().map_err(|e| format!("this runner: {e}"))?;
     let mut theirs = nearcore::Theirs::new()?;
     let (method, keep, first) = match &cli.init_method {
@@ -123,7 +130,7 @@ fn warm_up(code: &[u8], cli: &Cli, context: &context::Context) -> Result<bench::
             first.input = cli.init_input.clone().unwrap_or_default().into_bytes();
             (init.as_str(), true, first)
         }
-        None => (cli.method_name.as_str(), false, context.clone()),
+        None => (method, false, context.clone()),
     };
     let start = std::time::Instant::now();
     ours.call(code, method, &first, keep).map_err(|e| format!("this runner: {e}"))?;
@@ -134,52 +141,49 @@ fn warm_up(code: &[u8], cli: &Cli, context: &context::Context) -> Result<bench::
     Ok(bench::Warm { ours, theirs, first_call })
 }
 
+/// Why the tool could not run (exit code 2).
+fn fail(message: String) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let fail = |message: String| {
-        eprintln!("error: {message}");
-        ExitCode::from(2)
-    };
-    let code = match std::fs::read(&cli.wasm_file) {
-        Ok(code) => code,
-        Err(e) => return fail(format!("{}: {e}", cli.wasm_file.display())),
-    };
-    let input = match (&cli.input, &cli.input_file) {
-        (Some(text), _) => text.as_bytes().to_vec(),
-        (None, Some(path)) => match std::fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) => return fail(format!("{}: {e}", path.display())),
-        },
-        (None, None) => Vec::new(),
-    };
-    let context = match context::load(cli.context_file.as_deref(), input) {
-        Ok(context) => context,
-        Err(e) => return fail(e),
-    };
-    let warm = match warm_up(&code, &cli, &context) {
-        Ok(warm) => warm,
-        Err(e) => return fail(e),
-    };
-    if let Some(rounds) = cli.bench {
-        return match bench::bench(&warm, &code, &cli.method_name, &context, rounds) {
-            Ok(report) => {
-                println!("{report}");
-                ExitCode::SUCCESS
-            }
+    if let Some(dir) = &cli.corpus {
+        return match corpus::run(dir, cli.known.as_deref()) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::from(1),
             Err(e) => fail(e),
         };
     }
+    match one_call(&cli) {
+        Ok(code) => code,
+        Err(e) => fail(e),
+    }
+}
+
+/// `--wasm-file F --method-name M`: compares (or with `--bench`, times) one call.
+fn one_call(cli: &Cli) -> Result<ExitCode, String> {
+    let (Some(wasm_file), Some(method)) = (&cli.wasm_file, &cli.method_name) else {
+        return Err("--wasm-file and --method-name are required".into());
+    };
+    let code = std::fs::read(wasm_file).map_err(|e| format!("{}: {e}", wasm_file.display()))?;
+    let input = match (&cli.input, &cli.input_file) {
+        (Some(text), _) => text.as_bytes().to_vec(),
+        (None, Some(path)) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,
+        (None, None) => Vec::new(),
+    };
+    let context = context::load(cli.context_file.as_deref(), input)?;
+    let warm = warm_up(&code, method, cli, &context)?;
+    if let Some(rounds) = cli.bench {
+        println!("{}", bench::bench(&warm, &code, method, &context, rounds)?);
+        return Ok(ExitCode::SUCCESS);
+    }
     let bench::Warm { mut ours, mut theirs, .. } = warm;
-    let ours = match ours.call(&code, &cli.method_name, &context, false) {
-        Ok(outcome) => outcome.json(),
-        Err(e) => return fail(format!("this runner: {e}")),
-    };
-    let theirs = match theirs.call(&code, &cli.method_name, &context, false) {
-        Ok(outcome) => outcome.json(),
-        Err(e) => return fail(format!("nearcore's runner: {e}")),
-    };
+    let ours = ours.call(&code, method, &context, false).map_err(|e| format!("this runner: {e}"))?.json();
+    let theirs = theirs.call(&code, method, &context, false).map_err(|e| format!("nearcore's runner: {e}"))?.json();
     let differences = differences(&ours, &theirs);
     let report = json!({ "ours": ours, "nearcore": theirs, "differences": differences });
     println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
-    if differences.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    Ok(if differences.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -65,9 +65,6 @@ pub struct GasLimits {
 pub struct GasCounter {
     burnt_gas: Gas,
     promises_gas: Gas,
-    /// Compute minus gas of the host costs charged so far that have a compute cost of their own
-    /// (storage operations): above gas for most, below it for some (`storage_read_key_byte`).
-    compute_minus_gas: i128,
     limits: GasLimits,
     costs: ExtCostsConfig,
     profile: ProfileData,
@@ -76,14 +73,7 @@ pub struct GasCounter {
 impl GasCounter {
     /// A counter with nothing spent.
     pub fn new(costs: ExtCostsConfig, limits: GasLimits) -> GasCounter {
-        GasCounter {
-            burnt_gas: 0,
-            promises_gas: 0,
-            compute_minus_gas: 0,
-            limits,
-            costs,
-            profile: ProfileData::default(),
-        }
+        GasCounter { burnt_gas: 0, promises_gas: 0, limits, costs, profile: ProfileData::default() }
     }
 
     /// Gas burnt so far.
@@ -91,11 +81,21 @@ impl GasCounter {
         self.burnt_gas
     }
 
-    /// Compute usage so far: burnt gas, with the host costs that have a compute cost of their own
-    /// (storage operations) counted at that compute cost instead of their gas.
+    /// Compute usage so far, as nearcore derives it from the profile: burnt gas, with the gas of
+    /// each host cost replaced by its compute cost in proportion (`gas × compute / gas cost`,
+    /// rounded down): storage operations have a compute cost of their own, above their gas for
+    /// most and below it for some (`storage_read_key_byte`).
     pub fn compute_usage(&self) -> u64 {
-        let usage = i128::from(self.burnt_gas).saturating_add(self.compute_minus_gas);
-        u64::try_from(usage.max(0)).unwrap_or(u64::MAX)
+        let mut usage = self.burnt_gas;
+        for &cost in ExtCosts::ALL {
+            let (charged, gas_cost) = (self.profile.ext[cost as usize], self.costs.gas_cost(cost));
+            if charged == 0 || gas_cost == 0 {
+                continue;
+            }
+            let compute = u128::from(charged) * u128::from(self.costs.compute_cost(cost)) / u128::from(gas_cost);
+            usage = usage.saturating_sub(charged).saturating_add(u64::try_from(compute).unwrap_or(u64::MAX));
+        }
+        usage
     }
 
     /// Gas used so far (burnt plus set aside for new receipts).
@@ -159,9 +159,17 @@ impl GasCounter {
     /// # Errors
     /// `GasExceeded` / `GasLimitExceeded` / `IntegerOverflow`.
     pub fn burn_wasm_gas(&mut self, gas: Gas) -> Result<(), HostError> {
-        let result = self.deduct(gas, gas);
-        self.profile.wasm = self.profile.wasm.saturating_add(gas);
+        let (result, burnt) = self.deduct_recorded(gas, gas);
+        self.profile.wasm = self.profile.wasm.saturating_add(burnt);
         result
+    }
+
+    /// [`GasCounter::deduct`], and the gas it actually burnt (all of `burn`, or up to the limit
+    /// when it failed): what profiles record, as nearcore's do.
+    fn deduct_recorded(&mut self, burn: Gas, use_gas: Gas) -> (Result<(), HostError>, Gas) {
+        let before = self.burnt_gas;
+        let result = self.deduct(burn, use_gas);
+        (result, self.burnt_gas.saturating_sub(before))
     }
 
     /// Pays one unit of `cost`.
@@ -169,10 +177,7 @@ impl GasCounter {
     /// # Errors
     /// As [`GasCounter::burn_wasm_gas`].
     pub fn pay_base(&mut self, cost: ExtCosts) -> Result<(), HostError> {
-        let gas = self.costs.gas_cost(cost);
-        self.profile.ext[cost as usize] = self.profile.ext[cost as usize].saturating_add(gas);
-        self.add_extra_compute(cost, 1);
-        self.deduct(gas, gas)
+        self.pay_ext(cost, self.costs.gas_cost(cost))
     }
 
     /// Pays `count` units of `cost`.
@@ -181,14 +186,13 @@ impl GasCounter {
     /// As [`GasCounter::burn_wasm_gas`]; `IntegerOverflow` if the product overflows.
     pub fn pay_per(&mut self, cost: ExtCosts, count: u64) -> Result<(), HostError> {
         let gas = self.costs.gas_cost(cost).checked_mul(count).ok_or(HostError::IntegerOverflow)?;
-        self.profile.ext[cost as usize] = self.profile.ext[cost as usize].saturating_add(gas);
-        self.add_extra_compute(cost, count);
-        self.deduct(gas, gas)
+        self.pay_ext(cost, gas)
     }
 
-    fn add_extra_compute(&mut self, cost: ExtCosts, count: u64) {
-        let difference = i128::from(self.costs.compute_cost(cost)) - i128::from(self.costs.gas_cost(cost));
-        self.compute_minus_gas = self.compute_minus_gas.saturating_add(difference.saturating_mul(i128::from(count)));
+    fn pay_ext(&mut self, cost: ExtCosts, gas: Gas) -> Result<(), HostError> {
+        let (result, burnt) = self.deduct_recorded(gas, gas);
+        self.profile.ext[cost as usize] = self.profile.ext[cost as usize].saturating_add(burnt);
+        result
     }
 
     /// Pays an action fee: `burn` now (the send fee) and `use_gas` in total (plus execution).
@@ -196,8 +200,9 @@ impl GasCounter {
     /// # Errors
     /// As [`GasCounter::burn_wasm_gas`].
     pub fn pay_action_fee(&mut self, cost: ActionCosts, burn: Gas, use_gas: Gas) -> Result<(), HostError> {
-        self.profile.actions[cost as usize] = self.profile.actions[cost as usize].saturating_add(burn);
-        self.deduct(burn, use_gas)
+        let (result, burnt) = self.deduct_recorded(burn, use_gas);
+        self.profile.actions[cost as usize] = self.profile.actions[cost as usize].saturating_add(burnt);
+        result
     }
 
     /// Sets aside gas attached to a new receipt: used, not burnt.
