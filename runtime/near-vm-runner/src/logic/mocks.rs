@@ -58,9 +58,12 @@ impl External for MockedExternal {
         Ok(self.submodules.get(key).cloned())
     }
 
+    /// The hash of a counter starting at 0, as nearcore's mock does (so the harness compares
+    /// like with like).
     fn generate_data_id(&mut self) -> CryptoHash {
+        let data_id = CryptoHash::hash_bytes(&self.data_count.to_le_bytes());
         self.data_count += 1;
-        CryptoHash::hash_bytes(&self.data_count.to_le_bytes())
+        data_id
     }
 
     fn validator_stake(&self, account_id: &AccountId) -> Result<Option<Balance>, ExternalFault> {

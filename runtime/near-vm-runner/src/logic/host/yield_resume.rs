@@ -46,6 +46,7 @@ impl VMLogic {
         self.deny_in_view("promise_yield_create")?;
         self.gas_counter.pay_base(ExtCosts::yield_create_base)?;
         let request = self.read_yield_request(mem, &call, 0)?;
+        self.charge_yield_bytes(&request)?;
         let (index, data_id) = self.create_yield(request)?;
         self.internal_write_register(register_id, data_id.as_bytes())?;
         Ok(index)
@@ -75,11 +76,14 @@ impl VMLogic {
         let request = self.read_yield_request(mem, &call, amount)?;
         let yield_id_bytes = self.get_memory_or_register(mem, yield_id)?;
         let yield_id = to_hash(&yield_id_bytes, HostError::YieldIdMalformed)?;
+        self.charge_yield_bytes(&request)?;
         if self.ext.yield_data_id(&yield_id)?.is_some() {
             return Ok(u64::MAX);
         }
-        self.deduct_balance(request.deposit)?;
+        let deposit = request.deposit;
         let (index, data_id) = self.create_yield(request)?;
+        // As nearcore: the deposit leaves the balance once every fee is paid.
+        self.deduct_balance(deposit)?;
         self.ext.register_yield_id(&yield_id, &data_id)?;
         Ok(index)
     }
@@ -90,9 +94,14 @@ impl VMLogic {
             return Err(HostError::EmptyMethodName.into());
         }
         let arguments = self.get_memory_or_register(mem, call.arguments)?;
-        let bytes = (method_name.len() as u64).checked_add(arguments.len() as u64).ok_or_else(Self::overflow)?;
-        self.gas_counter.pay_per(ExtCosts::yield_create_byte, bytes)?;
         Ok(YieldRequest { method_name, arguments, gas: call.gas, gas_weight: call.gas_weight, deposit })
+    }
+
+    /// `yield_create_byte` per byte of the callback's method name and arguments.
+    fn charge_yield_bytes(&mut self, request: &YieldRequest) -> Result<()> {
+        let (method, arguments) = (request.method_name.len() as u64, request.arguments.len() as u64);
+        let bytes = method.checked_add(arguments).ok_or_else(Self::overflow)?;
+        Ok(self.gas_counter.pay_per(ExtCosts::yield_create_byte, bytes)?)
     }
 
     fn create_yield(&mut self, request: YieldRequest) -> Result<(u64, CryptoHash)> {
