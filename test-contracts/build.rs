@@ -6,7 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-const CONTRACTS: &[&str] = &["sdk-status", "raw-nostd", "yield-nostd", "sdk-signer", "submodule-nostd", "sdk-app-os"];
+const CONTRACTS: &[&str] = &[
+    "sdk-status",
+    "raw-nostd",
+    "yield-nostd",
+    "sdk-signer",
+    "submodule-nostd",
+    "sdk-app-os",
+    "bench-interp",
+    "bench-child",
+];
 
 /// RFC-003 wasm handlers: the examples of `contracts/hv-handlers`, one cdylib each, written
 /// with `runtime/hypervisor-guest`.

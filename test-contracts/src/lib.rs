@@ -5,11 +5,14 @@
 //! - [`sdk_status`]: near-sdk 5.30 status messages — storage (`LookupMap`), logs, JSON
 //!   arguments, a panic, promises with callbacks, a gas-burning loop;
 //! - [`raw_nostd`]: `no_std`, host functions called directly (input, registers, sha256,
-//!   storage, logs, a xorshift loop for exact-gas checks, unbounded recursion);
+//!   storage, logs, a xorshift loop for exact-gas checks, a compute loop for benchmarks,
+//!   unbounded recursion);
 //! - [`yield_nostd`]: `no_std` NEP-519 yields and resumes, every edge case's entry point;
 //! - [`sdk_signer`]: near-sdk chain-signatures-style contract (`sign` yields, `respond` resumes);
 //! - [`sdk_app_os`]: near-sdk NEP-481 parent ("OS") serving a submodule's requests;
 //! - [`submodule_nostd`]: `no_std` NEP-481 "app" submodule (asks its parent to read, write, log);
+//! - [`bench_interp`], [`bench_child`]: NEP-481's benchmark, the same workloads interpreted by a
+//!   stack machine inside the contract and as a compiled submodule (`scripts/nep481-bench.sh`);
 //! - [`hv_handler`]: RFC-003 wasm account handlers written with `near-hypervisor-guest`
 //!   (`hv_counter`, `hv_caller`, `hv_trapper`, `hv_looper`, `hv_readonly_writer`, `hv_module`,
 //!   `hv_vesting`).
@@ -42,6 +45,17 @@ pub fn submodule_nostd() -> &'static [u8] {
 /// The near-sdk NEP-481 "OS" parent that serves the app's requests.
 pub fn sdk_app_os() -> &'static [u8] {
     include_bytes!(concat!(env!("OUT_DIR"), "/sdk-app-os.wasm"))
+}
+
+/// NEP-481 benchmark parent: the same workloads interpreted (`interpret`) and as the compiled
+/// submodule `child` (`run_child`).
+pub fn bench_interp() -> &'static [u8] {
+    include_bytes!(concat!(env!("OUT_DIR"), "/bench-interp.wasm"))
+}
+
+/// NEP-481 benchmark submodule: the workloads of [`bench_interp`] compiled.
+pub fn bench_child() -> &'static [u8] {
+    include_bytes!(concat!(env!("OUT_DIR"), "/bench-child.wasm"))
 }
 
 /// The RFC-003 wasm handler `name` (see the crate docs), if there is one.

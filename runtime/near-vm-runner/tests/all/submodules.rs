@@ -297,3 +297,27 @@ fn submodules_run_in_view_calls() {
     assert_eq!(ran.outcome.aborted, None);
     assert_eq!(crate::returned_value(&ran), vec![1, 42, 0, 43]);
 }
+
+/// NEP-481's benchmark contracts (scripts/nep481-bench.sh measures them through the runtime):
+/// the interpreter and the compiled submodule compute the same results, and the compiled
+/// arithmetic loop is the cheaper one once the loop dominates.
+#[test]
+fn the_benchmark_interpreter_and_submodule_agree_and_the_submodule_computes_cheaper() {
+    let run = |method: &str, job: &str| {
+        let mut ext = MockedExternal::default();
+        ext.submodules.insert(b"child".to_vec(), near_test_contracts::bench_child().to_vec());
+        let mut ctx = context();
+        ctx.input = job.as_bytes().to_vec();
+        let ran = run_code(near_test_contracts::bench_interp(), method, Box::new(ext), ctx);
+        assert_eq!(ran.outcome.aborted, None, "{method} {job}");
+        (crate::returned(&ran), ran.outcome.burnt_gas)
+    };
+    for job in ["a0", "a1", "a57", "h0", "h3", "s0", "s4"] {
+        let (interpreted, _) = run("interpret", job);
+        let (compiled, _) = run("run_child", job);
+        assert_eq!(interpreted, compiled, "{job}");
+    }
+    let (_, interpreted) = run("interpret", "a20000");
+    let (_, compiled) = run("run_child", "a20000");
+    assert!(interpreted > 3 * compiled, "interpreted {interpreted} vs compiled {compiled}");
+}
