@@ -3,7 +3,7 @@
 //! calls). Variants nearcore does not have (NEP-481's preparation errors, a host function this
 //! runtime links but does not implement) get texts in the same style.
 
-use super::{CompilationError, FunctionCallError, HostError, MethodResolveError, PrepareError, WasmTrap};
+use super::contract::{CompilationError, FunctionCallError, HostError, MethodResolveError, PrepareError, WasmTrap};
 use std::fmt::{Display, Formatter, Result};
 
 impl Display for FunctionCallError {
