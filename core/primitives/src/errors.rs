@@ -11,7 +11,6 @@ use crate::hash::CryptoHash;
 use crate::types::{AccountId, Balance, Gas, Nonce, dec_format};
 use borsh::{BorshDeserialize, BorshSerialize};
 
-
 macro_rules! outcome_error {
     // Contract errors: their text is nearcore's (`display.rs`), as stored in outcomes.
     (@nearcore_text $(#[$meta:meta])* pub enum $name:ident { $($body:tt)* }) => {
@@ -433,7 +432,6 @@ outcome_error! {
         },
     }
 }
-
 
 /// A data id, for errors that name one.
 pub type DataId = CryptoHash;
