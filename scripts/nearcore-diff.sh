@@ -2,8 +2,10 @@
 # Builds tools/nearcore-diff (its own workspace: nearcore's published crates stay out of the
 # crates users link) and runs its corpus mode against nearcore's runner (protocol 88): one JSON
 # line per call that differs, then a summary (contracts, methods, calls, identical).
-#   scripts/nearcore-diff.sh            build, then run the corpus (fails on any difference not
-#                                       listed, with its reason, in known-differences.json)
+#   scripts/nearcore-diff.sh            build, then run the corpora: the test contracts (fails on
+#                                       any difference not listed, with its reason, in
+#                                       known-differences.json) and generated modules (fails on
+#                                       any difference; NEARCORE_DIFF_SMITH=N for a longer run)
 #   scripts/nearcore-diff.sh -- ARGS    build, then run the tool once with ARGS
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,3 +24,11 @@ if ! compgen -G "$corpus/*.wasm" >/dev/null; then
     CARGO_TARGET_DIR="$PWD/target" cargo build --locked -p near-test-contracts >/dev/null
 fi
 "$tool" --corpus "$corpus" --known tools/nearcore-diff/known-differences.json
+# Generated modules: wasm-smith with protocol 88's features importing nearcore's env functions
+# (near-vm-runner's fuzz test writes them out), seeds from NEARCORE_DIFF_SMITH_SEED (default 0),
+# NEARCORE_DIFF_SMITH modules (default 200); no difference is allowed.
+smith="$(mktemp -d -t nearcore-diff-smith.XXXXXX)"
+trap 'rm -rf "$smith"' EXIT
+FUZZ_DUMP_DIR="$smith" FUZZ_ITERATIONS="${NEARCORE_DIFF_SMITH:-200}" FUZZ_SEED="${NEARCORE_DIFF_SMITH_SEED:-0}" \
+    CARGO_TARGET_DIR="$PWD/target" cargo test --locked -q -p near-vm-runner --test all fuzz >/dev/null
+"$tool" --corpus "$smith"

@@ -20,7 +20,9 @@ pub fn trap_to_error(error: &wasmtime::Error) -> FunctionCallError {
         | wasmtime::Trap::BadConversionToInteger => WasmTrap::IllegalArithmetic,
         wasmtime::Trap::IndirectCallToNull => WasmTrap::IndirectCallToNull,
         wasmtime::Trap::BadSignature => WasmTrap::IncorrectCallIndirectSignature,
-        wasmtime::Trap::TableOutOfBounds => WasmTrap::CallIndirectOOB,
+        // As nearcore's runner: an out-of-bounds table access (`call_indirect` past the table
+        // included) is reported as a memory access out of bounds.
+        wasmtime::Trap::TableOutOfBounds => WasmTrap::MemoryOutOfBounds,
         wasmtime::Trap::StackOverflow => WasmTrap::StackOverflow,
         _ => WasmTrap::GenericTrap,
     })

@@ -2,7 +2,8 @@
 //! functions) through preparation and every exported function, on Winch and on Cranelift:
 //! never a panic or a node fault, gas never above the prepaid amount, and both compilers give
 //! the same outcome and gas. `FUZZ_ITERATIONS` sets how many modules (CI: the default; longer
-//! runs: `scripts/fuzz.sh`); `FUZZ_SEED` the first seed.
+//! runs: `scripts/fuzz.sh`); `FUZZ_SEED` the first seed; `FUZZ_DUMP_DIR` a directory to write
+//! every generated module to (for `scripts/nearcore-diff-smith.sh`).
 
 use crate::context;
 use arbitrary::Unstructured;
@@ -118,6 +119,10 @@ fn random_modules_never_crash_stay_within_gas_and_agree_across_compilers() {
             continue;
         };
         let code = module.to_bytes();
+        if let Ok(dir) = std::env::var("FUZZ_DUMP_DIR") {
+            // For the differential run against nearcore (scripts/nearcore-diff-smith.sh).
+            std::fs::write(std::path::Path::new(&dir).join(format!("smith_{seed:05}.wasm")), &code).unwrap();
+        }
         for method in exports(&code).into_iter().take(4) {
             let mut context = context();
             context.prepaid_gas = prepaid;
