@@ -35,6 +35,8 @@ crate::import_table! {
     register_len(register_id: u64) -> u64 => |l, m| l.register_len(m, register_id);
     write_register(register_id: u64, data_len: u64, data_ptr: u64) -> () => |l, m| l.write_register(m, register_id, data_len, data_ptr);
     current_account_id(register_id: u64) -> () => |l, m| l.current_account_id(m, register_id);
+    #[chain_id_host_fn]
+    chain_id(register_id: u64) -> () => |l, m| l.chain_id(m, register_id);
     signer_account_id(register_id: u64) -> () => |l, m| l.signer_account_id(m, register_id);
     signer_account_pk(register_id: u64) -> () => |l, m| l.signer_account_pk(m, register_id);
     predecessor_account_id(register_id: u64) -> () => |l, m| l.predecessor_account_id(m, register_id);
@@ -61,6 +63,9 @@ crate::import_table! {
     ripemd160(value_len: u64, value_ptr: u64, register_id: u64) -> () => |l, m| l.ripemd160(m, value_len, value_ptr, register_id);
     ed25519_verify(sig_len: u64, sig_ptr: u64, msg_len: u64, msg_ptr: u64, pk_len: u64, pk_ptr: u64) -> u64
         => |l, m| l.ed25519_verify(m, MemSlice::new(sig_len, sig_ptr), MemSlice::new(msg_len, msg_ptr), MemSlice::new(pk_len, pk_ptr));
+    #[p256_verify_host_fn]
+    p256_verify(sig_len: u64, sig_ptr: u64, msg_len: u64, msg_ptr: u64, pk_len: u64, pk_ptr: u64) -> u64
+        => |l, m| l.p256_verify(m, MemSlice::new(sig_len, sig_ptr), MemSlice::new(msg_len, msg_ptr), MemSlice::new(pk_len, pk_ptr));
     ecrecover(hash_len: u64, hash_ptr: u64, sig_len: u64, sig_ptr: u64, v: u64, malleability_flag: u64, register_id: u64) -> u64
         => |l, m| l.ecrecover(m, MemSlice::new(hash_len, hash_ptr), MemSlice::new(sig_len, sig_ptr), (v, malleability_flag), register_id);
     value_return(value_len: u64, value_ptr: u64) -> () => |l, m| l.value_return(m, value_len, value_ptr);
@@ -139,12 +144,10 @@ fn always(_: &Config) -> bool {
     true
 }
 
-/// Imports linked with their nearcore signature but not implemented here yet (p256_verify,
-/// chain_id) or out of scope (curves, gas keys, global contracts, state init).
+/// Imports linked with their nearcore signature but not implemented here yet (curves, gas
+/// keys, global contracts, state init).
 /// Signatures: `I` = i64, `i` = i32; `(params, results)`.
 pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
-    ("p256_verify", "IIIIII", "I", |c| c.p256_verify_host_fn),
-    ("chain_id", "I", "", |c| c.chain_id_host_fn),
     ("current_contract_code", "I", "I", always),
     ("refund_to_account_id", "I", "", always),
     ("promise_set_refund_to", "III", "", always),

@@ -252,6 +252,7 @@ pub(crate) fn action_function_call(
             action_hash: ctx.action_hash,
             block_height: apply_state.block_height,
             validators: apply_state.validators.clone(),
+            chain_id: apply_state.chain_id.clone(),
         },
     );
     let (mut outcome, ext) = ctx

@@ -24,6 +24,7 @@ pub struct RuntimeExt {
     block_height: BlockHeight,
     data_count: u64,
     validators: ValidatorStakes,
+    chain_id: String,
 }
 
 /// Where a [`RuntimeExt`] runs: the executing account and the action it executes.
@@ -37,6 +38,8 @@ pub struct ExtContext {
     pub block_height: BlockHeight,
     /// Current validators.
     pub validators: ValidatorStakes,
+    /// The chain's id, for `chain_id`.
+    pub chain_id: String,
 }
 
 fn fault(error: StorageError) -> ExternalFault {
@@ -53,6 +56,7 @@ impl RuntimeExt {
             block_height: context.block_height,
             data_count: 0,
             validators: context.validators,
+            chain_id: context.chain_id,
         }
     }
 
@@ -130,5 +134,9 @@ impl External for RuntimeExt {
 
     fn validator_total_stake(&self) -> Result<Balance, ExternalFault> {
         Ok(self.validators.values().sum())
+    }
+
+    fn chain_id(&self) -> String {
+        self.chain_id.clone()
     }
 }

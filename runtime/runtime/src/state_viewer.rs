@@ -129,6 +129,7 @@ pub fn view_call(
             action_hash: CryptoHash::default(),
             block_height: apply_state.block_height,
             validators: ValidatorStakes::clone(&apply_state.validators),
+            chain_id: apply_state.chain_id.clone(),
         },
     );
     let (outcome, _) = runner

@@ -79,6 +79,9 @@ pub struct ApplyState {
     pub config: Arc<RuntimeConfig>,
     /// Current validators.
     pub validators: ValidatorStakes,
+    /// The chain's id, as contracts' `chain_id` sees it (a genesis setting; "test" by default, as
+    /// nearcore's test genesis).
+    pub chain_id: String,
 }
 
 impl ApplyState {
@@ -93,6 +96,7 @@ impl ApplyState {
             random_seed: CryptoHash::hash_bytes(&block_height.to_le_bytes()),
             config,
             validators: ValidatorStakes::default(),
+            chain_id: "test".to_string(),
         }
     }
 }

@@ -104,4 +104,9 @@ impl External for SharedState {
     fn validator_total_stake(&self) -> Result<Balance, ExternalFault> {
         Ok(0)
     }
+
+    /// "test", as nearcore's mock.
+    fn chain_id(&self) -> String {
+        "test".to_string()
+    }
 }

@@ -289,5 +289,10 @@ outcome_error! {
         },
         /// A yield id is not 32 bytes.
         YieldIdMalformed,
+        /// `p256_verify`: a signature not 64 bytes or a public key not 33 bytes.
+        P256VerifyInvalidInput {
+            /// What was wrong.
+            msg: String,
+        },
     }
 }

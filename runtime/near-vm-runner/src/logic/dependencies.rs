@@ -97,4 +97,7 @@ pub trait External: std::any::Any + Send {
     /// # Errors
     /// Node faults only.
     fn validator_total_stake(&self) -> Result<Balance, ExternalFault>;
+
+    /// The chain's id (the genesis `chain_id`: "mainnet", "testnet", …), for `chain_id`.
+    fn chain_id(&self) -> String;
 }

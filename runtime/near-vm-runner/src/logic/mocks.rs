@@ -70,6 +70,11 @@ impl External for MockedExternal {
         Ok(self.validators.get(account_id).copied())
     }
 
+    /// "test", as nearcore's mock and test genesis.
+    fn chain_id(&self) -> String {
+        "test".to_string()
+    }
+
     fn validator_total_stake(&self) -> Result<Balance, ExternalFault> {
         Ok(self.validators.values().sum())
     }

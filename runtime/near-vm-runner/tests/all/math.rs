@@ -137,3 +137,35 @@ fn ecrecover_recovers_the_signer_and_rejects_bad_input() {
     );
     assert_eq!(ecrecover(&hash, &[0u8; 64], v, 0), Ok(None), "zero r and s recover nothing");
 }
+
+/// `p256_verify` and `chain_id` through the no_std contract's vectors (RFC 6979 A.2.5's key and
+/// its signature over the prehash 32 × 0x07); every call is also compared with nearcore's
+/// runner by the nearcore-diff corpus in CI.
+#[test]
+fn p256_verify_and_chain_id_on_the_contracts_vectors() {
+    use near_parameters::{ExtCosts, RuntimeConfig};
+    let call = |method: &str| {
+        crate::run_code(
+            near_test_contracts::raw_nostd(),
+            method,
+            Box::new(near_vm_runner::logic::mocks::MockedExternal::default()),
+            crate::context(),
+        )
+    };
+    let value = |method: &str| u64::from_le_bytes(returned(&call(method)).try_into().unwrap());
+    assert_eq!(value("p256_valid"), 1);
+    assert_eq!(value("p256_tampered"), 0);
+    assert_eq!(value("p256_zero_signature"), 0);
+    for (method, msg) in
+        [("p256_short_signature", "invalid signature length"), ("p256_short_key", "invalid public key length")]
+    {
+        let invalid = HostError::P256VerifyInvalidInput { msg: msg.into() };
+        assert_eq!(call(method).outcome.aborted, Some(FunctionCallError::HostError(invalid)), "{method}");
+    }
+    // The byte cost is charged for the 32-byte prehash, but not when the signature is refused.
+    let costs = &RuntimeConfig::mainnet().wasm_config.ext_costs;
+    let per_byte = |method: &str| call(method).outcome.profile.ext[ExtCosts::p256_verify_byte as usize];
+    assert_eq!(per_byte("p256_valid"), 32 * costs.gas_cost(ExtCosts::p256_verify_byte));
+    assert_eq!(per_byte("p256_zero_signature"), 0);
+    assert_eq!(returned(&call("get_chain_id")), b"test");
+}

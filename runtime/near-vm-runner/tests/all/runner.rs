@@ -189,6 +189,9 @@ impl near_vm_runner::logic::External for BrokenExternal {
     fn validator_total_stake(&self) -> Result<u128, near_vm_runner::logic::ExternalFault> {
         Ok(0)
     }
+    fn chain_id(&self) -> String {
+        "test".to_string()
+    }
 }
 
 #[test]

@@ -18,6 +18,8 @@ extern "C" {
     fn storage_read(key_len: u64, key_ptr: u64, register_id: u64) -> u64;
     fn block_index() -> u64;
     fn panic_utf8(len: u64, ptr: u64);
+    fn p256_verify(sig_len: u64, sig_ptr: u64, msg_len: u64, msg_ptr: u64, pk_len: u64, pk_ptr: u64) -> u64;
+    fn chain_id(register_id: u64);
 }
 
 const KEY: &[u8] = b"counter";
@@ -116,4 +118,91 @@ pub extern "C" fn recurse() {
 pub extern "C" fn fail() {
     let message = b"raw failure";
     unsafe { panic_utf8(message.len() as u64, message.as_ptr() as u64) }
+}
+
+/// RFC 6979 A.2.5's P-256 key (compressed) and its signature over the prehash 32 × 0x07.
+const P256_KEY: [u8; 33] = hex33(b"0360fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6");
+const P256_SIG: [u8; 64] = hex64(
+    b"11371917ab11ccca08ec7444d8a05dac6c253b19cf163cfb75b408cdd2134ffb502537c7cad66661d4105005fe17a29b5e27ff23a81f9236a548b2eda6861d64",
+);
+
+const fn nibble(c: u8) -> u8 {
+    if c <= b'9' {
+        c - b'0'
+    } else {
+        c - b'a' + 10
+    }
+}
+
+const fn hex33(text: &[u8]) -> [u8; 33] {
+    let mut out = [0u8; 33];
+    let mut i = 0;
+    while i < 33 {
+        out[i] = nibble(text[2 * i]) << 4 | nibble(text[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+const fn hex64(text: &[u8]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    let mut i = 0;
+    while i < 64 {
+        out[i] = nibble(text[2 * i]) << 4 | nibble(text[2 * i + 1]);
+        i += 1;
+    }
+    out
+}
+
+fn p256(sig: &[u8], msg: &[u8], key: &[u8]) {
+    let result = unsafe {
+        p256_verify(
+            sig.len() as u64,
+            sig.as_ptr() as u64,
+            msg.len() as u64,
+            msg.as_ptr() as u64,
+            key.len() as u64,
+            key.as_ptr() as u64,
+        )
+    };
+    unsafe { value_return(8, result.to_le_bytes().as_ptr() as u64) };
+}
+
+/// `p256_verify` of RFC 6979's vector: 1.
+#[no_mangle]
+pub extern "C" fn p256_valid() {
+    p256(&P256_SIG, &[7u8; 32], &P256_KEY);
+}
+
+/// The same signature over another prehash: 0.
+#[no_mangle]
+pub extern "C" fn p256_tampered() {
+    p256(&P256_SIG, &[8u8; 32], &P256_KEY);
+}
+
+/// A 63-byte signature: the host error "invalid signature length".
+#[no_mangle]
+pub extern "C" fn p256_short_signature() {
+    p256(&P256_SIG[..63], &[7u8; 32], &P256_KEY);
+}
+
+/// A 32-byte key: the host error "invalid public key length", after the message is charged.
+#[no_mangle]
+pub extern "C" fn p256_short_key() {
+    p256(&P256_SIG, &[7u8; 32], &P256_KEY[..32]);
+}
+
+/// An all-zero signature (r = s = 0): 0, before the message and key are read.
+#[no_mangle]
+pub extern "C" fn p256_zero_signature() {
+    p256(&[0u8; 64], &[7u8; 32], &P256_KEY);
+}
+
+/// Returns the chain id.
+#[no_mangle]
+pub extern "C" fn get_chain_id() {
+    unsafe {
+        chain_id(0);
+        value_return(u64::MAX, 0);
+    }
 }

@@ -57,6 +57,19 @@ impl VMLogic {
         self.internal_write_register(register_id, &id)
     }
 
+    /// Writes the chain's id (UTF-8, e.g. "mainnet") into a register. Allowed in views.
+    ///
+    /// # Errors
+    /// Register limits, gas.
+    ///
+    /// # Cost
+    /// `base + write_register_base + write_register_byte × len`
+    pub fn chain_id(&mut self, _mem: &mut [u8], register_id: u64) -> Result<()> {
+        self.gas_counter.pay_base(ExtCosts::base)?;
+        let id = self.ext.chain_id();
+        self.internal_write_register(register_id, id.as_bytes())
+    }
+
     /// Writes the signer's account id into a register.
     ///
     /// # Errors

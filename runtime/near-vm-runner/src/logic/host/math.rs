@@ -130,6 +130,42 @@ impl VMLogic {
         self.internal_write_register(register_id, &digest)
     }
 
+    /// Verifies a P-256 (secp256r1) ECDSA signature over a caller-computed prehash: 1 if valid,
+    /// 0 if not. The signature is raw `r ‖ s` (64 bytes), the key compressed SEC1 (33 bytes);
+    /// low-S is not required. A signature whose `r` or `s` is out of range is 0 before the
+    /// message and key are read.
+    ///
+    /// # Errors
+    /// `P256VerifyInvalidInput` for a signature not 64 bytes or a key not 33 bytes;
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, gas.
+    ///
+    /// # Cost
+    /// `p256_verify_base + input costs + p256_verify_byte × message length`
+    pub fn p256_verify(
+        &mut self,
+        mem: &mut [u8],
+        signature: MemSlice,
+        message: MemSlice,
+        public_key: MemSlice,
+    ) -> Result<u64> {
+        use p256::ecdsa::signature::hazmat::PrehashVerifier;
+        let invalid = |msg: &str| HostError::P256VerifyInvalidInput { msg: msg.to_string() };
+        self.gas_counter.pay_base(ExtCosts::p256_verify_base)?;
+        let signature = self.get_memory_or_register(mem, signature)?;
+        if signature.len() != 64 {
+            return Err(invalid("invalid signature length").into());
+        }
+        let Ok(signature) = p256::ecdsa::Signature::from_slice(&signature) else { return Ok(0) };
+        let message = self.get_memory_or_register(mem, message)?;
+        self.gas_counter.pay_per(ExtCosts::p256_verify_byte, message.len() as u64)?;
+        let public_key = self.get_memory_or_register(mem, public_key)?;
+        if public_key.len() != 33 {
+            return Err(invalid("invalid public key length").into());
+        }
+        let Ok(key) = p256::ecdsa::VerifyingKey::from_sec1_bytes(&public_key) else { return Ok(0) };
+        Ok(u64::from(key.verify_prehash(&message, &signature).is_ok()))
+    }
+
     /// Verifies an ed25519 signature: 1 if valid, 0 if not.
     ///
     /// # Errors
