@@ -16,7 +16,7 @@ use crate::prepare::{CONTRACT_MEMORY_EXPORT, CONTRACT_START_EXPORT};
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::{CompilationError, HostError};
 use near_primitives::types::Gas;
-use std::cell::RefCell;
+use std::sync::{Arc, Mutex};
 use wasmtime::{Caller, InstancePre, Linker, Memory, Module, Store};
 
 /// Compiles (or fetches from the cache) submodule code for the parent's `start_submodule`.
@@ -56,11 +56,6 @@ impl ChildModule {
 
 /// Bytes moving between a child and its parent. The `yielded` and `resume_input` buffers are
 /// swapped, not reallocated, at every switch: after the first round trip none allocates.
-///
-/// There is one per thread ([`MAILBOX`]): a child runs only inside its parent's
-/// [`LiveSubmodule::step`], on the parent's thread (a fiber switches stacks, not threads), and
-/// the two take turns, so an exchange is always between the one running child and its parent;
-/// `step` clears what a previous child may have left. No lock is needed.
 #[derive(Default)]
 struct Mailbox {
     yielded: Vec<u8>,
@@ -78,6 +73,7 @@ struct ChildState {
     metering: MeteringState,
     payload_limit: u64,
     input: Vec<u8>,
+    mailbox: Arc<Mutex<Mailbox>>,
     memory: Option<Memory>,
 }
 
@@ -96,6 +92,7 @@ impl InstrumentationHost for ChildState {
 /// A started submodule that has not finished: its suspended call.
 pub struct LiveSubmodule {
     fiber: Fiber<(Store<ChildState>, wasmtime::Result<()>)>,
+    mailbox: Arc<Mutex<Mailbox>>,
     charged_gas: Gas,
     /// What the child passed to its last `callback` ([`LiveSubmodule::yielded`]).
     last_yield: Vec<u8>,
@@ -119,13 +116,8 @@ pub enum Step {
     NodeFault(String),
 }
 
-thread_local! {
-    static MAILBOX: RefCell<Mailbox> = RefCell::new(Mailbox::default());
-}
-
-/// Runs `f` on this thread's mailbox (never re-entered: no exchange calls another).
-fn with_mailbox<R>(f: impl FnOnce(&mut Mailbox) -> R) -> R {
-    MAILBOX.with(|mailbox| f(&mut mailbox.borrow_mut()))
+fn lock(mailbox: &Mutex<Mailbox>) -> std::sync::MutexGuard<'_, Mailbox> {
+    mailbox.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn trap(error: HostError) -> wasmtime::Error {
@@ -137,7 +129,7 @@ fn child_memory(caller: &mut Caller<'_, ChildState>) -> wasmtime::Result<Memory>
 }
 
 /// Bytes the child passes to its parent (`callback`, `return_value`): within the payload
-/// limit, paid per byte, handed to `deliver` with the mailbox while still in memory.
+/// limit, paid per byte, handed to `deliver` with the mailbox (locked) while still in memory.
 fn pass_payload(
     caller: &mut Caller<'_, ChildState>,
     len: u64,
@@ -145,7 +137,7 @@ fn pass_payload(
     deliver: impl FnOnce(&mut Mailbox, &[u8], &ChildState),
 ) -> wasmtime::Result<()> {
     if len > caller.data().payload_limit {
-        with_mailbox(|mailbox| mailbox.payload_limit_exceeded = true);
+        lock(&caller.data().mailbox).payload_limit_exceeded = true;
         return Err(trap(HostError::IntegerOverflow));
     }
     sync_gas_in(&mut *caller).map_err(trap)?;
@@ -156,7 +148,7 @@ fn pass_payload(
     let (start, end) = (usize::try_from(ptr), usize::try_from(ptr.saturating_add(len)));
     let (Ok(start), Ok(end)) = (start, end) else { return Err(trap(HostError::MemoryAccessViolation)) };
     let bytes = data.get(start..end).ok_or_else(|| trap(HostError::MemoryAccessViolation))?;
-    with_mailbox(|mailbox| deliver(mailbox, bytes, state));
+    deliver(&mut lock(&state.mailbox), bytes, state);
     Ok(())
 }
 
@@ -172,13 +164,12 @@ fn link_child_imports(linker: &mut Linker<ChildState>) -> wasmtime::Result<()> {
             })?;
             suspend().await;
             let state = caller.data_mut();
-            with_mailbox(|mailbox| {
-                if std::mem::take(&mut mailbox.input_set) {
-                    std::mem::swap(&mut state.input, &mut mailbox.resume_input);
-                } else {
-                    state.input.clear();
-                }
-            });
+            let mut mailbox = lock(&state.mailbox);
+            if std::mem::take(&mut mailbox.input_set) {
+                std::mem::swap(&mut state.input, &mut mailbox.resume_input);
+            } else {
+                state.input.clear();
+            }
             Ok(())
         })
     })?;
@@ -228,6 +219,7 @@ impl LiveSubmodule {
     /// run its start function and `main` on the first [`LiveSubmodule::step`].
     pub fn spawn(child: &ChildModule, limits: ChildLimits<'_>) -> LiveSubmodule {
         let config = limits.config;
+        let mailbox = Arc::new(Mutex::new(Mailbox::default()));
         let gas_limits =
             crate::logic::GasLimits { prepaid_gas: limits.gas_limit, max_gas_burnt: limits.gas_limit, is_view: false };
         let state = ChildState {
@@ -235,6 +227,7 @@ impl LiveSubmodule {
             metering: MeteringState::new(config),
             payload_limit: config.limit_config.max_submodule_payload_size,
             input: Vec::new(),
+            mailbox: mailbox.clone(),
             memory: None,
         };
         let mut store = Store::new(child.pre.module().engine(), state);
@@ -253,7 +246,7 @@ impl LiveSubmodule {
             .await;
             (store, result)
         });
-        LiveSubmodule { fiber, charged_gas: 0, last_yield: Vec::new() }
+        LiveSubmodule { fiber, mailbox, charged_gas: 0, last_yield: Vec::new() }
     }
 
     /// What the child passed to its last `callback` (after [`Step::Yielded`]).
@@ -265,22 +258,17 @@ impl LiveSubmodule {
     /// child's `get_input` will see after its `callback` returns. Returns the step and the gas
     /// it burnt since the last step (to be charged to the parent).
     pub fn step(&mut self, input: Option<&[u8]>) -> (Step, Gas) {
-        with_mailbox(|mailbox| {
-            mailbox.returned = None;
-            mailbox.payload_limit_exceeded = false;
-            mailbox.input_set = input.is_some();
-            if let Some(input) = input {
-                mailbox.resume_input.clear();
-                mailbox.resume_input.extend_from_slice(input);
-            }
-        });
+        if let Some(input) = input {
+            let mut mailbox = lock(&self.mailbox);
+            mailbox.resume_input.clear();
+            mailbox.resume_input.extend_from_slice(input);
+            mailbox.input_set = true;
+        }
         let (step, burnt_total) = match self.fiber.resume() {
             Progress::Suspended => {
-                let last_yield = &mut self.last_yield;
-                with_mailbox(|mailbox| {
-                    std::mem::swap(last_yield, &mut mailbox.yielded);
-                    (Step::Yielded, mailbox.burnt_gas)
-                })
+                let mut mailbox = lock(&self.mailbox);
+                std::mem::swap(&mut self.last_yield, &mut mailbox.yielded);
+                (Step::Yielded, mailbox.burnt_gas)
             }
             Progress::AlreadyFinished => (Step::Trapped("the submodule had already finished".into()), self.charged_gas),
             Progress::Finished((mut store, result)) => {
@@ -288,11 +276,10 @@ impl LiveSubmodule {
                 // `crate::engine::metering`), and the counter is clamped if it did.
                 let _ = sync_gas_in(&mut store);
                 let burnt = store.data().gas_counter.burnt_gas();
-                let (returned, payload_limit_exceeded) =
-                    with_mailbox(|mailbox| (mailbox.returned.take(), mailbox.payload_limit_exceeded));
+                let mut mailbox = lock(&self.mailbox);
                 let step = match result {
-                    Ok(()) => Step::Returned(returned.unwrap_or_default()),
-                    Err(_) if payload_limit_exceeded => Step::LimitExceeded,
+                    Ok(()) => Step::Returned(mailbox.returned.take().unwrap_or_default()),
+                    Err(_) if mailbox.payload_limit_exceeded => Step::LimitExceeded,
                     Err(error) if error.downcast_ref::<wasmtime::PoolConcurrencyLimitError>().is_some() => {
                         Step::NodeFault(error.to_string())
                     }
