@@ -1,6 +1,6 @@
 use crate::{env_with_contracts, id};
-use integration_tests::NEAR;
-use near_primitives::errors::{ActionErrorKind, FunctionCallError, TxExecutionError};
+use integration_tests::{FinalStatus, NEAR};
+use near_primitives::errors::{ActionErrorKind, FunctionCallError, ReceiptValidationError, TxExecutionError};
 use near_primitives::transaction::ExecutionStatus;
 use serde_json::json;
 
@@ -146,4 +146,36 @@ fn view_calls_cannot_change_state() {
     let env = env_with_contracts();
     let error = env.view(&id("status.near"), "set_status", br#"{"message":"x"}"#).unwrap_err();
     assert!(error.to_string().contains("is not allowed in view calls"), "{error}");
+}
+
+/// `max_receipt_size`: a receipt of 4 MiB of arguments (the most `max_arguments_length` allows)
+/// plus its envelope is over the 4 MiB limit; the call fails with nearcore's error.
+#[test]
+fn a_new_receipt_over_max_receipt_size_fails_the_call() {
+    let mut env = env_with_contracts();
+    let code = wat::parse_str(
+        r#"(module
+          (import "env" "promise_batch_create" (func $create (param i64 i64) (result i64)))
+          (import "env" "promise_batch_action_function_call"
+            (func $call (param i64 i64 i64 i64 i64 i64 i64)))
+          (memory 80)
+          (data (i32.const 0) "bob.near")
+          (data (i32.const 16) "m")
+          (func (export "big")
+            (call $call (call $create (i64.const 8) (i64.const 0))
+              (i64.const 1) (i64.const 16) (i64.const 4194304) (i64.const 64) (i64.const 32) (i64.const 0))))"#,
+    )
+    .unwrap();
+    assert!(env.deploy(&id("alice.near"), code).unwrap().is_success());
+    let result = env.call(&id("bob.near"), &id("alice.near"), "big").gas(300_000_000_000_000).transact().unwrap();
+    let FinalStatus::Failure(TxExecutionError::ActionError(error)) = &result.status else {
+        panic!("expected a failure, got {:?}", result.status)
+    };
+    let ActionErrorKind::NewReceiptValidationError(ReceiptValidationError::ReceiptSizeExceeded { size, limit }) =
+        &error.kind
+    else {
+        panic!("expected ReceiptSizeExceeded, got {:?}", error.kind)
+    };
+    assert_eq!(*limit, 4_194_304);
+    assert!(*size > *limit);
 }

@@ -26,6 +26,17 @@ use near_store::utils::{get_access_key, get_code, set_access_key};
 use near_vm_runner::logic::{ReturnData, VMContext};
 use std::any::Any;
 
+/// `max_receipt_size`: a receipt a contract creates may not exceed it (borsh length, as nearcore
+/// measures it when it validates a new receipt).
+fn check_receipt_size(ctx: &ActionContext<'_>, receipt: &Receipt) -> Result<(), ReceiptValidationError> {
+    let limit = ctx.config().wasm_config.limit_config.max_receipt_size;
+    let size = borsh::object_length(receipt).map_or(u64::MAX, |len| len as u64);
+    if size > limit {
+        return Err(ReceiptValidationError::ReceiptSizeExceeded { size, limit });
+    }
+    Ok(())
+}
+
 /// The account an action applies to, and who performs it, across a receipt's actions.
 pub(crate) struct ActionTarget<'a> {
     /// The receiving account (`None` until a `CreateAccount` makes it, or after deletion).
@@ -289,14 +300,8 @@ pub(crate) fn action_function_call(
             input_data_ids: metadata.input_data_ids,
             actions: metadata.actions,
         };
-        if let Err(error) = validate_action_receipt(&ctx.config().wasm_config.limit_config, &action_receipt) {
-            ctx.fail(result, ActionErrorKind::NewReceiptValidationError(error));
-            return Ok(());
-        }
-        if is_yield && let Some(data_id) = action_receipt.input_data_ids.first() {
-            record_new_yield(state, apply_state, account_id, *data_id)?;
-        }
-        result.new_receipts.push(Receipt {
+        let yield_data_id = if is_yield { action_receipt.input_data_ids.first().copied() } else { None };
+        let receipt = Receipt {
             predecessor_id: account_id.clone(),
             receiver_id: metadata.receiver_id,
             // Assigned when the receipt leaves the executing one.
@@ -306,7 +311,21 @@ pub(crate) fn action_function_call(
             } else {
                 ReceiptEnum::Action(action_receipt)
             },
+        };
+        let checked = check_receipt_size(ctx, &receipt).and_then(|()| match &receipt.receipt {
+            ReceiptEnum::Action(action) | ReceiptEnum::PromiseYield(action) => {
+                validate_action_receipt(&ctx.config().wasm_config.limit_config, action)
+            }
+            _ => Ok(()),
         });
+        if let Err(error) = checked {
+            ctx.fail(result, ActionErrorKind::NewReceiptValidationError(error));
+            return Ok(());
+        }
+        if let Some(data_id) = yield_data_id {
+            record_new_yield(state, apply_state, account_id, data_id)?;
+        }
+        result.new_receipts.push(receipt);
     }
     for resume in outcome.yield_resumes {
         let data = DataReceipt { data_id: resume.data_id, data: Some(resume.payload) };
