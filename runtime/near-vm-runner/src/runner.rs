@@ -324,10 +324,8 @@ fn start_and_call(
             return Ok(started);
         }
     }
-    if method == CONTRACT_START_EXPORT || method == CONTRACT_MEMORY_EXPORT {
-        let not_found = near_primitives::errors::MethodResolveError::MethodNotFound;
-        return Ok(Some(FunctionCallError::MethodResolveError(not_found)));
-    }
+    // `method` was resolved before loading (`method_resolve_error`, which also refuses the
+    // reserved NUL-prefixed names).
     outcome(call_method(store, &instance, method))
 }
 

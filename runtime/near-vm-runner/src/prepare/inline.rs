@@ -66,10 +66,7 @@ struct Plan {
 /// [`GAS_EXPORT`], `GasInstrumentation` when it is not finite-wasm's output (an instrumentation
 /// import missing or called other than with constant arguments).
 pub(crate) fn finish_metering(code: &[u8], config: &Config, inline: bool) -> Result<Vec<u8>, PrepareError> {
-    let mut plan = plan(code, u64::from(config.regular_op_cost))?;
-    plan.inline = inline;
-    plan.linear_base = config.linear_op_base_cost;
-    plan.linear_unit = config.linear_op_unit_cost;
+    let plan = plan(code, config, inline)?;
     let mut out = Output {
         module: Module::new(),
         stack_budget: i64::from(config.limit_config.max_stack_height),
@@ -183,7 +180,7 @@ fn section_rank(id: u8) -> u8 {
 }
 
 /// Finds the instrumentation imports and the indices the new globals get.
-fn plan(code: &[u8], regular_op_cost: u64) -> Result<Plan, PrepareError> {
+fn plan(code: &[u8], config: &Config, inline: bool) -> Result<Plan, PrepareError> {
     let (mut gas_fn, mut stack_fn, mut unstack_fn) = (None, None, None);
     let (mut memory_charge_fn, mut table_charge_fn) = (None, None);
     let (mut functions, mut globals) = (0u32, 0u32);
@@ -227,17 +224,17 @@ fn plan(code: &[u8], regular_op_cost: u64) -> Result<Plan, PrepareError> {
         return Err(PrepareError::GasInstrumentation);
     };
     Ok(Plan {
-        inline: true,
+        inline,
         gas_fn,
         stack_fn,
         unstack_fn,
         memory_charge_fn,
         table_charge_fn,
-        linear_base: 0,
-        linear_unit: 0,
+        linear_base: config.linear_op_base_cost,
+        linear_unit: config.linear_op_unit_cost,
         gas_global: globals,
         stack_global: globals + 1,
-        regular_op_cost,
+        regular_op_cost: u64::from(config.regular_op_cost),
     })
 }
 

@@ -121,8 +121,8 @@ pub extern "C" fn fail() {
 }
 
 /// RFC 6979 A.2.5's P-256 key (compressed) and its signature over the prehash 32 × 0x07.
-const P256_KEY: [u8; 33] = hex33(b"0360fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6");
-const P256_SIG: [u8; 64] = hex64(
+const P256_KEY: [u8; 33] = hex(b"0360fed4ba255a9d31c961eb74c6356d68c049b8923b61fa6ce669622e60f29fb6");
+const P256_SIG: [u8; 64] = hex(
     b"11371917ab11ccca08ec7444d8a05dac6c253b19cf163cfb75b408cdd2134ffb502537c7cad66661d4105005fe17a29b5e27ff23a81f9236a548b2eda6861d64",
 );
 
@@ -134,20 +134,11 @@ const fn nibble(c: u8) -> u8 {
     }
 }
 
-const fn hex33(text: &[u8]) -> [u8; 33] {
-    let mut out = [0u8; 33];
+/// `N` bytes from `2 × N` lowercase hex digits.
+const fn hex<const N: usize>(text: &[u8]) -> [u8; N] {
+    let mut out = [0u8; N];
     let mut i = 0;
-    while i < 33 {
-        out[i] = nibble(text[2 * i]) << 4 | nibble(text[2 * i + 1]);
-        i += 1;
-    }
-    out
-}
-
-const fn hex64(text: &[u8]) -> [u8; 64] {
-    let mut out = [0u8; 64];
-    let mut i = 0;
-    while i < 64 {
+    while i < N {
         out[i] = nibble(text[2 * i]) << 4 | nibble(text[2 * i + 1]);
         i += 1;
     }
