@@ -43,6 +43,7 @@ pub struct TestEnvBuilder {
     store: Option<Store>,
     gas_limit: Gas,
     gas_price: Balance,
+    runtime: Option<Runtime>,
 }
 
 impl TestEnvBuilder {
@@ -77,6 +78,13 @@ impl TestEnvBuilder {
         self
     }
 
+    /// Applies blocks with `runtime` (default: [`Runtime::new`]), e.g. one whose runner has
+    /// smaller instance pools.
+    pub fn runtime(mut self, runtime: Runtime) -> Self {
+        self.runtime = Some(runtime);
+        self
+    }
+
     /// Writes genesis and returns the chain at height 0.
     ///
     /// # Errors
@@ -87,8 +95,12 @@ impl TestEnvBuilder {
         write_genesis(&self.config, &mut state, &self.accounts);
         let changes = state.finalize()?;
         store.commit_trie_changes(&changes)?;
+        let runtime = match self.runtime {
+            Some(runtime) => runtime,
+            None => Runtime::new()?,
+        };
         Ok(TestEnv {
-            runtime: Runtime::new()?,
+            runtime,
             store,
             state_root: changes.new_root,
             height: 0,
@@ -125,6 +137,7 @@ impl TestEnv {
             store: None,
             gas_limit: DEFAULT_CHUNK_GAS_LIMIT,
             gas_price: DEFAULT_GAS_PRICE,
+            runtime: None,
         }
     }
 

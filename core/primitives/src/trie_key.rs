@@ -4,7 +4,8 @@
 //! a length prefix; a `,` (which no account id contains) separates the account from what follows.
 //! Integers are little-endian. Columns 0–23 are nearcore's (some of which this runtime does not
 //! use: buffered receipts, bandwidth scheduler, global contracts, gas keys, yield-id maps).
-//! Column 24, [`col::SUBMODULE_CODE`], is this project's addition for NEP-481.
+//! Columns 24 and 25, [`col::SUBMODULE_CODE`] and [`col::SUBMODULE_CODE_INFO`], are this
+//! project's additions for NEP-481.
 
 use crate::crypto::PublicKey;
 use crate::hash::CryptoHash;
@@ -44,6 +45,41 @@ pub mod col {
     pub const DATA_ID_TO_YIELD_ID: u8 = 23;
     /// NEP-481 (this project's addition, the next byte nearcore does not use): `SubmoduleCode`.
     pub const SUBMODULE_CODE: u8 = 24;
+    /// NEP-481 (this project's addition): `SubmoduleCodeInfo`, the code's hash and length.
+    pub const SUBMODULE_CODE_INFO: u8 = 25;
+}
+
+/// The value under [`TrieKey::SubmoduleCodeInfo`]: what starting a submodule needs without
+/// reading or hashing its code (the compiled module is found by `hash`, gas is charged on
+/// `len`), as an account's `code_hash` does for its contract.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, borsh::BorshSerialize, borsh::BorshDeserialize)]
+pub struct SubmoduleCodeInfo {
+    /// sha256 of the code.
+    pub hash: CryptoHash,
+    /// Length of the code in bytes.
+    pub len: u64,
+}
+
+impl SubmoduleCodeInfo {
+    /// The info of `code` (hashes it).
+    pub fn of(code: &[u8]) -> SubmoduleCodeInfo {
+        SubmoduleCodeInfo { hash: CryptoHash::hash_bytes(code), len: code.len() as u64 }
+    }
+
+    /// Its borsh bytes: the hash, then the length little-endian (40 bytes).
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = Vec::with_capacity(40);
+        bytes.extend_from_slice(self.hash.as_bytes());
+        bytes.extend_from_slice(&self.len.to_le_bytes());
+        bytes
+    }
+
+    /// Decodes [`SubmoduleCodeInfo::to_bytes`]; `None` unless exactly 40 bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Option<SubmoduleCodeInfo> {
+        let hash: [u8; 32] = bytes.get(..32)?.try_into().ok()?;
+        let len: [u8; 8] = bytes.get(32..)?.try_into().ok()?;
+        Some(SubmoduleCodeInfo { hash: CryptoHash(hash), len: u64::from_le_bytes(len) })
+    }
 }
 
 /// The separator between an account id and the rest of a key.
@@ -153,6 +189,13 @@ pub enum TrieKey {
         /// The submodule's key.
         key: Vec<u8>,
     },
+    /// `25 ‖ account ‖ , ‖ key`: the [`SubmoduleCodeInfo`] of the code under the same key.
+    SubmoduleCodeInfo {
+        /// The account.
+        account_id: AccountId,
+        /// The submodule's key.
+        key: Vec<u8>,
+    },
 }
 
 fn account_keyed(column: u8, account_id: &AccountId, rest: &[u8]) -> Vec<u8> {
@@ -209,6 +252,7 @@ impl TrieKey {
                 account_keyed(col::DATA_ID_TO_YIELD_ID, receiver_id, data_id.as_bytes())
             }
             TrieKey::SubmoduleCode { account_id, key } => account_keyed(col::SUBMODULE_CODE, account_id, key),
+            TrieKey::SubmoduleCodeInfo { account_id, key } => account_keyed(col::SUBMODULE_CODE_INFO, account_id, key),
         }
     }
 
@@ -219,7 +263,8 @@ impl TrieKey {
             | TrieKey::ContractCode { account_id }
             | TrieKey::AccessKey { account_id, .. }
             | TrieKey::ContractData { account_id, .. }
-            | TrieKey::SubmoduleCode { account_id, .. } => Some(account_id),
+            | TrieKey::SubmoduleCode { account_id, .. }
+            | TrieKey::SubmoduleCodeInfo { account_id, .. } => Some(account_id),
             TrieKey::ReceivedData { receiver_id, .. }
             | TrieKey::PostponedReceiptId { receiver_id, .. }
             | TrieKey::PendingDataCount { receiver_id, .. }
@@ -251,12 +296,26 @@ pub fn submodule_code_prefix(account_id: &AccountId) -> Vec<u8> {
     account_keyed(col::SUBMODULE_CODE, account_id, &[])
 }
 
+/// `25 ‖ account ‖ ,`: the prefix of the code infos of all submodules of an account.
+pub fn submodule_code_info_prefix(account_id: &AccountId) -> Vec<u8> {
+    account_keyed(col::SUBMODULE_CODE_INFO, account_id, &[])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn alice() -> AccountId {
         "alice.near".parse().unwrap()
+    }
+
+    /// The info value is its borsh encoding, and decodes back.
+    #[test]
+    fn submodule_code_info_bytes_are_borsh() {
+        let info = SubmoduleCodeInfo::of(b"\0asm");
+        assert_eq!(info.to_bytes(), borsh::to_vec(&info).unwrap());
+        assert_eq!(SubmoduleCodeInfo::from_bytes(&info.to_bytes()), Some(info));
+        assert_eq!(SubmoduleCodeInfo::from_bytes(&info.to_bytes()[..39]), None);
     }
 
     /// The exact bytes of every variant: a change here is a state-layout change.
@@ -314,6 +373,10 @@ mod tests {
             (
                 TrieKey::SubmoduleCode { account_id: alice(), key: b"os".to_vec() },
                 "18616c6963652e6e6561722c6f73".into(),
+            ),
+            (
+                TrieKey::SubmoduleCodeInfo { account_id: alice(), key: b"os".to_vec() },
+                "19616c6963652e6e6561722c6f73".into(),
             ),
         ];
         for (key, expected) in cases {

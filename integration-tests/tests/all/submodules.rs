@@ -7,7 +7,7 @@ use near_primitives::action::{Action, DeploySubmoduleAction, RemoveSubmoduleActi
 use near_primitives::errors::{
     ActionErrorKind, ActionsValidationError, CompilationError, InvalidTxError, PrepareError, TxExecutionError,
 };
-use near_primitives::trie_key::TrieKey;
+use near_primitives::trie_key::{SubmoduleCodeInfo, TrieKey};
 use serde_json::json;
 
 fn env() -> TestEnv {
@@ -45,7 +45,9 @@ fn deploy_by_transaction_then_the_os_serves_the_app() {
     let deployed = env.transact(&id("os.near"), &id("os.near"), vec![deploy(b"app", app)]).unwrap();
     assert!(deployed.is_success(), "{:?}", deployed.status);
     let after = env.view_account(&id("os.near")).unwrap().unwrap().storage_usage;
-    assert_eq!(after - before, 3 + app.len() as u64 + 40, "key + code + the per-record overhead");
+    let code_record = 3 + app.len() as u64 + 40;
+    let info_record = 3 + 40 + 40;
+    assert_eq!(after - before, code_record + info_record, "key + value + the per-record overhead, for both records");
 
     let first = run_app(&mut env, "app");
     assert_eq!(first.json::<String>().unwrap(), "done 1", "{:?}", first.status);
@@ -110,9 +112,14 @@ fn remove_replace_and_delete_account() {
     let app = near_test_contracts::submodule_nostd();
     let base = env.view_account(&id("os.near")).unwrap().unwrap().storage_usage;
     assert!(env.transact(&id("os.near"), &id("os.near"), vec![deploy(b"app", app)]).unwrap().is_success());
-    // Deploying over a key replaces it (storage counted once).
+    // Deploying over a key replaces it (storage counted once): the code record and the
+    // 40-byte code-info record, each with the 40-byte record overhead.
     assert!(env.transact(&id("os.near"), &id("os.near"), vec![deploy(b"app", app)]).unwrap().is_success());
-    assert_eq!(env.view_account(&id("os.near")).unwrap().unwrap().storage_usage, base + 3 + app.len() as u64 + 40);
+    let expected = base + (3 + app.len() as u64 + 40) + (3 + 40 + 40);
+    assert_eq!(env.view_account(&id("os.near")).unwrap().unwrap().storage_usage, expected);
+    let info_key = TrieKey::SubmoduleCodeInfo { account_id: id("os.near"), key: b"app".to_vec() };
+    let info = env.trie().get(&info_key.to_vec()).unwrap().expect("deploy stores the code info");
+    assert_eq!(SubmoduleCodeInfo::from_bytes(&info), Some(SubmoduleCodeInfo::of(app)));
     let remove = || Action::RemoveSubmodule(RemoveSubmoduleAction { key: b"app".to_vec() });
     assert!(env.transact(&id("os.near"), &id("os.near"), vec![remove()]).unwrap().is_success());
     assert_eq!(env.view_account(&id("os.near")).unwrap().unwrap().storage_usage, base);
@@ -123,6 +130,7 @@ fn remove_replace_and_delete_account() {
     assert!(env.delete_account(&id("os.near"), &id("alice.near")).unwrap().is_success());
     let key = TrieKey::SubmoduleCode { account_id: id("os.near"), key: b"app".to_vec() };
     assert_eq!(env.trie().get(&key.to_vec()).unwrap(), None, "DeleteAccount removes the account's submodules");
+    assert_eq!(env.trie().get(&info_key.to_vec()).unwrap(), None, "and their code infos");
 }
 
 #[test]

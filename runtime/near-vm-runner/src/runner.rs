@@ -82,8 +82,24 @@ impl ContractRunner {
     /// # Errors
     /// When the engine cannot be configured on this machine.
     pub fn with_cache(compiler: Compiler, cache_dir: Option<PathBuf>) -> Result<ContractRunner, VMRunnerError> {
-        let engine = WasmEngine::pooled(compiler, CONTRACT_POOL).map_err(VMRunnerError::EngineFault)?;
-        let child_engine = WasmEngine::pooled(compiler, CHILD_POOL).map_err(VMRunnerError::EngineFault)?;
+        ContractRunner::with_pools(compiler, cache_dir, CONTRACT_POOL, CHILD_POOL)
+    }
+
+    /// A runner with instance pools other than [`CONTRACT_POOL`] and [`CHILD_POOL`]: fewer
+    /// slots reserve less address space (the parameter estimator runs under valgrind, which
+    /// cannot map the default pools); the compiled code is the same as long as `static_bounds`
+    /// is.
+    ///
+    /// # Errors
+    /// When the engine cannot be configured on this machine, or the pools cannot be reserved.
+    pub fn with_pools(
+        compiler: Compiler,
+        cache_dir: Option<PathBuf>,
+        contract_pool: PoolLimits,
+        child_pool: PoolLimits,
+    ) -> Result<ContractRunner, VMRunnerError> {
+        let engine = WasmEngine::pooled(compiler, contract_pool).map_err(VMRunnerError::EngineFault)?;
+        let child_engine = WasmEngine::pooled(compiler, child_pool).map_err(VMRunnerError::EngineFault)?;
         Ok(ContractRunner {
             engine,
             child_engine,
@@ -177,12 +193,18 @@ impl ContractRunner {
     }
 
     /// Validates a NEP-481 submodule (submodule import set, `main` export), compiles it and
-    /// caches the result, as `DeploySubmodule` does.
+    /// caches the result under `code_hash` (its sha256, which the caller stores with it), as
+    /// `DeploySubmodule` does.
     ///
     /// # Errors
     /// Why the code is not an acceptable submodule.
-    pub fn precompile_submodule(&self, code: &[u8], config: &RuntimeConfig) -> Result<(), CompilationError> {
-        self.submodule_loader(config).load(code).map(drop)
+    pub fn precompile_submodule(
+        &self,
+        code: &[u8],
+        code_hash: CryptoHash,
+        config: &RuntimeConfig,
+    ) -> Result<(), CompilationError> {
+        self.submodule_loader(config).load(code_hash, &mut || Some(code.to_vec())).map(drop)
     }
 
     fn submodule_loader(&self, config: &RuntimeConfig) -> RunnerSubmoduleLoader {
@@ -390,14 +412,21 @@ struct RunnerSubmoduleLoader {
 }
 
 impl SubmoduleLoader for RunnerSubmoduleLoader {
-    fn load(&self, code: &[u8]) -> Result<ChildModule, CompilationError> {
-        let key = ModuleCache::key(&self.engine, code, self.config_hash);
+    fn load(
+        &self,
+        code_hash: CryptoHash,
+        code: &mut dyn FnMut() -> Option<Vec<u8>>,
+    ) -> Result<ChildModule, CompilationError> {
+        let key = ModuleCache::key_of_hash(&self.engine, code_hash, self.config_hash);
         if let Some(child) = self.linked.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return Ok(child.clone());
         }
         let module = self.cache.get_or_compile(&self.engine, key, || {
+            let code = code().ok_or_else(|| CompilationError::WasmerCompileError {
+                msg: "submodule code missing from state".into(),
+            })?;
             let prepared =
-                prepare_submodule(code, &self.config, self.metering).map_err(CompilationError::PrepareError)?;
+                prepare_submodule(&code, &self.config, self.metering).map_err(CompilationError::PrepareError)?;
             compile_prepared(&self.engine, &prepared.code)
         })?;
         let child = ChildModule::link(&module)

@@ -15,17 +15,25 @@ use crate::logic::GasCounter;
 use crate::prepare::{CONTRACT_MEMORY_EXPORT, CONTRACT_START_EXPORT};
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::{CompilationError, HostError};
+use near_primitives::hash::CryptoHash;
 use near_primitives::types::Gas;
 use std::sync::{Arc, Mutex};
 use wasmtime::{Caller, InstancePre, Linker, Memory, Module, Store};
 
-/// Compiles (or fetches from the cache) submodule code for the parent's `start_submodule`.
+/// Finds (or compiles) submodule code for the parent's `start_submodule`.
 pub trait SubmoduleLoader: Send + Sync {
-    /// The compiled submodule, linked against the child imports.
+    /// The compiled submodule whose code has sha256 `code_hash`, linked against the child
+    /// imports. `code` fetches the code; it is called only when no compiled module for the
+    /// hash is cached (deployment compiles, so a start normally never reads the code).
     ///
     /// # Errors
-    /// Why the code is not a valid submodule.
-    fn load(&self, code: &[u8]) -> Result<ChildModule, CompilationError>;
+    /// Why the code is not a valid submodule; `code` returning `None` (the code is gone)
+    /// is reported by the caller, which knows why.
+    fn load(
+        &self,
+        code_hash: CryptoHash,
+        code: &mut dyn FnMut() -> Option<Vec<u8>>,
+    ) -> Result<ChildModule, CompilationError>;
 }
 
 /// A compiled submodule pre-linked against the child imports (`InstancePre`): starting it only

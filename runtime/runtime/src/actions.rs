@@ -19,7 +19,9 @@ use near_primitives::crypto::PublicKey;
 use near_primitives::errors::{ActionErrorKind, CompilationError, FunctionCallError, ReceiptValidationError};
 use near_primitives::hash::{CryptoHash, hash};
 use near_primitives::receipt::{ActionReceipt, DataReceipt, Receipt, ReceiptEnum};
-use near_primitives::trie_key::{TrieKey, access_key_prefix, contract_data_prefix, submodule_code_prefix};
+use near_primitives::trie_key::{
+    TrieKey, access_key_prefix, contract_data_prefix, submodule_code_info_prefix, submodule_code_prefix,
+};
 use near_primitives::types::AccountId;
 use near_store::TrieUpdate;
 use near_store::utils::{get_access_key, get_code, set_access_key};
@@ -460,7 +462,13 @@ pub(crate) fn action_delete_account(
     result: &mut ActionResult,
 ) -> Result<(), RuntimeError> {
     let account_id = ctx.account_id();
-    for prefix in [access_key_prefix(account_id), contract_data_prefix(account_id), submodule_code_prefix(account_id)] {
+    let prefixes = [
+        access_key_prefix(account_id),
+        contract_data_prefix(account_id),
+        submodule_code_prefix(account_id),
+        submodule_code_info_prefix(account_id),
+    ];
+    for prefix in prefixes {
         for (key, _) in state.iter_prefix(&prefix)? {
             state.remove_raw(key);
         }

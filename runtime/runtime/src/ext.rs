@@ -4,7 +4,7 @@
 use near_primitives::hash::CryptoHash;
 use near_primitives::receipt::PromiseYieldStatus;
 use near_primitives::receipt::create_data_id;
-use near_primitives::trie_key::TrieKey;
+use near_primitives::trie_key::{SubmoduleCodeInfo, TrieKey};
 use near_primitives::types::{AccountId, Balance, BlockHeight};
 use near_store::utils::{get, set};
 use near_store::{StorageError, TrieUpdate};
@@ -120,6 +120,17 @@ impl External for RuntimeExt {
         self.state
             .get(&TrieKey::SubmoduleCode { account_id: self.account_id.clone(), key: key.to_vec() })
             .map_err(fault)
+    }
+
+    fn submodule_code_info(&self, key: &[u8]) -> Result<Option<SubmoduleCodeInfo>, ExternalFault> {
+        let info_key = TrieKey::SubmoduleCodeInfo { account_id: self.account_id.clone(), key: key.to_vec() };
+        match self.state.get(&info_key).map_err(fault)? {
+            Some(bytes) => SubmoduleCodeInfo::from_bytes(&bytes)
+                .map(Some)
+                .ok_or_else(|| ExternalFault(format!("corrupt submodule code info under {info_key:?}"))),
+            // A state written before code infos were stored: hash the code.
+            None => Ok(self.submodule_code(key)?.map(|code| SubmoduleCodeInfo::of(&code))),
+        }
     }
 
     fn generate_data_id(&mut self) -> CryptoHash {

@@ -1,6 +1,7 @@
 //! NEP-481 actions: `DeploySubmodule` and `RemoveSubmodule`. Submodule code lives under
-//! `TrieKey::SubmoduleCode`, apart from contract storage, and counts toward storage usage as
-//! key + code + the per-record overhead. Handlers have the shape of every action handler
+//! `TrieKey::SubmoduleCode`, apart from contract storage, with its hash and length under
+//! `TrieKey::SubmoduleCodeInfo` (so starting it needs neither the code nor a hash of it);
+//! both records count toward storage usage as key + value + the per-record overhead. Handlers have the shape of every action handler
 //! ([`crate::actions`]): a node fault is the `Err`, an action failure goes into the
 //! [`ActionResult`].
 
@@ -8,11 +9,20 @@ use crate::types::{ActionContext, ActionResult, RuntimeError};
 use near_primitives::account::Account;
 use near_primitives::action::{DeploySubmoduleAction, RemoveSubmoduleAction};
 use near_primitives::errors::ActionErrorKind;
-use near_primitives::trie_key::TrieKey;
+use near_primitives::trie_key::{SubmoduleCodeInfo, TrieKey};
 use near_store::TrieUpdate;
 
+/// Bytes of a submodule's `SubmoduleCodeInfo` value (a hash and a u64).
+const CODE_INFO_LEN: usize = 40;
+
+/// Storage usage of a submodule: its code record and its info record.
 fn record_bytes(ctx: &ActionContext<'_>, key: &[u8], code_len: usize) -> u64 {
-    key.len() as u64 + code_len as u64 + ctx.config().fees.storage_usage_config.num_extra_bytes_record
+    let overhead = ctx.config().fees.storage_usage_config.num_extra_bytes_record;
+    (key.len() as u64 + code_len as u64 + overhead) + (key.len() as u64 + CODE_INFO_LEN as u64 + overhead)
+}
+
+fn info_key(account_id: &near_primitives::types::AccountId, key: &[u8]) -> TrieKey {
+    TrieKey::SubmoduleCodeInfo { account_id: account_id.clone(), key: key.to_vec() }
 }
 
 /// Deploys (or replaces) the submodule under `key` after validating it with the submodule
@@ -29,7 +39,8 @@ pub(crate) fn action_deploy_submodule(
     result: &mut ActionResult,
 ) -> Result<(), RuntimeError> {
     let account_id = ctx.account_id();
-    if let Err(error) = ctx.runner.precompile_submodule(&deploy.code, ctx.config()) {
+    let info = SubmoduleCodeInfo::of(&deploy.code);
+    if let Err(error) = ctx.runner.precompile_submodule(&deploy.code, info.hash, ctx.config()) {
         ctx.fail(result, ActionErrorKind::SubmoduleCodeInvalid { account_id: account_id.clone(), error });
         return Ok(());
     }
@@ -38,6 +49,7 @@ pub(crate) fn action_deploy_submodule(
         account.storage_usage = account.storage_usage.saturating_sub(record_bytes(ctx, &deploy.key, previous.len()));
     }
     account.storage_usage += record_bytes(ctx, &deploy.key, deploy.code.len());
+    state.set(info_key(account_id, &deploy.key), info.to_bytes());
     state.set(key, deploy.code.clone());
     Ok(())
 }
@@ -63,5 +75,6 @@ pub(crate) fn action_remove_submodule(
     };
     account.storage_usage = account.storage_usage.saturating_sub(record_bytes(ctx, &remove.key, previous.len()));
     state.remove(key);
+    state.remove(info_key(account_id, &remove.key));
     Ok(())
 }

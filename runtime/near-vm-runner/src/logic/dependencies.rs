@@ -2,6 +2,7 @@
 //! tests use [`crate::logic::mocks::MockedExternal`].
 
 use near_primitives::hash::CryptoHash;
+use near_primitives::trie_key::SubmoduleCodeInfo;
 use near_primitives::types::{AccountId, Balance};
 
 /// A fault of the node, not of the contract: the execution is abandoned, never recorded.
@@ -76,6 +77,16 @@ pub trait External: std::any::Any + Send {
     fn submodule_code(&self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
         let _ = key;
         Ok(None)
+    }
+
+    /// NEP-481: the hash and length of the code of the current account's submodule under
+    /// `key`, which is all `start_submodule` reads when the module is compiled already. The
+    /// default hashes [`External::submodule_code`]; the runtime reads them from the trie.
+    ///
+    /// # Errors
+    /// Node faults only.
+    fn submodule_code_info(&self, key: &[u8]) -> Result<Option<SubmoduleCodeInfo>, ExternalFault> {
+        Ok(self.submodule_code(key)?.map(|code| SubmoduleCodeInfo::of(&code)))
     }
 
     /// A fresh, unique data id linking a new receipt to one it waits for.

@@ -50,16 +50,27 @@ impl VMLogic {
         if self.live_submodules.contains_key(&key) {
             return Ok(STATUS_ALREADY_STARTED);
         }
-        let Some(code) = self.ext.submodule_code(&key)? else { return Ok(STATUS_NOT_FOUND) };
+        let Some(info) = self.ext.submodule_code_info(&key)? else { return Ok(STATUS_NOT_FOUND) };
         if self.live_submodules.len() as u64 >= self.config.limit_config.max_live_submodules {
             return Ok(STATUS_LIMIT_EXCEEDED);
         }
         self.gas_counter.pay_base(ExtCosts::submodule_start_base)?;
-        self.gas_counter.pay_per(ExtCosts::submodule_start_byte, code.len() as u64)?;
+        self.gas_counter.pay_per(ExtCosts::submodule_start_byte, info.len)?;
         let Some(loader) = self.submodule_loader.clone() else {
             return Err(HostError::UnsupportedHostFunction { method_name: "start_submodule".into() }.into());
         };
-        let module = match loader.load(&code) {
+        let mut fault = None;
+        let ext = &self.ext;
+        let loaded = loader.load(info.hash, &mut || {
+            ext.submodule_code(&key).unwrap_or_else(|e| {
+                fault = Some(e);
+                None
+            })
+        });
+        if let Some(fault) = fault {
+            return Err(fault.into());
+        }
+        let module = match loaded {
             Ok(module) => module,
             Err(CompilationError::PrepareError(PrepareError::MissingMainExport)) => return Ok(STATUS_MISSING_MAIN),
             Err(error) => return self.finish_with(register_id, STATUS_TRAPPED, error.to_string().as_bytes()),
