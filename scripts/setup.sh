@@ -4,6 +4,7 @@
 #   - the wasm32-unknown-unknown target (test contracts are built from source by the build)
 #   - rustfmt and clippy (the CI gates)
 #   - ccache (optional for the build; makes the second compile of RocksDB's C++ nearly free)
+#   - valgrind (the parameter estimator counts instructions with callgrind; its test runs it)
 # Safe to run any number of times; prints one line per prerequisite.
 set -euo pipefail
 
@@ -38,6 +39,13 @@ if command -v ccache >/dev/null 2>&1; then
 else
     echo "setup: installing ccache (RocksDB's C++ is compiled once for tests and clippy)"
     apt_install ccache
+fi
+
+if command -v valgrind >/dev/null 2>&1; then
+    echo "setup: valgrind present"
+else
+    echo "setup: installing valgrind (the parameter estimator counts instructions with callgrind)"
+    apt_install valgrind
 fi
 
 installed_targets="$(rustup target list --installed)"

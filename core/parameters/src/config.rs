@@ -109,7 +109,7 @@ impl RuntimeConfig {
         })
     }
 
-    /// The shipped mainnet table (protocol 88 plus NEP-481 estimates).
+    /// The shipped mainnet table (protocol 88 plus the NEP-481 parameters `tools/estimator` measured).
     pub fn mainnet() -> RuntimeConfig {
         RuntimeConfig::from_yaml(MAINNET_PARAMETERS_YAML).expect("the shipped parameter file is valid (tested)")
     }

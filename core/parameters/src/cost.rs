@@ -96,15 +96,15 @@ cost_enum!(
     bls12381_map_fp2_to_g2_base, bls12381_map_fp2_to_g2_element, bls12381_pairing_base,
     bls12381_pairing_element, bls12381_p1_decompress_base, bls12381_p1_decompress_element,
     bls12381_p2_decompress_base, bls12381_p2_decompress_element,
-    /// NEP-481 (estimate): starting a submodule instance.
+    /// NEP-481 (measured by `tools/estimator`): starting a submodule instance.
     submodule_start_base,
-    /// NEP-481 (estimate): per byte of the submodule's code when starting it.
+    /// NEP-481 (measured by `tools/estimator`): per byte of the submodule's code when starting it.
     submodule_start_byte,
-    /// NEP-481 (estimate): resuming a suspended submodule.
+    /// NEP-481 (measured by `tools/estimator`): resuming a suspended submodule.
     submodule_resume_base,
-    /// NEP-481 (estimate): per byte passed to the submodule on resume.
+    /// NEP-481 (measured by `tools/estimator`): per byte passed to the submodule on resume.
     submodule_resume_byte,
-    /// NEP-481 (estimate): per byte a submodule yields or returns to its parent.
+    /// NEP-481 (measured by `tools/estimator`): per byte a submodule yields or returns to its parent.
     submodule_callback_byte,
 });
 
@@ -117,11 +117,11 @@ cost_enum!(
     function_call_byte, transfer, stake, add_full_access_key, add_function_call_key_base,
     add_function_call_key_byte, delete_key, new_action_receipt, new_data_receipt_base,
     new_data_receipt_byte, delegate,
-    /// NEP-481 (estimate): a `DeploySubmodule` action.
+    /// NEP-481 (measured by `tools/estimator`): a `DeploySubmodule` action.
     deploy_submodule_base,
-    /// NEP-481 (estimate): per byte of key and code of a `DeploySubmodule` action.
+    /// NEP-481 (measured by `tools/estimator`): per byte of key and code of a `DeploySubmodule` action.
     deploy_submodule_byte,
-    /// NEP-481 (estimate): a `RemoveSubmodule` action.
+    /// NEP-481 (measured by `tools/estimator`): a `RemoveSubmodule` action.
     remove_submodule_base,
 });
 
