@@ -4,6 +4,7 @@
 
 use crate::HarnessError;
 use crate::genesis::{GenesisAccount, signer_key, write_genesis};
+use crate::head::ChainHead;
 use crate::result::TxResult;
 use near_parameters::RuntimeConfig;
 use near_primitives::account::{AccessKey, Account};
@@ -94,7 +95,8 @@ impl TestEnvBuilder {
         let mut state = TrieUpdate::new(store.trie(EMPTY_ROOT));
         write_genesis(&self.config, &mut state, &self.accounts);
         let changes = state.finalize()?;
-        store.commit_trie_changes(&changes)?;
+        let head = ChainHead { height: 0, state_root: changes.new_root, pending_receipts: Vec::new() };
+        head.commit_with(&store, &changes)?;
         let runtime = match self.runtime {
             Some(runtime) => runtime,
             None => Runtime::new()?,
@@ -248,7 +250,9 @@ impl TestEnv {
         let apply_state = self.apply_state(height);
         let incoming = std::mem::take(&mut self.pending_receipts);
         let result = self.runtime.apply(self.trie(), &apply_state, transactions, &incoming)?;
-        self.store.commit_trie_changes(&result.trie_changes)?;
+        let head =
+            ChainHead { height, state_root: result.state_root, pending_receipts: result.outgoing_receipts.clone() };
+        head.commit_with(&self.store, &result.trie_changes)?;
         self.state_root = result.state_root;
         self.height = height;
         for outcome in &result.outcomes {
@@ -264,6 +268,26 @@ impl TestEnv {
             delayed_receipts: result.delayed_receipts_count,
             stats: result.stats,
         })
+    }
+
+    /// Continues this chain on `store`, which holds the same chain up to this env's head (a
+    /// RocksDB store written by an earlier process that this env replayed in memory): later
+    /// blocks are written there. Outcomes, nonces and pending receipts stay this env's.
+    ///
+    /// # Errors
+    /// [`HarnessError::HeadMismatch`] if `store`'s head is not this env's height and root.
+    pub fn switch_store(&mut self, store: Store) -> Result<(), HarnessError> {
+        let head = ChainHead::read(&store)?;
+        match head {
+            Some(head) if head.height == self.height && head.state_root == self.state_root => {
+                self.store = store;
+                Ok(())
+            }
+            other => Err(HarnessError::HeadMismatch {
+                expected: format!("height {} root {}", self.height, self.state_root),
+                found: other.map_or("no head".into(), |h| format!("height {} root {}", h.height, h.state_root)),
+            }),
+        }
     }
 
     /// Produces `count` blocks without transactions.

@@ -12,16 +12,19 @@
 //!
 //! [`TestEnv`] is the chain ([`env`]); [`CallBuilder`] builds function calls ([`calls`]);
 //! [`TxResult`] is a transaction with every receipt it caused ([`result`]); genesis accounts
-//! get full-access keys derived from their ids ([`genesis`]).
+//! get full-access keys derived from their ids ([`genesis`]); every block is committed with its
+//! [`ChainHead`] in one batch ([`head`]), so a killed process leaves a whole block.
 
 pub mod calls;
 pub mod env;
 pub mod genesis;
+pub mod head;
 pub mod result;
 
 pub use calls::CallBuilder;
 pub use env::{BlockResult, TestEnv, TestEnvBuilder};
 pub use genesis::{GenesisAccount, NEAR, signer_key};
+pub use head::ChainHead;
 pub use result::{FinalStatus, TxResult};
 
 /// Why a harness operation failed.
@@ -48,4 +51,12 @@ pub enum HarnessError {
     /// A result was expected to be a success.
     #[error("not a success: {0}")]
     NotSuccess(String),
+    /// A store's chain head is not the one expected.
+    #[error("stored chain head is {found}, expected {expected}")]
+    HeadMismatch {
+        /// The head expected.
+        expected: String,
+        /// The head found.
+        found: String,
+    },
 }

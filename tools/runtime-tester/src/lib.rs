@@ -1,12 +1,13 @@
 //! The scenario runner: runs a JSON scenario (genesis, then blocks of transactions and views)
 //! on the in-process runtime and reports every block. [`scenario`] parses the format (errors
-//! name the file, path and field); [`runner`] runs it; [`captures`] carries values from one block into a later block's arguments. The format is documented in
+//! name the file, path and field); [`runner`] runs it; [`captures`] carries values from one block into a later block's arguments; `resume` continues a run on the chain a killed process left in RocksDB. The format is documented in
 //! docs/runtime-tester.md.
 //!
 //! The bundled scenarios under `scenarios/` reference the test contracts, which this crate's
 //! dependency on `near-test-contracts` builds into `target/test-contracts/`.
 
 pub mod captures;
+mod resume;
 pub mod runner;
 pub mod scenario;
 

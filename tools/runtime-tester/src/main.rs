@@ -1,5 +1,5 @@
 //! `runtime-tester run SCENARIO.json [--store memory|rocksdb:PATH] [--format json|text]
-//! [--max-trailing-blocks N]`: one JSON line (or a text paragraph) per block.
+//! [--max-trailing-blocks N] [--resume]`: one JSON line (or a text paragraph) per block.
 
 use clap::{Parser, Subcommand, ValueEnum};
 use near_store::Store;
@@ -30,6 +30,11 @@ enum Command {
         /// Bound on empty blocks produced after the last item while receipts are pending.
         #[arg(long)]
         max_trailing_blocks: Option<u64>,
+        /// Continue the chain the RocksDB store already holds (a run that was killed): the
+        /// scenario is replayed in memory up to the stored head, then goes on from the next
+        /// block on the store. Without it, genesis is written over the store.
+        #[arg(long)]
+        resume: bool,
     },
 }
 
@@ -50,7 +55,11 @@ fn open_store(spec: &str) -> Result<Store, String> {
 }
 
 fn main() -> ExitCode {
-    let Command::Run { scenario, store, format, max_trailing_blocks } = Cli::parse().command;
+    let Command::Run { scenario, store, format, max_trailing_blocks, resume } = Cli::parse().command;
+    if resume && !store.starts_with("rocksdb:") {
+        eprintln!("error: --resume continues a chain stored in RocksDB: use --store rocksdb:PATH");
+        return ExitCode::from(2);
+    }
     let store = match open_store(&store) {
         Ok(store) => store,
         Err(error) => {
@@ -74,7 +83,7 @@ fn main() -> ExitCode {
         };
         let _ = writeln!(out, "{line}");
     };
-    match run(&parsed, RunOptions { store, max_trailing_blocks }, print) {
+    match run(&parsed, RunOptions { store, max_trailing_blocks, resume }, print) {
         Ok(_) => ExitCode::SUCCESS,
         Err(RunError::Scenario(error)) => {
             eprintln!("error: {error}");

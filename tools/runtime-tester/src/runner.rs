@@ -1,6 +1,7 @@
 //! Runs a [`Scenario`] on an in-process chain and reports each block.
 
 use crate::captures::{Captured, Captures};
+use crate::resume::Resume;
 use crate::scenario::{ActionSpec, BlockSpec, Scenario, ScenarioError, TransactionSpec, ViewSpec};
 use base64::Engine;
 use integration_tests::{GenesisAccount, HarnessError, TestEnv};
@@ -87,6 +88,9 @@ pub struct RunOptions {
     pub store: Store,
     /// Bound on trailing empty blocks (overrides the scenario's).
     pub max_trailing_blocks: Option<u64>,
+    /// Continue the chain `store` already holds (see [`crate::resume`]) instead of writing
+    /// genesis over it; blocks up to its head are replayed silently.
+    pub resume: bool,
 }
 
 /// Runs `scenario`, calling `report` after every block.
@@ -104,7 +108,8 @@ pub fn run(
     if let Some(timeout) = scenario.yield_timeout_length_in_blocks {
         Arc::make_mut(&mut config.wasm_config).limit_config.yield_timeout_length_in_blocks = timeout;
     }
-    let mut builder = TestEnv::builder().config(config).store(options.store);
+    let (store, mut resume) = Resume::plan(options.store, options.resume, &scenario.file)?;
+    let mut builder = TestEnv::builder().config(config).store(store);
     if let Some(gas_limit) = scenario.gas_limit {
         builder = builder.gas_limit(gas_limit);
     }
@@ -114,6 +119,8 @@ pub fn run(
         builder = builder.account(genesis);
     }
     let mut env = builder.build()?;
+    let mut reported = |env: &mut TestEnv| resume.as_mut().map_or(Ok(true), |resume| resume.report(env));
+    reported(&mut env)?;
     let mut state = RunState { file: scenario.file.clone(), ..RunState::default() };
     let mut reports = Vec::new();
     let mut emit = |block: integration_tests::BlockResult, views: Vec<Value>, state: &mut RunState| {
@@ -136,7 +143,11 @@ pub fn run(
                 for _ in 0..*count {
                     let block = env.produce_block(&[])?;
                     state.collect(&block.outcomes);
-                    emit(block, Vec::new(), &mut state);
+                    if reported(&mut env)? {
+                        emit(block, Vec::new(), &mut state);
+                    } else {
+                        state.fresh.clear();
+                    }
                 }
             }
             BlockSpec::Block { transactions, views } => {
@@ -150,7 +161,11 @@ pub fn run(
                 for view in views {
                     view_results.push(state.view(&env, view)?);
                 }
-                emit(block, view_results, &mut state);
+                if reported(&mut env)? {
+                    emit(block, view_results, &mut state);
+                } else {
+                    state.fresh.clear();
+                }
             }
         }
     }
@@ -159,8 +174,15 @@ pub fn run(
     while trailing < bound && env.has_pending_work()? {
         let block = env.produce_block(&[])?;
         state.collect(&block.outcomes);
-        emit(block, Vec::new(), &mut state);
+        if reported(&mut env)? {
+            emit(block, Vec::new(), &mut state);
+        } else {
+            state.fresh.clear();
+        }
         trailing += 1;
+    }
+    if let Some(resume) = &resume {
+        resume.finish(&env)?;
     }
     Ok(reports)
 }

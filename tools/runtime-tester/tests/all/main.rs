@@ -1,5 +1,7 @@
 //! The scenario runner: bundled scenarios, determinism, RocksDB against memory, bad input.
 
+mod kill;
+
 use near_store::Store;
 use runtime_tester::{BlockReport, RunOptions, load, run};
 use std::path::{Path, PathBuf};
@@ -12,7 +14,7 @@ fn run_with(name: &str, store: Store) -> Vec<BlockReport> {
     // The bundled scenarios reference the built test contract.
     assert!(runtime_tester::bundled_contracts().iter().all(|code| !code.is_empty()));
     let parsed = load(&scenario(name)).unwrap();
-    run(&parsed, RunOptions { store, max_trailing_blocks: None }, |_| {}).unwrap()
+    run(&parsed, RunOptions { store, max_trailing_blocks: None, resume: false }, |_| {}).unwrap()
 }
 
 fn roots(reports: &[BlockReport]) -> Vec<String> {
@@ -205,7 +207,7 @@ fn captures_carry_a_yield_id_and_a_view_result_into_later_blocks() {
 
 fn run_text(dir: &Path, text: &str) -> Result<Vec<BlockReport>, runtime_tester::RunError> {
     let parsed = load(&write(dir, text)).unwrap();
-    run(&parsed, RunOptions { store: Store::memory(), max_trailing_blocks: None }, |_| {})
+    run(&parsed, RunOptions { store: Store::memory(), max_trailing_blocks: None, resume: false }, |_| {})
 }
 
 #[test]
