@@ -173,6 +173,18 @@ impl TestEnv {
         &self.pending_receipts
     }
 
+    /// Adds `receipts` to those the next block applies, as if another shard had sent them
+    /// (fuzzing and tests of incoming receipts).
+    pub fn queue_receipts(&mut self, receipts: impl IntoIterator<Item = Receipt>) {
+        self.pending_receipts.extend(receipts);
+    }
+
+    /// Keeps only the receipts for the next block that `keep` accepts (e.g. dropping one a
+    /// fuzz test forged after the node refused it).
+    pub fn retain_pending_receipts(&mut self, keep: impl FnMut(&Receipt) -> bool) {
+        self.pending_receipts.retain(keep);
+    }
+
     /// Whether anything is still in flight: receipts for the next block, receipts in the
     /// delayed queue, or yielded receipts waiting for a resume or their timeout.
     ///
@@ -249,7 +261,14 @@ impl TestEnv {
         let height = self.height + 1;
         let apply_state = self.apply_state(height);
         let incoming = std::mem::take(&mut self.pending_receipts);
-        let result = self.runtime.apply(self.trie(), &apply_state, transactions, &incoming)?;
+        let result = match self.runtime.apply(self.trie(), &apply_state, transactions, &incoming) {
+            Ok(result) => result,
+            Err(error) => {
+                // Nothing was committed: the receipts wait for the next attempt.
+                self.pending_receipts = incoming;
+                return Err(error.into());
+            }
+        };
         let head =
             ChainHead { height, state_root: result.state_root, pending_receipts: result.outgoing_receipts.clone() };
         head.commit_with(&self.store, &result.trie_changes)?;

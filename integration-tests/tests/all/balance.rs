@@ -45,3 +45,21 @@ fn the_checker_catches_minted_tokens() {
     let error = check_balance(env.config(), &trie, &state, &BalanceStats::default()).unwrap_err();
     assert!(matches!(error, RuntimeError::BalanceMismatch { after, before, .. } if after == before + 1));
 }
+
+/// Found by the transaction fuzz target: a refund (from `system`) naming a gas price arrived
+/// from another shard. The runtime charges and refunds no gas for refunds, but the checker
+/// counted the receipt's gas at that price as incoming: a mismatch, a node fault. Refunds now
+/// carry only their deposits, as in nearcore's checker.
+#[test]
+fn a_refund_naming_a_gas_price_still_balances() {
+    let mut env = env_with_contracts();
+    let mut refund = near_primitives::receipt::Receipt::new_balance_refund(&id("status.near"), 5);
+    refund.receipt_id = near_primitives::hash::CryptoHash::hash_bytes(b"forged refund");
+    if let near_primitives::receipt::ReceiptEnum::Action(action) = &mut refund.receipt {
+        action.gas_price = 9_175_040;
+    }
+    let before = env.balance(&id("status.near")).unwrap();
+    env.queue_receipts([refund]);
+    env.produce_block(&[]).expect("the chunk balances");
+    assert_eq!(env.balance(&id("status.near")).unwrap(), before + 5);
+}

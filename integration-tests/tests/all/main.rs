@@ -5,6 +5,7 @@ mod accounts;
 mod balance;
 mod delayed;
 mod docs;
+mod fuzz;
 mod promises;
 mod submodules;
 mod yield_resume;

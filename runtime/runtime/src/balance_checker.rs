@@ -30,12 +30,17 @@ pub fn action_receipt_value(config: &RuntimeConfig, receipt: &ActionReceipt) -> 
         .ok_or(RuntimeError::UnexpectedIntegerOverflow("receipt value"))
 }
 
-/// Tokens any receipt carries (data receipts carry none).
+/// Tokens any receipt carries (data receipts carry none). A receipt from `system` (a refund)
+/// carries only its deposits: the runtime neither burns nor refunds gas for it, whatever gas
+/// price it names (as nearcore's checker counts it).
 ///
 /// # Errors
 /// Overflow.
 pub fn receipt_value(config: &RuntimeConfig, receipt: &Receipt) -> Result<Balance, RuntimeError> {
     match &receipt.receipt {
+        ReceiptEnum::Action(action) | ReceiptEnum::PromiseYield(action) if receipt.predecessor_id.is_system() => {
+            total_deposit(&action.actions).map_err(|_| RuntimeError::UnexpectedIntegerOverflow("receipt value"))
+        }
         ReceiptEnum::Action(action) | ReceiptEnum::PromiseYield(action) => action_receipt_value(config, action),
         ReceiptEnum::Data(_) | ReceiptEnum::PromiseResume(_) => Ok(0),
     }

@@ -333,9 +333,17 @@ fn parse_genesis_account(node: Node<'_>) -> Parsed<GenesisSpec> {
     })
 }
 
+/// The most empty blocks one item may ask for (a typo of a few digits would otherwise run for
+/// days).
+pub const MAX_EMPTY_BLOCKS: u64 = 1_000_000;
+
 fn parse_block(node: Node<'_>) -> Parsed<BlockSpec> {
     if let Some(count) = optional!(node, "empty_blocks", |n| n.u64())? {
         node.only(&["empty_blocks"])?;
+        if count > MAX_EMPTY_BLOCKS {
+            return node
+                .fail(format!("`empty_blocks` is {count}, more than the {MAX_EMPTY_BLOCKS} one item may ask for"));
+        }
         return Ok(BlockSpec::Empty(count));
     }
     node.only(&["transactions", "views"])?;

@@ -89,7 +89,7 @@ fn exports(code: &[u8]) -> Vec<String> {
 }
 
 /// The error's variant path, without its fields: `CompilationError::PrepareError::Memory`.
-fn kind_of(debug: &str) -> String {
+pub(crate) fn kind_of(debug: &str) -> String {
     debug
         .split(['(', '{', ')', '}'])
         .map(str::trim)
@@ -98,7 +98,7 @@ fn kind_of(debug: &str) -> String {
         .join("::")
 }
 
-fn env_u64(name: &str, default: u64) -> u64 {
+pub(crate) fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 

@@ -4,6 +4,8 @@
 mod context_and_registers;
 mod contracts;
 mod fuzz;
+mod fuzz_host_calls;
+mod fuzz_submodules;
 mod logs_and_panics;
 mod math;
 mod metering;

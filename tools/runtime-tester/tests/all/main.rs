@@ -1,5 +1,6 @@
 //! The scenario runner: bundled scenarios, determinism, RocksDB against memory, bad input.
 
+mod fuzz;
 mod kill;
 
 use near_store::Store;
@@ -128,6 +129,11 @@ fn bad_scenarios_name_the_path_and_field() {
             "$.genesis.accounts[0].code_file: cannot read",
         ),
         (r#"{"genesis": {"accounts": []}, "blocks": [{}]}"#, "$.blocks[0]: expected `transactions`"),
+        // Found by the scenario fuzz target: this ran for days.
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"empty_blocks": 1000000000000000000}]}"#,
+            "$.blocks[0]: `empty_blocks` is 1000000000000000000, more than the 1000000",
+        ),
         (r#"{"genesis": {"accounts": []}, "blocks": [], "gas_limt": 1}"#, "$.gas_limt: unknown field `gas_limt`"),
         (
             r#"{"genesis": {"accounts": []}, "blocks": [{"views": [{"account_id": "a.near", "method_name": "m", "args": {}}]}]}"#,

@@ -1,0 +1,173 @@
+//! Transactions and receipts the runtime never saw: random signed transactions (random signers,
+//! receivers, nonces, keys and every action kind with random fields), the same with random bytes
+//! of their borsh flipped (signatures broken, fields scrambled, lengths corrupted), and receipts
+//! from real blocks with random bytes flipped, arriving as if from another shard. Every block
+//! must apply (the balance checker runs on every chunk and a mismatch is a node fault that
+//! fails the test; the only node fault allowed is an integer overflow a scrambled deposit in a
+//! forged incoming receipt can cause, which no honest shard can send), and nothing may panic.
+//! `FUZZ_ITERATIONS` / `FUZZ_SEED` scale it (`scripts/fuzz.sh`).
+
+use crate::{env_with_contracts, id};
+use integration_tests::{NEAR, TestEnv, signer_key};
+use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission};
+use near_primitives::action::{
+    Action, AddKeyAction, CreateAccountAction, DeleteAccountAction, DeleteKeyAction, DeployContractAction,
+    DeploySubmoduleAction, FunctionCallAction, RemoveSubmoduleAction, StakeAction, TransferAction,
+};
+use near_primitives::crypto::SecretKey;
+use near_primitives::hash::CryptoHash;
+use near_primitives::receipt::Receipt;
+use near_primitives::transaction::{SignedTransaction, Transaction};
+use node_runtime::RuntimeError;
+use rand::rngs::StdRng;
+use rand::{Rng, RngCore, SeedableRng};
+use std::collections::BTreeMap;
+
+const ACCOUNTS: &[&str] = &["alice.near", "bob.near", "status.near", "other.near", "new.alice.near", "nobody.near"];
+
+fn env_u64(name: &str, default: u64) -> u64 {
+    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
+}
+
+fn pick<'a>(rng: &mut StdRng, items: &[&'a str]) -> &'a str {
+    items[rng.gen_range(0..items.len())]
+}
+
+fn amount(rng: &mut StdRng) -> u128 {
+    match rng.gen_range(0..5) {
+        0 => 0,
+        1 => u128::MAX,
+        2 => 1_000 * NEAR,
+        _ => rng.gen_range(0..10 * NEAR),
+    }
+}
+
+fn bytes(rng: &mut StdRng, max: usize) -> Vec<u8> {
+    let mut out = vec![0u8; rng.gen_range(0..max)];
+    rng.fill_bytes(&mut out);
+    out
+}
+
+fn action(rng: &mut StdRng) -> Action {
+    let key = signer_key(&id(pick(rng, ACCOUNTS))).public_key();
+    match rng.gen_range(0..11) {
+        0 => Action::CreateAccount(CreateAccountAction {}),
+        1 => Action::DeployContract(DeployContractAction {
+            code: if rng.gen_bool(0.5) { near_test_contracts::raw_nostd().to_vec() } else { bytes(rng, 200) },
+        }),
+        2 | 3 => Action::FunctionCall(Box::new(FunctionCallAction {
+            method_name: pick(rng, &["set_status", "get_status", "new", "", "nope", "panic_with_message"]).into(),
+            args: if rng.gen_bool(0.5) { br#"{"message":"hi"}"#.to_vec() } else { bytes(rng, 64) },
+            gas: [0, 1, 5_000_000_000_000, 300_000_000_000_000, u64::MAX][rng.gen_range(0..5)],
+            deposit: amount(rng),
+        })),
+        4 | 5 => Action::Transfer(TransferAction { deposit: amount(rng) }),
+        6 => Action::Stake(Box::new(StakeAction { stake: amount(rng), public_key: key })),
+        7 => Action::AddKey(Box::new(AddKeyAction {
+            public_key: SecretKey::from_seed(&format!("k{}", rng.gen_range(0..4))).public_key(),
+            access_key: AccessKey {
+                nonce: rng.next_u64(),
+                permission: if rng.gen_bool(0.5) {
+                    AccessKeyPermission::FullAccess
+                } else {
+                    AccessKeyPermission::FunctionCall(FunctionCallPermission {
+                        allowance: Some(amount(rng)),
+                        receiver_id: pick(rng, ACCOUNTS).into(),
+                        method_names: vec!["set_status".into()],
+                    })
+                },
+            },
+        })),
+        8 => Action::DeleteKey(Box::new(DeleteKeyAction { public_key: key })),
+        9 => Action::DeleteAccount(DeleteAccountAction { beneficiary_id: id(pick(rng, ACCOUNTS)) }),
+        _ if rng.gen_bool(0.5) => Action::DeploySubmodule(DeploySubmoduleAction {
+            key: bytes(rng, 70),
+            code: if rng.gen_bool(0.5) { near_test_contracts::submodule_nostd().to_vec() } else { bytes(rng, 100) },
+        }),
+        _ => Action::RemoveSubmodule(RemoveSubmoduleAction { key: bytes(rng, 70) }),
+    }
+}
+
+fn transaction(env: &mut TestEnv, rng: &mut StdRng) -> SignedTransaction {
+    let signer = id(pick(rng, ACCOUNTS));
+    let receiver = id(pick(rng, ACCOUNTS));
+    let actions = (0..rng.gen_range(0..4)).map(|_| action(rng)).collect();
+    if rng.gen_bool(0.7) {
+        return env.sign(&signer, &receiver, actions).expect("signing reads the store");
+    }
+    // A stale, future or arbitrary nonce, a key that may not exist, a block hash of nothing.
+    let secret = if rng.gen_bool(0.5) { signer_key(&signer) } else { SecretKey::from_seed("stranger") };
+    let transaction = Transaction {
+        signer_id: signer,
+        public_key: secret.public_key(),
+        nonce: [0, 1, rng.next_u64(), u64::MAX][rng.gen_range(0..4)],
+        receiver_id: receiver,
+        block_hash: CryptoHash::hash_bytes(&rng.next_u64().to_le_bytes()),
+        actions,
+    };
+    transaction.sign(&secret)
+}
+
+/// `value` with 1–8 random bytes of its borsh replaced, if that still decodes.
+fn mutated<T: borsh::BorshSerialize + borsh::BorshDeserialize>(value: &T, rng: &mut StdRng) -> Option<T> {
+    let mut bytes = borsh::to_vec(value).ok()?;
+    if bytes.is_empty() {
+        return None;
+    }
+    for _ in 0..rng.gen_range(1..9) {
+        let at = rng.gen_range(0..bytes.len());
+        bytes[at] = rng.gen_range(0..=255);
+    }
+    borsh::from_slice(&bytes).ok()
+}
+
+#[test]
+fn random_and_mutated_transactions_and_receipts_apply_or_fail_typed() {
+    let iterations = env_u64("FUZZ_ITERATIONS", 120);
+    let mut rng = StdRng::seed_from_u64(env_u64("FUZZ_SEED", 0));
+    let mut env = env_with_contracts();
+    let mut seen_receipts: Vec<Receipt> = Vec::new();
+    let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+    for iteration in 0..iterations {
+        let mut transactions: Vec<SignedTransaction> =
+            (0..rng.gen_range(1..6)).map(|_| transaction(&mut env, &mut rng)).collect();
+        for _ in 0..rng.gen_range(0..3) {
+            let original = transaction(&mut env, &mut rng);
+            if let Some(forged) = mutated(&original, &mut rng) {
+                transactions.push(forged);
+                *counts.entry("mutated transactions that decoded").or_default() += 1;
+            }
+        }
+        let mut forged_receipt = None;
+        if !seen_receipts.is_empty() && rng.gen_bool(0.5) {
+            let original = &seen_receipts[rng.gen_range(0..seen_receipts.len())];
+            if let Some(forged) = mutated(original, &mut rng) {
+                env.queue_receipts([forged.clone()]);
+                forged_receipt = Some(forged);
+                *counts.entry("mutated receipts that decoded").or_default() += 1;
+            }
+        }
+        seen_receipts.extend(env.pending_receipts().iter().cloned());
+        seen_receipts.truncate(200);
+        *counts.entry("transactions").or_default() += transactions.len() as u64;
+        match env.produce_block(&transactions) {
+            Ok(block) => {
+                *counts.entry("blocks applied").or_default() += 1;
+                *counts.entry("outcomes").or_default() += block.outcomes.len() as u64;
+            }
+            Err(integration_tests::HarnessError::Runtime(RuntimeError::UnexpectedIntegerOverflow(_)))
+                if forged_receipt.is_some() =>
+            {
+                // A forged deposit near u128::MAX: refused as a node fault, nothing committed;
+                // the honest receipts stay queued, the forged one is dropped.
+                *counts.entry("forged receipts refused (overflow)").or_default() += 1;
+                env.retain_pending_receipts(|r| Some(r) != forged_receipt.as_ref());
+            }
+            Err(error) => panic!(
+                "iteration {iteration}: {error}\nforged receipt: {forged_receipt:?}\ntransactions: {transactions:?}"
+            ),
+        }
+    }
+    eprintln!("{iterations} blocks: {counts:#?}");
+    assert!(counts.get("blocks applied").copied().unwrap_or(0) > iterations / 2);
+}
