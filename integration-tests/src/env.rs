@@ -179,6 +179,12 @@ impl TestEnv {
         self.pending_receipts.extend(receipts);
     }
 
+    /// Forgets the outcomes recorded so far (their transactions' results can no longer be
+    /// looked up): long runs call it so the harness's memory stays flat.
+    pub fn clear_outcomes(&mut self) {
+        self.outcomes.clear();
+    }
+
     /// Keeps only the receipts for the next block that `keep` accepts (e.g. dropping one a
     /// fuzz test forged after the node refused it).
     pub fn retain_pending_receipts(&mut self, keep: impl FnMut(&Receipt) -> bool) {
