@@ -4,8 +4,9 @@
 # line per call that differs, then a summary (contracts, methods, calls, identical).
 #   scripts/nearcore-diff.sh            build, then run the corpora: the test contracts (fails on
 #                                       any difference not listed, with its reason, in
-#                                       known-differences.json) and generated modules (fails on
-#                                       any difference; NEARCORE_DIFF_SMITH=N for a longer run)
+#                                       known-differences.json), the WAT fixtures and generated
+#                                       modules (both fail on any difference;
+#                                       NEARCORE_DIFF_SMITH=N for a longer run)
 #   scripts/nearcore-diff.sh -- ARGS    build, then run the tool once with ARGS
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,9 @@ if ! compgen -G "$corpus/*.wasm" >/dev/null; then
     CARGO_TARGET_DIR="$PWD/target" cargo build --locked -p near-test-contracts >/dev/null
 fi
 "$tool" --corpus "$corpus" --known tools/nearcore-diff/known-differences.json
+# WAT fixtures: host functions and wasm at their edges (tools/nearcore-diff/fixtures); no
+# difference is allowed.
+"$tool" --corpus tools/nearcore-diff/fixtures
 # Generated modules: wasm-smith with protocol 88's features importing nearcore's env functions
 # (near-vm-runner's fuzz test writes them out), seeds from NEARCORE_DIFF_SMITH_SEED (default 0),
 # NEARCORE_DIFF_SMITH modules (default 200); no difference is allowed.

@@ -1,4 +1,4 @@
-//! `--corpus DIR [--known FILE]`: every exported function of every `.wasm` file in DIR through
+//! `--corpus DIR [--known FILE]`: every exported function of every `.wasm` (or `.wat`) file in DIR through
 //! both runners, with the default context and empty input, each call against a fresh mocked
 //! state (setup `empty`); and, for contracts that export `new`, every export again with input
 //! `{}` after `new({})` (setup `after_new`: a near-sdk contract's state). Prints one JSON line
@@ -44,13 +44,18 @@ pub(crate) fn run(dir: &Path, known: Option<&Path>) -> Result<bool, String> {
     let mut files: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|path| path.extension().is_some_and(|ext| ext == "wasm"))
+        .filter(|path| path.extension().is_some_and(|ext| ext == "wasm" || ext == "wat"))
         .collect();
     files.sort();
     let (mut methods, mut calls, mut identical, mut unexpected) = (0usize, 0usize, 0usize, 0usize);
     for path in &files {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let code = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let code = if path.extension().is_some_and(|ext| ext == "wat") {
+            wat::parse_bytes(&code).map_err(|e| format!("{}: {e}", path.display()))?.into_owned()
+        } else {
+            code
+        };
         let exports = exported_functions(&code).map_err(|e| format!("{name}: {e}"))?;
         methods += exports.len();
         let setups: &[&str] = if exports.iter().any(|m| m == "new") { &["empty", "after_new"] } else { &["empty"] };

@@ -43,6 +43,15 @@ pub trait External: std::any::Any + Send {
     /// Node faults only.
     fn storage_remove(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault>;
 
+    /// How many bytes of `value`, just evicted by [`External::storage_set`] or removed by
+    /// [`External::storage_remove`], the node charged itself for reading
+    /// (`storage_write_evicted_byte`, `storage_remove_ret_value_byte`). A node reads the old
+    /// value from the trie: all of it (the default). nearcore charges these inside its
+    /// `External`, so its `MockedExternal` charges none; ours does the same.
+    fn charged_value_bytes(&self, value: &[u8]) -> u64 {
+        value.len() as u64
+    }
+
     /// Whether `key` has a value.
     ///
     /// # Errors

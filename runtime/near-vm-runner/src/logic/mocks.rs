@@ -25,6 +25,12 @@ pub struct MockedExternal {
 }
 
 impl External for MockedExternal {
+    /// None, as nearcore's mock: its evicted and removed bytes are charged by the node's
+    /// `External`, which a mock is not.
+    fn charged_value_bytes(&self, _value: &[u8]) -> u64 {
+        0
+    }
+
     fn storage_set(&mut self, key: &[u8], value: &[u8]) -> Result<Option<Vec<u8>>, ExternalFault> {
         Ok(self.storage.insert(key.to_vec(), value.to_vec()))
     }

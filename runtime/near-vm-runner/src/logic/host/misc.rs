@@ -64,15 +64,44 @@ impl VMLogic {
         String::from_utf8(buf).map_err(|_| HostError::BadUTF8.into())
     }
 
+    /// As nearcore: the bytes are read (and charged) first, then an odd length is `BadUTF16`,
+    /// then a length over the log budget is `TotalLogLengthExceeded`, then decoding is charged.
+    /// A NUL-terminated string is read one charged unit at a time, and over the budget reports
+    /// the length reached.
     fn get_utf16_string(&mut self, mem: &[u8], slice: MemSlice) -> Result<String> {
         self.gas_counter.pay_base(ExtCosts::utf16_decoding_base)?;
-        let buf = self.read_string_bytes(mem, slice, 2)?;
-        self.gas_counter.pay_per(ExtCosts::utf16_decoding_byte, buf.len() as u64)?;
+        let max_len = self.config.limit_config.max_total_log_length.saturating_sub(self.total_log_length);
+        let buf = if slice.len == u64::MAX {
+            self.read_nul_terminated_utf16(mem, slice.ptr, max_len)?
+        } else {
+            memory_get_vec(&mut self.gas_counter, mem, slice)?
+        };
         if buf.len() % 2 != 0 {
             return Err(HostError::BadUTF16.into());
         }
+        if buf.len() as u64 > max_len {
+            return Err(self.total_log_length_exceeded(buf.len() as u64).into());
+        }
+        self.gas_counter.pay_per(ExtCosts::utf16_decoding_byte, buf.len() as u64)?;
         let units: Vec<u16> = buf.chunks(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect();
         String::from_utf16(&units).map_err(|_| HostError::BadUTF16.into())
+    }
+
+    /// The UTF-16 units at `ptr` up to a NUL unit, each charged as a two-byte memory read.
+    fn read_nul_terminated_utf16(&mut self, mem: &[u8], ptr: u64, max_len: u64) -> Result<Vec<u8>> {
+        let mut buf = Vec::new();
+        loop {
+            let at = ptr.checked_add(buf.len() as u64).ok_or(HostError::MemoryAccessViolation)?;
+            let unit = memory_get_vec(&mut self.gas_counter, mem, MemSlice::new(2, at))?;
+            if unit == [0, 0] {
+                return Ok(buf);
+            }
+            let len = buf.len() as u64 + 2;
+            if len > max_len {
+                return Err(self.total_log_length_exceeded(len).into());
+            }
+            buf.extend_from_slice(&unit);
+        }
     }
 
     /// Sets the call's return value (memory, or a register when `value_len == u64::MAX`).

@@ -186,20 +186,31 @@ impl VMLogic {
     /// `NumberPromisesExceeded`, gas.
     ///
     /// # Cost
-    /// `base + promise_and_base + memory read of 8 × count + promise_and_per_promise × count`
+    /// `base + promise_and_base + promise_and_per_promise × 8 × count + memory read of 8 × count`
     pub fn promise_and(&mut self, mem: &mut [u8], promise_idx_ptr: u64, promise_idx_count: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_and")?;
         self.gas_counter.pay_base(ExtCosts::promise_and_base)?;
         let bytes_len = promise_idx_count.checked_mul(8).ok_or_else(Self::overflow)?;
+        // Charged per byte of the index array (the parameter's name notwithstanding), before
+        // the array is read, as nearcore charges it.
+        self.gas_counter.pay_per(ExtCosts::promise_and_per_promise, bytes_len)?;
         let bytes = memory_get_vec(&mut self.gas_counter, mem, MemSlice::new(bytes_len, promise_idx_ptr))?;
-        self.gas_counter.pay_per(ExtCosts::promise_and_per_promise, promise_idx_count)?;
+        let limit = self.config.limit_config.max_number_input_data_dependencies;
         let mut receipts = Vec::new();
         for chunk in bytes.chunks(8) {
             let index = u64::from_le_bytes(chunk.try_into().expect("chunks of 8"));
             match self.promise(index)? {
                 Promise::Receipt(receipt) => receipts.push(*receipt),
                 Promise::NotReceipt(joined) => receipts.extend(joined.iter().copied()),
+            }
+            if receipts.len() as u64 > limit {
+                let number_of_input_data_dependencies = receipts.len() as u64;
+                return Err(HostError::NumberInputDataDependenciesExceeded {
+                    number_of_input_data_dependencies,
+                    limit,
+                }
+                .into());
             }
         }
         self.checked_push_promise(Promise::NotReceipt(receipts))

@@ -37,7 +37,7 @@ impl VMLogic {
     ///
     /// # Cost
     /// `base + storage_write_base + input costs + storage_write_key_byte × key + storage_write_value_byte × value
-    /// + trie nodes + storage_write_evicted_byte × evicted`
+    /// + trie nodes + storage_write_evicted_byte × the evicted bytes the External read` (all of them on a node, none on a mock)
     pub fn storage_write(&mut self, mem: &mut [u8], key: MemSlice, value: MemSlice, register_id: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("storage_write")?;
@@ -61,7 +61,8 @@ impl VMLogic {
                     .checked_add(value.len() as u64)
                     .and_then(|u| u.checked_sub(evicted.len() as u64))
                     .ok_or_else(overflow)?;
-                self.gas_counter.pay_per(ExtCosts::storage_write_evicted_byte, evicted.len() as u64)?;
+                let charged = self.ext.charged_value_bytes(&evicted);
+                self.gas_counter.pay_per(ExtCosts::storage_write_evicted_byte, charged)?;
                 self.internal_write_register(register_id, &evicted)?;
                 Ok(1)
             }
@@ -102,7 +103,7 @@ impl VMLogic {
     ///
     /// # Cost
     /// `base + storage_remove_base + input cost + storage_remove_key_byte × key + trie nodes
-    /// + storage_remove_ret_value_byte × value`
+    /// + storage_remove_ret_value_byte × the removed bytes the External read`
     pub fn storage_remove(&mut self, mem: &mut [u8], key_len: u64, key_ptr: u64, register_id: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("storage_remove")?;
@@ -113,7 +114,8 @@ impl VMLogic {
         let removed = self.ext.storage_remove(&key)?;
         self.charge_trie_nodes(before)?;
         let Some(removed) = removed else { return Ok(0) };
-        self.gas_counter.pay_per(ExtCosts::storage_remove_ret_value_byte, removed.len() as u64)?;
+        let charged = self.ext.charged_value_bytes(&removed);
+        self.gas_counter.pay_per(ExtCosts::storage_remove_ret_value_byte, charged)?;
         let freed = key.len() as u64 + removed.len() as u64 + self.record_bytes();
         self.storage_usage = self.storage_usage.checked_sub(freed).ok_or(HostError::IntegerOverflow)?;
         self.internal_write_register(register_id, &removed)?;
