@@ -183,7 +183,7 @@ impl VMLogic {
     ///
     /// # Errors
     /// `ProhibitedInView{promise_and}`, `InvalidPromiseIndex`, `MemoryAccessViolation`,
-    /// `NumberPromisesExceeded`, gas.
+    /// `NumberInputDataDependenciesExceeded`, `NumberPromisesExceeded`, gas.
     ///
     /// # Cost
     /// `base + promise_and_base + promise_and_per_promise × 8 × count + memory read of 8 × count`
