@@ -7,11 +7,13 @@
 //! dependency on `near-test-contracts` builds into `target/test-contracts/`.
 
 pub mod captures;
+pub mod error;
 mod resume;
 pub mod runner;
 pub mod scenario;
 
-pub use runner::{BlockReport, RunError, RunOptions, run};
+pub use error::RunError;
+pub use runner::{BlockReport, RunOptions, run};
 pub use scenario::{Scenario, ScenarioError, load};
 
 /// The test contracts the bundled scenarios deploy (referencing this makes sure they are

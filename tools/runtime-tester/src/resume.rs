@@ -4,7 +4,7 @@
 //! same root, which is checked); then the chain moves onto the store and the run goes on from
 //! the next block, reporting as usual.
 
-use crate::runner::RunError;
+use crate::error::RunError;
 use crate::scenario::ScenarioError;
 use integration_tests::{ChainHead, TestEnv};
 use near_store::Store;

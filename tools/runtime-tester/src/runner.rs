@@ -1,6 +1,7 @@
 //! Runs a [`Scenario`] on an in-process chain and reports each block.
 
 use crate::captures::{Captured, Captures};
+use crate::error::RunError;
 use crate::resume::Resume;
 use crate::scenario::{ActionSpec, BlockSpec, Scenario, ScenarioError, TransactionSpec, ViewSpec};
 use base64::Engine;
@@ -37,17 +38,6 @@ pub struct BlockReport {
     /// when none.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub captures: BTreeMap<String, Value>,
-}
-
-/// Why a run stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum RunError {
-    /// A node fault (including a balance mismatch) or a store failure: a bug.
-    #[error("node fault: {0}")]
-    Node(#[from] HarnessError),
-    /// The scenario cannot go on (a capture used before it has a value): the scenario's fault.
-    #[error(transparent)]
-    Scenario(#[from] ScenarioError),
 }
 
 /// Bytes as `{"base64", "utf8"}` (utf8 only when printable).
