@@ -25,6 +25,9 @@ if ! compgen -G "$corpus/*.wasm" >/dev/null; then
     CARGO_TARGET_DIR="$PWD/target" cargo build --locked -p near-test-contracts >/dev/null
 fi
 "$tool" --corpus "$corpus" --known tools/nearcore-diff/known-differences.json
+# Wire formats: borsh of actions, transactions, receipts, accounts and the trie keys both have,
+# against nearcore's near-primitives 0.38; no difference is allowed.
+"$tool" --layouts
 # WAT fixtures: host functions and wasm at their edges (tools/nearcore-diff/fixtures); no
 # difference is allowed.
 "$tool" --corpus tools/nearcore-diff/fixtures

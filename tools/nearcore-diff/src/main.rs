@@ -16,6 +16,7 @@
 mod bench;
 mod context;
 mod corpus;
+mod layouts;
 mod nearcore;
 mod ours;
 
@@ -31,14 +32,18 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// The contract.
-    #[arg(long, required_unless_present = "corpus")]
+    #[arg(long, required_unless_present_any = ["corpus", "layouts"])]
     wasm_file: Option<PathBuf>,
     /// The method to call.
-    #[arg(long, required_unless_present = "corpus")]
+    #[arg(long, required_unless_present_any = ["corpus", "layouts"])]
     method_name: Option<String>,
     /// Instead of one call: every export of every `.wasm` in DIR, compared (see `corpus.rs`).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["wasm_file", "method_name", "bench"])]
     corpus: Option<PathBuf>,
+    /// Instead of calls: the borsh layouts of actions, transactions, receipts and trie keys
+    /// against nearcore's `near-primitives` 0.38 (see `layouts.rs`); exit 1 on a difference.
+    #[arg(long, conflicts_with_all = ["wasm_file", "method_name", "bench", "corpus"])]
+    layouts: bool,
     /// With `--corpus`: the differences known and explained (JSON, see `corpus.rs`).
     #[arg(long, value_name = "FILE", requires = "corpus")]
     known: Option<PathBuf>,
@@ -149,6 +154,9 @@ fn fail(message: String) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.layouts {
+        return if layouts::run() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    }
     if let Some(dir) = &cli.corpus {
         return match corpus::run(dir, cli.known.as_deref()) {
             Ok(true) => ExitCode::SUCCESS,

@@ -1,0 +1,324 @@
+//! `--layouts`: the borsh bytes of every `Action`, `Transaction`, `SignedTransaction`, `Receipt`,
+//! `AccessKey` and `Account` variant, and the bytes of every `TrieKey` both crates have, built from the same
+//! field values here and in nearcore's `near-primitives` 0.38; NEP-481 additions (actions 16
+//! and 17, trie columns 24 and 25) are not compared, nor what only nearcore has (delegate,
+//! global contracts, state init, gas keys, buffered receipts). Prints one JSON line per
+//! comparison and a summary; returns whether every layout is identical.
+
+use nc_crypto::{KeyType, PublicKeyHandle};
+use nc_primitives::types::{Balance as NcBalance, Gas as NcGas};
+use near_primitives as ours;
+use serde_json::json;
+
+const ALICE: &str = "alice.near";
+const BOB: &str = "bob.near";
+const KEY: [u8; 32] = [7; 32];
+const SIGNATURE: [u8; 64] = [9; 64];
+const HASH: [u8; 32] = [3; 32];
+
+fn id(name: &str) -> ours::types::AccountId {
+    name.parse().unwrap_or_else(|e| unreachable!("fixed account id: {e}"))
+}
+
+fn nc_id(name: &str) -> nc_primitives::types::AccountId {
+    name.parse().unwrap_or_else(|e| unreachable!("fixed account id: {e}"))
+}
+
+fn nc_key() -> nc_crypto::PublicKey {
+    nc_crypto::PublicKey::ED25519(nc_crypto::ED25519PublicKey(KEY))
+}
+
+fn nc_hash() -> nc_primitives::hash::CryptoHash {
+    nc_primitives::hash::CryptoHash(HASH)
+}
+
+fn nc_yocto(amount: u128) -> NcBalance {
+    NcBalance::from_yoctonear(amount)
+}
+
+fn bytes<T: borsh::BorshSerialize>(value: &T) -> Vec<u8> {
+    borsh::to_vec(value).unwrap_or_else(|e| unreachable!("borsh into a Vec: {e}"))
+}
+
+/// The same actions in both crates, by name.
+fn actions() -> Vec<(&'static str, ours::action::Action, nc_primitives::action::Action)> {
+    use nc_primitives::action as nc;
+    use ours::action as o;
+    let permission = ours::account::FunctionCallPermission {
+        allowance: Some(5),
+        receiver_id: BOB.into(),
+        method_names: vec!["m".into(), "n".into()],
+    };
+    let nc_permission = nc_primitives::account::FunctionCallPermission {
+        allowance: Some(nc_yocto(5)),
+        receiver_id: BOB.into(),
+        method_names: vec!["m".into(), "n".into()],
+    };
+    vec![
+        (
+            "Action::CreateAccount",
+            o::Action::CreateAccount(o::CreateAccountAction {}),
+            nc::Action::CreateAccount(nc::CreateAccountAction {}),
+        ),
+        (
+            "Action::DeployContract",
+            o::Action::DeployContract(o::DeployContractAction { code: vec![0, 97, 115, 109] }),
+            nc::Action::DeployContract(nc::DeployContractAction { code: vec![0, 97, 115, 109] }),
+        ),
+        (
+            "Action::FunctionCall",
+            o::Action::FunctionCall(Box::new(o::FunctionCallAction {
+                method_name: "set".into(),
+                args: vec![1, 2],
+                gas: 30,
+                deposit: 7,
+            })),
+            nc::Action::FunctionCall(Box::new(nc::FunctionCallAction {
+                method_name: "set".into(),
+                args: vec![1, 2],
+                gas: NcGas::from_gas(30),
+                deposit: nc_yocto(7),
+            })),
+        ),
+        (
+            "Action::Transfer",
+            o::Action::Transfer(o::TransferAction { deposit: 11 }),
+            nc::Action::Transfer(nc::TransferAction { deposit: nc_yocto(11) }),
+        ),
+        (
+            "Action::Stake",
+            o::Action::Stake(Box::new(o::StakeAction { stake: 13, public_key: ours::crypto::PublicKey::ED25519(KEY) })),
+            nc::Action::Stake(Box::new(nc::StakeAction { stake: nc_yocto(13), public_key: nc_key() })),
+        ),
+        (
+            "Action::AddKey (full access)",
+            o::Action::AddKey(Box::new(o::AddKeyAction {
+                public_key: ours::crypto::PublicKey::ED25519(KEY),
+                access_key: ours::account::AccessKey {
+                    nonce: 3,
+                    permission: ours::account::AccessKeyPermission::FullAccess,
+                },
+            })),
+            nc::Action::AddKey(Box::new(nc::AddKeyAction {
+                public_key: nc_key(),
+                access_key: nc_primitives::account::AccessKey {
+                    nonce: 3,
+                    permission: nc_primitives::account::AccessKeyPermission::FullAccess,
+                },
+            })),
+        ),
+        (
+            "Action::AddKey (function call)",
+            o::Action::AddKey(Box::new(o::AddKeyAction {
+                public_key: ours::crypto::PublicKey::ED25519(KEY),
+                access_key: ours::account::AccessKey {
+                    nonce: 4,
+                    permission: ours::account::AccessKeyPermission::FunctionCall(permission),
+                },
+            })),
+            nc::Action::AddKey(Box::new(nc::AddKeyAction {
+                public_key: nc_key(),
+                access_key: nc_primitives::account::AccessKey {
+                    nonce: 4,
+                    permission: nc_primitives::account::AccessKeyPermission::FunctionCall(nc_permission),
+                },
+            })),
+        ),
+        (
+            "Action::DeleteKey",
+            o::Action::DeleteKey(Box::new(o::DeleteKeyAction { public_key: ours::crypto::PublicKey::ED25519(KEY) })),
+            nc::Action::DeleteKey(Box::new(nc::DeleteKeyAction { public_key: nc_key() })),
+        ),
+        (
+            "Action::DeleteAccount",
+            o::Action::DeleteAccount(o::DeleteAccountAction { beneficiary_id: id(BOB) }),
+            nc::Action::DeleteAccount(nc::DeleteAccountAction { beneficiary_id: nc_id(BOB) }),
+        ),
+    ]
+}
+
+fn transactions() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
+    let (ours_actions, nc_actions): (Vec<_>, Vec<_>) = actions().into_iter().map(|(_, o, n)| (o, n)).unzip();
+    let tx = ours::transaction::Transaction {
+        signer_id: id(ALICE),
+        public_key: ours::crypto::PublicKey::ED25519(KEY),
+        nonce: 42,
+        receiver_id: id(BOB),
+        block_hash: ours::hash::CryptoHash(HASH),
+        actions: ours_actions,
+    };
+    let nc_tx = nc_primitives::transaction::Transaction::V0(nc_primitives::transaction::TransactionV0 {
+        signer_id: nc_id(ALICE),
+        public_key: nc_key(),
+        nonce: 42,
+        receiver_id: nc_id(BOB),
+        block_hash: nc_hash(),
+        actions: nc_actions,
+    });
+    let signed = ours::transaction::SignedTransaction::new(ours::crypto::Signature::ED25519(SIGNATURE), tx.clone());
+    let nc_signature = nc_crypto::Signature::from_parts(KeyType::ED25519, &SIGNATURE)
+        .unwrap_or_else(|e| unreachable!("64 bytes are an ed25519 signature: {e}"));
+    let nc_signed = nc_primitives::transaction::SignedTransaction::new(nc_signature, nc_tx.clone());
+    vec![("Transaction", bytes(&tx), bytes(&nc_tx)), ("SignedTransaction", bytes(&signed), bytes(&nc_signed))]
+}
+
+fn receipts() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
+    use nc_primitives::receipt as nc;
+    use ours::receipt as o;
+    let (ours_actions, nc_actions): (Vec<_>, Vec<_>) = actions().into_iter().map(|(_, o, n)| (o, n)).unzip();
+    let action = o::ActionReceipt {
+        signer_id: id(ALICE),
+        signer_public_key: ours::crypto::PublicKey::ED25519(KEY),
+        gas_price: 100,
+        output_data_receivers: vec![o::DataReceiver { data_id: ours::hash::CryptoHash(HASH), receiver_id: id(BOB) }],
+        input_data_ids: vec![ours::hash::CryptoHash(HASH)],
+        actions: ours_actions,
+    };
+    let nc_action = nc::ActionReceipt {
+        signer_id: nc_id(ALICE),
+        signer_public_key: nc_key(),
+        gas_price: nc_yocto(100),
+        output_data_receivers: vec![nc::DataReceiver { data_id: nc_hash(), receiver_id: nc_id(BOB) }],
+        input_data_ids: vec![nc_hash()],
+        actions: nc_actions,
+    };
+    let data = o::DataReceipt { data_id: ours::hash::CryptoHash(HASH), data: Some(vec![5, 6]) };
+    let nc_data = nc::DataReceipt { data_id: nc_hash(), data: Some(vec![5, 6]) };
+    let kinds: Vec<(&'static str, o::ReceiptEnum, nc::ReceiptEnum)> = vec![
+        ("Receipt (Action)", o::ReceiptEnum::Action(action.clone()), nc::ReceiptEnum::Action(nc_action.clone())),
+        ("Receipt (Data)", o::ReceiptEnum::Data(data.clone()), nc::ReceiptEnum::Data(nc_data.clone())),
+        ("Receipt (PromiseYield)", o::ReceiptEnum::PromiseYield(action), nc::ReceiptEnum::PromiseYield(nc_action)),
+        ("Receipt (PromiseResume)", o::ReceiptEnum::PromiseResume(data), nc::ReceiptEnum::PromiseResume(nc_data)),
+    ];
+    kinds
+        .into_iter()
+        .map(|(name, receipt, nc_receipt)| {
+            let mine = o::Receipt {
+                predecessor_id: id(ALICE),
+                receiver_id: id(BOB),
+                receipt_id: ours::hash::CryptoHash(HASH),
+                receipt,
+            };
+            let theirs = nc::Receipt::V0(nc::ReceiptV0 {
+                predecessor_id: nc_id(ALICE),
+                receiver_id: nc_id(BOB),
+                receipt_id: nc_hash(),
+                receipt: nc_receipt,
+            });
+            (name, bytes(&mine), bytes(&theirs))
+        })
+        .collect()
+}
+
+fn trie_keys() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
+    use nc_primitives::trie_key::TrieKey as Nc;
+    use ours::trie_key::TrieKey as O;
+    let h = ours::hash::CryptoHash(HASH);
+    let pairs: Vec<(&'static str, O, Nc)> = vec![
+        ("TrieKey::Account", O::Account { account_id: id(ALICE) }, Nc::Account { account_id: nc_id(ALICE) }),
+        (
+            "TrieKey::ContractCode",
+            O::ContractCode { account_id: id(ALICE) },
+            Nc::ContractCode { account_id: nc_id(ALICE) },
+        ),
+        (
+            "TrieKey::AccessKey",
+            O::AccessKey { account_id: id(ALICE), public_key: ours::crypto::PublicKey::ED25519(KEY) },
+            Nc::AccessKey { account_id: nc_id(ALICE), key_handle: PublicKeyHandle::from(nc_key()) },
+        ),
+        (
+            "TrieKey::ReceivedData",
+            O::ReceivedData { receiver_id: id(ALICE), data_id: h },
+            Nc::ReceivedData { receiver_id: nc_id(ALICE), data_id: nc_hash() },
+        ),
+        (
+            "TrieKey::PostponedReceiptId",
+            O::PostponedReceiptId { receiver_id: id(ALICE), data_id: h },
+            Nc::PostponedReceiptId { receiver_id: nc_id(ALICE), data_id: nc_hash() },
+        ),
+        (
+            "TrieKey::PendingDataCount",
+            O::PendingDataCount { receiver_id: id(ALICE), receipt_id: h },
+            Nc::PendingDataCount { receiver_id: nc_id(ALICE), receipt_id: nc_hash() },
+        ),
+        (
+            "TrieKey::PostponedReceipt",
+            O::PostponedReceipt { receiver_id: id(ALICE), receipt_id: h },
+            Nc::PostponedReceipt { receiver_id: nc_id(ALICE), receipt_id: nc_hash() },
+        ),
+        ("TrieKey::DelayedReceiptIndices", O::DelayedReceiptIndices, Nc::DelayedReceiptIndices),
+        ("TrieKey::DelayedReceipt", O::DelayedReceipt { index: 300 }, Nc::DelayedReceipt { index: 300 }),
+        (
+            "TrieKey::ContractData",
+            O::ContractData { account_id: id(ALICE), key: b"k".to_vec() },
+            Nc::ContractData { account_id: nc_id(ALICE), key: b"k".to_vec() },
+        ),
+        ("TrieKey::PromiseYieldIndices", O::PromiseYieldIndices, Nc::PromiseYieldIndices),
+        ("TrieKey::PromiseYieldTimeout", O::PromiseYieldTimeout { index: 9 }, Nc::PromiseYieldTimeout { index: 9 }),
+        (
+            "TrieKey::PromiseYieldReceipt",
+            O::PromiseYieldReceipt { receiver_id: id(ALICE), data_id: h },
+            Nc::PromiseYieldReceipt { receiver_id: nc_id(ALICE), data_id: nc_hash() },
+        ),
+        (
+            "TrieKey::PromiseYieldStatus",
+            O::PromiseYieldStatus { receiver_id: id(ALICE), data_id: h },
+            Nc::PromiseYieldStatus { receiver_id: nc_id(ALICE), data_id: nc_hash() },
+        ),
+        (
+            "TrieKey::YieldIdToDataId",
+            O::YieldIdToDataId { receiver_id: id(ALICE), yield_id: h },
+            Nc::YieldIdToDataId { receiver_id: nc_id(ALICE), yield_id: nc_primitives::hash::YieldId(nc_hash()) },
+        ),
+        (
+            "TrieKey::DataIdToYieldId",
+            O::DataIdToYieldId { receiver_id: id(ALICE), data_id: h },
+            Nc::DataIdToYieldId { receiver_id: nc_id(ALICE), data_id: nc_hash() },
+        ),
+    ];
+    pairs.into_iter().map(|(name, o, n)| (name, o.to_vec(), n.to_vec())).collect()
+}
+
+/// Accounts with and without a contract (nearcore's `AccountV1` layout; its V2, for global
+/// contracts, is nearcore's only).
+fn accounts() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
+    use nc_primitives::account::{Account as NcAccount, AccountContract};
+    let mine = |code_hash: [u8; 32]| ours::account::Account {
+        amount: 1_000,
+        locked: 20,
+        code_hash: ours::hash::CryptoHash(code_hash),
+        storage_usage: 182,
+    };
+    let theirs = |contract| NcAccount::new(nc_yocto(1_000), nc_yocto(20), contract, 182);
+    vec![
+        ("Account (no contract)", bytes(&mine([0; 32])), bytes(&theirs(AccountContract::None))),
+        ("Account (contract)", bytes(&mine(HASH)), bytes(&theirs(AccountContract::Local(nc_hash())))),
+    ]
+}
+
+/// Runs every comparison; `true` when all are identical.
+pub(crate) fn run() -> bool {
+    let mut all: Vec<(&'static str, Vec<u8>, Vec<u8>)> =
+        actions().into_iter().map(|(name, o, n)| (name, bytes(&o), bytes(&n))).collect();
+    all.extend(transactions());
+    all.extend(receipts());
+    all.extend(trie_keys());
+    all.extend(accounts());
+    let mut differing = 0;
+    for (name, mine, theirs) in &all {
+        let identical = mine == theirs;
+        differing += usize::from(!identical);
+        let mut line = json!({ "layout": name, "identical": identical, "bytes": mine.len() });
+        if !identical {
+            line["ours"] = json!(hex(mine));
+            line["nearcore"] = json!(hex(theirs));
+        }
+        println!("{line}");
+    }
+    println!("{}", json!({ "layouts": all.len(), "identical": all.len() - differing, "different": differing }));
+    differing == 0
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
