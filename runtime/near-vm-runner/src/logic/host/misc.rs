@@ -33,8 +33,9 @@ impl VMLogic {
     }
 
     /// Reads `len` bytes at `ptr`, or a NUL-terminated string when `len == u64::MAX`, each byte
-    /// then charged as a one-byte memory read. Bounded by the remaining log budget.
-    fn read_string_bytes(&mut self, mem: &[u8], slice: MemSlice, unit: u64) -> Result<Vec<u8>> {
+    /// then charged as a one-byte memory read. Bounded by the remaining log budget (UTF-8; UTF-16
+    /// has its own order of checks, [`VMLogic::get_utf16_string`]).
+    fn read_utf8_bytes(&mut self, mem: &[u8], slice: MemSlice) -> Result<Vec<u8>> {
         let max_len = self.config.limit_config.max_total_log_length.saturating_sub(self.total_log_length);
         if slice.len != u64::MAX {
             if slice.len > max_len {
@@ -45,21 +46,21 @@ impl VMLogic {
         let mut buf = Vec::new();
         let mut offset = slice.ptr;
         loop {
-            let unit_bytes = memory_get_vec(&mut self.gas_counter, mem, MemSlice::new(unit, offset))?;
-            if unit_bytes.iter().all(|&b| b == 0) {
+            let byte = memory_get_vec(&mut self.gas_counter, mem, MemSlice::new(1, offset))?;
+            if byte == [0] {
                 return Ok(buf);
             }
-            if buf.len() as u64 + unit > max_len {
+            if buf.len() as u64 + 1 > max_len {
                 return Err(self.total_log_length_exceeded(max_len.saturating_add(1)).into());
             }
-            buf.extend_from_slice(&unit_bytes);
-            offset = offset.checked_add(unit).ok_or(HostError::MemoryAccessViolation)?;
+            buf.extend_from_slice(&byte);
+            offset = offset.checked_add(1).ok_or(HostError::MemoryAccessViolation)?;
         }
     }
 
     fn get_utf8_string(&mut self, mem: &[u8], slice: MemSlice) -> Result<String> {
         self.gas_counter.pay_base(ExtCosts::utf8_decoding_base)?;
-        let buf = self.read_string_bytes(mem, slice, 1)?;
+        let buf = self.read_utf8_bytes(mem, slice)?;
         self.gas_counter.pay_per(ExtCosts::utf8_decoding_byte, buf.len() as u64)?;
         String::from_utf8(buf).map_err(|_| HostError::BadUTF8.into())
     }
