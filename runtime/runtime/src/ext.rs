@@ -42,6 +42,33 @@ pub struct ExtContext {
     pub chain_id: String,
 }
 
+/// `TrieKey::SubmoduleCodeInfo` of `account_id`'s submodule `key`.
+pub(crate) fn submodule_code_info_key(account_id: &AccountId, key: &[u8]) -> TrieKey {
+    TrieKey::SubmoduleCodeInfo { account_id: account_id.clone(), key: key.to_vec() }
+}
+
+/// The hash and length of the code stored under `key` for `account_id`, if any, from its info
+/// record without reading the code; a state written before infos existed has none, and then
+/// the code is read and hashed. (`start_submodule` reads it through `RuntimeExt`; the deploy
+/// and remove actions for the storage usage.)
+///
+/// # Errors
+/// Storage faults, and an info record that does not decode.
+pub(crate) fn stored_code_info(
+    state: &TrieUpdate,
+    account_id: &AccountId,
+    key: &[u8],
+) -> Result<Option<SubmoduleCodeInfo>, StorageError> {
+    if let Some(bytes) = state.get(&submodule_code_info_key(account_id, key))? {
+        let info = SubmoduleCodeInfo::from_bytes(&bytes).ok_or_else(|| {
+            StorageError::StorageInconsistentState(format!("corrupt submodule code info of {account_id}"))
+        })?;
+        return Ok(Some(info));
+    }
+    let code_key = TrieKey::SubmoduleCode { account_id: account_id.clone(), key: key.to_vec() };
+    Ok(state.get(&code_key)?.map(|code| SubmoduleCodeInfo::of(&code)))
+}
+
 fn fault(error: StorageError) -> ExternalFault {
     ExternalFault(error.to_string())
 }
@@ -123,14 +150,7 @@ impl External for RuntimeExt {
     }
 
     fn submodule_code_info(&self, key: &[u8]) -> Result<Option<SubmoduleCodeInfo>, ExternalFault> {
-        let info_key = TrieKey::SubmoduleCodeInfo { account_id: self.account_id.clone(), key: key.to_vec() };
-        match self.state.get(&info_key).map_err(fault)? {
-            Some(bytes) => SubmoduleCodeInfo::from_bytes(&bytes)
-                .map(Some)
-                .ok_or_else(|| ExternalFault(format!("corrupt submodule code info under {info_key:?}"))),
-            // A state written before code infos were stored: hash the code.
-            None => Ok(self.submodule_code(key)?.map(|code| SubmoduleCodeInfo::of(&code))),
-        }
+        stored_code_info(&self.state, &self.account_id, key).map_err(fault)
     }
 
     fn generate_data_id(&mut self) -> CryptoHash {
