@@ -253,5 +253,5 @@ near_vm_runner::import_table! {
 /// # Errors
 /// When wasmtime refuses a definition (a node fault).
 pub(crate) fn link(linker: &mut Linker<WasmState>) -> wasmtime::Result<()> {
-    link_table(linker, &())
+    link_table(linker, &(), near_vm_runner::prepare::Metering::Inline)
 }

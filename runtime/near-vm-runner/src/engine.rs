@@ -17,7 +17,8 @@ use near_primitives::errors::{FunctionCallError, HostError, MethodResolveError};
 use wasmtime::{Linker, Memory, MemoryType, Module, Store};
 
 pub use metering::{
-    InstrumentationHost, MeteringState, bind_gas_global, link_instrumentation, sync_gas_in, sync_gas_out,
+    InstrumentationHost, MeteringState, bind_gas_global, gas_from_wasm, gas_to_wasm, link_instrumentation, sync_gas_in,
+    sync_gas_out,
 };
 pub use traps::trap_to_error;
 
@@ -94,7 +95,10 @@ impl WasmEngine {
             Compiler::Cranelift => wasmtime::Strategy::Cranelift,
         });
         config.cranelift_nan_canonicalization(true);
-        config.wasm_multi_value(false);
+        // Guests cannot use multi-value (preparation validates them without it); inline-metered
+        // modules import host functions returning their result and the gas left
+        // (`crate::prepare`), which needs it.
+        config.wasm_multi_value(true);
         config.wasm_simd(false);
         config.wasm_relaxed_simd(false);
         config.wasm_bulk_memory(true);

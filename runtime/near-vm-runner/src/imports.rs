@@ -11,6 +11,7 @@
 use crate::engine::{HostTrap, RunnerFault};
 use crate::logic::host::promises::{FunctionCallArgs, FunctionCallKeyArgs};
 use crate::logic::{MemSlice, VMLogic, VMLogicError};
+use crate::prepare::Metering;
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::HostError;
 use wasmtime::{Linker, ValType};
@@ -180,25 +181,37 @@ fn val_types(signature: &str) -> Vec<ValType> {
     signature.chars().map(|c| if c == 'i' { ValType::I32 } else { ValType::I64 }).collect()
 }
 
-fn link_pending(linker: &mut Linker<VMLogic>, config: &Config) -> wasmtime::Result<()> {
+fn link_pending(linker: &mut Linker<VMLogic>, config: &Config, metering: Metering) -> wasmtime::Result<()> {
     for &(name, params, results, gate) in PENDING_IMPORTS {
         if !gate(config) {
             continue;
         }
-        let ty = wasmtime::FuncType::new(linker.engine(), val_types(params), val_types(results));
+        let (mut params, mut results) = (val_types(params), val_types(results));
+        if metering == Metering::Inline {
+            // The gas left an inline-metered module passes (and would take back): the call fails
+            // before it returns, and the gas global keeps what it held (see `crate::engine`).
+            params.push(ValType::I64);
+            results.push(ValType::I64);
+        }
+        let ty = wasmtime::FuncType::new(linker.engine(), params, results);
         linker.func_new("env", name, ty, move |mut caller, _params, _results| {
-            caller.data_mut().gas_counter.pay_base(ExtCosts::base).map_err(|e| wasmtime::Error::new(HostTrap(e)))?;
+            caller
+                .data_mut()
+                .gas_counter
+                .pay_base(ExtCosts::base)
+                .map_err(|e| wasmtime::Error::new(HostTrap(e.into())))?;
             Err(wasmtime::Error::new(HostTrap(HostError::UnsupportedHostFunction { method_name: name.to_string() })))
         })?;
     }
     Ok(())
 }
 
-/// Links every `env` function enabled by `config` into `linker`.
+/// Links every `env` function enabled by `config` into `linker`, in the form modules prepared
+/// with `metering` import them.
 ///
 /// # Errors
 /// Only wasmtime's own linking failures (node faults).
-pub fn link_env(linker: &mut Linker<VMLogic>, config: &Config) -> wasmtime::Result<()> {
-    link_implemented(linker, config)?;
-    link_pending(linker, config)
+pub fn link_env(linker: &mut Linker<VMLogic>, config: &Config, metering: Metering) -> wasmtime::Result<()> {
+    link_implemented(linker, config, metering)?;
+    link_pending(linker, config, metering)
 }

@@ -16,6 +16,7 @@
 //! Every failure is a [`PrepareError`] (a guest fault recorded in the outcome), never a panic.
 
 pub mod finite;
+mod host_gas;
 mod inline;
 mod memory;
 pub mod validate;

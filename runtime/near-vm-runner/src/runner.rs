@@ -157,7 +157,7 @@ impl ContractRunner {
                 let engine_fault = |e: wasmtime::Error| VMRunnerError::EngineFault(e.to_string());
                 let mut linker = Linker::new(self.engine.inner());
                 link_instrumentation(&mut linker).map_err(engine_fault)?;
-                link_env(&mut linker, &config.wasm_config).map_err(engine_fault)?;
+                link_env(&mut linker, &config.wasm_config, self.metering).map_err(engine_fault)?;
                 entry.insert(linker)
             }
         };
@@ -390,7 +390,8 @@ fn method_resolve_error(module: &Module, method: &str) -> Option<MethodResolveEr
 
 fn logic_pay_loading(logic: &mut VMLogic, code_len: u64) -> Result<(), near_primitives::errors::HostError> {
     logic.gas_counter.pay_base(ExtCosts::contract_loading_base)?;
-    logic.gas_counter.pay_per(ExtCosts::contract_loading_bytes, code_len)
+    logic.gas_counter.pay_per(ExtCosts::contract_loading_bytes, code_len)?;
+    Ok(())
 }
 
 fn compile_prepared(engine: &WasmEngine, prepared: &[u8]) -> Result<Module, CompilationError> {
@@ -429,7 +430,7 @@ impl SubmoduleLoader for RunnerSubmoduleLoader {
                 prepare_submodule(&code, &self.config, self.metering).map_err(CompilationError::PrepareError)?;
             compile_prepared(&self.engine, &prepared.code)
         })?;
-        let child = ChildModule::link(&module)
+        let child = ChildModule::link(&module, self.metering)
             .map_err(|e| CompilationError::WasmerCompileError { msg: bounded(&format!("{e:#}")) })?;
         self.linked.lock().unwrap_or_else(|p| p.into_inner()).insert(key, child.clone());
         Ok(child)

@@ -8,11 +8,11 @@
 
 use crate::engine::fiber::{Fiber, Progress, suspend};
 use crate::engine::{
-    HostTrap, InstrumentationHost, MeteringState, bind_gas_global, bounded, link_instrumentation, sync_gas_in,
-    sync_gas_out, trap_to_error,
+    HostTrap, InstrumentationHost, MeteringState, bind_gas_global, bounded, gas_from_wasm, gas_to_wasm,
+    link_instrumentation, sync_gas_in, sync_gas_out, trap_to_error,
 };
 use crate::logic::GasCounter;
-use crate::prepare::{CONTRACT_MEMORY_EXPORT, CONTRACT_START_EXPORT};
+use crate::prepare::{CONTRACT_MEMORY_EXPORT, CONTRACT_START_EXPORT, Metering};
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::{CompilationError, HostError};
 use near_primitives::hash::CryptoHash;
@@ -45,14 +45,15 @@ pub struct ChildModule {
 }
 
 impl ChildModule {
-    /// Links `module` against the instrumentation and the child imports.
+    /// Links `module` (prepared with `metering`) against the instrumentation and the child
+    /// imports.
     ///
     /// # Errors
     /// An import the child table does not have (preparation refuses those first).
-    pub fn link(module: &Module) -> wasmtime::Result<ChildModule> {
+    pub fn link(module: &Module, metering: Metering) -> wasmtime::Result<ChildModule> {
         let mut linker = Linker::new(module.engine());
         link_instrumentation(&mut linker)?;
-        link_child_imports(&mut linker)?;
+        link_child_imports(&mut linker, metering)?;
         Ok(ChildModule { pre: linker.instantiate_pre(module)? })
     }
 
@@ -81,13 +82,13 @@ struct ChildState {
     metering: MeteringState,
     payload_limit: u64,
     input: Vec<u8>,
-    mailbox: Arc<Mutex<Mailbox>>,
+    mailbox: Arc<SharedMailbox>,
     memory: Option<Memory>,
 }
 
 impl InstrumentationHost for ChildState {
     fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), near_primitives::errors::HostError> {
-        self.gas_counter.burn_wasm_gas(gas)
+        self.gas_counter.burn_wasm_gas(gas).map_err(Into::into)
     }
     fn wasm_gas_allowance(&self) -> u64 {
         self.gas_counter.wasm_gas_allowance()
@@ -100,7 +101,7 @@ impl InstrumentationHost for ChildState {
 /// A started submodule that has not finished: its suspended call.
 pub struct LiveSubmodule {
     fiber: Fiber<(Store<ChildState>, wasmtime::Result<()>)>,
-    mailbox: Arc<Mutex<Mailbox>>,
+    mailbox: Arc<SharedMailbox>,
     charged_gas: Gas,
     /// What the child passed to its last `callback` ([`LiveSubmodule::yielded`]).
     last_yield: Vec<u8>,
@@ -124,8 +125,16 @@ pub enum Step {
     NodeFault(String),
 }
 
-fn lock(mailbox: &Mutex<Mailbox>) -> std::sync::MutexGuard<'_, Mailbox> {
-    mailbox.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+/// A child's [`Mailbox`], shared by its store (inside the fiber) and its [`LiveSubmodule`]. The
+/// two sides take turns (the child runs only inside [`LiveSubmodule::step`]), so the lock is
+/// never contended; an unsynchronised cell measured no faster.
+#[derive(Default)]
+struct SharedMailbox(Mutex<Mailbox>);
+
+impl SharedMailbox {
+    fn with<R>(&self, access: impl FnOnce(&mut Mailbox) -> R) -> R {
+        access(&mut self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
+    }
 }
 
 fn trap(error: HostError) -> wasmtime::Error {
@@ -136,76 +145,138 @@ fn child_memory(caller: &mut Caller<'_, ChildState>) -> wasmtime::Result<Memory>
     caller.data().memory.ok_or_else(|| trap(HostError::MemoryAccessViolation))
 }
 
+/// Brings the child's host gas in step before a charge: from the gas left the module hands in
+/// (`passed`, inline metering) or from its gas global (metering with host calls).
+fn gas_in(caller: &mut Caller<'_, ChildState>, passed: Option<i64>) -> wasmtime::Result<()> {
+    match passed {
+        Some(left) => gas_from_wasm(caller.data_mut(), left),
+        None => sync_gas_in(&mut *caller),
+    }
+    .map_err(trap)
+}
+
+/// Hands the module its gas left after a charge: the value to return (inline metering), or
+/// written to the gas global (metering with host calls; the value returned is then unused).
+fn gas_out(caller: &mut Caller<'_, ChildState>, passed: Option<i64>) -> wasmtime::Result<i64> {
+    match passed {
+        Some(_) => Ok(gas_to_wasm(caller.data_mut())),
+        None => sync_gas_out(&mut *caller).map(|()| 0),
+    }
+}
+
 /// Bytes the child passes to its parent (`callback`, `return_value`): within the payload
-/// limit, paid per byte, handed to `deliver` with the mailbox (locked) while still in memory.
+/// limit, paid per byte, handed to `deliver` with the mailbox while still in memory. Returns
+/// the module's gas left (see [`gas_out`]).
 fn pass_payload(
     caller: &mut Caller<'_, ChildState>,
-    len: u64,
-    ptr: u64,
+    (len, ptr): (u64, u64),
+    passed: Option<i64>,
     deliver: impl FnOnce(&mut Mailbox, &[u8], &ChildState),
-) -> wasmtime::Result<()> {
+) -> wasmtime::Result<i64> {
     if len > caller.data().payload_limit {
-        lock(&caller.data().mailbox).payload_limit_exceeded = true;
+        caller.data().mailbox.with(|mailbox| mailbox.payload_limit_exceeded = true);
         return Err(trap(HostError::IntegerOverflow));
     }
-    sync_gas_in(&mut *caller).map_err(trap)?;
-    caller.data_mut().gas_counter.pay_per(ExtCosts::submodule_callback_byte, len).map_err(trap)?;
-    sync_gas_out(&mut *caller)?;
+    gas_in(caller, passed)?;
+    caller.data_mut().gas_counter.pay_per(ExtCosts::submodule_callback_byte, len).map_err(|e| trap(e.into()))?;
+    let gas_left = gas_out(caller, passed)?;
     let memory = child_memory(caller)?;
     let (data, state) = memory.data_and_store_mut(&mut *caller);
     let (start, end) = (usize::try_from(ptr), usize::try_from(ptr.saturating_add(len)));
     let (Ok(start), Ok(end)) = (start, end) else { return Err(trap(HostError::MemoryAccessViolation)) };
     let bytes = data.get(start..end).ok_or_else(|| trap(HostError::MemoryAccessViolation))?;
-    deliver(&mut lock(&state.mailbox), bytes, state);
+    state.mailbox.with(|mailbox| deliver(mailbox, bytes, state));
+    Ok(gas_left)
+}
+
+/// `callback(len, ptr)`: yields the bytes to the parent and suspends until it resumes.
+async fn callback(
+    caller: &mut Caller<'_, ChildState>,
+    payload: (u64, u64),
+    passed: Option<i64>,
+) -> wasmtime::Result<i64> {
+    let gas_left = pass_payload(caller, payload, passed, |mailbox, bytes, state| {
+        mailbox.yielded.clear();
+        mailbox.yielded.extend_from_slice(bytes);
+        mailbox.burnt_gas = state.gas_counter.burnt_gas();
+    })?;
+    suspend().await;
+    let state = caller.data_mut();
+    state.mailbox.with(|mailbox| {
+        if std::mem::take(&mut mailbox.input_set) {
+            std::mem::swap(&mut state.input, &mut mailbox.resume_input);
+        } else {
+            state.input.clear();
+        }
+    });
+    Ok(gas_left)
+}
+
+/// `get_input(ptr)`: copies the input the parent resumed with to `ptr`.
+fn get_input(caller: &mut Caller<'_, ChildState>, ptr: i64) -> wasmtime::Result<()> {
+    let memory = child_memory(caller)?;
+    let (data, state) = memory.data_and_store_mut(caller);
+    let start = usize::try_from(ptr as u64).map_err(|_| trap(HostError::MemoryAccessViolation))?;
+    let target = data
+        .get_mut(start..start.saturating_add(state.input.len()))
+        .ok_or_else(|| trap(HostError::MemoryAccessViolation))?;
+    target.copy_from_slice(&state.input);
     Ok(())
 }
 
+/// `return_value(len, ptr)`: the bytes `main` returns.
+fn return_value(
+    caller: &mut Caller<'_, ChildState>,
+    payload: (u64, u64),
+    passed: Option<i64>,
+) -> wasmtime::Result<i64> {
+    pass_payload(caller, payload, passed, |mailbox, bytes, _| mailbox.returned = Some(bytes.to_vec()))
+}
+
 /// The only imports a submodule gets: `callback`, `get_input_size`, `get_input`,
-/// `return_value`, `gas` (and the instrumentation).
-fn link_child_imports(linker: &mut Linker<ChildState>) -> wasmtime::Result<()> {
-    linker.func_wrap_async("env", "callback", |mut caller: Caller<'_, ChildState>, (len, ptr): (i64, i64)| {
-        Box::new(async move {
-            pass_payload(&mut caller, len as u64, ptr as u64, |mailbox, bytes, state| {
-                mailbox.yielded.clear();
-                mailbox.yielded.extend_from_slice(bytes);
-                mailbox.burnt_gas = state.gas_counter.burnt_gas();
-            })?;
-            suspend().await;
-            let state = caller.data_mut();
-            let mut mailbox = lock(&state.mailbox);
-            if std::mem::take(&mut mailbox.input_set) {
-                std::mem::swap(&mut state.input, &mut mailbox.resume_input);
-            } else {
-                state.input.clear();
-            }
-            Ok(())
-        })
-    })?;
-    linker.func_wrap("env", "get_input_size", |caller: Caller<'_, ChildState>| -> i64 {
-        caller.data().input.len() as i64
-    })?;
-    linker.func_wrap("env", "get_input", |mut caller: Caller<'_, ChildState>, ptr: i64| -> wasmtime::Result<()> {
-        let memory = child_memory(&mut caller)?;
-        let (data, state) = memory.data_and_store_mut(&mut caller);
-        let start = usize::try_from(ptr as u64).map_err(|_| trap(HostError::MemoryAccessViolation))?;
-        let target = data
-            .get_mut(start..start.saturating_add(state.input.len()))
-            .ok_or_else(|| trap(HostError::MemoryAccessViolation))?;
-        target.copy_from_slice(&state.input);
-        Ok(())
-    })?;
-    linker.func_wrap(
-        "env",
-        "return_value",
-        |mut caller: Caller<'_, ChildState>, len: i64, ptr: i64| -> wasmtime::Result<()> {
-            pass_payload(&mut caller, len as u64, ptr as u64, |mailbox, bytes, _| {
-                mailbox.returned = Some(bytes.to_vec());
-            })
-        },
-    )?;
-    // Accepted for compatibility with modules instrumented the old way; gas is metered by the
-    // instrumentation.
-    linker.func_wrap("env", "gas", |_: Caller<'_, ChildState>, _opcodes: i32| {})?;
+/// `return_value`, `gas` (and the instrumentation), in the form modules prepared with
+/// `metering` import them (inline: gas left as an extra argument and result, handed back as is
+/// by the functions that charge nothing).
+fn link_child_imports(linker: &mut Linker<ChildState>, metering: Metering) -> wasmtime::Result<()> {
+    if metering == Metering::Inline {
+        linker.func_wrap_async(
+            "env",
+            "callback",
+            |mut caller: Caller<'_, ChildState>, (len, ptr, gas): (i64, i64, i64)| {
+                Box::new(async move { callback(&mut caller, (len as u64, ptr as u64), Some(gas)).await })
+            },
+        )?;
+        linker.func_wrap("env", "get_input_size", |caller: Caller<'_, ChildState>, gas: i64| -> (i64, i64) {
+            (caller.data().input.len() as i64, gas)
+        })?;
+        linker.func_wrap("env", "get_input", |mut caller: Caller<'_, ChildState>, ptr: i64, gas: i64| {
+            get_input(&mut caller, ptr).map(|()| gas)
+        })?;
+        linker.func_wrap(
+            "env",
+            "return_value",
+            |mut caller: Caller<'_, ChildState>, len: i64, ptr: i64, gas: i64| {
+                return_value(&mut caller, (len as u64, ptr as u64), Some(gas))
+            },
+        )?;
+        // Accepted for compatibility with modules instrumented the old way; gas is metered by
+        // the instrumentation.
+        linker.func_wrap("env", "gas", |_: Caller<'_, ChildState>, _opcodes: i32, gas: i64| gas)?;
+    } else {
+        linker.func_wrap_async("env", "callback", |mut caller: Caller<'_, ChildState>, (len, ptr): (i64, i64)| {
+            Box::new(async move { callback(&mut caller, (len as u64, ptr as u64), None).await.map(drop) })
+        })?;
+        linker.func_wrap("env", "get_input_size", |caller: Caller<'_, ChildState>| -> i64 {
+            caller.data().input.len() as i64
+        })?;
+        linker.func_wrap("env", "get_input", |mut caller: Caller<'_, ChildState>, ptr: i64| {
+            get_input(&mut caller, ptr)
+        })?;
+        linker.func_wrap("env", "return_value", |mut caller: Caller<'_, ChildState>, len: i64, ptr: i64| {
+            return_value(&mut caller, (len as u64, ptr as u64), None).map(drop)
+        })?;
+        linker.func_wrap("env", "gas", |_: Caller<'_, ChildState>, _opcodes: i32| {})?;
+    }
     Ok(())
 }
 
@@ -227,7 +298,7 @@ impl LiveSubmodule {
     /// run its start function and `main` on the first [`LiveSubmodule::step`].
     pub fn spawn(child: &ChildModule, limits: ChildLimits<'_>) -> LiveSubmodule {
         let config = limits.config;
-        let mailbox = Arc::new(Mutex::new(Mailbox::default()));
+        let mailbox = Arc::new(SharedMailbox::default());
         let gas_limits =
             crate::logic::GasLimits { prepaid_gas: limits.gas_limit, max_gas_burnt: limits.gas_limit, is_view: false };
         let state = ChildState {
@@ -267,27 +338,28 @@ impl LiveSubmodule {
     /// it burnt since the last step (to be charged to the parent).
     pub fn step(&mut self, input: Option<&[u8]>) -> (Step, Gas) {
         if let Some(input) = input {
-            let mut mailbox = lock(&self.mailbox);
-            mailbox.resume_input.clear();
-            mailbox.resume_input.extend_from_slice(input);
-            mailbox.input_set = true;
+            self.mailbox.with(|mailbox| {
+                mailbox.resume_input.clear();
+                mailbox.resume_input.extend_from_slice(input);
+                mailbox.input_set = true;
+            });
         }
         let (step, burnt_total) = match self.fiber.resume() {
-            Progress::Suspended => {
-                let mut mailbox = lock(&self.mailbox);
+            Progress::Suspended => self.mailbox.with(|mailbox| {
                 std::mem::swap(&mut self.last_yield, &mut mailbox.yielded);
                 (Step::Yielded, mailbox.burnt_gas)
-            }
+            }),
             Progress::AlreadyFinished => (Step::Trapped("the submodule had already finished".into()), self.charged_gas),
             Progress::Finished((mut store, result)) => {
                 // Wasm gas burnt since the child's last host call; never fails (see
                 // `crate::engine::metering`), and the counter is clamped if it did.
                 let _ = sync_gas_in(&mut store);
                 let burnt = store.data().gas_counter.burnt_gas();
-                let mut mailbox = lock(&self.mailbox);
+                let (returned, limit_exceeded) =
+                    self.mailbox.with(|mailbox| (mailbox.returned.take(), mailbox.payload_limit_exceeded));
                 let step = match result {
-                    Ok(()) => Step::Returned(mailbox.returned.take().unwrap_or_default()),
-                    Err(_) if mailbox.payload_limit_exceeded => Step::LimitExceeded,
+                    Ok(()) => Step::Returned(returned.unwrap_or_default()),
+                    Err(_) if limit_exceeded => Step::LimitExceeded,
                     Err(error) if error.downcast_ref::<wasmtime::PoolConcurrencyLimitError>().is_some() => {
                         Step::NodeFault(error.to_string())
                     }

@@ -5,8 +5,11 @@
 //!
 //! Bodies get the host state and the instance's memory (`|host, memory| …`) and return
 //! `Result<Ret, E>`; the host's gas is brought in step with the module's inline gas before each
-//! body and the module's after it (`crate::engine::metering`); the table names a function turning `E` into a `wasmtime::Error` (a trap,
-//! or a node fault that must not be recorded as the guest's error).
+//! body and the module's after it (`crate::engine::metering`): through an extra argument and
+//! result for inline-metered modules, through the gas global for modules metered with host
+//! calls, so the link function takes the [`crate::prepare::Metering`] the modules were prepared
+//! with. The table names a function turning `E` into a `wasmtime::Error` (a trap, or a node
+//! fault that must not be recorded as the guest's error).
 
 use wasmtime::Memory;
 
@@ -42,6 +45,36 @@ impl WasmTy for () {
     type Wasm = ();
     fn to_wasm(self) {}
     fn from_wasm((): ()) {}
+}
+
+/// A host function's wasm result with the gas left appended (the form inline-metered modules
+/// import host functions in: `crate::prepare` adds an `i64` parameter and result).
+pub trait PassGas {
+    /// The results as wasm sees them.
+    type Out;
+    /// Appends `gas_left`.
+    fn with_gas(self, gas_left: i64) -> Self::Out;
+}
+
+impl PassGas for () {
+    type Out = i64;
+    fn with_gas(self, gas_left: i64) -> i64 {
+        gas_left
+    }
+}
+
+impl PassGas for i64 {
+    type Out = (i64, i64);
+    fn with_gas(self, gas_left: i64) -> (i64, i64) {
+        (self, gas_left)
+    }
+}
+
+impl PassGas for i32 {
+    type Out = (i32, i64);
+    fn with_gas(self, gas_left: i64) -> (i32, i64) {
+        (self, gas_left)
+    }
 }
 
 /// What an import table needs from its host state: the instance's memory, once it exists, and
@@ -84,10 +117,31 @@ macro_rules! import_table {
         pub const $names: &[&str] = &[$(stringify!($name)),*];
 
         #[allow(unused_variables, reason = "tables without gates ignore the config")]
-        fn $link(linker: &mut ::wasmtime::Linker<$host>, config: &$config) -> ::wasmtime::Result<()> {
-            use $crate::engine::import_table::{ImportHost, NoMemory, WasmTy};
+        fn $link(
+            linker: &mut ::wasmtime::Linker<$host>,
+            config: &$config,
+            metering: $crate::prepare::Metering,
+        ) -> ::wasmtime::Result<()> {
+            use $crate::engine::import_table::{ImportHost, NoMemory, PassGas, WasmTy};
+            let passing = metering == $crate::prepare::Metering::Inline;
             $(
-                if true $(&& config.$gate)? {
+                if passing $(&& config.$gate)? {
+                    linker.func_wrap(
+                        $module,
+                        stringify!($name),
+                        |mut caller: ::wasmtime::Caller<'_, $host>, $($arg: <$ty as WasmTy>::Wasm,)* __gas_left: i64|
+                            -> ::wasmtime::Result<<<$ret as WasmTy>::Wasm as PassGas>::Out> {
+                            $(let $arg = <$ty as WasmTy>::from_wasm($arg);)*
+                            let memory = caller.data().memory().ok_or_else(|| ::wasmtime::Error::new(NoMemory))?;
+                            $crate::engine::gas_from_wasm(caller.data_mut(), __gas_left)
+                                .map_err(|e| ::wasmtime::Error::new($crate::engine::HostTrap(e)))?;
+                            let ($mem, $state) = memory.data_and_store_mut(&mut caller);
+                            let result: Result<$ret, _> = $body;
+                            let value = result.map(WasmTy::to_wasm).map_err($to_error)?;
+                            Ok(value.with_gas($crate::engine::gas_to_wasm(caller.data_mut())))
+                        },
+                    )?;
+                } else if !passing $(&& config.$gate)? {
                     linker.func_wrap(
                         $module,
                         stringify!($name),

@@ -4,9 +4,12 @@
 //!
 //! - after instantiation, [`bind_gas_global`] finds the global and seeds it with what the host
 //!   allows ([`InstrumentationHost::wasm_gas_allowance`]);
-//! - around every host function, [`sync_gas_in`] burns on the host what wasm burnt since the last
-//!   seed, and [`sync_gas_out`] seeds again (host functions burn gas too); import tables built
-//!   with [`crate::import_table!`] do both;
+//! - around every host function, the host burns what wasm burnt since the last seed and seeds
+//!   again (host functions burn gas too). Inline-metered modules hand gas left to every host
+//!   function as an extra argument and take the new allowance back as an extra result
+//!   (`crate::prepare` rewrites the imports): [`gas_from_wasm`] and [`gas_to_wasm`], no global
+//!   access. Modules metered with host calls go through the global: [`sync_gas_in`] and
+//!   [`sync_gas_out`]. Import tables built with [`crate::import_table!`] link either form;
 //! - when a gas point does not fit, the module calls `finite_wasm_gas(fee)`: synchronise, burn
 //!   `fee` on the host (which fails exactly as it would have failed with a call per point);
 //! - after the call, the runner synchronises once more.
@@ -105,6 +108,28 @@ pub fn sync_gas_out<T: InstrumentationHost + 'static>(mut cx: impl AsContextMut<
     let allowance = host.wasm_gas_allowance().min(i64::MAX as u64);
     host.metering().seeded = allowance;
     global.set(&mut context, Val::I64(allowance as i64))
+}
+
+/// Takes gas left as an inline-metered module hands it to a host function, and burns on the
+/// host what wasm burnt since the last seed.
+///
+/// # Errors
+/// What [`InstrumentationHost::burn_wasm_gas`] returns (never, while `left` stays within the
+/// allowance last seeded).
+pub fn gas_from_wasm<T: InstrumentationHost>(host: &mut T, left: i64) -> Result<(), HostError> {
+    let slot = host.metering();
+    let left = u64::try_from(left).unwrap_or(0);
+    let burnt = slot.seeded.saturating_sub(left);
+    slot.seeded = left;
+    host.burn_wasm_gas(burnt)
+}
+
+/// What a host function hands back to an inline-metered module as its gas left: the host's
+/// allowance now, which becomes the new seed.
+pub fn gas_to_wasm<T: InstrumentationHost>(host: &mut T) -> i64 {
+    let allowance = host.wasm_gas_allowance().min(i64::MAX as u64);
+    host.metering().seeded = allowance;
+    allowance as i64
 }
 
 fn host_error(error: HostError) -> wasmtime::Error {

@@ -11,7 +11,7 @@ struct TestHost {
 
 impl InstrumentationHost for TestHost {
     fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), HostError> {
-        self.gas.burn_wasm_gas(gas)
+        self.gas.burn_wasm_gas(gas).map_err(Into::into)
     }
     fn wasm_gas_allowance(&self) -> u64 {
         self.gas.wasm_gas_allowance()

@@ -10,6 +10,29 @@
 
 use near_parameters::{ActionCosts, ExtCosts, ExtCostsConfig};
 use near_primitives::errors::HostError;
+
+/// Why the counter refused a charge. Small and `Copy`, so the counter's results travel in a
+/// register (every host function pays several times); it becomes the [`HostError`] of the same
+/// name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GasError {
+    /// Prepaid gas ran out.
+    GasExceeded,
+    /// The burnt-gas limit was reached.
+    GasLimitExceeded,
+    /// A charge overflowed `u64`.
+    IntegerOverflow,
+}
+
+impl From<GasError> for HostError {
+    fn from(error: GasError) -> HostError {
+        match error {
+            GasError::GasExceeded => HostError::GasExceeded,
+            GasError::GasLimitExceeded => HostError::GasLimitExceeded,
+            GasError::IntegerOverflow => HostError::IntegerOverflow,
+        }
+    }
+}
 use near_primitives::types::Gas;
 
 /// Gas charged per cost, for outcomes' gas profiles.
@@ -133,11 +156,11 @@ impl GasCounter {
     }
 
     /// Burns `burn` and uses `use_gas` (≥ `burn`).
-    fn deduct(&mut self, burn: Gas, use_gas: Gas) -> Result<(), HostError> {
+    fn deduct(&mut self, burn: Gas, use_gas: Gas) -> Result<(), GasError> {
         debug_assert!(burn <= use_gas);
-        let new_promises = self.promises_gas.checked_add(use_gas - burn).ok_or(HostError::IntegerOverflow)?;
-        let new_burnt = self.burnt_gas.checked_add(burn).ok_or(HostError::IntegerOverflow)?;
-        let new_used = new_burnt.checked_add(new_promises).ok_or(HostError::IntegerOverflow)?;
+        let new_promises = self.promises_gas.checked_add(use_gas - burn).ok_or(GasError::IntegerOverflow)?;
+        let new_burnt = self.burnt_gas.checked_add(burn).ok_or(GasError::IntegerOverflow)?;
+        let new_used = new_burnt.checked_add(new_promises).ok_or(GasError::IntegerOverflow)?;
         let used_limit = if self.limits.is_view { self.limits.max_gas_burnt } else { self.limits.prepaid_gas };
         if new_burnt <= self.limits.max_gas_burnt && new_used <= used_limit {
             self.burnt_gas = new_burnt;
@@ -147,18 +170,14 @@ impl GasCounter {
         // Clamp: never report more than the limits allow.
         self.burnt_gas = new_burnt.min(self.limits.max_gas_burnt).min(used_limit);
         self.promises_gas = new_used.min(used_limit).saturating_sub(self.burnt_gas);
-        if new_burnt > self.limits.max_gas_burnt {
-            Err(HostError::GasLimitExceeded)
-        } else {
-            Err(HostError::GasExceeded)
-        }
+        if new_burnt > self.limits.max_gas_burnt { Err(GasError::GasLimitExceeded) } else { Err(GasError::GasExceeded) }
     }
 
     /// Burns gas of wasm operations (the instrumentation's `finite_wasm_gas`).
     ///
     /// # Errors
     /// `GasExceeded` / `GasLimitExceeded` / `IntegerOverflow`.
-    pub fn burn_wasm_gas(&mut self, gas: Gas) -> Result<(), HostError> {
+    pub fn burn_wasm_gas(&mut self, gas: Gas) -> Result<(), GasError> {
         let (result, burnt) = self.deduct_recorded(gas, gas);
         self.profile.wasm = self.profile.wasm.saturating_add(burnt);
         result
@@ -166,7 +185,7 @@ impl GasCounter {
 
     /// [`GasCounter::deduct`], and the gas it actually burnt (all of `burn`, or up to the limit
     /// when it failed): what profiles record, as nearcore's do.
-    fn deduct_recorded(&mut self, burn: Gas, use_gas: Gas) -> (Result<(), HostError>, Gas) {
+    fn deduct_recorded(&mut self, burn: Gas, use_gas: Gas) -> (Result<(), GasError>, Gas) {
         let before = self.burnt_gas;
         let result = self.deduct(burn, use_gas);
         (result, self.burnt_gas.saturating_sub(before))
@@ -176,7 +195,7 @@ impl GasCounter {
     ///
     /// # Errors
     /// As [`GasCounter::burn_wasm_gas`].
-    pub fn pay_base(&mut self, cost: ExtCosts) -> Result<(), HostError> {
+    pub fn pay_base(&mut self, cost: ExtCosts) -> Result<(), GasError> {
         self.pay_ext(cost, self.costs.gas_cost(cost))
     }
 
@@ -184,12 +203,12 @@ impl GasCounter {
     ///
     /// # Errors
     /// As [`GasCounter::burn_wasm_gas`]; `IntegerOverflow` if the product overflows.
-    pub fn pay_per(&mut self, cost: ExtCosts, count: u64) -> Result<(), HostError> {
-        let gas = self.costs.gas_cost(cost).checked_mul(count).ok_or(HostError::IntegerOverflow)?;
+    pub fn pay_per(&mut self, cost: ExtCosts, count: u64) -> Result<(), GasError> {
+        let gas = self.costs.gas_cost(cost).checked_mul(count).ok_or(GasError::IntegerOverflow)?;
         self.pay_ext(cost, gas)
     }
 
-    fn pay_ext(&mut self, cost: ExtCosts, gas: Gas) -> Result<(), HostError> {
+    fn pay_ext(&mut self, cost: ExtCosts, gas: Gas) -> Result<(), GasError> {
         let (result, burnt) = self.deduct_recorded(gas, gas);
         self.profile.ext[cost as usize] = self.profile.ext[cost as usize].saturating_add(burnt);
         result
@@ -199,7 +218,7 @@ impl GasCounter {
     ///
     /// # Errors
     /// As [`GasCounter::burn_wasm_gas`].
-    pub fn pay_action_fee(&mut self, cost: ActionCosts, burn: Gas, use_gas: Gas) -> Result<(), HostError> {
+    pub fn pay_action_fee(&mut self, cost: ActionCosts, burn: Gas, use_gas: Gas) -> Result<(), GasError> {
         let (result, burnt) = self.deduct_recorded(burn, use_gas);
         self.profile.actions[cost as usize] = self.profile.actions[cost as usize].saturating_add(burnt);
         result
@@ -209,7 +228,7 @@ impl GasCounter {
     ///
     /// # Errors
     /// As [`GasCounter::burn_wasm_gas`].
-    pub fn prepay_gas(&mut self, gas: Gas) -> Result<(), HostError> {
+    pub fn prepay_gas(&mut self, gas: Gas) -> Result<(), GasError> {
         self.deduct(0, gas)
     }
 }
@@ -243,7 +262,7 @@ mod tests {
     fn exceeding_prepaid_gas_clamps_to_it() {
         let mut gas = counter(1_000, 10_000, false);
         gas.burn_wasm_gas(600).unwrap();
-        assert_eq!(gas.burn_wasm_gas(600), Err(HostError::GasExceeded));
+        assert_eq!(gas.burn_wasm_gas(600), Err(GasError::GasExceeded));
         assert_eq!(gas.burnt_gas(), 1_000);
         assert_eq!(gas.used_gas(), 1_000);
         assert_eq!(gas.remaining_gas(), 0);
@@ -252,7 +271,7 @@ mod tests {
     #[test]
     fn exceeding_the_burnt_limit_is_gas_limit_exceeded() {
         let mut gas = counter(10_000, 1_000, false);
-        assert_eq!(gas.burn_wasm_gas(1_001), Err(HostError::GasLimitExceeded));
+        assert_eq!(gas.burn_wasm_gas(1_001), Err(GasError::GasLimitExceeded));
         assert_eq!(gas.burnt_gas(), 1_000);
     }
 
@@ -261,7 +280,7 @@ mod tests {
         let mut gas = counter(1_000, 10_000, false);
         gas.prepay_gas(900).unwrap();
         assert_eq!(gas.burnt_gas(), 0);
-        assert_eq!(gas.prepay_gas(200), Err(HostError::GasExceeded));
+        assert_eq!(gas.prepay_gas(200), Err(GasError::GasExceeded));
         assert_eq!(gas.used_gas(), 1_000);
         assert_eq!(gas.burnt_gas(), 0);
     }
@@ -270,14 +289,14 @@ mod tests {
     fn view_calls_are_bounded_by_the_burnt_limit_only() {
         let mut gas = counter(0, 5_000, true);
         gas.burn_wasm_gas(4_000).unwrap();
-        assert_eq!(gas.burn_wasm_gas(2_000), Err(HostError::GasLimitExceeded));
+        assert_eq!(gas.burn_wasm_gas(2_000), Err(GasError::GasLimitExceeded));
         assert_eq!(gas.burnt_gas(), 5_000);
     }
 
     #[test]
     fn overflow_is_an_error_not_a_wrap() {
         let mut gas = counter(u64::MAX, u64::MAX, false);
-        assert_eq!(gas.pay_per(ExtCosts::base, u64::MAX), Err(HostError::IntegerOverflow));
+        assert_eq!(gas.pay_per(ExtCosts::base, u64::MAX), Err(GasError::IntegerOverflow));
         assert_eq!(gas.burnt_gas(), 0);
     }
 }

@@ -25,6 +25,12 @@ impl From<HostError> for VMLogicError {
     }
 }
 
+impl From<crate::logic::GasError> for VMLogicError {
+    fn from(error: crate::logic::GasError) -> Self {
+        VMLogicError::HostError(error.into())
+    }
+}
+
 impl From<ExternalFault> for VMLogicError {
     fn from(error: ExternalFault) -> Self {
         VMLogicError::ExternalFault(error)

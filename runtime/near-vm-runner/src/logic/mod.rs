@@ -13,14 +13,14 @@ mod vmstate;
 
 pub use context::{PromiseResult, VMContext, ViewConfig};
 pub use dependencies::{External, ExternalFault, TrieNodesCount};
-pub use gas_counter::{GasCounter, GasLimits, ProfileData};
+pub use gas_counter::{GasCounter, GasError, GasLimits, ProfileData};
 pub use logic::{ReturnData, VMLogic, VMLogicError, VMOutcome};
 pub use receipt_manager::{ActionReceiptMetadata, ReceiptIndex, ReceiptManager, YieldResume};
 pub use vmstate::{MemSlice, Registers};
 
 impl crate::engine::InstrumentationHost for VMLogic {
     fn burn_wasm_gas(&mut self, gas: u64) -> Result<(), near_primitives::errors::HostError> {
-        self.gas_counter.burn_wasm_gas(gas)
+        self.gas_counter.burn_wasm_gas(gas).map_err(Into::into)
     }
     fn wasm_gas_allowance(&self) -> u64 {
         self.gas_counter.wasm_gas_allowance()

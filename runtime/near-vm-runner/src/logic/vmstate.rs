@@ -80,8 +80,10 @@ impl Registers {
         if len > limits.max_register_size {
             return Err(HostError::MemoryAccessViolation);
         }
-        let replaced = self.registers.get(&register_id).map(|d| d.len() as u64 + REGISTER_OVERHEAD_BYTES);
-        if replaced.is_none() && self.registers.len() as u64 >= limits.max_number_registers {
+        let count = self.registers.len() as u64;
+        let existing = self.registers.get_mut(&register_id);
+        let replaced = existing.as_ref().map(|d| d.len() as u64 + REGISTER_OVERHEAD_BYTES);
+        if replaced.is_none() && count >= limits.max_number_registers {
             return Err(HostError::MemoryAccessViolation);
         }
         let total = self.total_memory - replaced.unwrap_or(0) + len + REGISTER_OVERHEAD_BYTES;
@@ -89,7 +91,7 @@ impl Registers {
             return Err(HostError::MemoryAccessViolation);
         }
         self.total_memory = total;
-        match self.registers.get_mut(&register_id) {
+        match existing {
             Some(buffer) => {
                 buffer.clear();
                 buffer.extend_from_slice(data);

@@ -24,6 +24,7 @@
 //! equality is tested.
 
 use super::INTERNAL_IMPORT_MODULE;
+use super::host_gas::{HostImports, call_passing_gas};
 use near_parameters::Config;
 use near_primitives::errors::PrepareError;
 use std::ops::Range;
@@ -38,8 +39,10 @@ pub const GAS_EXPORT: &str = "\u{0}gas";
 /// function's frame does not fit the stack budget, it always fails.
 pub const STACK_EXHAUSTED_IMPORT: &str = "finite_wasm_stack_exhausted";
 
+const FUNCTION_SECTION_ID: u8 = 3;
 const GLOBAL_SECTION_ID: u8 = 6;
 const EXPORT_SECTION_ID: u8 = 7;
+const CODE_SECTION_ID: u8 = 10;
 const CUSTOM_SECTION_ID: u8 = 0;
 
 /// What the rewrite needs to know about the instrumented module.
@@ -56,6 +59,8 @@ struct Plan {
     gas_global: u32,
     stack_global: u32,
     regular_op_cost: u64,
+    /// Host imports, which get the gas passed (inline only; `crate::prepare::host_gas`).
+    host: HostImports,
 }
 
 /// Rewrites finite-wasm's output (`code`): charges for `memory.grow` and `table.grow`, and,
@@ -72,6 +77,8 @@ pub(crate) fn finish_metering(code: &[u8], config: &Config, inline: bool) -> Res
         stack_budget: i64::from(config.limit_config.max_stack_height),
         globals_written: false,
         exports_written: false,
+        functions_written: false,
+        code_written: false,
     };
     let mut bodies: Option<(u32, wasm_encoder::CodeSection)> = None;
     for payload in Parser::new(0).parse_all(code) {
@@ -81,8 +88,8 @@ pub(crate) fn finish_metering(code: &[u8], config: &Config, inline: bool) -> Res
             section.function(&rewrite_body(code, body, &plan)?);
             *left = left.saturating_sub(1);
             if *left == 0 {
-                out.module.section(&*section);
-                bodies = None;
+                let section = bodies.take().map(|(_, section)| section).unwrap_or_default();
+                out.write_code(section, &plan);
             }
             continue;
         }
@@ -90,15 +97,30 @@ pub(crate) fn finish_metering(code: &[u8], config: &Config, inline: bool) -> Res
         if inline {
             out.write_missing_before(id, &plan)?;
         }
+        let passing = inline && plan.host.any();
         match payload {
+            Payload::TypeSection(_) if passing => {
+                out.module.section(&plan.host.type_section());
+            }
             Payload::ImportSection(reader) if inline => {
-                out.module.section(&imports(reader)?);
+                out.module.section(&imports(reader, &plan.host)?);
             }
-            Payload::GlobalSection(reader) if inline => out.write_globals(Some(reader))?,
+            Payload::FunctionSection(reader) if passing => out.write_functions(Some(reader), &plan)?,
+            Payload::GlobalSection(reader) if inline => out.write_globals(Some(reader), &plan)?,
             Payload::ExportSection(reader) if inline => out.write_exports(Some(reader), &plan)?,
-            Payload::CodeSectionStart { count: 0, .. } => {
-                out.module.section(&wasm_encoder::CodeSection::new());
+            Payload::StartSection { func, .. } if passing => {
+                out.module
+                    .section(&wasm_encoder::StartSection { function_index: plan.host.remap().function_index(func) });
             }
+            Payload::ElementSection(reader) if passing => {
+                let mut section = wasm_encoder::ElementSection::new();
+                plan.host
+                    .remap()
+                    .parse_element_section(&mut section, reader)
+                    .map_err(|_| PrepareError::Serialization)?;
+                out.module.section(&section);
+            }
+            Payload::CodeSectionStart { count: 0, .. } => out.write_code(wasm_encoder::CodeSection::new(), &plan),
             Payload::CodeSectionStart { count, .. } => bodies = Some((count, wasm_encoder::CodeSection::new())),
             _ => {
                 out.module.section(&RawSection { id, data: &code[range] });
@@ -117,6 +139,8 @@ struct Output {
     stack_budget: i64,
     globals_written: bool,
     exports_written: bool,
+    functions_written: bool,
+    code_written: bool,
 }
 
 impl Output {
@@ -126,21 +150,61 @@ impl Output {
         if id == CUSTOM_SECTION_ID {
             return Ok(());
         }
+        let shims = plan.host.any();
+        if shims && !self.functions_written && section_rank(id) > section_rank(FUNCTION_SECTION_ID) {
+            self.write_functions(None, plan)?;
+        }
         if !self.globals_written && section_rank(id) > section_rank(GLOBAL_SECTION_ID) {
-            self.write_globals(None)?;
+            self.write_globals(None, plan)?;
         }
         if !self.exports_written && section_rank(id) > section_rank(EXPORT_SECTION_ID) {
             self.write_exports(None, plan)?;
         }
+        if shims && !self.code_written && section_rank(id) > section_rank(CODE_SECTION_ID) {
+            self.write_code(wasm_encoder::CodeSection::new(), plan);
+        }
         Ok(())
     }
 
+    /// The module's function declarations, then the shims'.
+    fn write_functions(
+        &mut self,
+        existing: Option<wasmparser::FunctionSectionReader<'_>>,
+        plan: &Plan,
+    ) -> Result<(), PrepareError> {
+        let mut section = wasm_encoder::FunctionSection::new();
+        for ty in existing.into_iter().flatten() {
+            section.function(ty.map_err(|_| PrepareError::Deserialization)?);
+        }
+        for ty in plan.host.shim_types() {
+            section.function(ty);
+        }
+        self.module.section(&section);
+        self.functions_written = true;
+        Ok(())
+    }
+
+    /// The rewritten bodies (`section`), then the shims' (inline only).
+    fn write_code(&mut self, mut section: wasm_encoder::CodeSection, plan: &Plan) {
+        if plan.inline {
+            for shim in plan.host.shim_bodies(plan.gas_global) {
+                section.function(&shim);
+            }
+        }
+        self.module.section(&section);
+        self.code_written = true;
+    }
+
     /// The module's globals, then gas left (0 until the host sets it) and the stack budget.
-    fn write_globals(&mut self, existing: Option<wasmparser::GlobalSectionReader<'_>>) -> Result<(), PrepareError> {
+    fn write_globals(
+        &mut self,
+        existing: Option<wasmparser::GlobalSectionReader<'_>>,
+        plan: &Plan,
+    ) -> Result<(), PrepareError> {
         let mut section = wasm_encoder::GlobalSection::new();
         for global in existing.into_iter().flatten() {
             let global = global.map_err(|_| PrepareError::Deserialization)?;
-            RoundtripReencoder.parse_global(&mut section, global).map_err(|_| PrepareError::Serialization)?;
+            plan.host.remap().parse_global(&mut section, global).map_err(|_| PrepareError::Serialization)?;
         }
         let ty = GlobalType { val_type: ValType::I64, mutable: true, shared: false };
         section.global(ty, &ConstExpr::i64_const(0));
@@ -159,7 +223,7 @@ impl Output {
         let mut section = wasm_encoder::ExportSection::new();
         for export in existing.into_iter().flatten() {
             let export = export.map_err(|_| PrepareError::Deserialization)?;
-            section.export(export.name, RoundtripReencoder.export_kind(export.kind), export.index);
+            plan.host.remap().parse_export(&mut section, export);
         }
         section.export(GAS_EXPORT, wasm_encoder::ExportKind::Global, plan.gas_global);
         self.module.section(&section);
@@ -235,15 +299,23 @@ fn plan(code: &[u8], config: &Config, inline: bool) -> Result<Plan, PrepareError
         gas_global: globals,
         stack_global: globals + 1,
         regular_op_cost: u64::from(config.regular_op_cost),
+        host: if inline { HostImports::plan(code)? } else { HostImports::default() },
     })
 }
 
-/// The imports, with `finite_wasm_stack` renamed to [`STACK_EXHAUSTED_IMPORT`].
-fn imports(reader: wasmparser::ImportSectionReader<'_>) -> Result<wasm_encoder::ImportSection, PrepareError> {
+/// The imports, with `finite_wasm_stack` renamed to [`STACK_EXHAUSTED_IMPORT`] and host
+/// functions taking and returning gas.
+fn imports(
+    reader: wasmparser::ImportSectionReader<'_>,
+    host: &HostImports,
+) -> Result<wasm_encoder::ImportSection, PrepareError> {
     let mut section = wasm_encoder::ImportSection::new();
     for import in reader {
         let import = import.map_err(|_| PrepareError::Deserialization)?;
-        let ty = RoundtripReencoder.entity_type(import.ty).map_err(|_| PrepareError::Serialization)?;
+        let ty = match import.ty {
+            TypeRef::Func(ty) => wasm_encoder::EntityType::Function(host.import_type(import.module, ty)),
+            other => RoundtripReencoder.entity_type(other).map_err(|_| PrepareError::Serialization)?,
+        };
         let name = match (import.module, import.name) {
             (INTERNAL_IMPORT_MODULE, "finite_wasm_stack") => STACK_EXHAUSTED_IMPORT,
             (_, name) => name,
@@ -301,6 +373,14 @@ fn rewrite_body(code: &[u8], body: FunctionBody<'_>, plan: &Plan) -> Result<Func
                 let operand = take(&mut held)?;
                 release(&mut function, code, &mut held);
                 reserve_stack(&mut function, plan, operand, frame);
+            }
+            Operator::Call { function_index } if plan.inline && plan.host.is_host_import(function_index) => {
+                release(&mut function, code, &mut held);
+                call_passing_gas(&mut function, function_index, plan.gas_global);
+            }
+            Operator::RefFunc { function_index } if plan.inline && plan.host.is_host_import(function_index) => {
+                release(&mut function, code, &mut held);
+                function.instruction(&Instruction::RefFunc(plan.host.remap().function_index(function_index)));
             }
             Operator::Call { function_index } if plan.inline && function_index == plan.unstack_fn => {
                 let frame = take(&mut held)?;

@@ -50,7 +50,7 @@ fn a_contract_gets_its_own_memory_with_the_host_limits() {
     assert!(imports.contains(&("env".into(), "value_return".into(), "func".into())));
     assert_eq!(prepared.env_imports, vec!["value_return".to_string()]);
     // The result is valid wasm for the same feature set.
-    wasmparser::Validator::new_with_features(validate::accepted_features()).validate_all(&prepared.code).unwrap();
+    wasmparser::Validator::new_with_features(validate::prepared_features()).validate_all(&prepared.code).unwrap();
 }
 
 #[test]
@@ -97,7 +97,7 @@ fn inline_metering_keeps_gas_in_an_exported_global_and_calls_the_host_only_to_fa
             if reader.clone().into_iter().any(|e| e.is_ok_and(|e| e.name == GAS_EXPORT && e.kind == wasmparser::ExternalKind::Global)))
     });
     assert!(exported);
-    wasmparser::Validator::new_with_features(validate::accepted_features()).validate_all(&prepared.code).unwrap();
+    wasmparser::Validator::new_with_features(validate::prepared_features()).validate_all(&prepared.code).unwrap();
     // The reference keeps finite-wasm's calls, and no global.
     let code = wat::parse_str(RUSTC_STYLE).unwrap();
     let reference = prepare_with_metering(&code, &config(), &ImportPolicy::CONTRACT, Metering::HostCalls).unwrap();
@@ -110,10 +110,10 @@ fn inline_metering_adds_its_sections_to_modules_without_globals_or_exports() {
     let text = r#"(module (import "env" "memory" (memory 1)) (func $s) (start $s) (func (export "main")))"#;
     let code = wat::parse_str(text).unwrap();
     let prepared = prepare_with_policy(&code, &config(), &ImportPolicy::SUBMODULE).unwrap();
-    wasmparser::Validator::new_with_features(validate::accepted_features()).validate_all(&prepared.code).unwrap();
+    wasmparser::Validator::new_with_features(validate::prepared_features()).validate_all(&prepared.code).unwrap();
     let no_exports = wat::parse_str(r#"(module (import "env" "memory" (memory 1)) (func $s) (start $s))"#).unwrap();
     let prepared = prepare_with_policy(&no_exports, &config(), &ImportPolicy::SUBMODULE).unwrap();
-    wasmparser::Validator::new_with_features(validate::accepted_features()).validate_all(&prepared.code).unwrap();
+    wasmparser::Validator::new_with_features(validate::prepared_features()).validate_all(&prepared.code).unwrap();
 }
 
 #[test]
@@ -295,14 +295,14 @@ fn an_import_policy_names_the_module_and_functions_and_own_memory_is_kept_and_ca
     assert_eq!(prepared.env_imports, vec!["invoke".to_string()]);
     assert_eq!(own_memories(&prepared.code), (vec![(17, Some(max))], true), "declared size, capped maximum");
     assert!(imports(&prepared.code).iter().all(|(_, _, kind)| kind != "memory"));
-    wasmparser::Validator::new_with_features(validate::accepted_features()).validate_all(&prepared.code).unwrap();
+    wasmparser::Validator::new_with_features(validate::prepared_features()).validate_all(&prepared.code).unwrap();
     // No memory at all: one is added and exported; an unexported memory gets exported.
     let initial = u64::from(config().limit_config.initial_memory_pages).min(max);
     let none = prepare_hosted(r#"(module (func (export "main")) (start 0))"#).unwrap();
     assert_eq!(own_memories(&none.code), (vec![(initial, Some(max))], true));
     let unexported = prepare_hosted(r#"(module (memory 2) (func (export "main")))"#).unwrap();
     assert_eq!(own_memories(&unexported.code), (vec![(2, Some(max))], true));
-    wasmparser::Validator::new_with_features(validate::accepted_features()).validate_all(&none.code).unwrap();
+    wasmparser::Validator::new_with_features(validate::prepared_features()).validate_all(&none.code).unwrap();
     // What the policy refuses.
     let other = r#"(module (import "env" "input" (func (param i64))))"#;
     assert_eq!(prepare_hosted(other), Err(PrepareError::Instantiate), "functions only from the policy's module");

@@ -18,6 +18,13 @@ pub fn accepted_features() -> WasmFeatures {
         | WasmFeatures::REFERENCE_TYPES
 }
 
+/// The features prepared code uses: the accepted ones plus multi-value, which only the
+/// preparation's own additions use (host imports of inline-metered modules return their result
+/// and the gas left, `crate::prepare`).
+pub fn prepared_features() -> WasmFeatures {
+    accepted_features() | WasmFeatures::MULTI_VALUE
+}
+
 /// What validation learned about the module, for later stages.
 #[derive(Debug, Default)]
 pub(crate) struct ModuleFacts {

@@ -97,3 +97,58 @@ fn views_run_out_of_their_burnt_gas_limit_the_same() {
     assert_eq!(ran.outcome.aborted, Some(FunctionCallError::HostError(HostError::GasLimitExceeded)));
     assert_eq!(ran.outcome.burnt_gas, 5_000_000_000);
 }
+
+/// Inline-metered modules hand gas to host functions as an argument; a host import reached other
+/// than by a direct `call` (a table element, `ref.func`, an export) goes
+/// through a shim of its original type. Each way must burn the same gas and see the same result
+/// as the reference, out of gas included.
+#[test]
+fn host_imports_reached_through_tables_ref_func_and_exports_meter_the_same() {
+    let wat = r#"(module
+      (import "env" "block_index" (func $block_index (result i64)))
+      (import "env" "value_return" (func $value_return (param i64 i64)))
+      (import "env" "log_utf8" (func $log (param i64 i64)))
+      (import "env" "storage_usage" (func $usage (result i64)))
+      (memory (export "memory") 1)
+      (data (i32.const 0) "started")
+      (type $get (func (result i64)))
+      (table $t 3 funcref)
+      (elem (table $t) (i32.const 0) func $block_index $usage)
+      (global $seen (mut i64) (i64.const 0))
+      (func $on_start (call $log (i64.const 7) (i64.const 0)))
+      (start $on_start)
+      (export "block_index_as_method" (func $block_index))
+      (func $answer (param i64)
+        (i64.store (i32.const 16) (local.get 0))
+        (call $value_return (i64.const 8) (i64.const 16)))
+      (func (export "through_table")
+        (call $answer (i64.add (call_indirect (type $get) (i32.const 0)) (call_indirect (type $get) (i32.const 1)))))
+      (func (export "through_ref_func")
+        (table.set $t (i32.const 2) (ref.func $usage))
+        (call $answer (call_indirect (type $get) (i32.const 2))))
+      (func (export "in_a_loop") (local $i i32)
+        (loop $again
+          (global.set $seen (i64.add (global.get $seen) (call_indirect (type $get) (i32.const 1))))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $again (i32.lt_u (local.get $i) (i32.const 300))))
+        (call $answer (global.get $seen))))"#;
+    let code = wat::parse_str(wat).unwrap();
+    let state = MockedExternal::default();
+    let ctx = with_gas("", 300_000_000_000_000);
+    let table = run_code(&code, "through_table", Box::new(state.clone()), ctx.clone()).outcome;
+    assert_eq!(table.aborted, None);
+    assert_eq!(table.logs, vec!["started".to_string()], "the start function ran once");
+    let expected = ctx.block_height + ctx.storage_usage;
+    assert_eq!(table.return_data, near_vm_runner::logic::ReturnData::Value(expected.to_le_bytes().to_vec()));
+    let by_ref = run_code(&code, "through_ref_func", Box::new(state.clone()), ctx.clone()).outcome;
+    assert_eq!(by_ref.return_data, near_vm_runner::logic::ReturnData::Value(ctx.storage_usage.to_le_bytes().to_vec()));
+    let method = run_code(&code, "block_index_as_method", Box::new(state.clone()), ctx).outcome;
+    assert_eq!(
+        method.aborted,
+        Some(FunctionCallError::MethodResolveError(
+            near_primitives::errors::MethodResolveError::MethodInvalidSignature
+        )),
+        "an exported import keeps its type"
+    );
+    sweep(&code, &state, "in_a_loop", "", 60);
+}
