@@ -64,6 +64,12 @@ crate::import_table! {
     ripemd160(value_len: u64, value_ptr: u64, register_id: u64) -> () => |l, m| l.ripemd160(m, value_len, value_ptr, register_id);
     ed25519_verify(sig_len: u64, sig_ptr: u64, msg_len: u64, msg_ptr: u64, pk_len: u64, pk_ptr: u64) -> u64
         => |l, m| l.ed25519_verify(m, MemSlice::new(sig_len, sig_ptr), MemSlice::new(msg_len, msg_ptr), MemSlice::new(pk_len, pk_ptr));
+    alt_bn128_g1_multiexp(value_len: u64, value_ptr: u64, register_id: u64) -> ()
+        => |l, m| l.alt_bn128_g1_multiexp(m, MemSlice::new(value_len, value_ptr), register_id);
+    alt_bn128_g1_sum(value_len: u64, value_ptr: u64, register_id: u64) -> ()
+        => |l, m| l.alt_bn128_g1_sum(m, MemSlice::new(value_len, value_ptr), register_id);
+    alt_bn128_pairing_check(value_len: u64, value_ptr: u64) -> u64
+        => |l, m| l.alt_bn128_pairing_check(m, MemSlice::new(value_len, value_ptr));
     #[p256_verify_host_fn]
     p256_verify(sig_len: u64, sig_ptr: u64, msg_len: u64, msg_ptr: u64, pk_len: u64, pk_ptr: u64) -> u64
         => |l, m| l.p256_verify(m, MemSlice::new(sig_len, sig_ptr), MemSlice::new(msg_len, msg_ptr), MemSlice::new(pk_len, pk_ptr));
@@ -163,9 +169,6 @@ pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
     ("promise_batch_action_transfer_to_gas_key", "IIII", "", |c| c.gas_key_host_fns),
     ("promise_batch_action_add_gas_key_with_full_access", "IIII", "", |c| c.gas_key_host_fns),
     ("promise_batch_action_add_gas_key_with_function_call", "IIIIIIIII", "", |c| c.gas_key_host_fns),
-    ("alt_bn128_g1_multiexp", "III", "", always),
-    ("alt_bn128_g1_sum", "III", "", always),
-    ("alt_bn128_pairing_check", "II", "I", always),
     ("bls12381_p1_sum", "III", "I", always),
     ("bls12381_p2_sum", "III", "I", always),
     ("bls12381_g1_multiexp", "III", "I", always),

@@ -50,12 +50,7 @@ pub(crate) fn run(dir: &Path, known: Option<&Path>) -> Result<bool, String> {
     let (mut methods, mut calls, mut identical, mut unexpected) = (0usize, 0usize, 0usize, 0usize);
     for path in &files {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let code = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let code = if path.extension().is_some_and(|ext| ext == "wat") {
-            wat::parse_bytes(&code).map_err(|e| format!("{}: {e}", path.display()))?.into_owned()
-        } else {
-            code
-        };
+        let code = read_code(path)?;
         let exports = exported_functions(&code).map_err(|e| format!("{name}: {e}"))?;
         methods += exports.len();
         let setups: &[&str] = if exports.iter().any(|m| m == "new") { &["empty", "after_new"] } else { &["empty"] };
@@ -170,4 +165,17 @@ fn load_known(path: &Path) -> Result<Vec<Known>, String> {
         known.push(Known { contract, method, setup, fields });
     }
     Ok(known)
+}
+
+/// A contract file's wasm: `.wat` files are assembled, anything else read as binary.
+///
+/// # Errors
+/// The file cannot be read, or its text is not valid WAT; the message names the file.
+pub(crate) fn read_code(path: &Path) -> Result<Vec<u8>, String> {
+    let code = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if path.extension().is_some_and(|ext| ext == "wat") {
+        Ok(wat::parse_bytes(&code).map_err(|e| format!("{}: {e}", path.display()))?.into_owned())
+    } else {
+        Ok(code)
+    }
 }

@@ -31,7 +31,7 @@ use std::process::ExitCode;
     about = "Runs a call here and in nearcore's published runner; prints the differences"
 )]
 struct Cli {
-    /// The contract.
+    /// The contract (`.wasm`, or `.wat` text).
     #[arg(long, required_unless_present_any = ["corpus", "layouts"])]
     wasm_file: Option<PathBuf>,
     /// The method to call.
@@ -175,7 +175,7 @@ fn one_call(cli: &Cli) -> Result<ExitCode, String> {
     let (Some(wasm_file), Some(method)) = (&cli.wasm_file, &cli.method_name) else {
         return Err("--wasm-file and --method-name are required".into());
     };
-    let code = std::fs::read(wasm_file).map_err(|e| format!("{}: {e}", wasm_file.display()))?;
+    let code = corpus::read_code(wasm_file)?;
     let input = match (&cli.input, &cli.input_file) {
         (Some(text), _) => text.as_bytes().to_vec(),
         (None, Some(path)) => std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?,

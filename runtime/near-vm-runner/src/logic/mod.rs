@@ -1,6 +1,7 @@
 //! The host side of contract execution: context, the `External` trait, gas accounting,
 //! registers and memory access, and the host functions grouped by area in [`host`].
 
+mod alt_bn128;
 mod context;
 mod dependencies;
 mod gas_counter;

@@ -169,3 +169,68 @@ fn p256_verify_and_chain_id_on_the_contracts_vectors() {
     assert_eq!(per_byte("p256_zero_signature"), 0);
     assert_eq!(returned(&call("get_chain_id")), b"test");
 }
+
+/// The alt_bn128 fixture nearcore-diff compares with nearcore; here its results are checked
+/// against the algebra they must satisfy.
+fn alt_bn128(method: &str) -> crate::Ran {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tools/nearcore-diff/fixtures/alt_bn128.wat");
+    let code = wat::parse_file(path).unwrap();
+    crate::run_code(&code, method, Box::new(near_vm_runner::logic::mocks::MockedExternal::default()), crate::context())
+}
+
+/// alt_bn128's field modulus, little-endian (p = 0x30644e72…d87cfd47).
+fn modulus() -> Vec<u8> {
+    let mut le = hex::decode("30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47").unwrap();
+    le.reverse();
+    le
+}
+
+/// `a + b` of two 32-byte little-endian integers, as 33 bytes.
+fn add_le(a: &[u8], b: &[u8]) -> Vec<u8> {
+    let mut carry = 0u16;
+    let mut sum: Vec<u8> = a
+        .iter()
+        .zip(b)
+        .map(|(&x, &y)| {
+            let [low, high] = (u16::from(x) + u16::from(y) + carry).to_le_bytes();
+            carry = u16::from(high);
+            low
+        })
+        .collect();
+    sum.push(carry.to_le_bytes()[0]);
+    sum
+}
+
+#[test]
+fn alt_bn128_results_satisfy_the_group_laws() {
+    let mut generator = vec![0; 64];
+    (generator[0], generator[32]) = (1, 2);
+    assert_eq!(returned(&alt_bn128("sum_g_plus_g_minus_g")), generator, "G + G - G = G");
+    // -G + (-G) = -2G: the same x as 2G, and y + y' = p.
+    let (two_g, minus_two_g) =
+        (returned(&alt_bn128("multiexp_generator_times_two")), returned(&alt_bn128("sum_minus_g_plus_minus_g")));
+    assert_eq!(two_g[..32], minus_two_g[..32]);
+    assert_eq!(add_le(&two_g[32..], &minus_two_g[32..]), [modulus(), vec![0]].concat());
+    assert_eq!(returned(&alt_bn128("multiexp_point_at_infinity")), vec![0; 64], "9 × O = O");
+    assert_eq!(returned(&alt_bn128("multiexp_empty")), vec![0; 64], "the empty sum is O");
+    assert_eq!(returned(&alt_bn128("multiexp_two_terms")), returned(&alt_bn128("multiexp_input_from_a_register")));
+    assert_eq!(returned(&alt_bn128("pairing_check_holds")), 1u64.to_le_bytes(), "e(G, H) · e(-G, H) = 1");
+    assert_eq!(returned(&alt_bn128("pairing_check_fails")), 0u64.to_le_bytes(), "e(G, H) ≠ 1");
+    assert_eq!(returned(&alt_bn128("pairing_check_empty")), 1u64.to_le_bytes(), "the empty product is 1");
+    for method in [
+        "multiexp_length_not_a_multiple",
+        "multiexp_coordinate_not_below_modulus",
+        "multiexp_point_off_the_curve",
+        "multiexp_scalar_not_below_group_order",
+        "sum_sign_not_a_bool",
+        "sum_length_not_a_multiple",
+        "pairing_check_g2_off_the_curve",
+        "pairing_check_length_not_a_multiple",
+    ] {
+        let aborted = alt_bn128(method).outcome.aborted;
+        assert!(
+            matches!(aborted, Some(FunctionCallError::HostError(HostError::AltBn128InvalidInput { .. }))),
+            "{method}: {aborted:?}"
+        );
+    }
+}

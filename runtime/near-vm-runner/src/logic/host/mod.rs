@@ -2,6 +2,7 @@
 //! documenting `# Errors` and `# Cost`.
 
 mod context;
+mod curves;
 mod math;
 mod misc;
 pub mod promises;
