@@ -70,6 +70,24 @@ crate::import_table! {
         => |l, m| l.alt_bn128_g1_sum(m, MemSlice::new(value_len, value_ptr), register_id);
     alt_bn128_pairing_check(value_len: u64, value_ptr: u64) -> u64
         => |l, m| l.alt_bn128_pairing_check(m, MemSlice::new(value_len, value_ptr));
+    bls12381_p1_sum(value_len: u64, value_ptr: u64, register_id: u64) -> u64
+        => |l, m| l.bls12381_p1_sum(m, MemSlice::new(value_len, value_ptr), register_id);
+    bls12381_p2_sum(value_len: u64, value_ptr: u64, register_id: u64) -> u64
+        => |l, m| l.bls12381_p2_sum(m, MemSlice::new(value_len, value_ptr), register_id);
+    bls12381_g1_multiexp(value_len: u64, value_ptr: u64, register_id: u64) -> u64
+        => |l, m| l.bls12381_g1_multiexp(m, MemSlice::new(value_len, value_ptr), register_id);
+    bls12381_g2_multiexp(value_len: u64, value_ptr: u64, register_id: u64) -> u64
+        => |l, m| l.bls12381_g2_multiexp(m, MemSlice::new(value_len, value_ptr), register_id);
+    bls12381_map_fp_to_g1(value_len: u64, value_ptr: u64, register_id: u64) -> u64
+        => |l, m| l.bls12381_map_fp_to_g1(m, MemSlice::new(value_len, value_ptr), register_id);
+    bls12381_map_fp2_to_g2(value_len: u64, value_ptr: u64, register_id: u64) -> u64
+        => |l, m| l.bls12381_map_fp2_to_g2(m, MemSlice::new(value_len, value_ptr), register_id);
+    bls12381_p1_decompress(value_len: u64, value_ptr: u64, register_id: u64) -> u64
+        => |l, m| l.bls12381_p1_decompress(m, MemSlice::new(value_len, value_ptr), register_id);
+    bls12381_p2_decompress(value_len: u64, value_ptr: u64, register_id: u64) -> u64
+        => |l, m| l.bls12381_p2_decompress(m, MemSlice::new(value_len, value_ptr), register_id);
+    bls12381_pairing_check(value_len: u64, value_ptr: u64) -> u64
+        => |l, m| l.bls12381_pairing_check(m, MemSlice::new(value_len, value_ptr));
     #[p256_verify_host_fn]
     p256_verify(sig_len: u64, sig_ptr: u64, msg_len: u64, msg_ptr: u64, pk_len: u64, pk_ptr: u64) -> u64
         => |l, m| l.p256_verify(m, MemSlice::new(sig_len, sig_ptr), MemSlice::new(msg_len, msg_ptr), MemSlice::new(pk_len, pk_ptr));
@@ -169,15 +187,6 @@ pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
     ("promise_batch_action_transfer_to_gas_key", "IIII", "", |c| c.gas_key_host_fns),
     ("promise_batch_action_add_gas_key_with_full_access", "IIII", "", |c| c.gas_key_host_fns),
     ("promise_batch_action_add_gas_key_with_function_call", "IIIIIIIII", "", |c| c.gas_key_host_fns),
-    ("bls12381_p1_sum", "III", "I", always),
-    ("bls12381_p2_sum", "III", "I", always),
-    ("bls12381_g1_multiexp", "III", "I", always),
-    ("bls12381_g2_multiexp", "III", "I", always),
-    ("bls12381_map_fp_to_g1", "III", "I", always),
-    ("bls12381_map_fp2_to_g2", "III", "I", always),
-    ("bls12381_pairing_check", "II", "I", always),
-    ("bls12381_p1_decompress", "III", "I", always),
-    ("bls12381_p2_decompress", "III", "I", always),
 ];
 
 fn val_types(signature: &str) -> Vec<ValType> {

@@ -2,6 +2,7 @@
 //! registers and memory access, and the host functions grouped by area in [`host`].
 
 mod alt_bn128;
+mod bls12381;
 mod context;
 mod dependencies;
 mod gas_counter;

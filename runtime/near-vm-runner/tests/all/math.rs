@@ -234,3 +234,59 @@ fn alt_bn128_results_satisfy_the_group_laws() {
         );
     }
 }
+
+/// The BLS12-381 fixture nearcore-diff compares with nearcore; here its results are checked
+/// against each other and the algebra (status first, 8 bytes, then the register).
+fn bls12381_run(method: &str) -> crate::Ran {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tools/nearcore-diff/fixtures/bls12381.wat");
+    let code = wat::parse_file(path).unwrap();
+    crate::run_code(&code, method, Box::new(near_vm_runner::logic::mocks::MockedExternal::default()), crate::context())
+}
+
+fn bls12381(method: &str) -> (u64, Vec<u8>) {
+    let bytes = returned(&bls12381_run(method));
+    let (status, rest) = bytes.split_at(8);
+    (u64::from_le_bytes(status.try_into().unwrap()), rest.to_vec())
+}
+
+#[test]
+fn bls12381_results_agree_with_each_other_and_the_group_laws() {
+    let (status, g1) = bls12381("p1_decompress_generator");
+    assert_eq!((status, g1.len()), (0, 96));
+    assert_eq!(bls12381("p1_sum_g_plus_g_minus_g"), (0, g1.clone()), "G + G - G = G");
+    let mut infinity = vec![0; 96];
+    infinity[0] = 0x40;
+    assert_eq!(bls12381("p1_sum_g_minus_g_is_infinity"), (0, infinity.clone()), "G - G = O");
+    assert_eq!(bls12381("p1_sum_empty"), (0, infinity), "the empty sum is O");
+    assert_eq!(bls12381("g1_multiexp_five_g_minus_two_g"), bls12381("g1_multiexp_three_g"), "5G + 2(-G) = 3G");
+    let (status, two_g2) = bls12381("p2_decompress_two_generators");
+    assert_eq!((status, two_g2.len()), (0, 384));
+    assert_eq!(bls12381("p2_sum_g_minus_g_plus_g"), (0, two_g2[..192].to_vec()), "G - G + G = G on G2");
+    assert_eq!(bls12381("map_fp_to_g1_two_elements").1[..96], bls12381("map_fp_to_g1_of_one").1[..]);
+    for invalid in [
+        "p1_sum_sign_not_a_bool",
+        "p1_sum_point_outside_the_subgroup",
+        "p1_sum_compressed_flag_set",
+        "g1_multiexp_point_outside_the_subgroup",
+        "map_fp_to_g1_not_below_the_modulus",
+        "map_fp2_to_g2_c0_not_below_the_modulus",
+        "p1_decompress_without_the_compression_flag",
+    ] {
+        assert_eq!(bls12381(invalid), (1, vec![]), "{invalid}");
+    }
+    // As nearcore, elements are charged from the length argument before reading: a register's
+    // `u64::MAX` overflows the charge.
+    let from_register = bls12381_run("p1_sum_input_from_a_register").outcome.aborted;
+    assert_eq!(from_register, Some(FunctionCallError::HostError(HostError::IntegerOverflow)));
+    let pairing = |method| u64::from_le_bytes(bls12381_raw(method).try_into().unwrap());
+    assert_eq!(pairing("pairing_check_holds"), 0, "e(G1, G2) · e(-G1, G2) = 1");
+    assert_eq!(pairing("pairing_check_fails"), 2);
+    assert_eq!(pairing("pairing_check_point_outside_the_subgroup"), 1);
+    assert_eq!(pairing("pairing_check_empty"), 0, "the empty product is 1");
+}
+
+fn bls12381_raw(method: &str) -> Vec<u8> {
+    let (status, rest) = bls12381(method);
+    assert!(rest.is_empty());
+    status.to_le_bytes().to_vec()
+}
