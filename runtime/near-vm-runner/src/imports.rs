@@ -88,6 +88,9 @@ crate::import_table! {
         => |l, m| l.bls12381_p2_decompress(m, MemSlice::new(value_len, value_ptr), register_id);
     bls12381_pairing_check(value_len: u64, value_ptr: u64) -> u64
         => |l, m| l.bls12381_pairing_check(m, MemSlice::new(value_len, value_ptr));
+    #[ml_dsa_verify_host_fn]
+    ml_dsa_verify(sig_len: u64, sig_ptr: u64, msg_len: u64, msg_ptr: u64, pk_len: u64, pk_ptr: u64) -> u64
+        => |l, m| l.ml_dsa_verify(m, MemSlice::new(sig_len, sig_ptr), MemSlice::new(msg_len, msg_ptr), MemSlice::new(pk_len, pk_ptr));
     #[p256_verify_host_fn]
     p256_verify(sig_len: u64, sig_ptr: u64, msg_len: u64, msg_ptr: u64, pk_len: u64, pk_ptr: u64) -> u64
         => |l, m| l.p256_verify(m, MemSlice::new(sig_len, sig_ptr), MemSlice::new(msg_len, msg_ptr), MemSlice::new(pk_len, pk_ptr));

@@ -282,7 +282,7 @@ outcome_error! {
         /// NEP-519: a data id is not 32 bytes.
         DataIdMalformed,
         /// This runtime links the function (so contracts that import it deploy) but does not
-        /// implement it (gas keys, global contracts, state init, curve precompiles).
+        /// implement it (gas keys, global contracts, state init, refund-to, `current_contract_code`).
         UnsupportedHostFunction {
             /// The function's name.
             method_name: String,
@@ -291,6 +291,11 @@ outcome_error! {
         YieldIdMalformed,
         /// `p256_verify`: a signature not 64 bytes or a public key not 33 bytes.
         P256VerifyInvalidInput {
+            /// What was wrong.
+            msg: String,
+        },
+        /// `ml_dsa_verify`: a signature not 3309 bytes or a public key not 1952 bytes.
+        MlDsaVerifyInvalidInput {
             /// What was wrong.
             msg: String,
         },

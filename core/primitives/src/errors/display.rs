@@ -112,6 +112,7 @@ impl Display for HostError {
             HostError::Ed25519VerifyInvalidInput { msg } => write!(f, "ED25519 signature verification error: {msg}"),
             HostError::Bls12381InvalidInput { msg } => write!(f, "BLS12-381 invalid input: {msg}"),
             HostError::P256VerifyInvalidInput { msg } => write!(f, "P256 signature verification error: {msg}"),
+            HostError::MlDsaVerifyInvalidInput { msg } => write!(f, "ML-DSA-65 signature verification error: {msg}"),
             other => limit_text(f, other),
         }
     }

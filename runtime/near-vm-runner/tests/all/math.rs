@@ -290,3 +290,29 @@ fn bls12381_raw(method: &str) -> Vec<u8> {
     assert!(rest.is_empty());
     status.to_le_bytes().to_vec()
 }
+
+#[test]
+fn ml_dsa_verify_accepts_the_signature_and_nothing_else() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tools/nearcore-diff/fixtures/ml_dsa.wat");
+    let code = wat::parse_file(path).unwrap();
+    let run = |method| {
+        crate::run_code(
+            &code,
+            method,
+            Box::new(near_vm_runner::logic::mocks::MockedExternal::default()),
+            crate::context(),
+        )
+    };
+    let verified = |method| u64::from_le_bytes(returned(&run(method)).try_into().unwrap());
+    assert_eq!(verified("verify_valid_signature"), 1);
+    assert_eq!(verified("verify_from_registers"), 1);
+    assert_eq!(verified("verify_other_message"), 0);
+    assert_eq!(verified("verify_corrupted_signature"), 0);
+    for method in ["verify_signature_too_short", "verify_key_too_long", "verify_signature_as_the_key_is_too_long"] {
+        let aborted = run(method).outcome.aborted;
+        assert!(
+            matches!(aborted, Some(FunctionCallError::HostError(HostError::MlDsaVerifyInvalidInput { .. }))),
+            "{method}: {aborted:?}"
+        );
+    }
+}

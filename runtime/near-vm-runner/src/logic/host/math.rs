@@ -166,6 +166,43 @@ impl VMLogic {
         Ok(u64::from(key.verify_prehash(&message, &signature).is_ok()))
     }
 
+    /// Verifies an ML-DSA-65 (FIPS 204) signature of a message (not pre-hashed, empty context)
+    /// under a raw 1952-byte public key: 1 if valid, 0 if not. Verification is aws-lc's, as in
+    /// nearcore.
+    ///
+    /// # Errors
+    /// `MlDsaVerifyInvalidInput` for a signature not 3309 bytes (checked when read, before the
+    /// message) or a key not 1952 bytes; `MemoryAccessViolation`, `InvalidRegisterId`, gas.
+    ///
+    /// # Cost
+    /// `ml_dsa_verify_base + input costs + ml_dsa_verify_byte × message length`
+    pub fn ml_dsa_verify(
+        &mut self,
+        mem: &mut [u8],
+        signature: MemSlice,
+        message: MemSlice,
+        public_key: MemSlice,
+    ) -> Result<u64> {
+        const SIGNATURE: usize = 3309;
+        const PUBLIC_KEY: usize = 1952;
+        let invalid = |what: &str, expected: usize, received: usize| HostError::MlDsaVerifyInvalidInput {
+            msg: format!("invalid {what} length: expected the input of {expected} bytes, but {received} was given"),
+        };
+        self.gas_counter.pay_base(ExtCosts::ml_dsa_verify_base)?;
+        let signature = self.get_memory_or_register(mem, signature)?;
+        if signature.len() != SIGNATURE {
+            return Err(invalid("signature", SIGNATURE, signature.len()).into());
+        }
+        let message = self.get_memory_or_register(mem, message)?;
+        self.gas_counter.pay_per(ExtCosts::ml_dsa_verify_byte, message.len() as u64)?;
+        let public_key = self.get_memory_or_register(mem, public_key)?;
+        if public_key.len() != PUBLIC_KEY {
+            return Err(invalid("key", PUBLIC_KEY, public_key.len()).into());
+        }
+        let key = aws_lc_rs::signature::UnparsedPublicKey::new(&aws_lc_rs::signature::ML_DSA_65, &public_key);
+        Ok(u64::from(key.verify(&message, &signature).is_ok()))
+    }
+
     /// Verifies an ed25519 signature: 1 if valid, 0 if not.
     ///
     /// # Errors
