@@ -62,6 +62,8 @@ pub struct Config {
     pub global_contract_host_fns: bool,
     /// Gate: gas-key host functions.
     pub gas_key_host_fns: bool,
+    /// Gate: the universal-account (deterministic state init) host functions.
+    pub universal_accounts: bool,
     /// Gate: `p256_verify`.
     pub p256_verify_host_fn: bool,
     /// Gate: ML-DSA verification.

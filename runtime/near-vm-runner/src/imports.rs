@@ -41,6 +41,8 @@ crate::import_table! {
     signer_account_id(register_id: u64) -> () => |l, m| l.signer_account_id(m, register_id);
     signer_account_pk(register_id: u64) -> () => |l, m| l.signer_account_pk(m, register_id);
     predecessor_account_id(register_id: u64) -> () => |l, m| l.predecessor_account_id(m, register_id);
+    refund_to_account_id(register_id: u64) -> () => |l, m| l.refund_to_account_id(m, register_id);
+    current_contract_code(register_id: u64) -> u64 => |l, m| l.current_contract_code(m, register_id);
     input(register_id: u64) -> () => |l, m| l.input(m, register_id);
     block_index() -> u64 => |l, m| l.block_index(m);
     block_timestamp() -> u64 => |l, m| l.block_timestamp(m);
@@ -176,17 +178,16 @@ fn always(_: &Config) -> bool {
 /// keys, global contracts, state init).
 /// Signatures: `I` = i64, `i` = i32; `(params, results)`.
 pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
-    ("current_contract_code", "I", "I", always),
-    ("refund_to_account_id", "I", "", always),
     ("promise_set_refund_to", "III", "", always),
     ("promise_batch_action_deploy_global_contract", "III", "", |c| c.global_contract_host_fns),
     ("promise_batch_action_deploy_global_contract_by_account_id", "III", "", |c| c.global_contract_host_fns),
     ("promise_batch_action_use_global_contract", "III", "", |c| c.global_contract_host_fns),
     ("promise_batch_action_use_global_contract_by_account_id", "III", "", |c| c.global_contract_host_fns),
-    ("promise_batch_action_universal_state_init", "IIII", "", always),
+    ("universal_state_init_to_account_id", "III", "I", |c| c.universal_accounts),
+    ("promise_batch_action_universal_state_init", "IIII", "", |c| c.universal_accounts),
     ("promise_batch_action_state_init", "IIII", "I", always),
     ("promise_batch_action_state_init_by_account_id", "IIII", "I", always),
-    ("promise_batch_action_set_state_init_data_entry", "IIIIII", "", always),
+    ("set_state_init_data_entry", "IIIIII", "", always),
     ("promise_batch_action_transfer_to_gas_key", "IIII", "", |c| c.gas_key_host_fns),
     ("promise_batch_action_add_gas_key_with_full_access", "IIII", "", |c| c.gas_key_host_fns),
     ("promise_batch_action_add_gas_key_with_function_call", "IIIIIIIII", "", |c| c.gas_key_host_fns),

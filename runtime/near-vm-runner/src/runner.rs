@@ -263,6 +263,7 @@ impl ContractRunner {
         config: &RuntimeConfig,
     ) -> Result<(VMOutcome, Box<dyn External>), VMRunnerError> {
         let mut logic = VMLogic::new(context, config.wasm_config.clone(), config.fees.clone(), ext);
+        logic.code_hash = Some(code_hash);
         if config.wasm_config.submodule_host_functions {
             logic.submodule_loader = Some(Arc::new(self.submodule_loader(config)));
         }

@@ -112,6 +112,39 @@ impl VMLogic {
         self.internal_write_register(register_id, &id)
     }
 
+    /// Writes the id of the account that gets this receipt's refunds into a register: the
+    /// predecessor, since this runtime has no `promise_set_refund_to` (a receipt's `refund_to`
+    /// is always unset, and nearcore falls back to the predecessor then).
+    ///
+    /// # Errors
+    /// `ProhibitedInView{refund_to_account_id}`, register limits, gas.
+    ///
+    /// # Cost
+    /// `base + write_register_base + write_register_byte × len`
+    pub fn refund_to_account_id(&mut self, _mem: &mut [u8], register_id: u64) -> Result<()> {
+        self.gas_counter.pay_base(ExtCosts::base)?;
+        self.deny_in_view("refund_to_account_id")?;
+        let id = self.context.predecessor_account_id.as_bytes().to_vec();
+        self.internal_write_register(register_id, &id)
+    }
+
+    /// What code the current account runs: 1 with its sha256 in the register (a contract
+    /// deployed on the account, the only kind this runtime has), 0 when the runner was not told
+    /// the code's hash (no register write). nearcore's 2 and 3 (global contracts by hash and by
+    /// account) cannot occur here.
+    ///
+    /// # Errors
+    /// Register limits, gas.
+    ///
+    /// # Cost
+    /// `base`, plus `write_register_base + write_register_byte × 32` when it writes
+    pub fn current_contract_code(&mut self, _mem: &mut [u8], register_id: u64) -> Result<u64> {
+        self.gas_counter.pay_base(ExtCosts::base)?;
+        let Some(code_hash) = self.code_hash else { return Ok(0) };
+        self.internal_write_register(register_id, code_hash.as_bytes())?;
+        Ok(1)
+    }
+
     /// Writes the call's input into a register.
     ///
     /// # Errors
