@@ -3,7 +3,9 @@
 //! state (setup `empty`); and, for contracts that export `new`, every export again with input
 //! `{}` after `new({})` (setup `after_new`: a near-sdk contract's state). Prints one JSON line
 //! per call that differs, then one summary line. Returns whether everything matched the known
-//! differences exactly: every difference listed, and every listed difference still there.
+//! differences exactly: every difference listed, and every listed difference still there. A
+//! `.wat` file must be a valid protocol-88 module (an error otherwise: an invalid fixture would
+//! fail alike on both runners and compare nothing).
 //!
 //! The known-differences file (JSON, unknown keys refused with their path):
 //! `{"differences": [{"contract": "x.wasm", "method": "m", "setup": "empty" | "after_new",
