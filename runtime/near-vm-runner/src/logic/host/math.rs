@@ -130,6 +130,20 @@ impl VMLogic {
         self.internal_write_register(register_id, &digest)
     }
 
+    /// The message of a signature check, charged `per_byte` per byte, then the public key: the
+    /// order every verification reads them in, after its signature (each checks that itself).
+    fn message_and_key(
+        &mut self,
+        mem: &[u8],
+        message: MemSlice,
+        per_byte: ExtCosts,
+        public_key: MemSlice,
+    ) -> Result<(Vec<u8>, Vec<u8>)> {
+        let message = self.get_memory_or_register(mem, message)?;
+        self.gas_counter.pay_per(per_byte, message.len() as u64)?;
+        Ok((message, self.get_memory_or_register(mem, public_key)?))
+    }
+
     /// Verifies a P-256 (secp256r1) ECDSA signature over a caller-computed prehash: 1 if valid,
     /// 0 if not. The signature is raw `r ‖ s` (64 bytes), the key compressed SEC1 (33 bytes);
     /// low-S is not required. A signature whose `r` or `s` is out of range is 0 before the
@@ -156,9 +170,7 @@ impl VMLogic {
             return Err(invalid("invalid signature length").into());
         }
         let Ok(signature) = p256::ecdsa::Signature::from_slice(&signature) else { return Ok(0) };
-        let message = self.get_memory_or_register(mem, message)?;
-        self.gas_counter.pay_per(ExtCosts::p256_verify_byte, message.len() as u64)?;
-        let public_key = self.get_memory_or_register(mem, public_key)?;
+        let (message, public_key) = self.message_and_key(mem, message, ExtCosts::p256_verify_byte, public_key)?;
         if public_key.len() != 33 {
             return Err(invalid("invalid public key length").into());
         }
@@ -193,9 +205,7 @@ impl VMLogic {
         if signature.len() != SIGNATURE {
             return Err(invalid("signature", SIGNATURE, signature.len()).into());
         }
-        let message = self.get_memory_or_register(mem, message)?;
-        self.gas_counter.pay_per(ExtCosts::ml_dsa_verify_byte, message.len() as u64)?;
-        let public_key = self.get_memory_or_register(mem, public_key)?;
+        let (message, public_key) = self.message_and_key(mem, message, ExtCosts::ml_dsa_verify_byte, public_key)?;
         if public_key.len() != PUBLIC_KEY {
             return Err(invalid("key", PUBLIC_KEY, public_key.len()).into());
         }
@@ -222,9 +232,7 @@ impl VMLogic {
         let invalid = |msg: &str| HostError::Ed25519VerifyInvalidInput { msg: msg.to_string() };
         let signature = self.get_memory_or_register(mem, signature)?;
         let signature: [u8; 64] = signature.try_into().map_err(|_| invalid("invalid signature length"))?;
-        let message = self.get_memory_or_register(mem, message)?;
-        self.gas_counter.pay_per(ExtCosts::ed25519_verify_byte, message.len() as u64)?;
-        let public_key = self.get_memory_or_register(mem, public_key)?;
+        let (message, public_key) = self.message_and_key(mem, message, ExtCosts::ed25519_verify_byte, public_key)?;
         let public_key: [u8; 32] = public_key.try_into().map_err(|_| invalid("invalid public key length"))?;
         let Ok(key) = ed25519_dalek::VerifyingKey::from_bytes(&public_key) else { return Ok(0) };
         let signature = ed25519_dalek::Signature::from_bytes(&signature);
