@@ -82,7 +82,7 @@ struct ChildState {
     metering: MeteringState,
     payload_limit: u64,
     input: Vec<u8>,
-    mailbox: Arc<SharedMailbox>,
+    mailbox: Arc<Mutex<Mailbox>>,
     memory: Option<Memory>,
 }
 
@@ -101,7 +101,7 @@ impl InstrumentationHost for ChildState {
 /// A started submodule that has not finished: its suspended call.
 pub struct LiveSubmodule {
     fiber: Fiber<(Store<ChildState>, wasmtime::Result<()>)>,
-    mailbox: Arc<SharedMailbox>,
+    mailbox: Arc<Mutex<Mailbox>>,
     charged_gas: Gas,
     /// What the child passed to its last `callback` ([`LiveSubmodule::yielded`]).
     last_yield: Vec<u8>,
@@ -125,16 +125,8 @@ pub enum Step {
     NodeFault(String),
 }
 
-/// A child's [`Mailbox`], shared by its store (inside the fiber) and its [`LiveSubmodule`]. The
-/// two sides take turns (the child runs only inside [`LiveSubmodule::step`]), so the lock is
-/// never contended; an unsynchronised cell measured no faster.
-#[derive(Default)]
-struct SharedMailbox(Mutex<Mailbox>);
-
-impl SharedMailbox {
-    fn with<R>(&self, access: impl FnOnce(&mut Mailbox) -> R) -> R {
-        access(&mut self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
-    }
+fn lock(mailbox: &Mutex<Mailbox>) -> std::sync::MutexGuard<'_, Mailbox> {
+    mailbox.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 fn trap(error: HostError) -> wasmtime::Error {
@@ -165,7 +157,7 @@ fn gas_out(caller: &mut Caller<'_, ChildState>, passed: Option<i64>) -> wasmtime
 }
 
 /// Bytes the child passes to its parent (`callback`, `return_value`): within the payload
-/// limit, paid per byte, handed to `deliver` with the mailbox while still in memory. Returns
+/// limit, paid per byte, handed to `deliver` with the mailbox (locked) while still in memory. Returns
 /// the module's gas left (see [`gas_out`]).
 fn pass_payload(
     caller: &mut Caller<'_, ChildState>,
@@ -174,7 +166,7 @@ fn pass_payload(
     deliver: impl FnOnce(&mut Mailbox, &[u8], &ChildState),
 ) -> wasmtime::Result<i64> {
     if len > caller.data().payload_limit {
-        caller.data().mailbox.with(|mailbox| mailbox.payload_limit_exceeded = true);
+        lock(&caller.data().mailbox).payload_limit_exceeded = true;
         return Err(trap(HostError::IntegerOverflow));
     }
     gas_in(caller, passed)?;
@@ -185,7 +177,7 @@ fn pass_payload(
     let (start, end) = (usize::try_from(ptr), usize::try_from(ptr.saturating_add(len)));
     let (Ok(start), Ok(end)) = (start, end) else { return Err(trap(HostError::MemoryAccessViolation)) };
     let bytes = data.get(start..end).ok_or_else(|| trap(HostError::MemoryAccessViolation))?;
-    state.mailbox.with(|mailbox| deliver(mailbox, bytes, state));
+    deliver(&mut lock(&state.mailbox), bytes, state);
     Ok(gas_left)
 }
 
@@ -202,13 +194,12 @@ async fn callback(
     })?;
     suspend().await;
     let state = caller.data_mut();
-    state.mailbox.with(|mailbox| {
-        if std::mem::take(&mut mailbox.input_set) {
-            std::mem::swap(&mut state.input, &mut mailbox.resume_input);
-        } else {
-            state.input.clear();
-        }
-    });
+    let mut mailbox = lock(&state.mailbox);
+    if std::mem::take(&mut mailbox.input_set) {
+        std::mem::swap(&mut state.input, &mut mailbox.resume_input);
+    } else {
+        state.input.clear();
+    }
     Ok(gas_left)
 }
 
@@ -298,7 +289,7 @@ impl LiveSubmodule {
     /// run its start function and `main` on the first [`LiveSubmodule::step`].
     pub fn spawn(child: &ChildModule, limits: ChildLimits<'_>) -> LiveSubmodule {
         let config = limits.config;
-        let mailbox = Arc::new(SharedMailbox::default());
+        let mailbox = Arc::new(Mutex::new(Mailbox::default()));
         let gas_limits =
             crate::logic::GasLimits { prepaid_gas: limits.gas_limit, max_gas_burnt: limits.gas_limit, is_view: false };
         let state = ChildState {
@@ -338,28 +329,27 @@ impl LiveSubmodule {
     /// it burnt since the last step (to be charged to the parent).
     pub fn step(&mut self, input: Option<&[u8]>) -> (Step, Gas) {
         if let Some(input) = input {
-            self.mailbox.with(|mailbox| {
-                mailbox.resume_input.clear();
-                mailbox.resume_input.extend_from_slice(input);
-                mailbox.input_set = true;
-            });
+            let mut mailbox = lock(&self.mailbox);
+            mailbox.resume_input.clear();
+            mailbox.resume_input.extend_from_slice(input);
+            mailbox.input_set = true;
         }
         let (step, burnt_total) = match self.fiber.resume() {
-            Progress::Suspended => self.mailbox.with(|mailbox| {
+            Progress::Suspended => {
+                let mut mailbox = lock(&self.mailbox);
                 std::mem::swap(&mut self.last_yield, &mut mailbox.yielded);
                 (Step::Yielded, mailbox.burnt_gas)
-            }),
+            }
             Progress::AlreadyFinished => (Step::Trapped("the submodule had already finished".into()), self.charged_gas),
             Progress::Finished((mut store, result)) => {
                 // Wasm gas burnt since the child's last host call; never fails (see
                 // `crate::engine::metering`), and the counter is clamped if it did.
                 let _ = sync_gas_in(&mut store);
                 let burnt = store.data().gas_counter.burnt_gas();
-                let (returned, limit_exceeded) =
-                    self.mailbox.with(|mailbox| (mailbox.returned.take(), mailbox.payload_limit_exceeded));
+                let mut mailbox = lock(&self.mailbox);
                 let step = match result {
-                    Ok(()) => Step::Returned(returned.unwrap_or_default()),
-                    Err(_) if limit_exceeded => Step::LimitExceeded,
+                    Ok(()) => Step::Returned(mailbox.returned.take().unwrap_or_default()),
+                    Err(_) if mailbox.payload_limit_exceeded => Step::LimitExceeded,
                     Err(error) if error.downcast_ref::<wasmtime::PoolConcurrencyLimitError>().is_some() => {
                         Step::NodeFault(error.to_string())
                     }
