@@ -59,7 +59,7 @@ struct Plan {
     gas_global: u32,
     stack_global: u32,
     regular_op_cost: u64,
-    /// Host imports, which get the gas passed (inline only; `crate::prepare::host_gas`).
+    /// Host imports, which get the gas passed (empty unless inline; `crate::prepare::host_gas`).
     host: HostImports,
 }
 
@@ -97,7 +97,7 @@ pub(crate) fn finish_metering(code: &[u8], config: &Config, inline: bool) -> Res
         if inline {
             out.write_missing_before(id, &plan)?;
         }
-        let passing = inline && plan.host.any();
+        let passing = plan.host.any();
         match payload {
             Payload::TypeSection(_) if passing => {
                 out.module.section(&plan.host.type_section());
@@ -184,12 +184,10 @@ impl Output {
         Ok(())
     }
 
-    /// The rewritten bodies (`section`), then the shims' (inline only).
+    /// The rewritten bodies (`section`), then the shims' (none unless inline).
     fn write_code(&mut self, mut section: wasm_encoder::CodeSection, plan: &Plan) {
-        if plan.inline {
-            for shim in plan.host.shim_bodies(plan.gas_global) {
-                section.function(&shim);
-            }
+        for shim in plan.host.shim_bodies(plan.gas_global) {
+            section.function(&shim);
         }
         self.module.section(&section);
         self.code_written = true;
@@ -374,11 +372,11 @@ fn rewrite_body(code: &[u8], body: FunctionBody<'_>, plan: &Plan) -> Result<Func
                 release(&mut function, code, &mut held);
                 reserve_stack(&mut function, plan, operand, frame);
             }
-            Operator::Call { function_index } if plan.inline && plan.host.is_host_import(function_index) => {
+            Operator::Call { function_index } if plan.host.is_host_import(function_index) => {
                 release(&mut function, code, &mut held);
                 call_passing_gas(&mut function, function_index, plan.gas_global);
             }
-            Operator::RefFunc { function_index } if plan.inline && plan.host.is_host_import(function_index) => {
+            Operator::RefFunc { function_index } if plan.host.is_host_import(function_index) => {
                 release(&mut function, code, &mut held);
                 function.instruction(&Instruction::RefFunc(plan.host.remap().function_index(function_index)));
             }
