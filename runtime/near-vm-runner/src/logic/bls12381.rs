@@ -15,6 +15,7 @@
 //! are checked by `chunks_exact` before any call).
 
 use blst::BLST_ERROR;
+use near_parameters::ExtCosts;
 use near_primitives::errors::HostError;
 
 const SCALAR: usize = 32;
@@ -285,6 +286,20 @@ pub(crate) enum Op {
 }
 
 impl Op {
+    /// The operation's base and per-element costs.
+    pub(crate) fn costs(self) -> (ExtCosts, ExtCosts) {
+        match self {
+            Op::P1Sum => (ExtCosts::bls12381_p1_sum_base, ExtCosts::bls12381_p1_sum_element),
+            Op::P2Sum => (ExtCosts::bls12381_p2_sum_base, ExtCosts::bls12381_p2_sum_element),
+            Op::G1Multiexp => (ExtCosts::bls12381_g1_multiexp_base, ExtCosts::bls12381_g1_multiexp_element),
+            Op::G2Multiexp => (ExtCosts::bls12381_g2_multiexp_base, ExtCosts::bls12381_g2_multiexp_element),
+            Op::MapFpToG1 => (ExtCosts::bls12381_map_fp_to_g1_base, ExtCosts::bls12381_map_fp_to_g1_element),
+            Op::MapFp2ToG2 => (ExtCosts::bls12381_map_fp2_to_g2_base, ExtCosts::bls12381_map_fp2_to_g2_element),
+            Op::P1Decompress => (ExtCosts::bls12381_p1_decompress_base, ExtCosts::bls12381_p1_decompress_element),
+            Op::P2Decompress => (ExtCosts::bls12381_p2_decompress_base, ExtCosts::bls12381_p2_decompress_element),
+        }
+    }
+
     /// Bytes of one input element (what the host function charges per element for).
     pub(crate) fn element_size(self) -> usize {
         match self {

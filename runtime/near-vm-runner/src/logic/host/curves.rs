@@ -77,173 +77,129 @@ impl VMLogic {
     }
 
     /// A BLS12-381 operation: charges per element from the length argument (as nearcore, before
-    /// reading), reads the input, and writes the result to `register_id`. Returns 0, or 1 when
-    /// an element is invalid (nothing written).
-    fn bls12381(
-        &mut self,
-        mem: &[u8],
-        value: MemSlice,
-        register_id: u64,
-        op: Op,
-        costs: (ExtCosts, ExtCosts),
-    ) -> Result<u64> {
-        self.gas_counter.pay_base(costs.0)?;
-        self.gas_counter.pay_per(costs.1, value.len / op.element_size() as u64)?;
+    /// reading), reads the input, and writes the result to `register_id`. Returns 0, or 1 when an
+    /// element is invalid (nothing written).
+    fn bls12381(&mut self, mem: &[u8], value: MemSlice, register_id: u64, op: Op) -> Result<u64> {
+        let (base_cost, element) = op.costs();
+        self.gas_counter.pay_base(base_cost)?;
+        self.gas_counter.pay_per(element, value.len / op.element_size() as u64)?;
         let Some(result) = self.with_memory_or_register(mem, value, |_, data| op.run(data))? else { return Ok(1) };
         self.internal_write_register(register_id, &result)?;
         Ok(0)
     }
 
-    /// `Σ ±p_i` on G1: packed `(sign, point)` elements (1 + 96 bytes; sign 0 adds, 1 subtracts) into a 96-byte point. Returns 0 (result in `register_id`) or 1 (an invalid element).
+    /// `Σ ±p_i` on G1: packed `(sign, point)` elements (1 + 96 bytes; sign 0 adds, 1 subtracts)
+    /// into a 96-byte point. Returns 0 (result in `register_id`) or 1 (an invalid element).
     ///
     /// # Errors
-    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not
-    /// a whole number of elements), gas.
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not a
+    /// whole number of elements), gas.
     ///
     /// # Cost
-    /// `p1_sum_base + p1_sum_element × (value_len / element size) + input cost` (+ the
-    /// register write on success)
+    /// `bls12381_p1_sum_base + bls12381_p1_sum_element × (value_len / element size) + input cost`
+    /// (+ the register write on success)
     pub fn bls12381_p1_sum(&mut self, mem: &mut [u8], value: MemSlice, register_id: u64) -> Result<u64> {
-        self.bls12381(
-            mem,
-            value,
-            register_id,
-            Op::P1Sum,
-            (ExtCosts::bls12381_p1_sum_base, ExtCosts::bls12381_p1_sum_element),
-        )
+        self.bls12381(mem, value, register_id, Op::P1Sum)
     }
 
-    /// `Σ ±p_i` on G2: packed `(sign, point)` elements (1 + 192 bytes) into a 192-byte point. Returns 0 (result in `register_id`) or 1 (an invalid element).
+    /// `Σ ±p_i` on G2: packed `(sign, point)` elements (1 + 192 bytes) into a 192-byte point.
+    /// Returns 0 (result in `register_id`) or 1 (an invalid element).
     ///
     /// # Errors
-    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not
-    /// a whole number of elements), gas.
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not a
+    /// whole number of elements), gas.
     ///
     /// # Cost
-    /// `p2_sum_base + p2_sum_element × (value_len / element size) + input cost` (+ the
-    /// register write on success)
+    /// `bls12381_p2_sum_base + bls12381_p2_sum_element × (value_len / element size) + input cost`
+    /// (+ the register write on success)
     pub fn bls12381_p2_sum(&mut self, mem: &mut [u8], value: MemSlice, register_id: u64) -> Result<u64> {
-        self.bls12381(
-            mem,
-            value,
-            register_id,
-            Op::P2Sum,
-            (ExtCosts::bls12381_p2_sum_base, ExtCosts::bls12381_p2_sum_element),
-        )
+        self.bls12381(mem, value, register_id, Op::P2Sum)
     }
 
-    /// `Σ scalar_i × p_i` on G1: packed `(point, scalar)` elements (96 + 32 bytes, the scalar little-endian) into a 96-byte point. Returns 0 (result in `register_id`) or 1 (an invalid element).
+    /// `Σ scalar_i × p_i` on G1: packed `(point, scalar)` elements (96 + 32 bytes, the scalar
+    /// little-endian) into a 96-byte point. Returns 0 (result in `register_id`) or 1 (an invalid
+    /// element).
     ///
     /// # Errors
-    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not
-    /// a whole number of elements), gas.
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not a
+    /// whole number of elements), gas.
     ///
     /// # Cost
-    /// `g1_multiexp_base + g1_multiexp_element × (value_len / element size) + input cost` (+ the
-    /// register write on success)
+    /// `bls12381_g1_multiexp_base + bls12381_g1_multiexp_element × (value_len / element size) +
+    /// input cost` (+ the register write on success)
     pub fn bls12381_g1_multiexp(&mut self, mem: &mut [u8], value: MemSlice, register_id: u64) -> Result<u64> {
-        self.bls12381(
-            mem,
-            value,
-            register_id,
-            Op::G1Multiexp,
-            (ExtCosts::bls12381_g1_multiexp_base, ExtCosts::bls12381_g1_multiexp_element),
-        )
+        self.bls12381(mem, value, register_id, Op::G1Multiexp)
     }
 
-    /// `Σ scalar_i × p_i` on G2: packed `(point, scalar)` elements (192 + 32 bytes) into a 192-byte point. Returns 0 (result in `register_id`) or 1 (an invalid element).
+    /// `Σ scalar_i × p_i` on G2: packed `(point, scalar)` elements (192 + 32 bytes) into a 192-byte
+    /// point. Returns 0 (result in `register_id`) or 1 (an invalid element).
     ///
     /// # Errors
-    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not
-    /// a whole number of elements), gas.
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not a
+    /// whole number of elements), gas.
     ///
     /// # Cost
-    /// `g2_multiexp_base + g2_multiexp_element × (value_len / element size) + input cost` (+ the
-    /// register write on success)
+    /// `bls12381_g2_multiexp_base + bls12381_g2_multiexp_element × (value_len / element size) +
+    /// input cost` (+ the register write on success)
     pub fn bls12381_g2_multiexp(&mut self, mem: &mut [u8], value: MemSlice, register_id: u64) -> Result<u64> {
-        self.bls12381(
-            mem,
-            value,
-            register_id,
-            Op::G2Multiexp,
-            (ExtCosts::bls12381_g2_multiexp_base, ExtCosts::bls12381_g2_multiexp_element),
-        )
+        self.bls12381(mem, value, register_id, Op::G2Multiexp)
     }
 
-    /// Maps each 48-byte field element to G1 (the SSWU map of the hash-to-curve standard), concatenating the 96-byte points. Returns 0 (result in `register_id`) or 1 (an invalid element).
+    /// Maps each 48-byte field element to G1 (the SSWU map of the hash-to-curve standard),
+    /// concatenating the 96-byte points. Returns 0 (result in `register_id`) or 1 (an invalid
+    /// element).
     ///
     /// # Errors
-    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not
-    /// a whole number of elements), gas.
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not a
+    /// whole number of elements), gas.
     ///
     /// # Cost
-    /// `map_fp_to_g1_base + map_fp_to_g1_element × (value_len / element size) + input cost` (+ the
-    /// register write on success)
+    /// `bls12381_map_fp_to_g1_base + bls12381_map_fp_to_g1_element × (value_len / element size) +
+    /// input cost` (+ the register write on success)
     pub fn bls12381_map_fp_to_g1(&mut self, mem: &mut [u8], value: MemSlice, register_id: u64) -> Result<u64> {
-        self.bls12381(
-            mem,
-            value,
-            register_id,
-            Op::MapFpToG1,
-            (ExtCosts::bls12381_map_fp_to_g1_base, ExtCosts::bls12381_map_fp_to_g1_element),
-        )
+        self.bls12381(mem, value, register_id, Op::MapFpToG1)
     }
 
-    /// Maps each 96-byte Fp2 element (`c1 ‖ c0`) to G2, concatenating the 192-byte points. Returns 0 (result in `register_id`) or 1 (an invalid element).
+    /// Maps each 96-byte Fp2 element (`c1 ‖ c0`) to G2, concatenating the 192-byte points. Returns
+    /// 0 (result in `register_id`) or 1 (an invalid element).
     ///
     /// # Errors
-    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not
-    /// a whole number of elements), gas.
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not a
+    /// whole number of elements), gas.
     ///
     /// # Cost
-    /// `map_fp2_to_g2_base + map_fp2_to_g2_element × (value_len / element size) + input cost` (+ the
-    /// register write on success)
+    /// `bls12381_map_fp2_to_g2_base + bls12381_map_fp2_to_g2_element × (value_len / element size) +
+    /// input cost` (+ the register write on success)
     pub fn bls12381_map_fp2_to_g2(&mut self, mem: &mut [u8], value: MemSlice, register_id: u64) -> Result<u64> {
-        self.bls12381(
-            mem,
-            value,
-            register_id,
-            Op::MapFp2ToG2,
-            (ExtCosts::bls12381_map_fp2_to_g2_base, ExtCosts::bls12381_map_fp2_to_g2_element),
-        )
+        self.bls12381(mem, value, register_id, Op::MapFp2ToG2)
     }
 
-    /// Decompresses each 48-byte G1 point, concatenating the 96-byte uncompressed points. Returns 0 (result in `register_id`) or 1 (an invalid element).
+    /// Decompresses each 48-byte G1 point, concatenating the 96-byte uncompressed points. Returns 0
+    /// (result in `register_id`) or 1 (an invalid element).
     ///
     /// # Errors
-    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not
-    /// a whole number of elements), gas.
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not a
+    /// whole number of elements), gas.
     ///
     /// # Cost
-    /// `p1_decompress_base + p1_decompress_element × (value_len / element size) + input cost` (+ the
-    /// register write on success)
+    /// `bls12381_p1_decompress_base + bls12381_p1_decompress_element × (value_len / element size) +
+    /// input cost` (+ the register write on success)
     pub fn bls12381_p1_decompress(&mut self, mem: &mut [u8], value: MemSlice, register_id: u64) -> Result<u64> {
-        self.bls12381(
-            mem,
-            value,
-            register_id,
-            Op::P1Decompress,
-            (ExtCosts::bls12381_p1_decompress_base, ExtCosts::bls12381_p1_decompress_element),
-        )
+        self.bls12381(mem, value, register_id, Op::P1Decompress)
     }
 
-    /// Decompresses each 96-byte G2 point, concatenating the 192-byte uncompressed points. Returns 0 (result in `register_id`) or 1 (an invalid element).
+    /// Decompresses each 96-byte G2 point, concatenating the 192-byte uncompressed points. Returns
+    /// 0 (result in `register_id`) or 1 (an invalid element).
     ///
     /// # Errors
-    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not
-    /// a whole number of elements), gas.
+    /// `MemoryAccessViolation`, `InvalidRegisterId`, `Bls12381InvalidInput` (a length that is not a
+    /// whole number of elements), gas.
     ///
     /// # Cost
-    /// `p2_decompress_base + p2_decompress_element × (value_len / element size) + input cost` (+ the
-    /// register write on success)
+    /// `bls12381_p2_decompress_base + bls12381_p2_decompress_element × (value_len / element size) +
+    /// input cost` (+ the register write on success)
     pub fn bls12381_p2_decompress(&mut self, mem: &mut [u8], value: MemSlice, register_id: u64) -> Result<u64> {
-        self.bls12381(
-            mem,
-            value,
-            register_id,
-            Op::P2Decompress,
-            (ExtCosts::bls12381_p2_decompress_base, ExtCosts::bls12381_p2_decompress_element),
-        )
+        self.bls12381(mem, value, register_id, Op::P2Decompress)
     }
 
     /// Whether `Π e(p1_i, p2_i) = 1` for packed uncompressed `(G1, G2)` elements (96 + 192
