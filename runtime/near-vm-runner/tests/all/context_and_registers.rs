@@ -114,20 +114,13 @@ fn host_costs_are_nearcores_and_add_up() {
 /// sha256 and the refund receiver the predecessor); here the values themselves.
 #[test]
 fn current_contract_code_is_the_code_hash_and_refunds_go_to_the_predecessor() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tools/nearcore-diff/fixtures/accounts_and_code.wat");
+    let fixture = "accounts_and_code.wat";
+    let run = |method| crate::returned(&crate::run_fixture(fixture, method));
+    let path = format!("{}/../../tools/nearcore-diff/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
     let code = wat::parse_file(path).unwrap();
-    let run = |method| {
-        crate::returned(&crate::run_code(
-            &code,
-            method,
-            Box::new(near_vm_runner::logic::mocks::MockedExternal::default()),
-            crate::context(),
-        ))
-    };
     assert_eq!(run("current_contract_code_kind"), 1u64.to_le_bytes(), "a contract deployed on the account");
     assert_eq!(run("current_contract_code_hash"), near_primitives::hash::CryptoHash::hash_bytes(&code).0);
-    assert_eq!(run("refund_to_account_id"), crate::context().predecessor_account_id.as_bytes());
-    let nothing =
-        crate::run_code(&code, "nothing", Box::new(near_vm_runner::logic::mocks::MockedExternal::default()), context());
+    assert_eq!(run("refund_to_account_id"), context().predecessor_account_id.as_bytes());
+    let nothing = crate::run_fixture(fixture, "nothing");
     assert_eq!(nothing.outcome.aborted, None, "the state-init imports link under nearcore's names");
 }

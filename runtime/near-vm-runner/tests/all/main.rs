@@ -95,6 +95,14 @@ pub(crate) fn run_wat(wat: &str, method: &str) -> Ran {
     run_code(&wat::parse_str(wat).unwrap(), method, Box::new(MockedExternal::default()), context())
 }
 
+/// Runs `method` of `tools/nearcore-diff/fixtures/<fixture>` (the WAT modules nearcore-diff
+/// compares with nearcore) on an empty mocked state, so tests here can check their values.
+pub(crate) fn run_fixture(fixture: &str, method: &str) -> Ran {
+    let path = format!("{}/../../tools/nearcore-diff/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
+    let code = wat::parse_file(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    run_code(&code, method, Box::new(MockedExternal::default()), context())
+}
+
 /// Wraps function bodies in a module with the given imports and one page of memory.
 pub(crate) fn module(imports: &str, body: &str) -> String {
     format!("(module {imports} (memory 1) {body})")

@@ -173,9 +173,7 @@ fn p256_verify_and_chain_id_on_the_contracts_vectors() {
 /// The alt_bn128 fixture nearcore-diff compares with nearcore; here its results are checked
 /// against the algebra they must satisfy.
 fn alt_bn128(method: &str) -> crate::Ran {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tools/nearcore-diff/fixtures/alt_bn128.wat");
-    let code = wat::parse_file(path).unwrap();
-    crate::run_code(&code, method, Box::new(near_vm_runner::logic::mocks::MockedExternal::default()), crate::context())
+    crate::run_fixture("alt_bn128.wat", method)
 }
 
 /// alt_bn128's field modulus, little-endian (p = 0x30644e72…d87cfd47).
@@ -238,9 +236,7 @@ fn alt_bn128_results_satisfy_the_group_laws() {
 /// The BLS12-381 fixture nearcore-diff compares with nearcore; here its results are checked
 /// against each other and the algebra (status first, 8 bytes, then the register).
 fn bls12381_run(method: &str) -> crate::Ran {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tools/nearcore-diff/fixtures/bls12381.wat");
-    let code = wat::parse_file(path).unwrap();
-    crate::run_code(&code, method, Box::new(near_vm_runner::logic::mocks::MockedExternal::default()), crate::context())
+    crate::run_fixture("bls12381.wat", method)
 }
 
 fn bls12381(method: &str) -> (u64, Vec<u8>) {
@@ -292,16 +288,7 @@ fn bls12381_results_agree_with_each_other_and_the_group_laws() {
 
 #[test]
 fn ml_dsa_verify_accepts_the_signature_and_nothing_else() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tools/nearcore-diff/fixtures/ml_dsa.wat");
-    let code = wat::parse_file(path).unwrap();
-    let run = |method| {
-        crate::run_code(
-            &code,
-            method,
-            Box::new(near_vm_runner::logic::mocks::MockedExternal::default()),
-            crate::context(),
-        )
-    };
+    let run = |method| crate::run_fixture("ml_dsa.wat", method);
     let verified = |method| u64::from_le_bytes(returned(&run(method)).try_into().unwrap());
     assert_eq!(verified("verify_valid_signature"), 1);
     assert_eq!(verified("verify_from_registers"), 1);
