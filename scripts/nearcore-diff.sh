@@ -25,6 +25,9 @@ if ! compgen -G "$corpus/*.wasm" >/dev/null; then
     CARGO_TARGET_DIR="$PWD/target" cargo build --locked -p near-test-contracts >/dev/null
 fi
 "$tool" --corpus "$corpus" --known tools/nearcore-diff/known-differences.json
+# Parameters: every action fee, host-function cost and VM limit by name against nearcore's
+# resolved protocol-88 table; no difference is allowed (NEP-481's own are listed as ours only).
+"$tool" --parameters
 # Wire formats: borsh of actions, transactions, receipts, accounts and the trie keys both have,
 # against nearcore's near-primitives 0.38; no difference is allowed.
 "$tool" --layouts

@@ -13,6 +13,10 @@ pub struct Fee {
     pub send_not_sir: Gas,
     /// Execution fee.
     pub execution: Gas,
+    /// Compute the execution counts against the chunk's compute limit: the execution gas
+    /// unless the parameter sets it apart (`execution: {gas: G, compute: C}`, as protocol 84
+    /// does for contract deployment).
+    pub execution_compute: Compute,
 }
 
 impl Fee {
@@ -24,6 +28,11 @@ impl Fee {
     /// The execution half.
     pub fn exec_fee(&self) -> Gas {
         self.execution
+    }
+
+    /// The compute of the execution half.
+    pub fn exec_compute(&self) -> Compute {
+        self.execution_compute
     }
 }
 
@@ -116,7 +125,11 @@ cost_enum!(
     create_account, delete_account, deploy_contract_base, deploy_contract_byte, function_call_base,
     function_call_byte, transfer, stake, add_full_access_key, add_function_call_key_base,
     add_function_call_key_byte, delete_key, new_action_receipt, new_data_receipt_base,
-    new_data_receipt_byte, delegate,
+    new_data_receipt_byte, delegate, deploy_global_contract_base, deploy_global_contract_byte,
+    use_global_contract_base, use_global_contract_byte, deterministic_state_init_base,
+    deterministic_state_init_byte, deterministic_state_init_entry, gas_key_transfer_base,
+    gas_key_byte, gas_key_nonce_write_base, universal_state_init_base, universal_state_init_byte,
+    universal_state_init_entry,
     /// NEP-481 (measured by `tools/estimator`): a `DeploySubmodule` action.
     deploy_submodule_base,
     /// NEP-481 (measured by `tools/estimator`): per byte of key and code of a `DeploySubmodule` action.
@@ -145,6 +158,19 @@ impl ActionCosts {
             ActionCosts::new_data_receipt_base => "data_receipt_creation_base",
             ActionCosts::new_data_receipt_byte => "data_receipt_creation_per_byte",
             ActionCosts::delegate => "action_delegate",
+            ActionCosts::deploy_global_contract_base => "action_deploy_global_contract",
+            ActionCosts::deploy_global_contract_byte => "action_deploy_global_contract_per_byte",
+            ActionCosts::use_global_contract_base => "action_use_global_contract",
+            ActionCosts::use_global_contract_byte => "action_use_global_contract_per_identifier_byte",
+            ActionCosts::deterministic_state_init_base => "action_deterministic_state_init",
+            ActionCosts::deterministic_state_init_byte => "action_deterministic_state_init_per_byte",
+            ActionCosts::deterministic_state_init_entry => "action_deterministic_state_init_per_entry",
+            ActionCosts::gas_key_transfer_base => "action_gas_key_transfer",
+            ActionCosts::gas_key_byte => "action_gas_key_byte",
+            ActionCosts::gas_key_nonce_write_base => "action_gas_key_nonce_write_base",
+            ActionCosts::universal_state_init_base => "action_universal_state_init",
+            ActionCosts::universal_state_init_byte => "action_universal_state_init_per_byte",
+            ActionCosts::universal_state_init_entry => "action_universal_state_init_per_entry",
             ActionCosts::deploy_submodule_base => "action_deploy_submodule",
             ActionCosts::deploy_submodule_byte => "action_deploy_submodule_per_byte",
             ActionCosts::remove_submodule_base => "action_remove_submodule",

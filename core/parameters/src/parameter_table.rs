@@ -108,7 +108,18 @@ impl ParameterTable {
             let n = number(name, field(name, &value, key)?)?;
             u64::try_from(n).map_err(|_| invalid(name, "does not fit in u64"))
         };
-        Ok(Fee { send_sir: gas("send_sir")?, send_not_sir: gas("send_not_sir")?, execution: gas("execution")? })
+        let execution = field(name, &value, "execution")?;
+        let (execution, execution_compute) = if execution.is_mapping() {
+            let part = |key: &str| -> Result<u64, ParameterError> {
+                u64::try_from(number(name, field(name, execution, key)?)?)
+                    .map_err(|_| invalid(name, "does not fit in u64"))
+            };
+            (part("gas")?, part("compute")?)
+        } else {
+            let gas = gas("execution")?;
+            (gas, gas)
+        };
+        Ok(Fee { send_sir: gas("send_sir")?, send_not_sir: gas("send_not_sir")?, execution, execution_compute })
     }
 
     /// `G` or `{gas: G, compute: C}`.

@@ -103,3 +103,22 @@ fn deploy_counts_code_in_storage_usage() {
     assert_eq!(account.storage_usage, before + code.len() as u64);
     assert_eq!(account.code_hash, near_primitives::hash::hash(&code));
 }
+
+#[test]
+fn deploying_counts_the_compute_protocol_84_sets_apart_from_gas() {
+    let mut env = env();
+    let code = near_test_contracts::raw_nostd();
+    let fees = &near_parameters::RuntimeConfig::mainnet().fees;
+    let (base, byte) = (
+        fees.fee(near_parameters::ActionCosts::deploy_contract_base),
+        fees.fee(near_parameters::ActionCosts::deploy_contract_byte),
+    );
+    let result = env.deploy(&id("alice.near"), code.to_vec()).unwrap();
+    assert!(result.is_success(), "{:?}", result.status);
+    let outcome = &result.receipts[0].outcome;
+    let bytes = code.len() as u64;
+    let gas_exec = base.execution + byte.execution * bytes;
+    let compute_exec = base.execution_compute + byte.execution_compute * bytes;
+    assert!(compute_exec > gas_exec, "deployment computes more than its gas");
+    assert_eq!(outcome.compute_usage, Some(outcome.gas_burnt - gas_exec + compute_exec));
+}

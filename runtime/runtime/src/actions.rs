@@ -4,7 +4,7 @@
 //! ([`RuntimeError`]), an action failure is recorded in the [`ActionResult`]. Corresponds to
 //! nearcore's `runtime/runtime/src/actions.rs`.
 
-use crate::config::exec_fee;
+use crate::config::{exec_compute, exec_fee};
 use crate::ext::{ExtContext, RuntimeExt};
 use crate::submodules::{action_deploy_submodule, action_remove_submodule};
 use crate::types::{ActionContext, ActionResult, RuntimeError, ValidatorProposal};
@@ -65,8 +65,10 @@ pub(crate) fn apply_action(
     let ActionTarget { account, actor_id, is_refund } = target;
     let account_id = ctx.account_id();
     if !is_refund {
-        let fee = exec_fee(ctx.config(), action).map_err(|_| RuntimeError::UnexpectedIntegerOverflow("exec fee"))?;
-        result.add_gas(fee, fee, fee)?;
+        let overflow = |_| RuntimeError::UnexpectedIntegerOverflow("exec fee");
+        let fee = exec_fee(ctx.config(), action).map_err(overflow)?;
+        let compute = exec_compute(ctx.config(), action).map_err(overflow)?;
+        result.add_gas(fee, fee, compute)?;
     }
     let checked = check_account_existence(action, account.as_ref(), account_id)
         .and_then(|()| check_actor_permissions(action, account.as_ref(), account_id, actor_id));

@@ -82,6 +82,16 @@ pub fn exec_fee(config: &RuntimeConfig, action: &Action) -> Result<Gas, IntegerO
         .try_fold(0, |total, &(cost, units)| add_gas(total, mul_gas(config.fees.fee(cost).exec_fee(), units)?))
 }
 
+/// The compute of one action's execution fee (its gas unless the parameters set it apart).
+///
+/// # Errors
+/// Overflow.
+pub fn exec_compute(config: &RuntimeConfig, action: &Action) -> Result<u64, IntegerOverflowError> {
+    action_fee_parts(action)
+        .iter()
+        .try_fold(0, |total, &(cost, units)| add_gas(total, mul_gas(config.fees.fee(cost).exec_compute(), units)?))
+}
+
 /// The send fees of all `actions`.
 ///
 /// # Errors

@@ -19,6 +19,7 @@ mod corpus;
 mod layouts;
 mod nearcore;
 mod ours;
+mod parameters;
 
 use clap::Parser;
 use serde_json::{Map, Value, json};
@@ -32,10 +33,10 @@ use std::process::ExitCode;
 )]
 struct Cli {
     /// The contract (`.wasm`, or `.wat` text).
-    #[arg(long, required_unless_present_any = ["corpus", "layouts"])]
+    #[arg(long, required_unless_present_any = ["corpus", "layouts", "parameters"])]
     wasm_file: Option<PathBuf>,
     /// The method to call.
-    #[arg(long, required_unless_present_any = ["corpus", "layouts"])]
+    #[arg(long, required_unless_present_any = ["corpus", "layouts", "parameters"])]
     method_name: Option<String>,
     /// Instead of one call: every export of every `.wasm` in DIR, compared (see `corpus.rs`).
     #[arg(long, value_name = "DIR", conflicts_with_all = ["wasm_file", "method_name", "bench"])]
@@ -44,6 +45,10 @@ struct Cli {
     /// against nearcore's `near-primitives` 0.38 (see `layouts.rs`); exit 1 on a difference.
     #[arg(long, conflicts_with_all = ["wasm_file", "method_name", "bench", "corpus"])]
     layouts: bool,
+    /// Instead of calls: every action fee, host-function cost and VM limit against nearcore's
+    /// protocol-88 table, by name (see `parameters.rs`); exit 1 on a difference.
+    #[arg(long, conflicts_with_all = ["wasm_file", "method_name", "bench", "corpus", "layouts"])]
+    parameters: bool,
     /// With `--corpus`: the differences known and explained (JSON, see `corpus.rs`).
     #[arg(long, value_name = "FILE", requires = "corpus")]
     known: Option<PathBuf>,
@@ -156,6 +161,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     if cli.layouts {
         return if layouts::run() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+    }
+    if cli.parameters {
+        return if parameters::run() { ExitCode::SUCCESS } else { ExitCode::from(1) };
     }
     if let Some(dir) = &cli.corpus {
         return match corpus::run(dir, cli.known.as_deref()) {
