@@ -6,8 +6,9 @@
 //! input.
 //!
 //! Compared: the error the call ended with (its Display text, as stored in outcomes), the
-//! return data, logs, burnt gas, used gas, compute usage, the gas profile per cost, and the
-//! storage left behind.
+//! return data, logs, burnt gas, used gas, compute usage, the gas profile per cost, the
+//! storage left behind, and the receipts (with their actions) and yield resumes the call
+//! created.
 //!
 //! `--init-method M [--init-input STR]` runs `M` first on each side (e.g. a near-sdk `new`);
 //! the call then starts from the state it left. `--bench ROUNDS` times the call instead of
@@ -20,6 +21,7 @@ mod layouts;
 mod nearcore;
 mod ours;
 mod parameters;
+mod receipts;
 
 use clap::Parser;
 use serde_json::{Map, Value, json};
@@ -84,6 +86,8 @@ pub(crate) struct Outcome {
     pub(crate) profile: Map<String, Value>,
     /// Storage after the call: base64 key → base64 value.
     pub(crate) storage: Map<String, Value>,
+    /// The receipts and yield resumes the call created (see `receipts.rs`); null when it failed.
+    pub(crate) receipts: Value,
 }
 
 impl Outcome {
@@ -97,6 +101,7 @@ impl Outcome {
             "compute_usage": self.compute_usage,
             "profile": self.profile,
             "storage": self.storage,
+            "receipts": self.receipts,
         })
     }
 }

@@ -65,8 +65,9 @@ impl Theirs {
     /// Runs `method` from the current state; with `keep`, its state becomes the current one.
     pub(crate) fn call(&mut self, code: &[u8], method: &str, c: &Context, keep: bool) -> Result<Outcome, String> {
         let (mut ext, context) = self.prepared(code, c)?;
+        let logged_before = ext.action_log.len();
         let outcome = self.run(&mut ext, &context, method)?;
-        let outcome = to_outcome(&outcome, &ext);
+        let outcome = to_outcome(&outcome, &ext, logged_before);
         if keep {
             self.state = Some(ext);
         }
@@ -117,7 +118,9 @@ fn vm_context(c: &Context, code_hash: nc_primitives_core::hash::CryptoHash) -> R
     })
 }
 
-fn to_outcome(outcome: &nc_vm_runner::logic::VMOutcome, ext: &MockedExternal) -> Outcome {
+/// The outcome; the call's receipts are what the mock logged after its first `logged_before`
+/// entries (a kept state keeps its log).
+fn to_outcome(outcome: &nc_vm_runner::logic::VMOutcome, ext: &MockedExternal, logged_before: usize) -> Outcome {
     let mut profile = Map::new();
     for cost in ExtCosts::iter() {
         let gas = gas_u64(outcome.profile.get_ext_cost(cost));
@@ -148,6 +151,10 @@ fn to_outcome(outcome: &nc_vm_runner::logic::VMOutcome, ext: &MockedExternal) ->
         compute_usage: outcome.compute_usage,
         profile,
         storage,
+        receipts: match outcome.aborted {
+            None => crate::receipts::theirs(ext.action_log.get(logged_before..).unwrap_or_default()),
+            Some(_) => Value::Null,
+        },
     }
 }
 

@@ -105,5 +105,6 @@ fn to_outcome(outcome: &VMOutcome, ext: &MockedExternal) -> Outcome {
         compute_usage: outcome.compute_usage,
         profile,
         storage,
+        receipts: if outcome.aborted.is_none() { crate::receipts::ours(outcome) } else { Value::Null },
     }
 }

@@ -84,7 +84,11 @@ fn fields(prefix: &str, ours: &Value, theirs: &Value) -> Vec<Entry> {
     let names: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
     names
         .into_iter()
-        .map(|name| Entry { name: format!("{prefix}.{name}"), ours: a.get(name).cloned(), nearcore: b.get(name).cloned() })
+        .map(|name| Entry {
+            name: format!("{prefix}.{name}"),
+            ours: a.get(name).cloned(),
+            nearcore: b.get(name).cloned(),
+        })
         .collect()
 }
 
@@ -124,6 +128,9 @@ pub(crate) fn run() -> bool {
             }
         }
     }
-    println!("{}", json!({ "parameters": identical + different, "identical": identical, "different": different, "ours_only": ours_only }));
+    println!(
+        "{}",
+        json!({ "parameters": identical + different, "identical": identical, "different": different, "ours_only": ours_only })
+    );
     different == 0
 }

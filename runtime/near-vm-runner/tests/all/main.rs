@@ -100,7 +100,9 @@ pub(crate) fn run_wat(wat: &str, method: &str) -> Ran {
 pub(crate) fn run_fixture(fixture: &str, method: &str) -> Ran {
     let path = format!("{}/../../tools/nearcore-diff/fixtures/{fixture}", env!("CARGO_MANIFEST_DIR"));
     let code = wat::parse_file(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    run_code(&code, method, Box::new(MockedExternal::default()), context())
+    // The balance nearcore-diff's default context gives (the fixtures attach deposits).
+    let context = VMContext { account_balance: 10u128.pow(25), ..context() };
+    run_code(&code, method, Box::new(MockedExternal::default()), context)
 }
 
 /// Wraps function bodies in a module with the given imports and one page of memory.

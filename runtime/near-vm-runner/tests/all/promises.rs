@@ -153,3 +153,32 @@ fn near_sdk_promise_with_callback() {
     let ran = run_code(sdk_status(), "on_status", ran.ext, callback_ctx);
     assert_eq!(crate::returned(&ran), br#""call failed""#);
 }
+
+#[test]
+fn actions_fixture_records_every_action_in_order() {
+    let ran = crate::run_fixture("actions.wat", "create_account_and_deploy");
+    assert_eq!(ran.outcome.aborted, None);
+    let receipt = &ran.outcome.action_receipts[0];
+    assert_eq!(receipt.receiver_id.as_str(), "new.alice.near");
+    assert!(matches!(&receipt.actions[0], Action::CreateAccount(_)));
+    assert!(matches!(&receipt.actions[1], Action::Transfer(t) if t.deposit == 1000));
+    assert!(matches!(&receipt.actions[2], Action::AddKey(add) if add.access_key.nonce == 0));
+    assert!(matches!(&receipt.actions[3], Action::DeployContract(d) if d.code == b"\0asm\x01\0\0\0"));
+}
+
+#[test]
+fn a_key_that_does_not_decode_fails_after_the_actions_fees() {
+    let fees = RuntimeConfig::mainnet().fees;
+    let cases = [
+        ("bad_key_full_access", ActionCosts::add_full_access_key, true),
+        ("bad_key_delete", ActionCosts::delete_key, true),
+        ("bad_key_stake", ActionCosts::stake, false),
+    ];
+    for (method, cost, sir) in cases {
+        let ran = crate::run_fixture("actions.wat", method);
+        assert_eq!(ran.outcome.aborted, Some(FunctionCallError::HostError(HostError::InvalidPublicKey)), "{method}");
+        let send = fees.fee(cost).send_fee(sir);
+        assert_eq!(ran.outcome.profile.actions[cost as usize], send, "{method}: the fee was charged");
+        assert!(ran.outcome.action_receipts.is_empty(), "{method}: a failed call leaves no receipts");
+    }
+}

@@ -41,6 +41,19 @@ pub struct FunctionCallKeyArgs {
     pub method_names: MemSlice,
 }
 
+/// A public key read from memory, decoded or not (see [`VMLogic::read_public_key`]).
+pub(crate) struct ReadKey(Option<PublicKey>);
+
+impl ReadKey {
+    /// The key.
+    ///
+    /// # Errors
+    /// `InvalidPublicKey` when the bytes were not a borsh public key.
+    pub(crate) fn decode(self) -> Result<PublicKey> {
+        Ok(self.0.ok_or(HostError::InvalidPublicKey)?)
+    }
+}
+
 impl VMLogic {
     pub(crate) fn overflow() -> HostError {
         HostError::IntegerOverflow
@@ -55,9 +68,12 @@ impl VMLogic {
         Ok(text.parse().map_err(|_| HostError::InvalidAccountId)?)
     }
 
-    fn read_public_key(&mut self, mem: &[u8], slice: MemSlice) -> Result<PublicKey> {
+    /// Reads a borsh public key; whether it decodes is reported only when the caller asks
+    /// ([`ReadKey::decode`]), after the action's fees: nearcore charges a key that does not
+    /// decode the action's fees before failing with `InvalidPublicKey`.
+    pub(crate) fn read_public_key(&mut self, mem: &[u8], slice: MemSlice) -> Result<ReadKey> {
         let bytes = self.get_memory_or_register(mem, slice)?;
-        Ok(borsh::from_slice(&bytes).map_err(|_| HostError::InvalidPublicKey)?)
+        Ok(ReadKey(borsh::from_slice(&bytes).ok()))
     }
 
     /// Burns `burn` and reserves `use_gas` for an action fee.
@@ -365,6 +381,7 @@ impl VMLogic {
         let public_key = self.read_public_key(mem, public_key)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
         self.pay_action_base(ActionCosts::stake, sir)?;
+        let public_key = public_key.decode()?;
         self.receipt_manager.append_action(index, Action::Stake(Box::new(StakeAction { stake, public_key })));
         Ok(())
     }
@@ -388,6 +405,7 @@ impl VMLogic {
         let public_key = self.read_public_key(mem, public_key)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
         self.pay_action_base(ActionCosts::add_full_access_key, sir)?;
+        let public_key = public_key.decode()?;
         let access_key = AccessKey { nonce, permission: AccessKeyPermission::FullAccess };
         self.receipt_manager.append_action(index, Action::AddKey(Box::new(AddKeyAction { public_key, access_key })));
         Ok(())
@@ -426,6 +444,7 @@ impl VMLogic {
         let bytes: u64 = method_names.iter().map(|n| n.len() as u64 + 1).sum();
         self.pay_action_base(ActionCosts::add_function_call_key_base, sir)?;
         self.pay_action_per_byte(ActionCosts::add_function_call_key_byte, bytes, sir)?;
+        let public_key = public_key.decode()?;
         let permission = AccessKeyPermission::FunctionCall(FunctionCallPermission {
             allowance: (allowance > 0).then_some(allowance),
             receiver_id: receiver_id.to_string(),
@@ -454,6 +473,7 @@ impl VMLogic {
         let public_key = self.read_public_key(mem, public_key)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
         self.pay_action_base(ActionCosts::delete_key, sir)?;
+        let public_key = public_key.decode()?;
         self.receipt_manager.append_action(index, Action::DeleteKey(Box::new(DeleteKeyAction { public_key })));
         Ok(())
     }
