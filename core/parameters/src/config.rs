@@ -31,6 +31,9 @@ pub struct StorageUsageConfig {
     /// Balance an account must hold per byte of storage.
     #[serde(with = "dec_format")]
     pub storage_amount_per_byte: Balance,
+    /// Balance burnt per byte of code deployed as a global contract (protocol 77).
+    #[serde(with = "dec_format")]
+    pub global_contract_storage_amount_per_byte: Balance,
 }
 
 /// Fees of actions and receipts.
@@ -47,6 +50,12 @@ pub struct RuntimeFeesConfig {
     /// The lowest gas price.
     #[serde(with = "dec_format")]
     pub min_gas_purchase_price: Balance,
+    /// Compute of applying a global contract's distribution (storing and preparing the code,
+    /// protocol 84), plus [`RuntimeFeesConfig::deploy_global_contract_execution_per_byte`] per
+    /// byte of code.
+    pub deploy_global_contract_execution_base: u64,
+    /// Compute per byte of code of applying a global contract's distribution.
+    pub deploy_global_contract_execution_per_byte: u64,
 }
 
 impl RuntimeFeesConfig {
@@ -142,6 +151,7 @@ fn read_fees(table: &mut ParameterTable) -> Result<RuntimeFeesConfig, ParameterE
             num_bytes_account: table.take_u64("storage_num_bytes_account")?,
             num_extra_bytes_record: table.take_u64("storage_num_extra_bytes_record")?,
             storage_amount_per_byte: table.take_u128("storage_amount_per_byte")?,
+            global_contract_storage_amount_per_byte: table.take_u128("global_contract_storage_amount_per_byte")?,
         },
         burnt_gas_reward: Ratio { numerator, denominator },
         pessimistic_gas_price_inflation_ratio: Ratio {
@@ -149,6 +159,8 @@ fn read_fees(table: &mut ParameterTable) -> Result<RuntimeFeesConfig, ParameterE
             denominator: inflation_denominator,
         },
         min_gas_purchase_price: table.take_u128("min_gas_purchase_price")?,
+        deploy_global_contract_execution_base: table.take_u64("deploy_global_contract_execution_base")?,
+        deploy_global_contract_execution_per_byte: table.take_u64("deploy_global_contract_execution_per_byte")?,
     })
 }
 

@@ -1,9 +1,10 @@
 //! `--parameters`: this workspace's mainnet table against nearcore's resolved protocol-88
 //! config (`RuntimeConfigStore`), by name: every action fee (gas and compute of each half),
 //! every host-function cost (gas and compute), every VM limit and the wasm operation costs.
-//! Prints one JSON line per difference (or per name only one side has) and a summary; returns
-//! whether everything nearcore has is identical here. NEP-481's additions, which nearcore does
-//! not have, are listed as `ours_only` and do not fail.
+//! Also the storage, economics and account-creation scalars. Prints one JSON line per difference
+//! (or per name only one side has) and a summary; returns whether everything nearcore has is
+//! identical here, except values listed in `KNOWN_MISSING` with the reason. NEP-481's additions,
+//! which nearcore does not have, are listed as `ours_only` and do not fail.
 
 use crate::nearcore::PROTOCOL_VERSION;
 use nc_parameters::RuntimeConfigStore;
@@ -96,6 +97,92 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
+/// nearcore's values this table does not have yet, each with the reason; listed, not failed.
+/// Any other value only nearcore has is a difference.
+const KNOWN_MISSING: &[(&str, &str)] = &[
+    (
+        "runtime.account_creation_charge",
+        "protocol 85's AccountCostIncrease (0.007 NEAR per account created) is not applied by this runtime",
+    ),
+    ("fees.gas_refund_penalty", "NEP-536 refund penalty (0/100 and 0 at protocol 88, so no charge) is not modelled"),
+    ("fees.min_gas_refund_penalty", "NEP-536 refund penalty (0 at protocol 88) is not modelled"),
+    (
+        "fees.signature_verification_costs.MlDsa65",
+        "ML-DSA-65 transaction signatures (post-quantum keys) are not supported by this runtime",
+    ),
+];
+
+/// Fee-level and runtime-level scalars: storage, economics, account creation.
+fn scalars(theirs: &nc_parameters::RuntimeConfig, ours: &near_parameters::RuntimeConfig) -> Vec<Entry> {
+    let (t, o) = (&theirs.fees, &ours.fees);
+    let ratio = |r: &num_rational::Rational32| json!([r.numer(), r.denom()]);
+    let our_ratio = |r: &near_parameters::config::Ratio| json!([r.numerator, r.denominator]);
+    let yocto = |b: nc_primitives_core::types::Balance| json!(b.as_yoctonear().to_string());
+    let both =
+        |name: &str, ours: Value, theirs: Value| Entry { name: name.into(), ours: Some(ours), nearcore: Some(theirs) };
+    let theirs_only = |name: &str, theirs: Value| Entry { name: name.into(), ours: None, nearcore: Some(theirs) };
+    let (ts, os) = (&t.storage_usage_config, &o.storage_usage_config);
+    let mut entries = vec![
+        both("storage.num_bytes_account", json!(os.num_bytes_account), json!(ts.num_bytes_account)),
+        both("storage.num_extra_bytes_record", json!(os.num_extra_bytes_record), json!(ts.num_extra_bytes_record)),
+        both(
+            "storage.storage_amount_per_byte",
+            json!(os.storage_amount_per_byte.to_string()),
+            yocto(ts.storage_amount_per_byte),
+        ),
+        both(
+            "storage.global_contract_storage_amount_per_byte",
+            json!(os.global_contract_storage_amount_per_byte.to_string()),
+            yocto(ts.global_contract_storage_amount_per_byte),
+        ),
+        both("fees.burnt_gas_reward", our_ratio(&o.burnt_gas_reward), ratio(&t.burnt_gas_reward)),
+        both(
+            "fees.pessimistic_gas_price_inflation_ratio",
+            our_ratio(&o.pessimistic_gas_price_inflation_ratio),
+            ratio(&t.pessimistic_gas_price_inflation_ratio),
+        ),
+        both(
+            "fees.deploy_global_contract_execution_base",
+            json!(o.deploy_global_contract_execution_base),
+            json!(t.deploy_global_contract_execution_base),
+        ),
+        both(
+            "fees.deploy_global_contract_execution_per_byte",
+            json!(o.deploy_global_contract_execution_per_byte),
+            json!(t.deploy_global_contract_execution_per_byte),
+        ),
+        both(
+            "runtime.min_gas_purchase_price",
+            json!(o.min_gas_purchase_price.to_string()),
+            yocto(theirs.min_gas_purchase_price),
+        ),
+        both(
+            "account_creation.min_allowed_top_level_account_length",
+            json!(ours.account_creation_config.min_allowed_top_level_account_length),
+            json!(theirs.account_creation_config.min_allowed_top_level_account_length),
+        ),
+        both(
+            "account_creation.registrar_account_id",
+            json!(ours.account_creation_config.registrar_account_id.to_string()),
+            json!(theirs.account_creation_config.registrar_account_id.to_string()),
+        ),
+        theirs_only("runtime.account_creation_charge", yocto(theirs.account_creation_charge)),
+        theirs_only("fees.gas_refund_penalty", ratio(&t.gas_refund_penalty)),
+        theirs_only("fees.min_gas_refund_penalty", json!(t.min_gas_refund_penalty.as_gas())),
+    ];
+    for (kind, cost) in &t.signature_verification_costs {
+        let value = json!({ "gas": cost.gas.as_gas(), "compute": cost.compute });
+        let name = format!("fees.signature_verification_costs.{kind:?}");
+        // ed25519 and secp256k1 verification is part of receipt creation (0 here as there).
+        if cost.gas.as_gas() == 0 && cost.compute == 0 {
+            entries.push(both(&name, json!({ "gas": 0, "compute": 0 }), value));
+        } else {
+            entries.push(theirs_only(&name, value));
+        }
+    }
+    entries
+}
+
 /// Runs the comparison; `true` when every value nearcore has is identical here.
 pub(crate) fn run() -> bool {
     let store = RuntimeConfigStore::new(None);
@@ -103,6 +190,7 @@ pub(crate) fn run() -> bool {
     let ours = near_parameters::RuntimeConfig::mainnet();
     let mut entries = action_fees(theirs, &ours);
     entries.extend(ext_costs(theirs, &ours));
+    entries.extend(scalars(theirs, &ours));
     let (mine, other) = (&ours.wasm_config, &theirs.wasm_config);
     entries.extend(fields("limit", &to_json(&mine.limit_config), &to_json(&other.limit_config)));
     let ops = [
@@ -114,13 +202,18 @@ pub(crate) fn run() -> bool {
     for (name, a, b) in ops {
         entries.push(Entry { name: format!("wasm.{name}"), ours: Some(json!(a)), nearcore: Some(json!(b)) });
     }
-    let (mut identical, mut different, mut ours_only) = (0, 0, 0);
+    let (mut identical, mut different, mut ours_only, mut known_missing) = (0, 0, 0, 0);
     for entry in &entries {
-        match (&entry.ours, &entry.nearcore) {
-            (Some(a), Some(b)) if a == b => identical += 1,
-            (Some(_), None) => {
+        let known = KNOWN_MISSING.iter().find(|(name, _)| *name == entry.name);
+        match (&entry.ours, &entry.nearcore, known) {
+            (Some(a), Some(b), _) if a == b => identical += 1,
+            (Some(_), None, _) => {
                 ours_only += 1;
                 println!("{}", json!({ "parameter": entry.name, "ours_only": entry.ours }));
+            }
+            (None, Some(b), Some((_, reason))) => {
+                known_missing += 1;
+                println!("{}", json!({ "parameter": entry.name, "nearcore_only": b, "known": reason }));
             }
             _ => {
                 different += 1;
@@ -128,9 +221,16 @@ pub(crate) fn run() -> bool {
             }
         }
     }
-    println!(
-        "{}",
-        json!({ "parameters": identical + different, "identical": identical, "different": different, "ours_only": ours_only })
-    );
-    different == 0
+    let seen = |name: &&str| entries.iter().any(|e| e.name == *name && e.ours.is_none());
+    let stale: Vec<&str> = KNOWN_MISSING.iter().map(|(name, _)| *name).filter(|name| !seen(name)).collect();
+    let summary = json!({
+        "parameters": identical + different + known_missing,
+        "identical": identical,
+        "different": different,
+        "known_missing": known_missing,
+        "known_but_not_seen": stale,
+        "ours_only": ours_only,
+    });
+    println!("{summary}");
+    different == 0 && stale.is_empty()
 }
