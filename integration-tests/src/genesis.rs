@@ -53,7 +53,7 @@ pub fn write_genesis(config: &RuntimeConfig, state: &mut TrieUpdate, accounts: &
         account.storage_usage += access_key_storage_bytes(config, &public_key, &access_key);
         if let Some(code) = &genesis.code {
             account.storage_usage += code.len() as u64;
-            account.code_hash = hash(code);
+            account.contract = near_primitives::account::AccountContract::Local(hash(code));
             state.set(TrieKey::ContractCode { account_id: genesis.account_id.clone() }, code.clone());
         }
         set_account(state, genesis.account_id.clone(), &account);

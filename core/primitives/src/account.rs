@@ -1,34 +1,182 @@
 //! Account and access-key records, as stored under `TrieKey::Account` and `TrieKey::AccessKey`.
 
+use crate::global_contract::GlobalContractIdentifier;
 use crate::hash::CryptoHash;
-use crate::types::{Balance, Nonce, StorageUsage, dec_format, option_dec_format};
+use crate::types::{AccountId, Balance, Nonce, StorageUsage, dec_format, option_dec_format};
 use borsh::{BorshDeserialize, BorshSerialize};
+use std::io;
 
-/// An account's state: nearcore's `AccountV1` borsh layout
-/// (`amount: u128, locked: u128, code_hash: [u8; 32], storage_usage: u64`).
-#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+/// The contract an account runs.
+#[derive(Debug, Clone, PartialEq, Eq, Default, BorshSerialize, BorshDeserialize)]
+pub enum AccountContract {
+    /// None.
+    #[default]
+    None,
+    /// Its own code (`TrieKey::ContractCode`), by hash.
+    Local(CryptoHash),
+    /// A global contract named by its code hash.
+    Global(CryptoHash),
+    /// The global contract the named account deployed (whatever it deploys next).
+    GlobalByAccount(AccountId),
+}
+
+impl AccountContract {
+    /// The global contract this names, if it is one.
+    pub fn global_identifier(&self) -> Option<GlobalContractIdentifier> {
+        match self {
+            AccountContract::Global(hash) => Some(GlobalContractIdentifier::CodeHash(*hash)),
+            AccountContract::GlobalByAccount(account_id) => {
+                Some(GlobalContractIdentifier::AccountId(account_id.clone()))
+            }
+            AccountContract::None | AccountContract::Local(_) => None,
+        }
+    }
+
+    /// Local code's hash, if the account has its own code.
+    pub fn local_code(&self) -> Option<CryptoHash> {
+        match self {
+            AccountContract::Local(hash) => Some(*hash),
+            _ => None,
+        }
+    }
+}
+
+/// An account's state. Stored as nearcore stores it: an account with no contract or its own
+/// code in the original layout (`amount: u128, locked: u128, code_hash: [u8; 32],
+/// storage_usage: u64`, all-zero hash for none); an account using a global contract as
+/// `u128::MAX`, version tag 0, then `amount, locked, storage_usage, contract`.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     /// Liquid balance.
-    #[serde(with = "dec_format")]
     pub amount: Balance,
     /// Balance locked by staking.
-    #[serde(with = "dec_format")]
     pub locked: Balance,
-    /// Hash of the deployed contract, or all zeroes when none.
-    pub code_hash: CryptoHash,
+    /// The contract it runs.
+    pub contract: AccountContract,
     /// Bytes of state this account pays storage staking for.
     pub storage_usage: StorageUsage,
 }
 
+/// The first `u128` of a versioned account record (it cannot be a balance: the total supply is
+/// far smaller).
+const VERSIONED_SENTINEL: Balance = Balance::MAX;
+/// The version tag of an account record using a global contract.
+const VERSION_2: u8 = 0;
+
 impl Account {
     /// A new account with `amount`, no contract and `storage_usage` bytes.
     pub fn new(amount: Balance, storage_usage: StorageUsage) -> Account {
-        Account { amount, locked: 0, code_hash: CryptoHash::default(), storage_usage }
+        Account { amount, locked: 0, contract: AccountContract::None, storage_usage }
     }
 
-    /// Whether a contract is deployed.
+    /// Whether a contract (its own or a global one) is set.
     pub fn has_contract(&self) -> bool {
-        self.code_hash != CryptoHash::default()
+        self.contract != AccountContract::None
+    }
+
+    /// The hash shown for the account's code (all zeroes for none). For a contract used by
+    /// account, the runtime looks the code up to learn it.
+    pub fn local_or_global_code_hash(&self) -> Option<CryptoHash> {
+        match &self.contract {
+            AccountContract::None => Some(CryptoHash::default()),
+            AccountContract::Local(hash) | AccountContract::Global(hash) => Some(*hash),
+            AccountContract::GlobalByAccount(_) => None,
+        }
+    }
+
+    /// Whether the record uses the original (unversioned) layout.
+    fn is_v1(&self) -> bool {
+        matches!(self.contract, AccountContract::None | AccountContract::Local(_))
+    }
+}
+
+impl BorshSerialize for Account {
+    fn serialize<W: io::Write>(&self, writer: &mut W) -> io::Result<()> {
+        if self.is_v1() {
+            let code_hash = self.contract.local_code().unwrap_or_default();
+            return (self.amount, self.locked, code_hash, self.storage_usage).serialize(writer);
+        }
+        (VERSIONED_SENTINEL, VERSION_2, self.amount, self.locked, self.storage_usage, &self.contract).serialize(writer)
+    }
+}
+
+impl BorshDeserialize for Account {
+    fn deserialize_reader<R: io::Read>(reader: &mut R) -> io::Result<Self> {
+        let first = Balance::deserialize_reader(reader)?;
+        if first != VERSIONED_SENTINEL {
+            let (locked, code_hash, storage_usage) = <(Balance, CryptoHash, StorageUsage)>::deserialize_reader(reader)?;
+            let contract = if code_hash == CryptoHash::default() {
+                AccountContract::None
+            } else {
+                AccountContract::Local(code_hash)
+            };
+            return Ok(Account { amount: first, locked, contract, storage_usage });
+        }
+        match u8::deserialize_reader(reader)? {
+            VERSION_2 => {
+                let (amount, locked, storage_usage, contract) = BorshDeserialize::deserialize_reader(reader)?;
+                Ok(Account { amount, locked, contract, storage_usage })
+            }
+            version => Err(io::Error::new(
+                io::ErrorKind::InvalidData,
+                format!(
+                    "account record version {version} is not one this runtime reads (nearcore's uninitialized universal accounts are 1)"
+                ),
+            )),
+        }
+    }
+}
+
+/// The JSON form (nearcore's account view without `storage_paid_at`): `code_hash` is the local
+/// or global code's hash (zeroes for none or a contract used by account), plus the global
+/// contract's hash or account when one is used.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct AccountJson {
+    #[serde(with = "dec_format")]
+    amount: Balance,
+    #[serde(with = "dec_format")]
+    locked: Balance,
+    code_hash: CryptoHash,
+    storage_usage: StorageUsage,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    global_contract_hash: Option<CryptoHash>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    global_contract_account_id: Option<AccountId>,
+}
+
+impl serde::Serialize for Account {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let (code_hash, global_contract_hash, global_contract_account_id) = match &self.contract {
+            AccountContract::None => (CryptoHash::default(), None, None),
+            AccountContract::Local(hash) => (*hash, None, None),
+            AccountContract::Global(hash) => (*hash, Some(*hash), None),
+            AccountContract::GlobalByAccount(id) => (CryptoHash::default(), None, Some(id.clone())),
+        };
+        AccountJson {
+            amount: self.amount,
+            locked: self.locked,
+            code_hash,
+            storage_usage: self.storage_usage,
+            global_contract_hash,
+            global_contract_account_id,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Account {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Account, D::Error> {
+        let json = AccountJson::deserialize(d)?;
+        let contract = match (json.global_contract_hash, json.global_contract_account_id) {
+            (Some(hash), None) => AccountContract::Global(hash),
+            (None, Some(id)) => AccountContract::GlobalByAccount(id),
+            (Some(_), Some(_)) => {
+                return Err(serde::de::Error::custom("an account uses one global contract, by hash or by account"));
+            }
+            (None, None) if json.code_hash == CryptoHash::default() => AccountContract::None,
+            (None, None) => AccountContract::Local(json.code_hash),
+        };
+        Ok(Account { amount: json.amount, locked: json.locked, contract, storage_usage: json.storage_usage })
     }
 }
 
@@ -48,7 +196,8 @@ impl AccessKey {
     }
 }
 
-/// What an access key may sign. Borsh tags: FunctionCall = 0, FullAccess = 1.
+/// What an access key may sign. Borsh tags: FunctionCall = 0, FullAccess = 1,
+/// GasKeyFunctionCall = 2, GasKeyFullAccess = 3 (nearcore's).
 #[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
 pub enum AccessKeyPermission {
     /// Only function calls to one receiver, optionally limited to some methods, paid from an
@@ -56,6 +205,40 @@ pub enum AccessKeyPermission {
     FunctionCall(FunctionCallPermission),
     /// Anything.
     FullAccess,
+    /// A gas key (its own prepaid balance pays for gas) limited as a function-call key.
+    GasKeyFunctionCall(GasKeyInfo, FunctionCallPermission),
+    /// A gas key with full access.
+    GasKeyFullAccess(GasKeyInfo),
+}
+
+impl AccessKeyPermission {
+    /// The function-call limits, for function-call keys and gas keys.
+    pub fn function_call_permission(&self) -> Option<&FunctionCallPermission> {
+        match self {
+            AccessKeyPermission::FunctionCall(p) | AccessKeyPermission::GasKeyFunctionCall(_, p) => Some(p),
+            AccessKeyPermission::FullAccess | AccessKeyPermission::GasKeyFullAccess(_) => None,
+        }
+    }
+
+    /// The gas key's balance and nonces, for gas keys.
+    pub fn gas_key_info(&self) -> Option<&GasKeyInfo> {
+        match self {
+            AccessKeyPermission::GasKeyFunctionCall(info, _) | AccessKeyPermission::GasKeyFullAccess(info) => {
+                Some(info)
+            }
+            AccessKeyPermission::FunctionCall(_) | AccessKeyPermission::FullAccess => None,
+        }
+    }
+}
+
+/// A gas key's prepaid balance and its number of parallel nonces.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct GasKeyInfo {
+    /// Balance that pays for the gas of transactions it signs.
+    #[serde(with = "dec_format")]
+    pub balance: Balance,
+    /// Number of independent nonces (nearcore's `NonceIndex`, at most 1024).
+    pub num_nonces: u16,
 }
 
 /// The limits of a function-call access key.

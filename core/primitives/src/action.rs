@@ -1,13 +1,16 @@
 //! Actions: the operations a transaction or action receipt performs on its receiver.
 //!
 //! Borsh tags follow nearcore: 0 CreateAccount, 1 DeployContract, 2 FunctionCall, 3 Transfer,
-//! 4 Stake, 5 AddKey, 6 DeleteKey, 7 DeleteAccount. nearcore's later actions occupy tags 8–15
-//! (Delegate, DeployGlobalContract, UseGlobalContract, DeterministicStateInit and the gas-key
-//! actions); this runtime does not implement them and rejects them when decoding. The NEP-481
-//! actions are appended after that reserved range: 16 DeploySubmodule, 17 RemoveSubmodule.
+//! 4 Stake, 5 AddKey, 6 DeleteKey, 7 DeleteAccount, 9 DeployGlobalContract, 10
+//! UseGlobalContract, 11 DeterministicStateInit, 12 TransferToGasKey, 13 WithdrawFromGasKey, 15
+//! UniversalStateInit. nearcore's meta transactions (8 Delegate, 14 DelegateV2) are not
+//! implemented and are rejected when decoding. The NEP-481 actions come after nearcore's
+//! range: 16 DeploySubmodule, 17 RemoveSubmodule.
 
 use crate::account::AccessKey;
 use crate::crypto::PublicKey;
+use crate::deterministic_account_id::DeterministicAccountStateInit;
+use crate::global_contract::{GlobalContractDeployMode, GlobalContractIdentifier};
 use crate::types::{AccountId, Balance, Gas, base64_format, dec_format};
 use borsh::{BorshDeserialize, BorshSerialize};
 use std::io;
@@ -30,10 +33,22 @@ pub mod tag {
     pub const DELETE_KEY: u8 = 6;
     /// `Action::DeleteAccount`.
     pub const DELETE_ACCOUNT: u8 = 7;
-    /// First tag of nearcore's actions this runtime does not implement.
-    pub const NEARCORE_RESERVED_FIRST: u8 = 8;
-    /// Last reserved tag.
-    pub const NEARCORE_RESERVED_LAST: u8 = 15;
+    /// nearcore's `Action::Delegate` (a meta transaction), not implemented.
+    pub const DELEGATE: u8 = 8;
+    /// `Action::DeployGlobalContract`.
+    pub const DEPLOY_GLOBAL_CONTRACT: u8 = 9;
+    /// `Action::UseGlobalContract`.
+    pub const USE_GLOBAL_CONTRACT: u8 = 10;
+    /// `Action::DeterministicStateInit`.
+    pub const DETERMINISTIC_STATE_INIT: u8 = 11;
+    /// `Action::TransferToGasKey`.
+    pub const TRANSFER_TO_GAS_KEY: u8 = 12;
+    /// `Action::WithdrawFromGasKey`.
+    pub const WITHDRAW_FROM_GAS_KEY: u8 = 13;
+    /// nearcore's `Action::DelegateV2`, not implemented.
+    pub const DELEGATE_V2: u8 = 14;
+    /// `Action::UniversalStateInit`.
+    pub const UNIVERSAL_STATE_INIT: u8 = 15;
     /// `Action::DeploySubmodule` (NEP-481).
     pub const DEPLOY_SUBMODULE: u8 = 16;
     /// `Action::RemoveSubmodule` (NEP-481).
@@ -129,6 +144,66 @@ pub struct RemoveSubmoduleAction {
     pub key: Vec<u8>,
 }
 
+/// Deploys code as a global contract (protocol 77), named by its hash or by the receiver.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct DeployGlobalContractAction {
+    /// The wasm code.
+    #[serde(with = "base64_format")]
+    pub code: Vec<u8>,
+    /// How it is named.
+    pub deploy_mode: GlobalContractDeployMode,
+}
+
+/// Makes the receiver run a global contract (protocol 77).
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct UseGlobalContractAction {
+    /// The global contract.
+    pub contract_identifier: GlobalContractIdentifier,
+}
+
+/// Creates the receiver, a deterministic account, from its initial state (protocol 82), or
+/// only deposits when it exists.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct DeterministicStateInitAction {
+    /// The state the receiver's id is derived from.
+    pub state_init: DeterministicAccountStateInit,
+    /// Tokens credited to it.
+    #[serde(with = "dec_format")]
+    pub deposit: Balance,
+}
+
+/// Adds tokens to a gas key's balance (protocol 85).
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct TransferToGasKeyAction {
+    /// The gas key.
+    pub public_key: PublicKey,
+    /// Tokens added.
+    #[serde(with = "dec_format")]
+    pub deposit: Balance,
+}
+
+/// Moves tokens from a gas key's balance back to its account (protocol 85).
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct WithdrawFromGasKeyAction {
+    /// The gas key.
+    pub public_key: PublicKey,
+    /// Tokens withdrawn.
+    #[serde(with = "dec_format")]
+    pub amount: Balance,
+}
+
+/// Creates a universal account from the borsh of its initial state (protocol 88), kept as
+/// the bytes its id commits to.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct UniversalStateInitAction {
+    /// The borsh of nearcore's `UniversalStateInit`.
+    #[serde(with = "base64_format")]
+    pub state_init: Vec<u8>,
+    /// Tokens credited to it.
+    #[serde(with = "dec_format")]
+    pub deposit: Balance,
+}
+
 /// One operation on the receiver. JSON is externally tagged, as nearcore's
 /// (`{"Transfer": {"deposit": "1"}}`); borsh tags are listed in [`tag`].
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -149,6 +224,18 @@ pub enum Action {
     DeleteKey(Box<DeleteKeyAction>),
     /// See [`DeleteAccountAction`].
     DeleteAccount(DeleteAccountAction),
+    /// See [`DeployGlobalContractAction`].
+    DeployGlobalContract(DeployGlobalContractAction),
+    /// See [`UseGlobalContractAction`].
+    UseGlobalContract(Box<UseGlobalContractAction>),
+    /// See [`DeterministicStateInitAction`].
+    DeterministicStateInit(Box<DeterministicStateInitAction>),
+    /// See [`TransferToGasKeyAction`].
+    TransferToGasKey(Box<TransferToGasKeyAction>),
+    /// See [`WithdrawFromGasKeyAction`].
+    WithdrawFromGasKey(Box<WithdrawFromGasKeyAction>),
+    /// See [`UniversalStateInitAction`].
+    UniversalStateInit(Box<UniversalStateInitAction>),
     /// See [`DeploySubmoduleAction`].
     DeploySubmodule(DeploySubmoduleAction),
     /// See [`RemoveSubmoduleAction`].
@@ -167,6 +254,12 @@ impl Action {
             Action::AddKey(_) => tag::ADD_KEY,
             Action::DeleteKey(_) => tag::DELETE_KEY,
             Action::DeleteAccount(_) => tag::DELETE_ACCOUNT,
+            Action::DeployGlobalContract(_) => tag::DEPLOY_GLOBAL_CONTRACT,
+            Action::UseGlobalContract(_) => tag::USE_GLOBAL_CONTRACT,
+            Action::DeterministicStateInit(_) => tag::DETERMINISTIC_STATE_INIT,
+            Action::TransferToGasKey(_) => tag::TRANSFER_TO_GAS_KEY,
+            Action::WithdrawFromGasKey(_) => tag::WITHDRAW_FROM_GAS_KEY,
+            Action::UniversalStateInit(_) => tag::UNIVERSAL_STATE_INIT,
             Action::DeploySubmodule(_) => tag::DEPLOY_SUBMODULE,
             Action::RemoveSubmodule(_) => tag::REMOVE_SUBMODULE,
         }
@@ -185,6 +278,9 @@ impl Action {
         match self {
             Action::FunctionCall(call) => call.deposit,
             Action::Transfer(transfer) => transfer.deposit,
+            Action::DeterministicStateInit(init) => init.deposit,
+            Action::UniversalStateInit(init) => init.deposit,
+            Action::TransferToGasKey(transfer) => transfer.deposit,
             _ => 0,
         }
     }
@@ -202,6 +298,12 @@ impl BorshSerialize for Action {
             Action::AddKey(a) => a.serialize(writer),
             Action::DeleteKey(a) => a.serialize(writer),
             Action::DeleteAccount(a) => a.serialize(writer),
+            Action::DeployGlobalContract(a) => a.serialize(writer),
+            Action::UseGlobalContract(a) => a.serialize(writer),
+            Action::DeterministicStateInit(a) => a.serialize(writer),
+            Action::TransferToGasKey(a) => a.serialize(writer),
+            Action::WithdrawFromGasKey(a) => a.serialize(writer),
+            Action::UniversalStateInit(a) => a.serialize(writer),
             Action::DeploySubmodule(a) => a.serialize(writer),
             Action::RemoveSubmodule(a) => a.serialize(writer),
         }
@@ -220,12 +322,22 @@ impl BorshDeserialize for Action {
             tag::ADD_KEY => Action::AddKey(BorshDeserialize::deserialize_reader(reader)?),
             tag::DELETE_KEY => Action::DeleteKey(BorshDeserialize::deserialize_reader(reader)?),
             tag::DELETE_ACCOUNT => Action::DeleteAccount(BorshDeserialize::deserialize_reader(reader)?),
+            tag::DEPLOY_GLOBAL_CONTRACT => Action::DeployGlobalContract(BorshDeserialize::deserialize_reader(reader)?),
+            tag::USE_GLOBAL_CONTRACT => Action::UseGlobalContract(BorshDeserialize::deserialize_reader(reader)?),
+            tag::DETERMINISTIC_STATE_INIT => {
+                Action::DeterministicStateInit(BorshDeserialize::deserialize_reader(reader)?)
+            }
+            tag::TRANSFER_TO_GAS_KEY => Action::TransferToGasKey(BorshDeserialize::deserialize_reader(reader)?),
+            tag::WITHDRAW_FROM_GAS_KEY => Action::WithdrawFromGasKey(BorshDeserialize::deserialize_reader(reader)?),
+            tag::UNIVERSAL_STATE_INIT => Action::UniversalStateInit(BorshDeserialize::deserialize_reader(reader)?),
             tag::DEPLOY_SUBMODULE => Action::DeploySubmodule(BorshDeserialize::deserialize_reader(reader)?),
             tag::REMOVE_SUBMODULE => Action::RemoveSubmodule(BorshDeserialize::deserialize_reader(reader)?),
-            tag::NEARCORE_RESERVED_FIRST..=tag::NEARCORE_RESERVED_LAST => {
+            tag::DELEGATE | tag::DELEGATE_V2 => {
                 return Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!("action tag {action_tag} is a nearcore action this runtime does not implement"),
+                    format!(
+                        "action tag {action_tag} is a nearcore meta transaction, which this runtime does not implement"
+                    ),
                 ));
             }
             other => {

@@ -115,6 +115,11 @@ outcome_error! {
             /// The account.
             account_id: AccountId,
         },
+        /// `UseGlobalContract` (or a state init) names a global contract not deployed.
+        GlobalContractDoesNotExist {
+            /// The contract's name.
+            identifier: crate::global_contract::GlobalContractIdentifier,
+        },
         /// After the action the account could not pay for its storage.
         LackBalanceForState {
             /// The account.
@@ -372,6 +377,42 @@ outcome_error! {
             /// Deploy actions given.
             total_number_of_deploy_actions: u64,
             /// The limit.
+            limit: u64,
+        },
+        /// An action this runtime does not implement (nearcore's gas keys and universal
+        /// accounts), refused rather than half-applied.
+        UnsupportedProtocolFeature {
+            /// The feature's name (nearcore's `ProtocolFeature`).
+            protocol_feature: String,
+            /// The protocol version that introduced it.
+            version: u32,
+        },
+        /// A `DeterministicStateInit` sent to another account than the one its state derives.
+        InvalidDeterministicStateInitReceiver {
+            /// The receiver.
+            receiver_id: AccountId,
+            /// The id derived from the state init.
+            derived_id: AccountId,
+        },
+        /// A `DeterministicStateInit` key is longer than a storage key may be.
+        DeterministicStateInitKeyLengthExceeded {
+            /// Its length.
+            length: u64,
+            /// The limit (`max_length_storage_key`).
+            limit: u64,
+        },
+        /// A `DeterministicStateInit` value is longer than a storage value may be.
+        DeterministicStateInitValueLengthExceeded {
+            /// Its length.
+            length: u64,
+            /// The limit (`max_length_storage_value`).
+            limit: u64,
+        },
+        /// The state inits of one new receipt carry too many entries in total.
+        TotalNumberOfStateInitEntriesExceeded {
+            /// Entries given.
+            number_of_entries: u64,
+            /// The limit (`max_state_init_entries`).
             limit: u64,
         },
         /// NEP-481: a submodule key is empty or too long.

@@ -8,8 +8,10 @@
 pub mod account;
 pub mod action;
 pub mod crypto;
+pub mod deterministic_account_id;
 pub mod error_messages;
 pub mod errors;
+pub mod global_contract;
 pub mod hash;
 pub mod receipt;
 pub mod transaction;
@@ -130,11 +132,30 @@ mod tests {
 
         #[test]
         fn account_v1_layout() {
-            let account = Account { amount: 1, locked: 2, code_hash: CryptoHash([9; 32]), storage_usage: 3 };
+            use crate::account::AccountContract;
+            let local = AccountContract::Local(CryptoHash([9; 32]));
+            let account = Account { amount: 1, locked: 2, contract: local, storage_usage: 3 };
             let bytes = borsh::to_vec(&account).unwrap();
             let expected = [&1u128.to_le_bytes()[..], &2u128.to_le_bytes(), &[9; 32], &3u64.to_le_bytes()].concat();
             assert_eq!(bytes, expected);
+            assert_eq!(Account::try_from_slice(&bytes).unwrap(), account);
             assert_eq!(first_byte(&crate::account::AccessKeyPermission::FullAccess), 1);
+        }
+
+        /// An account using a global contract: `u128::MAX`, version 0, then the fields; both
+        /// layouts decode back; an unknown version (nearcore's uninitialized accounts) is an error.
+        #[test]
+        fn account_v2_layout_round_trips() {
+            use crate::account::AccountContract;
+            let by_account = AccountContract::GlobalByAccount("b.near".parse().unwrap());
+            for contract in [AccountContract::Global(CryptoHash([4; 32])), by_account, AccountContract::None] {
+                let account = Account { amount: 5, locked: 0, contract, storage_usage: 7 };
+                let bytes = borsh::to_vec(&account).unwrap();
+                assert_eq!(Account::try_from_slice(&bytes).unwrap(), account);
+            }
+            let mut bytes = u128::MAX.to_le_bytes().to_vec();
+            bytes.push(1);
+            assert!(Account::try_from_slice(&bytes).is_err());
         }
     }
 }

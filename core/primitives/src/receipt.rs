@@ -2,8 +2,9 @@
 
 use crate::action::Action;
 use crate::crypto::PublicKey;
+use crate::global_contract::GlobalContractIdentifier;
 use crate::hash::CryptoHash;
-use crate::types::{AccountId, Balance, BlockHeight, dec_format};
+use crate::types::{AccountId, Balance, BlockHeight, ShardId, dec_format};
 use borsh::{BorshDeserialize, BorshSerialize};
 use sha2::Digest;
 
@@ -54,6 +55,75 @@ pub enum ReceiptEnum {
     PromiseYield(ActionReceipt),
     /// NEP-519: the data that resumes a yielded receipt (`None` on timeout).
     PromiseResume(DataReceipt),
+    /// A global contract on its way to every shard (nearcore's tag 4); applying it stores
+    /// the code under `TrieKey::GlobalContractCode`.
+    GlobalContractDistribution(GlobalContractDistributionReceipt),
+}
+
+/// A global contract's distribution. Borsh tags: V1 = 0, V2 = 1 (with a nonce, protocol 83);
+/// this runtime creates V2, as nearcore does.
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub enum GlobalContractDistributionReceipt {
+    /// Without a nonce.
+    V1(GlobalContractDistributionReceiptV1),
+    /// With the deployment's nonce.
+    V2(GlobalContractDistributionReceiptV2),
+}
+
+/// Version 1 of [`GlobalContractDistributionReceipt`].
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct GlobalContractDistributionReceiptV1 {
+    /// The contract's name.
+    pub id: GlobalContractIdentifier,
+    /// The shard it is delivered to.
+    pub target_shard: ShardId,
+    /// Shards it reached already.
+    pub already_delivered_shards: Vec<ShardId>,
+    /// The code.
+    #[serde(with = "crate::types::base64_format")]
+    pub code: Vec<u8>,
+}
+
+/// Version 2 of [`GlobalContractDistributionReceipt`].
+#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub struct GlobalContractDistributionReceiptV2 {
+    /// The contract's name.
+    pub id: GlobalContractIdentifier,
+    /// The shard it is delivered to.
+    pub target_shard: ShardId,
+    /// Shards it reached already.
+    pub already_delivered_shards: Vec<ShardId>,
+    /// The code.
+    #[serde(with = "crate::types::base64_format")]
+    pub code: Vec<u8>,
+    /// The deployment's nonce (per identifier, increasing).
+    pub nonce: u64,
+}
+
+impl GlobalContractDistributionReceipt {
+    /// The contract's name.
+    pub fn id(&self) -> &GlobalContractIdentifier {
+        match self {
+            GlobalContractDistributionReceipt::V1(v1) => &v1.id,
+            GlobalContractDistributionReceipt::V2(v2) => &v2.id,
+        }
+    }
+
+    /// The code.
+    pub fn code(&self) -> &[u8] {
+        match self {
+            GlobalContractDistributionReceipt::V1(v1) => &v1.code,
+            GlobalContractDistributionReceipt::V2(v2) => &v2.code,
+        }
+    }
+
+    /// The nonce (0 for V1).
+    pub fn nonce(&self) -> u64 {
+        match self {
+            GlobalContractDistributionReceipt::V1(_) => 0,
+            GlobalContractDistributionReceipt::V2(v2) => v2.nonce,
+        }
+    }
 }
 
 /// Actions plus their data dependencies and where their result goes.

@@ -3,11 +3,12 @@
 //! Each key starts with a one-byte column (`col::*`). Account ids are written as raw UTF-8 without
 //! a length prefix; a `,` (which no account id contains) separates the account from what follows.
 //! Integers are little-endian. Columns 0–23 are nearcore's (some of which this runtime does not
-//! use: buffered receipts, bandwidth scheduler, global contracts, gas keys, yield-id maps).
+//! use: buffered receipts, bandwidth scheduler, gas-key nonces).
 //! Columns 24 and 25, [`col::SUBMODULE_CODE`] and [`col::SUBMODULE_CODE_INFO`], are this
 //! project's additions for NEP-481.
 
 use crate::crypto::PublicKey;
+use crate::global_contract::GlobalContractIdentifier;
 use crate::hash::CryptoHash;
 use crate::types::AccountId;
 
@@ -37,6 +38,10 @@ pub mod col {
     pub const PROMISE_YIELD_TIMEOUT: u8 = 11;
     /// `PromiseYieldReceipt`.
     pub const PROMISE_YIELD_RECEIPT: u8 = 12;
+    /// `GlobalContractCode`.
+    pub const GLOBAL_CONTRACT_CODE: u8 = 18;
+    /// `GlobalContractNonce`.
+    pub const GLOBAL_CONTRACT_NONCE: u8 = 19;
     /// `PromiseYieldStatus`.
     pub const PROMISE_YIELD_STATUS: u8 = 20;
     /// `YieldIdToDataId`: a contract-chosen yield id to the yield's data id.
@@ -182,6 +187,17 @@ pub enum TrieKey {
         /// The yield's data id.
         data_id: CryptoHash,
     },
+    /// `18 ‖ borsh(identifier)`: a global contract's code (not any account's storage).
+    GlobalContractCode {
+        /// The contract's name.
+        identifier: GlobalContractIdentifier,
+    },
+    /// `19 ‖ borsh(identifier)`: the nonce of a global contract's latest deployment (a
+    /// distribution older than the stored nonce is not applied).
+    GlobalContractNonce {
+        /// The contract's name.
+        identifier: GlobalContractIdentifier,
+    },
     /// `24 ‖ account ‖ , ‖ key`: NEP-481 submodule code, apart from contract storage.
     SubmoduleCode {
         /// The account.
@@ -204,6 +220,12 @@ fn account_keyed(column: u8, account_id: &AccountId, rest: &[u8]) -> Vec<u8> {
     key.extend_from_slice(account_id.as_bytes());
     key.push(ACCOUNT_DATA_SEPARATOR);
     key.extend_from_slice(rest);
+    key
+}
+
+fn global_keyed(column: u8, identifier: &GlobalContractIdentifier) -> Vec<u8> {
+    let mut key = vec![column];
+    borsh::to_writer(&mut key, identifier).expect("serializing into a Vec cannot fail");
     key
 }
 
@@ -251,6 +273,8 @@ impl TrieKey {
             TrieKey::DataIdToYieldId { receiver_id, data_id } => {
                 account_keyed(col::DATA_ID_TO_YIELD_ID, receiver_id, data_id.as_bytes())
             }
+            TrieKey::GlobalContractCode { identifier } => global_keyed(col::GLOBAL_CONTRACT_CODE, identifier),
+            TrieKey::GlobalContractNonce { identifier } => global_keyed(col::GLOBAL_CONTRACT_NONCE, identifier),
             TrieKey::SubmoduleCode { account_id, key } => account_keyed(col::SUBMODULE_CODE, account_id, key),
             TrieKey::SubmoduleCodeInfo { account_id, key } => account_keyed(col::SUBMODULE_CODE_INFO, account_id, key),
         }
@@ -276,7 +300,9 @@ impl TrieKey {
             TrieKey::DelayedReceiptIndices
             | TrieKey::DelayedReceipt { .. }
             | TrieKey::PromiseYieldIndices
-            | TrieKey::PromiseYieldTimeout { .. } => None,
+            | TrieKey::PromiseYieldTimeout { .. }
+            | TrieKey::GlobalContractCode { .. }
+            | TrieKey::GlobalContractNonce { .. } => None,
         }
     }
 }

@@ -101,7 +101,7 @@ fn deploy_counts_code_in_storage_usage() {
     assert!(env.deploy(&id("alice.near"), code.clone()).unwrap().is_success());
     let account = env.view_account(&id("alice.near")).unwrap().unwrap();
     assert_eq!(account.storage_usage, before + code.len() as u64);
-    assert_eq!(account.code_hash, near_primitives::hash::hash(&code));
+    assert_eq!(account.contract, near_primitives::account::AccountContract::Local(near_primitives::hash::hash(&code)));
 }
 
 #[test]

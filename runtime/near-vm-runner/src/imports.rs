@@ -9,11 +9,13 @@
 //! run their other methods.
 
 use crate::engine::{HostTrap, RunnerFault};
+use crate::logic::host::global_contracts::ContractIdArg;
 use crate::logic::host::promises::{FunctionCallArgs, FunctionCallKeyArgs};
 use crate::logic::{MemSlice, VMLogic, VMLogicError};
 use crate::prepare::Metering;
 use near_parameters::{Config, ExtCosts};
 use near_primitives::errors::HostError;
+use near_primitives::global_contract::GlobalContractDeployMode;
 use wasmtime::{Linker, ValType};
 
 fn to_wasmtime_error(error: VMLogicError) -> wasmtime::Error {
@@ -131,6 +133,24 @@ crate::import_table! {
         => |l, m| l.promise_batch_action_delete_key(m, promise_index, MemSlice::new(public_key_len, public_key_ptr));
     promise_batch_action_delete_account(promise_index: u64, beneficiary_id_len: u64, beneficiary_id_ptr: u64) -> ()
         => |l, m| l.promise_batch_action_delete_account(m, promise_index, MemSlice::new(beneficiary_id_len, beneficiary_id_ptr));
+    #[global_contract_host_fns]
+    promise_batch_action_deploy_global_contract(promise_index: u64, code_len: u64, code_ptr: u64) -> ()
+        => |l, m| l.promise_batch_action_deploy_global_contract(m, promise_index, MemSlice::new(code_len, code_ptr), GlobalContractDeployMode::CodeHash);
+    #[global_contract_host_fns]
+    promise_batch_action_deploy_global_contract_by_account_id(promise_index: u64, code_len: u64, code_ptr: u64) -> ()
+        => |l, m| l.promise_batch_action_deploy_global_contract(m, promise_index, MemSlice::new(code_len, code_ptr), GlobalContractDeployMode::AccountId);
+    #[global_contract_host_fns]
+    promise_batch_action_use_global_contract(promise_index: u64, code_hash_len: u64, code_hash_ptr: u64) -> ()
+        => |l, m| l.promise_batch_action_use_global_contract(m, promise_index, ContractIdArg::CodeHash(MemSlice::new(code_hash_len, code_hash_ptr)));
+    #[global_contract_host_fns]
+    promise_batch_action_use_global_contract_by_account_id(promise_index: u64, account_id_len: u64, account_id_ptr: u64) -> ()
+        => |l, m| l.promise_batch_action_use_global_contract(m, promise_index, ContractIdArg::AccountId(MemSlice::new(account_id_len, account_id_ptr)));
+    promise_batch_action_state_init(promise_index: u64, code_hash_len: u64, code_hash_ptr: u64, amount_ptr: u64) -> u64
+        => |l, m| l.promise_batch_action_state_init(m, promise_index, ContractIdArg::CodeHash(MemSlice::new(code_hash_len, code_hash_ptr)), amount_ptr);
+    promise_batch_action_state_init_by_account_id(promise_index: u64, account_id_len: u64, account_id_ptr: u64, amount_ptr: u64) -> u64
+        => |l, m| l.promise_batch_action_state_init(m, promise_index, ContractIdArg::AccountId(MemSlice::new(account_id_len, account_id_ptr)), amount_ptr);
+    set_state_init_data_entry(promise_index: u64, action_index: u64, key_len: u64, key_ptr: u64, value_len: u64, value_ptr: u64) -> ()
+        => |l, m| l.set_state_init_data_entry(m, promise_index, action_index, MemSlice::new(key_len, key_ptr), MemSlice::new(value_len, value_ptr));
     #[yield_resume_host_functions]
     promise_yield_create(method_name_len: u64, method_name_ptr: u64, arguments_len: u64, arguments_ptr: u64, gas: u64, gas_weight: u64, register_id: u64) -> u64
         => |l, m| l.promise_yield_create(m, FunctionCallArgs { method_name: MemSlice::new(method_name_len, method_name_ptr), arguments: MemSlice::new(arguments_len, arguments_ptr), amount_ptr: 0, gas, gas_weight }, register_id);
@@ -174,20 +194,13 @@ fn always(_: &Config) -> bool {
     true
 }
 
-/// Imports linked with their nearcore signature but not implemented here yet (curves, gas
-/// keys, global contracts, state init).
+/// Imports linked with their nearcore signature but not implemented here yet (refund_to, gas
+/// keys, universal state init).
 /// Signatures: `I` = i64, `i` = i32; `(params, results)`.
 pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
     ("promise_set_refund_to", "III", "", always),
-    ("promise_batch_action_deploy_global_contract", "III", "", |c| c.global_contract_host_fns),
-    ("promise_batch_action_deploy_global_contract_by_account_id", "III", "", |c| c.global_contract_host_fns),
-    ("promise_batch_action_use_global_contract", "III", "", |c| c.global_contract_host_fns),
-    ("promise_batch_action_use_global_contract_by_account_id", "III", "", |c| c.global_contract_host_fns),
     ("universal_state_init_to_account_id", "III", "I", |c| c.universal_accounts),
     ("promise_batch_action_universal_state_init", "IIII", "", |c| c.universal_accounts),
-    ("promise_batch_action_state_init", "IIII", "I", always),
-    ("promise_batch_action_state_init_by_account_id", "IIII", "I", always),
-    ("set_state_init_data_entry", "IIIIII", "", always),
     ("promise_batch_action_transfer_to_gas_key", "IIII", "", |c| c.gas_key_host_fns),
     ("promise_batch_action_add_gas_key_with_full_access", "IIII", "", |c| c.gas_key_host_fns),
     ("promise_batch_action_add_gas_key_with_function_call", "IIIIIIIII", "", |c| c.gas_key_host_fns),

@@ -14,6 +14,7 @@ use crate::prepare::{
 use crate::submodule::{ChildModule, SubmoduleLoader};
 use near_parameters::Config;
 use near_parameters::{ExtCosts, RuntimeConfig};
+use near_primitives::account::AccountContract;
 use near_primitives::errors::{CompilationError, FunctionCallError, MethodResolveError};
 use near_primitives::hash::CryptoHash;
 use std::collections::HashMap;
@@ -249,7 +250,7 @@ impl ContractRunner {
     /// As [`ContractRunner::run`], for a caller that knows the code's hash (an account's
     /// `code_hash`), which keys the compiled-module cache: no hashing of the code per call.
     /// `code_hash` must be `sha256(code)`; with another, the call may run another contract's
-    /// cached module.
+    /// cached module. The code is the account's own (`current_contract_code` reports 1).
     ///
     /// # Errors
     /// As [`ContractRunner::run`].
@@ -262,8 +263,28 @@ impl ContractRunner {
         context: VMContext,
         config: &RuntimeConfig,
     ) -> Result<(VMOutcome, Box<dyn External>), VMRunnerError> {
+        let contract = AccountContract::Local(code_hash);
+        self.run_account_contract(&contract, code_hash, code, method, ext, context, config)
+    }
+
+    /// As [`ContractRunner::run_with_code_hash`], for an account whose contract is `contract`
+    /// (its own code or a global contract, which `current_contract_code` reports).
+    ///
+    /// # Errors
+    /// As [`ContractRunner::run`].
+    #[allow(clippy::too_many_arguments)]
+    pub fn run_account_contract(
+        &self,
+        contract: &AccountContract,
+        code_hash: CryptoHash,
+        code: &[u8],
+        method: &str,
+        ext: Box<dyn External>,
+        context: VMContext,
+        config: &RuntimeConfig,
+    ) -> Result<(VMOutcome, Box<dyn External>), VMRunnerError> {
         let mut logic = VMLogic::new(context, config.wasm_config.clone(), config.fees.clone(), ext);
-        logic.code_hash = Some(code_hash);
+        logic.account_contract = contract.clone();
         if config.wasm_config.submodule_host_functions {
             logic.submodule_loader = Some(Arc::new(self.submodule_loader(config)));
         }

@@ -5,13 +5,15 @@
 //! nearcore's `runtime/runtime/src/actions.rs`.
 
 use crate::config::{exec_compute, exec_fee};
+use crate::deterministic_account_id::action_deterministic_state_init;
 use crate::ext::{ExtContext, RuntimeExt};
+use crate::global_contracts::{account_code, action_deploy_global_contract, clear_contract, use_global_contract};
 use crate::submodules::{action_deploy_submodule, action_remove_submodule};
 use crate::types::{ActionContext, ActionResult, RuntimeError, ValidatorProposal};
 use crate::verifier::{ACCESS_KEY_NONCE_RANGE_MULTIPLIER, validate_action_receipt};
 use crate::yield_resume::record_new_yield;
 use near_parameters::RuntimeConfig;
-use near_primitives::account::{AccessKey, Account};
+use near_primitives::account::{AccessKey, Account, AccountContract};
 use near_primitives::action::{
     Action, AddKeyAction, DeleteAccountAction, DeleteKeyAction, DeployContractAction, FunctionCallAction, StakeAction,
 };
@@ -24,7 +26,7 @@ use near_primitives::trie_key::{
 };
 use near_primitives::types::AccountId;
 use near_store::TrieUpdate;
-use near_store::utils::{get_access_key, get_code, set_access_key};
+use near_store::utils::{get_access_key, set_access_key};
 use near_vm_runner::logic::{ReturnData, VMContext};
 use std::any::Any;
 
@@ -76,6 +78,9 @@ pub(crate) fn apply_action(
         ctx.fail(result, kind);
         return Ok(());
     }
+    if let Action::DeterministicStateInit(init) = action {
+        return action_deterministic_state_init(state, account, ctx, init, result);
+    }
     if let Action::CreateAccount(_) = action {
         action_create_account(account, ctx, result)?;
         if result.result.is_ok() {
@@ -88,7 +93,8 @@ pub(crate) fn apply_action(
         return Err(near_store::StorageError::StorageInconsistentState(missing).into());
     };
     match action {
-        Action::CreateAccount(_) => Ok(()),
+        // Applied above, before the account must exist.
+        Action::CreateAccount(_) | Action::DeterministicStateInit(_) => Ok(()),
         Action::DeployContract(deploy) => action_deploy_contract(state, current, account_id, deploy),
         Action::FunctionCall(call) => action_function_call(state, current, ctx, call, result),
         Action::Transfer(transfer) => action_transfer(current, transfer.deposit),
@@ -100,8 +106,26 @@ pub(crate) fn apply_action(
             *account = None;
             Ok(())
         }
+        Action::DeployGlobalContract(deploy) => action_deploy_global_contract(state, current, ctx, deploy, result),
+        Action::UseGlobalContract(action) => {
+            use_global_contract(state, current, ctx, &action.contract_identifier, result)
+        }
         Action::DeploySubmodule(deploy) => action_deploy_submodule(state, current, ctx, deploy, result),
         Action::RemoveSubmodule(remove) => action_remove_submodule(state, current, ctx, remove, result),
+        // Validation refuses them (`crate::verifier`); a receipt that carries one anyway fails
+        // the same way.
+        Action::TransferToGasKey(_) | Action::WithdrawFromGasKey(_) | Action::UniversalStateInit(_) => {
+            let refused = crate::verifier::validate_actions(
+                &ctx.config().wasm_config.limit_config,
+                std::slice::from_ref(action),
+                account_id,
+            );
+            if let Err(error) = refused {
+                let kind = ActionErrorKind::NewReceiptValidationError(ReceiptValidationError::ActionsValidation(error));
+                ctx.fail(result, kind);
+            }
+            Ok(())
+        }
     }
 }
 
@@ -115,7 +139,7 @@ fn check_account_existence(
         (Action::CreateAccount(_), Some(_)) => {
             Err(ActionErrorKind::AccountAlreadyExists { account_id: account_id.clone() })
         }
-        (Action::CreateAccount(_), None) | (_, Some(_)) => Ok(()),
+        (Action::CreateAccount(_) | Action::DeterministicStateInit(_), None) | (_, Some(_)) => Ok(()),
         (_, None) => Err(ActionErrorKind::AccountDoesNotExist { account_id: account_id.clone() }),
     }
 }
@@ -134,6 +158,8 @@ fn check_actor_permissions(
             | Action::AddKey(_)
             | Action::DeleteKey(_)
             | Action::DeleteAccount(_)
+            | Action::DeployGlobalContract(_)
+            | Action::UseGlobalContract(_)
             | Action::DeploySubmodule(_)
             | Action::RemoveSubmodule(_)
     );
@@ -198,7 +224,8 @@ fn check_account_creation(ctx: &ActionContext<'_>) -> Result<(), ActionErrorKind
     Ok(())
 }
 
-/// `DeployContract`: stores the code and its hash, adjusting storage usage.
+/// `DeployContract`: stores the code and its hash in place of any contract (own or global),
+/// adjusting storage usage.
 ///
 /// # Errors
 /// Storage faults.
@@ -208,9 +235,9 @@ pub(crate) fn action_deploy_contract(
     account_id: &AccountId,
     deploy: &DeployContractAction,
 ) -> Result<(), RuntimeError> {
-    let previous_len = get_code(state, account_id)?.map_or(0, |code| code.len() as u64);
-    account.storage_usage = account.storage_usage.saturating_sub(previous_len) + deploy.code.len() as u64;
-    account.code_hash = hash(&deploy.code);
+    clear_contract(state, account, account_id)?;
+    account.storage_usage = account.storage_usage.saturating_add(deploy.code.len() as u64);
+    account.contract = AccountContract::Local(hash(&deploy.code));
     state.set(TrieKey::ContractCode { account_id: account_id.clone() }, deploy.code.clone());
     Ok(())
 }
@@ -231,7 +258,7 @@ pub(crate) fn action_function_call(
     if account.amount.checked_add(call.deposit).is_none() {
         return Err(RuntimeError::UnexpectedIntegerOverflow("balance plus attached deposit"));
     }
-    let Some(code) = get_code(state, account_id)? else {
+    let Some((code_hash, code)) = account_code(state, account_id, account)? else {
         let missing = CompilationError::CodeDoesNotExist { account_id: account_id.clone() };
         ctx.fail(result, ActionErrorKind::FunctionCallError(FunctionCallError::CompilationError(missing)));
         return Ok(());
@@ -272,7 +299,15 @@ pub(crate) fn action_function_call(
     );
     let (mut outcome, ext) = ctx
         .runner
-        .run_with_code_hash(account.code_hash, &code, &call.method_name, Box::new(ext), context, ctx.config())
+        .run_account_contract(
+            &account.contract,
+            code_hash,
+            &code,
+            &call.method_name,
+            Box::new(ext),
+            context,
+            ctx.config(),
+        )
         .map_err(|e| RuntimeError::VMFault(e.to_string()))?;
     let ext: Box<dyn Any> = ext;
     let ext =
@@ -318,7 +353,7 @@ pub(crate) fn action_function_call(
         };
         let checked = check_receipt_size(ctx, &receipt).and_then(|()| match &receipt.receipt {
             ReceiptEnum::Action(action) | ReceiptEnum::PromiseYield(action) => {
-                validate_action_receipt(&ctx.config().wasm_config.limit_config, action)
+                validate_action_receipt(&ctx.config().wasm_config.limit_config, &receipt.receiver_id, action)
             }
             _ => Ok(()),
         });

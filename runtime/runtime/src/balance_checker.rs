@@ -30,7 +30,7 @@ pub fn action_receipt_value(config: &RuntimeConfig, receipt: &ActionReceipt) -> 
         .ok_or(RuntimeError::UnexpectedIntegerOverflow("receipt value"))
 }
 
-/// Tokens any receipt carries (data receipts carry none). A receipt from `system` (a refund)
+/// Tokens any receipt carries (data receipts and global contract distributions carry none). A receipt from `system` (a refund)
 /// carries only its deposits: the runtime neither burns nor refunds gas for it, whatever gas
 /// price it names (as nearcore's checker counts it).
 ///
@@ -42,7 +42,7 @@ pub fn receipt_value(config: &RuntimeConfig, receipt: &Receipt) -> Result<Balanc
             total_deposit(&action.actions).map_err(|_| RuntimeError::UnexpectedIntegerOverflow("receipt value"))
         }
         ReceiptEnum::Action(action) | ReceiptEnum::PromiseYield(action) => action_receipt_value(config, action),
-        ReceiptEnum::Data(_) | ReceiptEnum::PromiseResume(_) => Ok(0),
+        ReceiptEnum::Data(_) | ReceiptEnum::PromiseResume(_) | ReceiptEnum::GlobalContractDistribution(_) => Ok(0),
     }
 }
 

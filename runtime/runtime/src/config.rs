@@ -27,34 +27,64 @@ pub fn method_names_bytes(method_names: &[String]) -> u64 {
 }
 
 /// The fee kinds an action is charged for, each with the number of units: `(base, 1)` plus
-/// `(per_byte, bytes)` where the action has a per-byte part.
-fn action_fee_parts(action: &Action) -> [(ActionCosts, u64); 2] {
+/// per-byte and per-entry parts where the action has them (unused parts have 0 units).
+fn action_fee_parts(action: &Action) -> [(ActionCosts, u64); 3] {
     const NONE: (ActionCosts, u64) = (ActionCosts::transfer, 0);
+    let one = |cost| [(cost, 1), NONE, NONE];
     match action {
-        Action::CreateAccount(_) => [(ActionCosts::create_account, 1), NONE],
-        Action::DeployContract(deploy) => {
-            [(ActionCosts::deploy_contract_base, 1), (ActionCosts::deploy_contract_byte, deploy.code.len() as u64)]
-        }
+        Action::CreateAccount(_) => one(ActionCosts::create_account),
+        Action::DeployContract(deploy) => [
+            (ActionCosts::deploy_contract_base, 1),
+            (ActionCosts::deploy_contract_byte, deploy.code.len() as u64),
+            NONE,
+        ],
         Action::FunctionCall(call) => [
             (ActionCosts::function_call_base, 1),
             (ActionCosts::function_call_byte, call.method_name.len() as u64 + call.args.len() as u64),
+            NONE,
         ],
-        Action::Transfer(_) => [(ActionCosts::transfer, 1), NONE],
-        Action::Stake(_) => [(ActionCosts::stake, 1), NONE],
-        Action::AddKey(add_key) => match &add_key.access_key.permission {
-            AccessKeyPermission::FullAccess => [(ActionCosts::add_full_access_key, 1), NONE],
-            AccessKeyPermission::FunctionCall(permission) => [
-                (ActionCosts::add_function_call_key_base, 1),
-                (ActionCosts::add_function_call_key_byte, method_names_bytes(&permission.method_names)),
-            ],
-        },
-        Action::DeleteKey(_) => [(ActionCosts::delete_key, 1), NONE],
-        Action::DeleteAccount(_) => [(ActionCosts::delete_account, 1), NONE],
+        Action::Transfer(_) => one(ActionCosts::transfer),
+        Action::Stake(_) => one(ActionCosts::stake),
+        Action::AddKey(add_key) => add_key_fee_parts(&add_key.access_key.permission),
+        Action::DeleteKey(_) => one(ActionCosts::delete_key),
+        Action::DeleteAccount(_) => one(ActionCosts::delete_account),
+        Action::DeployGlobalContract(deploy) => [
+            (ActionCosts::deploy_global_contract_base, 1),
+            (ActionCosts::deploy_global_contract_byte, deploy.code.len() as u64),
+            NONE,
+        ],
+        Action::UseGlobalContract(action) => [
+            (ActionCosts::use_global_contract_base, 1),
+            (ActionCosts::use_global_contract_byte, action.contract_identifier.len() as u64),
+            NONE,
+        ],
+        Action::DeterministicStateInit(init) => [
+            (ActionCosts::deterministic_state_init_base, 1),
+            (ActionCosts::deterministic_state_init_byte, init.state_init.data_bytes()),
+            (ActionCosts::deterministic_state_init_entry, init.state_init.data().len() as u64),
+        ],
+        // Gas keys and universal state init are refused by validation (`crate::verifier`);
+        // their base fees are what the receipt would be charged.
+        Action::TransferToGasKey(_) | Action::WithdrawFromGasKey(_) => one(ActionCosts::gas_key_transfer_base),
+        Action::UniversalStateInit(_) => one(ActionCosts::universal_state_init_base),
         Action::DeploySubmodule(deploy) => [
             (ActionCosts::deploy_submodule_base, 1),
             (ActionCosts::deploy_submodule_byte, deploy.key.len() as u64 + deploy.code.len() as u64),
+            NONE,
         ],
-        Action::RemoveSubmodule(_) => [(ActionCosts::remove_submodule_base, 1), NONE],
+        Action::RemoveSubmodule(_) => one(ActionCosts::remove_submodule_base),
+    }
+}
+
+fn add_key_fee_parts(permission: &AccessKeyPermission) -> [(ActionCosts, u64); 3] {
+    const NONE: (ActionCosts, u64) = (ActionCosts::transfer, 0);
+    match permission.function_call_permission() {
+        None => [(ActionCosts::add_full_access_key, 1), NONE, NONE],
+        Some(permission) => [
+            (ActionCosts::add_function_call_key_base, 1),
+            (ActionCosts::add_function_call_key_byte, method_names_bytes(&permission.method_names)),
+            NONE,
+        ],
     }
 }
 

@@ -18,7 +18,9 @@ pub mod actions;
 pub mod balance_checker;
 pub mod config;
 mod delayed;
+mod deterministic_account_id;
 pub mod ext;
+mod global_contracts;
 mod receipts;
 pub mod state_viewer;
 mod submodules;
@@ -95,15 +97,17 @@ struct ChunkProgress {
 
 impl ChunkProgress {
     fn record(&mut self, execution: ReceiptExecution) {
-        let outcome = &execution.outcome.outcome;
         self.stats.receipts_executed += 1;
-        self.stats.gas_burnt = self.stats.gas_burnt.saturating_add(outcome.gas_burnt);
         self.stats.compute_usage = self.stats.compute_usage.saturating_add(execution.compute_usage);
-        self.stats.balance.receipts_burnt = self.stats.balance.receipts_burnt.saturating_add(outcome.tokens_burnt);
         self.stats.balance.other_burnt = self.stats.balance.other_burnt.saturating_add(execution.other_burnt);
         self.outgoing.extend(execution.outgoing);
         self.proposals.extend(execution.validator_proposals);
-        self.outcomes.push(execution.outcome);
+        if let Some(outcome) = execution.outcome {
+            self.stats.gas_burnt = self.stats.gas_burnt.saturating_add(outcome.outcome.gas_burnt);
+            let burnt = &mut self.stats.balance.receipts_burnt;
+            *burnt = burnt.saturating_add(outcome.outcome.tokens_burnt);
+            self.outcomes.push(outcome);
+        }
     }
 }
 

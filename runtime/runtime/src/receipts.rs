@@ -5,6 +5,7 @@
 
 use crate::actions::{ActionTarget, apply_action};
 use crate::config::{total_deposit, total_prepaid_exec_fees, total_prepaid_gas};
+use crate::global_contracts::apply_distribution;
 use crate::types::{ActionContext, ActionResult, ApplyState, RuntimeError, ValidatorProposal};
 use crate::verifier::check_storage_stake;
 use crate::yield_resume::{store_instant_yields, store_yield, take_resumed_yield};
@@ -25,7 +26,8 @@ use near_vm_runner::logic::{PromiseResult, ReturnData};
 
 /// What executing one receipt produced, for the chunk's totals.
 pub(crate) struct ReceiptExecution {
-    pub(crate) outcome: ExecutionOutcomeWithId,
+    /// The outcome; none for a global contract's distribution (as nearcore records none).
+    pub(crate) outcome: Option<ExecutionOutcomeWithId>,
     pub(crate) compute_usage: u64,
     /// Receipts for the next chunk.
     pub(crate) outgoing: Vec<Receipt>,
@@ -65,6 +67,17 @@ impl ReceiptExecutor<'_> {
             ReceiptEnum::PromiseYield(_) => {
                 store_yield(state, receipt)?;
                 None
+            }
+            ReceiptEnum::GlobalContractDistribution(distribution) => {
+                let compute_usage = apply_distribution(state, &self.apply_state.config, distribution)?;
+                Some(ReceiptExecution {
+                    outcome: None,
+                    compute_usage,
+                    outgoing: Vec::new(),
+                    yielded: Vec::new(),
+                    validator_proposals: Vec::new(),
+                    other_burnt: 0,
+                })
             }
             ReceiptEnum::Action(action_receipt) => {
                 let mut pending = 0u32;
@@ -194,6 +207,7 @@ impl ReceiptExecutor<'_> {
             state.rollback();
             result.new_receipts.clear();
             result.validator_proposals.clear();
+            result.tokens_burnt = 0;
         }
         for data_id in &action_receipt.input_data_ids {
             state.remove(TrieKey::ReceivedData { receiver_id: account_id.clone(), data_id: *data_id });
@@ -284,6 +298,7 @@ fn finish_execution(
     for (index, new_receipt) in numbered.iter_mut().enumerate() {
         new_receipt.receipt_id =
             create_receipt_id_from_receipt_id(&receipt.receipt_id, apply_state.block_height, index as u64);
+        // Receipts that get an outcome of their own (data and distributions get none).
         if matches!(new_receipt.receipt, ReceiptEnum::Action(_) | ReceiptEnum::PromiseYield(_)) {
             receipt_ids.push(new_receipt.receipt_id);
         }
@@ -308,12 +323,12 @@ fn finish_execution(
         receipt_ids,
         gas_burnt: result.gas_burnt,
         compute_usage: Some(result.compute_usage),
-        tokens_burnt: u128::from(result.gas_burnt) * gas_price,
+        tokens_burnt: (u128::from(result.gas_burnt) * gas_price).saturating_add(result.tokens_burnt),
         executor_id: receipt.receiver_id.clone(),
         status,
     };
     ReceiptExecution {
-        outcome: ExecutionOutcomeWithId { id: receipt.receipt_id, outcome },
+        outcome: Some(ExecutionOutcomeWithId { id: receipt.receipt_id, outcome }),
         compute_usage: result.compute_usage,
         outgoing,
         yielded,

@@ -9,7 +9,7 @@ use near_primitives::errors::{CompilationError, FunctionCallError};
 use near_primitives::hash::CryptoHash;
 use near_primitives::trie_key::{ACCOUNT_DATA_SEPARATOR, contract_data_prefix};
 use near_primitives::types::AccountId;
-use near_store::utils::{get_access_key, get_account, get_code};
+use near_store::utils::{get_access_key, get_account};
 use near_store::{Trie, TrieUpdate};
 use near_vm_runner::ContractRunner;
 use near_vm_runner::logic::{ReturnData, VMContext, ViewConfig};
@@ -98,7 +98,7 @@ pub fn view_call(
 ) -> Result<ViewResult, ViewError> {
     let state = TrieUpdate::new(trie.clone());
     let account = get_account(&state, account_id)?.ok_or_else(|| ViewError::AccountDoesNotExist(account_id.clone()))?;
-    let Some(code) = get_code(&state, account_id)? else {
+    let Some((code_hash, code)) = crate::global_contracts::account_code(&state, account_id, &account)? else {
         let missing = CompilationError::CodeDoesNotExist { account_id: account_id.clone() };
         return Err(ViewError::FunctionCall(FunctionCallError::CompilationError(missing)));
     };
@@ -133,7 +133,15 @@ pub fn view_call(
         },
     );
     let (outcome, _) = runner
-        .run(&code, method_name, Box::new(ext), context, &apply_state.config)
+        .run_account_contract(
+            &account.contract,
+            code_hash,
+            &code,
+            method_name,
+            Box::new(ext),
+            context,
+            &apply_state.config,
+        )
         .map_err(|e| RuntimeError::VMFault(e.to_string()))?;
     if let Some(error) = outcome.aborted {
         return Err(ViewError::FunctionCall(error));

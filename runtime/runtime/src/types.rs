@@ -118,6 +118,9 @@ pub struct ActionResult {
     pub new_receipts: Vec<Receipt>,
     /// Stake changes.
     pub validator_proposals: Vec<ValidatorProposal>,
+    /// Tokens burnt by actions other than as gas (a global contract's storage), part of the
+    /// outcome's `tokens_burnt` (protocol 83).
+    pub tokens_burnt: Balance,
 }
 
 impl Default for ActionResult {
@@ -129,6 +132,7 @@ impl Default for ActionResult {
             result: Ok(ReturnData::None),
             logs: Vec::new(),
             new_receipts: Vec::new(),
+            tokens_burnt: 0,
             validator_proposals: Vec::new(),
         }
     }

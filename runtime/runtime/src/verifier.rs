@@ -5,7 +5,7 @@ use crate::config::{TransactionCost, total_prepaid_gas, tx_cost};
 use crate::types::RuntimeError;
 use near_parameters::{LimitConfig, RuntimeConfig};
 use near_primitives::account::{AccessKey, AccessKeyPermission, Account};
-use near_primitives::action::Action;
+use near_primitives::action::{Action, DeterministicStateInitAction};
 use near_primitives::crypto::KeyType;
 use near_primitives::errors::{ActionsValidationError, InvalidAccessKeyError, InvalidTxError, ReceiptValidationError};
 use near_primitives::receipt::ActionReceipt;
@@ -35,18 +35,25 @@ pub fn check_storage_stake(account: &Account, config: &RuntimeConfig) -> Result<
     if available >= required { Ok(()) } else { Err(required - available) }
 }
 
-/// Validates a list of actions against the limits, as for a transaction or a new receipt.
+/// Validates a list of actions to `receiver_id` against the limits, as for a transaction or a
+/// new receipt.
 ///
 /// # Errors
 /// The first rule broken.
-pub fn validate_actions(limits: &LimitConfig, actions: &[Action]) -> Result<(), ActionsValidationError> {
+pub fn validate_actions(
+    limits: &LimitConfig,
+    actions: &[Action],
+    receiver_id: &AccountId,
+) -> Result<(), ActionsValidationError> {
     if actions.len() as u64 > limits.max_actions_per_receipt {
         return Err(ActionsValidationError::TotalNumberOfActionsExceeded {
             total_number_of_actions: actions.len() as u64,
             limit: limits.max_actions_per_receipt,
         });
     }
-    let deploys = actions.iter().filter(|a| matches!(a, Action::DeployContract(_))).count() as u64;
+    let deploys =
+        actions.iter().filter(|a| matches!(a, Action::DeployContract(_) | Action::DeployGlobalContract(_))).count()
+            as u64;
     if deploys > limits.max_deploy_actions_per_receipt {
         return Err(ActionsValidationError::DeployContractActionsExceeded {
             total_number_of_deploy_actions: deploys,
@@ -59,7 +66,20 @@ pub fn validate_actions(limits: &LimitConfig, actions: &[Action]) -> Result<(), 
             return Err(ActionsValidationError::DeleteActionMustBeFinal);
         }
         found_delete = matches!(action, Action::DeleteAccount(_));
-        validate_action(limits, action)?;
+        validate_action(limits, action, receiver_id)?;
+    }
+    let entries: u64 = actions
+        .iter()
+        .map(|a| match a {
+            Action::DeterministicStateInit(init) => init.state_init.data().len() as u64,
+            _ => 0,
+        })
+        .sum();
+    if entries > limits.max_state_init_entries {
+        return Err(ActionsValidationError::TotalNumberOfStateInitEntriesExceeded {
+            number_of_entries: entries,
+            limit: limits.max_state_init_entries,
+        });
     }
     let total_prepaid_gas = total_prepaid_gas(actions).map_err(|_| ActionsValidationError::IntegerOverflow)?;
     if total_prepaid_gas > limits.max_total_prepaid_gas {
@@ -79,11 +99,20 @@ fn check_length(
     if length as u64 > limit { Err(error(length as u64, limit)) } else { Ok(()) }
 }
 
-fn validate_action(limits: &LimitConfig, action: &Action) -> Result<(), ActionsValidationError> {
+fn validate_action(
+    limits: &LimitConfig,
+    action: &Action,
+    receiver_id: &AccountId,
+) -> Result<(), ActionsValidationError> {
+    let contract_size = |size, limit| ActionsValidationError::ContractSizeExceeded { size, limit };
     match action {
-        Action::DeployContract(deploy) => check_length(deploy.code.len(), limits.max_contract_size, |size, limit| {
-            ActionsValidationError::ContractSizeExceeded { size, limit }
-        }),
+        Action::DeployContract(deploy) => check_length(deploy.code.len(), limits.max_contract_size, contract_size),
+        Action::DeployGlobalContract(deploy) => {
+            check_length(deploy.code.len(), limits.max_contract_size, contract_size)
+        }
+        Action::DeterministicStateInit(init) => validate_state_init(limits, init, receiver_id),
+        Action::TransferToGasKey(_) | Action::WithdrawFromGasKey(_) => unsupported("GasKeys", 85),
+        Action::UniversalStateInit(_) => unsupported("UniversalAccounts", 88),
         Action::FunctionCall(call) => {
             if call.gas == 0 {
                 return Err(ActionsValidationError::FunctionCallZeroAttachedGas);
@@ -101,6 +130,9 @@ fn validate_action(limits: &LimitConfig, action: &Action) -> Result<(), ActionsV
         },
         Action::AddKey(add_key) => match &add_key.access_key.permission {
             AccessKeyPermission::FullAccess => Ok(()),
+            AccessKeyPermission::GasKeyFullAccess(_) | AccessKeyPermission::GasKeyFunctionCall(..) => {
+                unsupported("GasKeys", 85)
+            }
             AccessKeyPermission::FunctionCall(permission) => {
                 if permission.receiver_id.parse::<AccountId>().is_err() {
                     return Err(ActionsValidationError::InvalidAccountId {
@@ -130,8 +162,42 @@ fn validate_action(limits: &LimitConfig, action: &Action) -> Result<(), ActionsV
             })
         }
         Action::RemoveSubmodule(remove) => validate_submodule_key(limits, &remove.key),
-        Action::CreateAccount(_) | Action::Transfer(_) | Action::DeleteKey(_) | Action::DeleteAccount(_) => Ok(()),
+        Action::CreateAccount(_)
+        | Action::Transfer(_)
+        | Action::DeleteKey(_)
+        | Action::DeleteAccount(_)
+        | Action::UseGlobalContract(_) => Ok(()),
     }
+}
+
+/// Gas keys and universal accounts (nearcore's, protocols 85 and 88) are not implemented by this
+/// runtime: transactions and receipts carrying them are refused with a clear error.
+fn unsupported(protocol_feature: &str, version: u32) -> Result<(), ActionsValidationError> {
+    Err(ActionsValidationError::UnsupportedProtocolFeature { protocol_feature: protocol_feature.into(), version })
+}
+
+/// A state init goes to the account its state derives, and its entries fit in storage.
+fn validate_state_init(
+    limits: &LimitConfig,
+    init: &DeterministicStateInitAction,
+    receiver_id: &AccountId,
+) -> Result<(), ActionsValidationError> {
+    let derived_id = init.state_init.account_id();
+    if &derived_id != receiver_id {
+        return Err(ActionsValidationError::InvalidDeterministicStateInitReceiver {
+            receiver_id: receiver_id.clone(),
+            derived_id,
+        });
+    }
+    for (key, value) in init.state_init.data() {
+        check_length(key.len(), limits.max_length_storage_key, |length, limit| {
+            ActionsValidationError::DeterministicStateInitKeyLengthExceeded { length, limit }
+        })?;
+        check_length(value.len(), limits.max_length_storage_value, |length, limit| {
+            ActionsValidationError::DeterministicStateInitValueLengthExceeded { length, limit }
+        })?;
+    }
+    Ok(())
 }
 
 fn validate_submodule_key(limits: &LimitConfig, key: &[u8]) -> Result<(), ActionsValidationError> {
@@ -148,14 +214,18 @@ fn validate_submodule_key(limits: &LimitConfig, key: &[u8]) -> Result<(), Action
 ///
 /// # Errors
 /// The first rule broken.
-pub fn validate_action_receipt(limits: &LimitConfig, receipt: &ActionReceipt) -> Result<(), ReceiptValidationError> {
+pub fn validate_action_receipt(
+    limits: &LimitConfig,
+    receiver_id: &AccountId,
+    receipt: &ActionReceipt,
+) -> Result<(), ReceiptValidationError> {
     if receipt.input_data_ids.len() as u64 > limits.max_number_input_data_dependencies {
         return Err(ReceiptValidationError::NumberInputDataDependenciesExceeded {
             number_of_input_data_dependencies: receipt.input_data_ids.len() as u64,
             limit: limits.max_number_input_data_dependencies,
         });
     }
-    validate_actions(limits, &receipt.actions).map_err(ReceiptValidationError::ActionsValidation)
+    validate_actions(limits, &receipt.actions, receiver_id).map_err(ReceiptValidationError::ActionsValidation)
 }
 
 /// Stateless checks of a transaction: size, signature, actions. Returns its cost.
@@ -175,8 +245,9 @@ pub fn validate_transaction(
     if !signed.verify_signature() {
         return Err(InvalidTxError::InvalidSignature);
     }
-    validate_actions(limits, &signed.transaction.actions).map_err(InvalidTxError::ActionsValidation)?;
-    tx_cost(config, &signed.transaction, gas_price).map_err(|_| InvalidTxError::CostOverflow)
+    let tx = &signed.transaction;
+    validate_actions(limits, &tx.actions, &tx.receiver_id).map_err(InvalidTxError::ActionsValidation)?;
+    tx_cost(config, tx, gas_price).map_err(|_| InvalidTxError::CostOverflow)
 }
 
 /// Validates `signed` against the state and charges its signer: bumps the access key's nonce,

@@ -1,9 +1,9 @@
 //! `--layouts`: the borsh bytes of every `Action`, `Transaction`, `SignedTransaction`, `Receipt`,
 //! `AccessKey` and `Account` variant, and the bytes of every `TrieKey` both crates have, built from the same
 //! field values here and in nearcore's `near-primitives` 0.38; NEP-481 additions (actions 16
-//! and 17, trie columns 24 and 25) are not compared, nor what only nearcore has (delegate,
-//! global contracts, state init, gas keys, buffered receipts). Prints one JSON line per
-//! comparison and a summary; returns whether every layout is identical.
+//! and 17, trie columns 24 and 25) are not compared, nor what only nearcore has (meta
+//! transactions, buffered receipts, gas-key nonces, `ActionReceiptV2`). Prints one JSON line
+//! per comparison and a summary; returns whether every layout is identical.
 
 use nc_crypto::{KeyType, PublicKeyHandle};
 use nc_primitives::types::{Balance as NcBalance, Gas as NcGas};
@@ -135,6 +135,147 @@ fn actions() -> Vec<(&'static str, ours::action::Action, nc_primitives::action::
             nc::Action::DeleteAccount(nc::DeleteAccountAction { beneficiary_id: nc_id(BOB) }),
         ),
     ]
+    .into_iter()
+    .chain(later_actions())
+    .collect()
+}
+
+/// The same global contract identifiers in both crates: by hash and by account.
+fn identifiers()
+-> [(ours::global_contract::GlobalContractIdentifier, nc_primitives::action::GlobalContractIdentifier); 2] {
+    use nc_primitives::action::GlobalContractIdentifier as Nc;
+    use ours::global_contract::GlobalContractIdentifier as O;
+    [
+        (O::CodeHash(ours::hash::CryptoHash(HASH)), Nc::CodeHash(nc_hash())),
+        (O::AccountId(id(BOB)), Nc::AccountId(nc_id(BOB))),
+    ]
+}
+
+/// Global contracts (77), deterministic state init (82), gas keys (85), universal state init (88).
+fn later_actions() -> Vec<(&'static str, ours::action::Action, nc_primitives::action::Action)> {
+    use nc_primitives::action as nc;
+    use ours::action as o;
+    let [(hash, nc_hash_id), (by_account, nc_by_account)] = identifiers();
+    let data: std::collections::BTreeMap<Vec<u8>, Vec<u8>> =
+        [(b"k1".to_vec(), b"v1".to_vec()), (b"k0".to_vec(), vec![])].into();
+    let state_init = ours::deterministic_account_id::DeterministicAccountStateInit::V1(
+        ours::deterministic_account_id::DeterministicAccountStateInitV1 {
+            code: by_account.clone(),
+            data: data.clone(),
+        },
+    );
+    let nc_state_init = nc_primitives::deterministic_account_id::DeterministicAccountStateInit::V1(
+        nc_primitives::deterministic_account_id::DeterministicAccountStateInitV1 { code: nc_by_account.clone(), data },
+    );
+    let gas_key = ours::account::GasKeyInfo { balance: 77, num_nonces: 3 };
+    let nc_gas_key = nc_primitives::account::GasKeyInfo { balance: nc_yocto(77), num_nonces: 3 };
+    let permission = ours::account::FunctionCallPermission {
+        allowance: None,
+        receiver_id: BOB.into(),
+        method_names: vec!["m".into()],
+    };
+    let nc_permission = nc_primitives::account::FunctionCallPermission {
+        allowance: None,
+        receiver_id: BOB.into(),
+        method_names: vec!["m".into()],
+    };
+    let add_key = |permission| {
+        o::Action::AddKey(Box::new(o::AddKeyAction {
+            public_key: ours::crypto::PublicKey::ED25519(KEY),
+            access_key: ours::account::AccessKey { nonce: 0, permission },
+        }))
+    };
+    let nc_add_key = |permission| {
+        nc::Action::AddKey(Box::new(nc::AddKeyAction {
+            public_key: nc_key(),
+            access_key: nc_primitives::account::AccessKey { nonce: 0, permission },
+        }))
+    };
+    vec![
+        (
+            "Action::DeployGlobalContract (by hash)",
+            o::Action::DeployGlobalContract(o::DeployGlobalContractAction {
+                code: vec![0, 97, 115, 109],
+                deploy_mode: ours::global_contract::GlobalContractDeployMode::CodeHash,
+            }),
+            nc::Action::DeployGlobalContract(nc::DeployGlobalContractAction {
+                code: vec![0, 97, 115, 109].into(),
+                deploy_mode: nc::GlobalContractDeployMode::CodeHash,
+            }),
+        ),
+        (
+            "Action::DeployGlobalContract (by account)",
+            o::Action::DeployGlobalContract(o::DeployGlobalContractAction {
+                code: vec![1],
+                deploy_mode: ours::global_contract::GlobalContractDeployMode::AccountId,
+            }),
+            nc::Action::DeployGlobalContract(nc::DeployGlobalContractAction {
+                code: vec![1].into(),
+                deploy_mode: nc::GlobalContractDeployMode::AccountId,
+            }),
+        ),
+        (
+            "Action::UseGlobalContract (by hash)",
+            o::Action::UseGlobalContract(Box::new(o::UseGlobalContractAction { contract_identifier: hash })),
+            nc::Action::UseGlobalContract(Box::new(nc::UseGlobalContractAction { contract_identifier: nc_hash_id })),
+        ),
+        (
+            "Action::UseGlobalContract (by account)",
+            o::Action::UseGlobalContract(Box::new(o::UseGlobalContractAction { contract_identifier: by_account })),
+            nc::Action::UseGlobalContract(Box::new(nc::UseGlobalContractAction { contract_identifier: nc_by_account })),
+        ),
+        (
+            "Action::DeterministicStateInit",
+            o::Action::DeterministicStateInit(Box::new(o::DeterministicStateInitAction { state_init, deposit: 12 })),
+            nc::Action::DeterministicStateInit(Box::new(nc::DeterministicStateInitAction {
+                state_init: nc_state_init,
+                deposit: nc_yocto(12),
+            })),
+        ),
+        (
+            "Action::TransferToGasKey",
+            o::Action::TransferToGasKey(Box::new(o::TransferToGasKeyAction {
+                public_key: ours::crypto::PublicKey::ED25519(KEY),
+                deposit: 13,
+            })),
+            nc::Action::TransferToGasKey(Box::new(nc::TransferToGasKeyAction {
+                public_key: nc_key(),
+                deposit: nc_yocto(13),
+            })),
+        ),
+        (
+            "Action::WithdrawFromGasKey",
+            o::Action::WithdrawFromGasKey(Box::new(o::WithdrawFromGasKeyAction {
+                public_key: ours::crypto::PublicKey::ED25519(KEY),
+                amount: 14,
+            })),
+            nc::Action::WithdrawFromGasKey(Box::new(nc::WithdrawFromGasKeyAction {
+                public_key: nc_key(),
+                amount: nc_yocto(14),
+            })),
+        ),
+        (
+            "Action::UniversalStateInit",
+            o::Action::UniversalStateInit(Box::new(o::UniversalStateInitAction {
+                state_init: vec![1, 2, 3],
+                deposit: 15,
+            })),
+            nc::Action::UniversalStateInit(Box::new(nc::UniversalStateInitAction {
+                state_init: nc_primitives::universal_state_init::RawStateInit(vec![1, 2, 3]),
+                deposit: nc_yocto(15),
+            })),
+        ),
+        (
+            "Action::AddKey (gas key, full access)",
+            add_key(ours::account::AccessKeyPermission::GasKeyFullAccess(gas_key.clone())),
+            nc_add_key(nc_primitives::account::AccessKeyPermission::GasKeyFullAccess(nc_gas_key.clone())),
+        ),
+        (
+            "Action::AddKey (gas key, function call)",
+            add_key(ours::account::AccessKeyPermission::GasKeyFunctionCall(gas_key, permission)),
+            nc_add_key(nc_primitives::account::AccessKeyPermission::GasKeyFunctionCall(nc_gas_key, nc_permission)),
+        ),
+    ]
 }
 
 fn transactions() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
@@ -189,6 +330,25 @@ fn receipts() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
         ("Receipt (Data)", o::ReceiptEnum::Data(data.clone()), nc::ReceiptEnum::Data(nc_data.clone())),
         ("Receipt (PromiseYield)", o::ReceiptEnum::PromiseYield(action), nc::ReceiptEnum::PromiseYield(nc_action)),
         ("Receipt (PromiseResume)", o::ReceiptEnum::PromiseResume(data), nc::ReceiptEnum::PromiseResume(nc_data)),
+        (
+            "Receipt (GlobalContractDistribution V2)",
+            o::ReceiptEnum::GlobalContractDistribution(o::GlobalContractDistributionReceipt::V2(
+                o::GlobalContractDistributionReceiptV2 {
+                    id: identifiers()[1].0.clone(),
+                    target_shard: 0,
+                    already_delivered_shards: vec![3],
+                    code: vec![0, 97, 115, 109],
+                    nonce: 5,
+                },
+            )),
+            nc::ReceiptEnum::GlobalContractDistribution(nc::GlobalContractDistributionReceipt::new(
+                identifiers()[1].1.clone(),
+                nc_primitives::types::ShardId::new(0),
+                vec![nc_primitives::types::ShardId::new(3)],
+                vec![0, 97, 115, 109].into(),
+                5,
+            )),
+        ),
     ];
     kinds
         .into_iter()
@@ -276,6 +436,25 @@ fn trie_keys() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             Nc::DataIdToYieldId { receiver_id: nc_id(ALICE), data_id: nc_hash() },
         ),
     ];
+    let mut pairs = pairs;
+    for (name, (o, n)) in ["by hash", "by account"].into_iter().zip(identifiers()) {
+        let code = if name == "by hash" {
+            "TrieKey::GlobalContractCode (by hash)"
+        } else {
+            "TrieKey::GlobalContractCode (by account)"
+        };
+        let nonce = if name == "by hash" {
+            "TrieKey::GlobalContractNonce (by hash)"
+        } else {
+            "TrieKey::GlobalContractNonce (by account)"
+        };
+        pairs.push((
+            code,
+            O::GlobalContractCode { identifier: o.clone() },
+            Nc::GlobalContractCode { identifier: n.clone().into() },
+        ));
+        pairs.push((nonce, O::GlobalContractNonce { identifier: o }, Nc::GlobalContractNonce { identifier: n.into() }));
+    }
     pairs.into_iter().map(|(name, o, n)| (name, o.to_vec(), n.to_vec())).collect()
 }
 
@@ -283,16 +462,23 @@ fn trie_keys() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
 /// contracts, is nearcore's only).
 fn accounts() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
     use nc_primitives::account::{Account as NcAccount, AccountContract};
-    let mine = |code_hash: [u8; 32]| ours::account::Account {
-        amount: 1_000,
-        locked: 20,
-        code_hash: ours::hash::CryptoHash(code_hash),
-        storage_usage: 182,
-    };
+    use ours::account::AccountContract as O;
+    let mine = |contract| ours::account::Account { amount: 1_000, locked: 20, contract, storage_usage: 182 };
     let theirs = |contract| NcAccount::new(nc_yocto(1_000), nc_yocto(20), contract, 182);
+    let h = ours::hash::CryptoHash(HASH);
     vec![
-        ("Account (no contract)", bytes(&mine([0; 32])), bytes(&theirs(AccountContract::None))),
-        ("Account (contract)", bytes(&mine(HASH)), bytes(&theirs(AccountContract::Local(nc_hash())))),
+        ("Account (no contract)", bytes(&mine(O::None)), bytes(&theirs(AccountContract::None))),
+        ("Account (contract)", bytes(&mine(O::Local(h))), bytes(&theirs(AccountContract::Local(nc_hash())))),
+        (
+            "Account (global contract by hash)",
+            bytes(&mine(O::Global(h))),
+            bytes(&theirs(AccountContract::Global(nc_hash()))),
+        ),
+        (
+            "Account (global contract by account)",
+            bytes(&mine(O::GlobalByAccount(id(BOB)))),
+            bytes(&theirs(AccountContract::GlobalByAccount(nc_id(BOB)))),
+        ),
     ]
 }
 

@@ -261,6 +261,14 @@ pub(crate) fn ours(outcome: &VMOutcome) -> Value {
     json!({ "receipts": receipts, "yield_resumes": resumes })
 }
 
+fn our_contract_id(id: &near_primitives::global_contract::GlobalContractIdentifier) -> Value {
+    use near_primitives::global_contract::GlobalContractIdentifier as Id;
+    match id {
+        Id::CodeHash(hash) => json!({ "CodeHash": hex(&hash.0) }),
+        Id::AccountId(account) => json!({ "AccountId": account.to_string() }),
+    }
+}
+
 fn our_action(action: &Action, gas_weight: u64) -> Value {
     use near_primitives::account::AccessKeyPermission;
     match action {
@@ -279,21 +287,60 @@ fn our_action(action: &Action, gas_weight: u64) -> Value {
         }
         Action::AddKey(add) => {
             let permission = match &add.access_key.permission {
-                AccessKeyPermission::FullAccess => json!("FullAccess"),
-                AccessKeyPermission::FunctionCall(p) => {
+                AccessKeyPermission::FullAccess | AccessKeyPermission::GasKeyFullAccess(_) => json!("FullAccess"),
+                AccessKeyPermission::FunctionCall(p) | AccessKeyPermission::GasKeyFunctionCall(_, p) => {
                     function_call_permission(p.allowance, &p.receiver_id, p.method_names.clone())
                 }
             };
-            json!({ "AddKey": {
-                "public_key": add.public_key.to_string(),
-                "nonce": add.access_key.nonce,
-                "permission": permission,
-            }})
+            let public_key = add.public_key.to_string();
+            match add.access_key.permission.gas_key_info() {
+                Some(info) => json!({ "AddGasKey": {
+                    "public_key": public_key,
+                    "num_nonces": info.num_nonces,
+                    "permission": permission,
+                }}),
+                None => json!({ "AddKey": {
+                    "public_key": public_key,
+                    "nonce": add.access_key.nonce,
+                    "permission": permission,
+                }}),
+            }
         }
         Action::DeleteKey(delete) => json!({ "DeleteKey": { "public_key": delete.public_key.to_string() } }),
         Action::DeleteAccount(delete) => {
             json!({ "DeleteAccount": { "beneficiary_id": delete.beneficiary_id.to_string() } })
         }
+        Action::DeployGlobalContract(deploy) => {
+            let mode = match deploy.deploy_mode {
+                near_primitives::global_contract::GlobalContractDeployMode::CodeHash => "CodeHash",
+                near_primitives::global_contract::GlobalContractDeployMode::AccountId => "AccountId",
+            };
+            json!({ "DeployGlobalContract": { "code": code(&deploy.code), "mode": mode } })
+        }
+        Action::UseGlobalContract(action) => {
+            json!({ "UseGlobalContract": { "contract_id": our_contract_id(&action.contract_identifier) } })
+        }
+        Action::DeterministicStateInit(init) => {
+            let data: Map<String, Value> =
+                init.state_init.data().iter().map(|(k, v)| (b64(k), json!(b64(v)))).collect();
+            json!({ "DeterministicStateInit": {
+                "code": our_contract_id(init.state_init.code()),
+                "data": data,
+                "deposit": init.deposit.to_string(),
+            }})
+        }
+        Action::UniversalStateInit(init) => json!({ "UniversalStateInit": {
+            "state_init": b64(&init.state_init),
+            "deposit": init.deposit.to_string(),
+        }}),
+        Action::TransferToGasKey(transfer) => json!({ "TransferToGasKey": {
+            "public_key": transfer.public_key.to_string(),
+            "deposit": transfer.deposit.to_string(),
+        }}),
+        Action::WithdrawFromGasKey(withdraw) => json!({ "WithdrawFromGasKey": {
+            "public_key": withdraw.public_key.to_string(),
+            "amount": withdraw.amount.to_string(),
+        }}),
         Action::DeploySubmodule(deploy) => {
             json!({ "DeploySubmodule": { "key": b64(&deploy.key), "code": code(&deploy.code) } })
         }

@@ -299,5 +299,18 @@ outcome_error! {
             /// What was wrong.
             msg: String,
         },
+        /// `promise_set_refund_to` on a promise made by `promise_and`.
+        CannotSetRefundToOnJointPromise,
+        /// `set_state_init_data_entry` named an action that is not a state init of the receipt.
+        InvalidActionIndex {
+            /// The receipt.
+            receipt_index: u64,
+            /// The action.
+            action_index: u64,
+        },
+        /// A code hash that is not 32 bytes.
+        ContractCodeHashMalformed,
+        /// `set_state_init_data_entry` for a key the state init already has.
+        DataEntryAlreadyExists,
     }
 }

@@ -113,6 +113,15 @@ impl Display for HostError {
             HostError::Bls12381InvalidInput { msg } => write!(f, "BLS12-381 invalid input: {msg}"),
             HostError::P256VerifyInvalidInput { msg } => write!(f, "P256 signature verification error: {msg}"),
             HostError::MlDsaVerifyInvalidInput { msg } => write!(f, "ML-DSA-65 signature verification error: {msg}"),
+            HostError::CannotSetRefundToOnJointPromise => {
+                write!(f, "Setting refund_to on a joint promise is prohibited.")
+            }
+            HostError::InvalidActionIndex { receipt_index, action_index } => write!(
+                f,
+                "Action {action_index} in receipt {receipt_index} does not exist or has the wrong type of action."
+            ),
+            HostError::ContractCodeHashMalformed => write!(f, "contract code hash is malformed"),
+            HostError::DataEntryAlreadyExists => write!(f, "Data entry for given key already exists"),
             other => limit_text(f, other),
         }
     }

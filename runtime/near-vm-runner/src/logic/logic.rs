@@ -122,8 +122,8 @@ pub struct VMLogic {
     pub(crate) promises: Vec<Promise>,
     /// The host memory, set once the instance is created.
     pub(crate) memory: Option<wasmtime::Memory>,
-    /// sha256 of the code being run (set by the runner), for `current_contract_code`.
-    pub(crate) code_hash: Option<near_primitives::hash::CryptoHash>,
+    /// The contract the account runs (set by the runner), for `current_contract_code`.
+    pub(crate) account_contract: near_primitives::account::AccountContract,
     /// NEP-481: compiles submodules for `start_submodule` (set by the runner).
     pub(crate) submodule_loader: Option<Arc<dyn crate::submodule::SubmoduleLoader>>,
     /// NEP-481: started submodules that have not finished, by key.
@@ -155,7 +155,7 @@ impl VMLogic {
             receipt_manager: Default::default(),
             promises: Vec::new(),
             memory: None,
-            code_hash: None,
+            account_contract: near_primitives::account::AccountContract::None,
             submodule_loader: None,
             live_submodules: Default::default(),
             context,

@@ -2,6 +2,7 @@
 //! The runtime turns them into real receipts (ids, signer, gas price) after a successful call.
 
 use near_primitives::action::{Action, FunctionCallAction};
+use near_primitives::errors::HostError;
 use near_primitives::hash::CryptoHash;
 use near_primitives::receipt::DataReceiver;
 use near_primitives::types::{AccountId, Gas, GasWeight};
@@ -123,9 +124,38 @@ impl ReceiptManager {
         true
     }
 
-    /// Appends an action to receipt `index`.
-    pub fn append_action(&mut self, index: ReceiptIndex, action: Action) {
-        self.action_receipts[slot(index)].actions.push(action);
+    /// Appends an action to receipt `index`; returns its position among the receipt's actions.
+    pub fn append_action(&mut self, index: ReceiptIndex, action: Action) -> u64 {
+        let actions = &mut self.action_receipts[slot(index)].actions;
+        actions.push(action);
+        actions.len() as u64 - 1
+    }
+
+    /// Adds `key → value` to the `DeterministicStateInit` at position `action` of receipt
+    /// `index`.
+    ///
+    /// # Errors
+    /// `InvalidActionIndex` when that action is not a state init, `DataEntryAlreadyExists` when
+    /// the key is set.
+    pub fn set_state_init_data_entry(
+        &mut self,
+        index: ReceiptIndex,
+        action: u64,
+        key: Vec<u8>,
+        value: Vec<u8>,
+    ) -> Result<(), HostError> {
+        let actions = &mut self.action_receipts[slot(index)].actions;
+        let found = usize::try_from(action).ok().and_then(|position| actions.get_mut(position));
+        let Some(Action::DeterministicStateInit(init)) = found else {
+            return Err(HostError::InvalidActionIndex { receipt_index: index, action_index: action });
+        };
+        match init.state_init.data_mut().entry(key) {
+            std::collections::btree_map::Entry::Occupied(_) => Err(HostError::DataEntryAlreadyExists),
+            std::collections::btree_map::Entry::Vacant(entry) => {
+                entry.insert(value);
+                Ok(())
+            }
+        }
     }
 
     /// Appends a function call, remembering its gas weight.

@@ -128,21 +128,26 @@ impl VMLogic {
         self.internal_write_register(register_id, &id)
     }
 
-    /// What code the current account runs: 1 with its sha256 in the register (a contract
-    /// deployed on the account, the only kind this runtime has), 0 when the runner was not told
-    /// the code's hash (no register write). nearcore's 2 and 3 (global contracts by hash and by
-    /// account) cannot occur here.
+    /// What code the current account runs: 0 none (no register write), 1 its own code and 2 a
+    /// global contract by hash (the sha256 in the register), 3 a global contract by account (that
+    /// account's id in the register).
     ///
     /// # Errors
     /// Register limits, gas.
     ///
     /// # Cost
-    /// `base`, plus `write_register_base + write_register_byte × 32` when it writes
+    /// `base`, plus `write_register_base + write_register_byte × bytes` when it writes
     pub fn current_contract_code(&mut self, _mem: &mut [u8], register_id: u64) -> Result<u64> {
+        use near_primitives::account::AccountContract;
         self.gas_counter.pay_base(ExtCosts::base)?;
-        let Some(code_hash) = self.code_hash else { return Ok(0) };
-        self.internal_write_register(register_id, code_hash.as_bytes())?;
-        Ok(1)
+        let (kind, bytes) = match &self.account_contract {
+            AccountContract::None => return Ok(0),
+            AccountContract::Local(hash) => (1, hash.as_bytes().to_vec()),
+            AccountContract::Global(hash) => (2, hash.as_bytes().to_vec()),
+            AccountContract::GlobalByAccount(account_id) => (3, account_id.as_bytes().to_vec()),
+        };
+        self.internal_write_register(register_id, &bytes)?;
+        Ok(kind)
     }
 
     /// Writes the call's input into a register.

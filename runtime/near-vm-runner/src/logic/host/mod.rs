@@ -3,6 +3,7 @@
 
 mod context;
 mod curves;
+pub mod global_contracts;
 mod math;
 mod misc;
 pub mod promises;

@@ -127,7 +127,7 @@ impl VMLogic {
     }
 
     /// The receipt behind a promise index, and whether it goes to the current account.
-    fn promise_receipt_with_sir(&self, promise_idx: u64) -> Result<(ReceiptIndex, bool)> {
+    pub(crate) fn promise_receipt_with_sir(&self, promise_idx: u64) -> Result<(ReceiptIndex, bool)> {
         match self.promise(promise_idx)? {
             Promise::Receipt(index) => {
                 let sir = self.receipt_manager.receiver(*index) == &self.context.current_account_id;
