@@ -40,5 +40,5 @@ fi
 smith="$(mktemp -d -t nearcore-diff-smith.XXXXXX)"
 trap 'rm -rf "$smith"' EXIT
 FUZZ_DUMP_DIR="$smith" FUZZ_ITERATIONS="${NEARCORE_DIFF_SMITH:-200}" FUZZ_SEED="${NEARCORE_DIFF_SMITH_SEED:-0}" \
-    CARGO_TARGET_DIR="$PWD/target" cargo test --locked -q -p near-vm-runner --test all fuzz >/dev/null
+    CARGO_TARGET_DIR="$PWD/target" cargo test --locked -q -p near-vm-runner --test all fuzz::random_modules >/dev/null
 "$tool" --corpus "$smith"

@@ -64,6 +64,7 @@ fn receipt(index: usize, signer: &AccountId, receiver: &AccountId, action: Actio
         receipt_id: CryptoHash::hash_bytes(&(index as u64).to_le_bytes()),
         receipt: ReceiptEnum::Action(ActionReceipt {
             signer_id: signer.clone(),
+            refund_to: None,
             signer_public_key: signer_key(signer).public_key(),
             gas_price: node_runtime::DEFAULT_GAS_PRICE,
             output_data_receivers: vec![],

@@ -109,6 +109,7 @@ mod tests {
         fn receipt_enum_tags() {
             let action_receipt = ActionReceipt {
                 signer_id: "a.near".parse().unwrap(),
+                refund_to: None,
                 signer_public_key: PublicKey::ED25519([0; 32]),
                 gas_price: 0,
                 output_data_receivers: vec![],

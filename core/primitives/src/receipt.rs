@@ -22,6 +22,17 @@ pub struct Receipt {
 }
 
 impl Receipt {
+    /// Who receives the deposits this receipt refunds: its `refund_to`, else its predecessor
+    /// (nearcore's `balance_refund_receiver`).
+    pub fn balance_refund_receiver(&self) -> &AccountId {
+        match &self.receipt {
+            ReceiptEnum::Action(action) | ReceiptEnum::PromiseYield(action) => {
+                action.refund_to.as_ref().unwrap_or(&self.predecessor_id)
+            }
+            _ => &self.predecessor_id,
+        }
+    }
+
     /// A receipt from `system` giving `amount` back to `receiver_id`: refunds of deposits and
     /// gas, and a deleted account's balance (nearcore's `Receipt::new_balance_refund`). Its id
     /// is assigned when the receipt that creates it finishes.
@@ -33,6 +44,7 @@ impl Receipt {
             receipt_id: CryptoHash::default(),
             receipt: ReceiptEnum::Action(ActionReceipt {
                 signer_id: system,
+                refund_to: None,
                 signer_public_key: PublicKey::ED25519([0; 32]),
                 gas_price: 0,
                 output_data_receivers: Vec::new(),
@@ -44,8 +56,9 @@ impl Receipt {
 }
 
 /// The kinds of receipt. Borsh tags as nearcore: Action = 0, Data = 1, PromiseYield = 2,
-/// PromiseResume = 3.
-#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+/// PromiseResume = 3, GlobalContractDistribution = 4; an action or yielded receipt with a
+/// `refund_to` is nearcore's `ActionV2` = 5 / `PromiseYieldV2` = 6 (see [`ActionReceipt`]).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ReceiptEnum {
     /// Actions to apply to the receiver once all input data arrived.
     Action(ActionReceipt),
@@ -126,11 +139,17 @@ impl GlobalContractDistributionReceipt {
     }
 }
 
-/// Actions plus their data dependencies and where their result goes.
-#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+/// Actions plus their data dependencies and where their result goes. Without `refund_to` it is
+/// encoded as nearcore's `ActionReceipt`, with it as `ActionReceiptV2` (`refund_to` after
+/// `signer_id`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ActionReceipt {
     /// The signer of the original transaction.
     pub signer_id: AccountId,
+    /// Who receives the deposits refunded if it fails, when not the predecessor (set by a
+    /// contract with `promise_set_refund_to`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refund_to: Option<AccountId>,
     /// The key that signed the original transaction.
     pub signer_public_key: PublicKey,
     /// Gas price used for refunds.
@@ -142,6 +161,100 @@ pub struct ActionReceipt {
     pub input_data_ids: Vec<CryptoHash>,
     /// What to do.
     pub actions: Vec<Action>,
+}
+
+/// Borsh tags of [`ReceiptEnum`].
+mod receipt_tag {
+    pub(super) const ACTION: u8 = 0;
+    pub(super) const DATA: u8 = 1;
+    pub(super) const PROMISE_YIELD: u8 = 2;
+    pub(super) const PROMISE_RESUME: u8 = 3;
+    pub(super) const GLOBAL_CONTRACT_DISTRIBUTION: u8 = 4;
+    pub(super) const ACTION_V2: u8 = 5;
+    pub(super) const PROMISE_YIELD_V2: u8 = 6;
+}
+
+impl ActionReceipt {
+    /// Writes the fields, with `refund_to` (V2) or without (V1).
+    fn serialize_fields<W: std::io::Write>(&self, v2: bool, writer: &mut W) -> std::io::Result<()> {
+        self.signer_id.serialize(writer)?;
+        if v2 {
+            self.refund_to.serialize(writer)?;
+        }
+        self.signer_public_key.serialize(writer)?;
+        self.gas_price.serialize(writer)?;
+        self.output_data_receivers.serialize(writer)?;
+        self.input_data_ids.serialize(writer)?;
+        self.actions.serialize(writer)
+    }
+
+    fn deserialize_fields<R: std::io::Read>(v2: bool, reader: &mut R) -> std::io::Result<ActionReceipt> {
+        let signer_id = AccountId::deserialize_reader(reader)?;
+        let refund_to = if v2 { Option::<AccountId>::deserialize_reader(reader)? } else { None };
+        Ok(ActionReceipt {
+            signer_id,
+            refund_to,
+            signer_public_key: BorshDeserialize::deserialize_reader(reader)?,
+            gas_price: BorshDeserialize::deserialize_reader(reader)?,
+            output_data_receivers: BorshDeserialize::deserialize_reader(reader)?,
+            input_data_ids: BorshDeserialize::deserialize_reader(reader)?,
+            actions: BorshDeserialize::deserialize_reader(reader)?,
+        })
+    }
+}
+
+impl BorshSerialize for ReceiptEnum {
+    fn serialize<W: std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        match self {
+            ReceiptEnum::Action(action) | ReceiptEnum::PromiseYield(action) => {
+                let v2 = action.refund_to.is_some();
+                let tag = match (self, v2) {
+                    (ReceiptEnum::Action(_), false) => receipt_tag::ACTION,
+                    (ReceiptEnum::Action(_), true) => receipt_tag::ACTION_V2,
+                    (_, false) => receipt_tag::PROMISE_YIELD,
+                    (_, true) => receipt_tag::PROMISE_YIELD_V2,
+                };
+                writer.write_all(&[tag])?;
+                action.serialize_fields(v2, writer)
+            }
+            ReceiptEnum::Data(data) => {
+                writer.write_all(&[receipt_tag::DATA])?;
+                data.serialize(writer)
+            }
+            ReceiptEnum::PromiseResume(data) => {
+                writer.write_all(&[receipt_tag::PROMISE_RESUME])?;
+                data.serialize(writer)
+            }
+            ReceiptEnum::GlobalContractDistribution(distribution) => {
+                writer.write_all(&[receipt_tag::GLOBAL_CONTRACT_DISTRIBUTION])?;
+                distribution.serialize(writer)
+            }
+        }
+    }
+}
+
+impl BorshDeserialize for ReceiptEnum {
+    fn deserialize_reader<R: std::io::Read>(reader: &mut R) -> std::io::Result<Self> {
+        Ok(match u8::deserialize_reader(reader)? {
+            receipt_tag::ACTION => ReceiptEnum::Action(ActionReceipt::deserialize_fields(false, reader)?),
+            receipt_tag::ACTION_V2 => ReceiptEnum::Action(ActionReceipt::deserialize_fields(true, reader)?),
+            receipt_tag::PROMISE_YIELD => ReceiptEnum::PromiseYield(ActionReceipt::deserialize_fields(false, reader)?),
+            receipt_tag::PROMISE_YIELD_V2 => {
+                ReceiptEnum::PromiseYield(ActionReceipt::deserialize_fields(true, reader)?)
+            }
+            receipt_tag::DATA => ReceiptEnum::Data(BorshDeserialize::deserialize_reader(reader)?),
+            receipt_tag::PROMISE_RESUME => ReceiptEnum::PromiseResume(BorshDeserialize::deserialize_reader(reader)?),
+            receipt_tag::GLOBAL_CONTRACT_DISTRIBUTION => {
+                ReceiptEnum::GlobalContractDistribution(BorshDeserialize::deserialize_reader(reader)?)
+            }
+            other => {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!("unknown receipt tag {other}"),
+                ));
+            }
+        })
+    }
 }
 
 /// Someone waiting for a receipt's result.

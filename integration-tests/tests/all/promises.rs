@@ -1,5 +1,5 @@
 use crate::{env_with_contracts, id};
-use integration_tests::{FinalStatus, NEAR};
+use integration_tests::{FinalStatus, GenesisAccount, NEAR, TestEnv};
 use near_primitives::errors::{ActionErrorKind, FunctionCallError, ReceiptValidationError, TxExecutionError};
 use near_primitives::transaction::ExecutionStatus;
 use serde_json::json;
@@ -178,4 +178,47 @@ fn a_new_receipt_over_max_receipt_size_fails_the_call() {
     };
     assert_eq!(*limit, 4_194_304);
     assert!(*size > *limit);
+}
+
+/// A contract that sends a failing transfer and a call to bob, each with `refund_to` carol.
+const REFUNDER: &str = r#"(module
+  (import "env" "promise_batch_create" (func $batch (param i64 i64) (result i64)))
+  (import "env" "promise_batch_action_transfer" (func $transfer (param i64 i64)))
+  (import "env" "promise_batch_action_function_call" (func $call (param i64 i64 i64 i64 i64 i64 i64)))
+  (import "env" "promise_set_refund_to" (func $refund_to (param i64 i64 i64)))
+  (memory 1)
+  (data (i32.const 0) "missing.near")
+  (data (i32.const 16) "carol.near")
+  (data (i32.const 32) "\e8\03")
+  (data (i32.const 64) "bob.near")
+  (data (i32.const 80) "refund_to_account_id")
+  (func (export "transfer_to_nobody") (local $p i64)
+    (local.set $p (call $batch (i64.const 12) (i64.const 0)))
+    (call $transfer (local.get $p) (i64.const 32))
+    (call $refund_to (local.get $p) (i64.const 10) (i64.const 16)))
+  (func (export "ask_bob") (local $p i64)
+    (local.set $p (call $batch (i64.const 8) (i64.const 64)))
+    (call $call (local.get $p) (i64.const 20) (i64.const 80) (i64.const 0) (i64.const 0) (i64.const 48) (i64.const 10000000000000))
+    (call $refund_to (local.get $p) (i64.const 10) (i64.const 16))))"#;
+
+#[test]
+fn refund_to_receives_a_failed_receipts_deposit_and_the_callee_sees_it() {
+    let mut env = TestEnv::builder()
+        .account(GenesisAccount::new(id("alice.near"), 100 * NEAR).with_code(wat::parse_str(REFUNDER).unwrap()))
+        .account(GenesisAccount::new(id("bob.near"), 100 * NEAR))
+        .account(GenesisAccount::new(id("carol.near"), 100 * NEAR))
+        .build()
+        .unwrap();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/nearcore-diff/fixtures/accounts_and_code.wat");
+    assert!(env.deploy(&id("bob.near"), wat::parse_file(path).unwrap()).unwrap().is_success());
+    let carol = env.balance(&id("carol.near")).unwrap();
+    let sent = env.call(&id("bob.near"), &id("alice.near"), "transfer_to_nobody").transact().unwrap();
+    assert!(sent.receipts.iter().any(|r| matches!(r.outcome.status, ExecutionStatus::Failure(_))));
+    assert_eq!(env.balance(&id("carol.near")).unwrap(), carol + 1000, "the deposit went to refund_to");
+    let asked = env.call(&id("bob.near"), &id("alice.near"), "ask_bob").transact().unwrap();
+    let answer = asked.receipts.iter().find_map(|r| match &r.outcome.status {
+        ExecutionStatus::SuccessValue(v) if !v.is_empty() => Some(v.clone()),
+        _ => None,
+    });
+    assert_eq!(answer, Some(b"carol.near".to_vec()), "refund_to_account_id in the callee");
 }

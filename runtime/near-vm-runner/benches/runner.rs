@@ -28,6 +28,7 @@ fn build_context() -> VMContext {
         signer_account_id: "bob.near".parse().unwrap(),
         signer_account_pk: SecretKey::from_seed("bob.near").public_key(),
         predecessor_account_id: "bob.near".parse().unwrap(),
+        refund_to_account_id: None,
         input: vec![],
         promise_results: vec![],
         block_height: 1,

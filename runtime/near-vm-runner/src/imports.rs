@@ -133,6 +133,8 @@ crate::import_table! {
         => |l, m| l.promise_batch_action_delete_key(m, promise_index, MemSlice::new(public_key_len, public_key_ptr));
     promise_batch_action_delete_account(promise_index: u64, beneficiary_id_len: u64, beneficiary_id_ptr: u64) -> ()
         => |l, m| l.promise_batch_action_delete_account(m, promise_index, MemSlice::new(beneficiary_id_len, beneficiary_id_ptr));
+    promise_set_refund_to(promise_index: u64, account_id_len: u64, account_id_ptr: u64) -> ()
+        => |l, m| l.promise_set_refund_to(m, promise_index, MemSlice::new(account_id_len, account_id_ptr));
     #[global_contract_host_fns]
     promise_batch_action_deploy_global_contract(promise_index: u64, code_len: u64, code_ptr: u64) -> ()
         => |l, m| l.promise_batch_action_deploy_global_contract(m, promise_index, MemSlice::new(code_len, code_ptr), GlobalContractDeployMode::CodeHash);
@@ -190,15 +192,10 @@ crate::import_table! {
 /// Whether a pending import is linked under `config`.
 type Gate = fn(&Config) -> bool;
 
-fn always(_: &Config) -> bool {
-    true
-}
-
-/// Imports linked with their nearcore signature but not implemented here yet (refund_to, gas
-/// keys, universal state init).
+/// Imports linked with their nearcore signature but not implemented here yet (gas keys,
+/// universal state init).
 /// Signatures: `I` = i64, `i` = i32; `(params, results)`.
 pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
-    ("promise_set_refund_to", "III", "", always),
     ("universal_state_init_to_account_id", "III", "I", |c| c.universal_accounts),
     ("promise_batch_action_universal_state_init", "IIII", "", |c| c.universal_accounts),
     ("promise_batch_action_transfer_to_gas_key", "IIII", "", |c| c.gas_key_host_fns),

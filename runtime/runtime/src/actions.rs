@@ -269,6 +269,7 @@ pub(crate) fn action_function_call(
         signer_account_id: ctx.action_receipt.signer_id.clone(),
         signer_account_pk: ctx.action_receipt.signer_public_key.clone(),
         predecessor_account_id: ctx.receipt.predecessor_id.clone(),
+        refund_to_account_id: ctx.action_receipt.refund_to.clone(),
         input: call.args.clone(),
         promise_results: ctx.promise_results.to_vec(),
         block_height: apply_state.block_height,
@@ -333,6 +334,7 @@ pub(crate) fn action_function_call(
         let is_yield = metadata.is_promise_yield;
         let action_receipt = ActionReceipt {
             signer_id: ctx.action_receipt.signer_id.clone(),
+            refund_to: metadata.refund_to,
             signer_public_key: ctx.action_receipt.signer_public_key.clone(),
             gas_price: ctx.action_receipt.gas_price,
             output_data_receivers: metadata.output_data_receivers,

@@ -47,7 +47,7 @@ pub(crate) fn action_deterministic_state_init(
     current.amount = current.amount.saturating_add(kept);
     let refund = action.deposit - kept;
     if refund > 0 {
-        result.new_receipts.push(Receipt::new_balance_refund(&ctx.receipt.predecessor_id, refund));
+        result.new_receipts.push(Receipt::new_balance_refund(ctx.receipt.balance_refund_receiver(), refund));
     }
     Ok(())
 }

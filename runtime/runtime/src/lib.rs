@@ -249,6 +249,7 @@ impl Runtime {
                     receipt_id: create_receipt_id_from_transaction(&tx_hash, apply_state.block_height),
                     receipt: ReceiptEnum::Action(ActionReceipt {
                         signer_id: tx.signer_id.clone(),
+                        refund_to: None,
                         signer_public_key: tx.public_key.clone(),
                         gas_price: cost.receipt_gas_price,
                         output_data_receivers: Vec::new(),

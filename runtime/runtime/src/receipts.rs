@@ -245,7 +245,7 @@ fn push_refunds(
     };
     let gas_refund = bought.checked_sub(spent).ok_or(RuntimeError::UnexpectedIntegerOverflow("gas refund"))?;
     if deposit_refund > 0 {
-        result.new_receipts.push(Receipt::new_balance_refund(&receipt.predecessor_id, deposit_refund));
+        result.new_receipts.push(Receipt::new_balance_refund(receipt.balance_refund_receiver(), deposit_refund));
     }
     let gas_balance_refund = u128::from(gas_refund) * action_receipt.gas_price;
     if gas_balance_refund > 0 {

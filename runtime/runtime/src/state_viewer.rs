@@ -108,6 +108,7 @@ pub fn view_call(
         signer_account_id: account_id.clone(),
         signer_account_pk: PublicKey::ED25519([0; 32]),
         predecessor_account_id: account_id.clone(),
+        refund_to_account_id: None,
         input: args.to_vec(),
         promise_results: Vec::new(),
         block_height: apply_state.block_height,

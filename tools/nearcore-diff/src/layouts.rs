@@ -309,6 +309,7 @@ fn receipts() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
     let (ours_actions, nc_actions): (Vec<_>, Vec<_>) = actions().into_iter().map(|(_, o, n)| (o, n)).unzip();
     let action = o::ActionReceipt {
         signer_id: id(ALICE),
+        refund_to: None,
         signer_public_key: ours::crypto::PublicKey::ED25519(KEY),
         gas_price: 100,
         output_data_receivers: vec![o::DataReceiver { data_id: ours::hash::CryptoHash(HASH), receiver_id: id(BOB) }],
@@ -323,6 +324,16 @@ fn receipts() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
         input_data_ids: vec![nc_hash()],
         actions: nc_actions,
     };
+    let action_v2 = o::ActionReceipt { refund_to: Some(id(BOB)), ..action.clone() };
+    let nc_action_v2 = nc::ActionReceiptV2 {
+        signer_id: nc_action.signer_id.clone(),
+        refund_to: Some(nc_id(BOB)),
+        signer_public_key: nc_action.signer_public_key.clone(),
+        gas_price: nc_action.gas_price,
+        output_data_receivers: nc_action.output_data_receivers.clone(),
+        input_data_ids: nc_action.input_data_ids.clone(),
+        actions: nc_action.actions.clone(),
+    };
     let data = o::DataReceipt { data_id: ours::hash::CryptoHash(HASH), data: Some(vec![5, 6]) };
     let nc_data = nc::DataReceipt { data_id: nc_hash(), data: Some(vec![5, 6]) };
     let kinds: Vec<(&'static str, o::ReceiptEnum, nc::ReceiptEnum)> = vec![
@@ -330,6 +341,12 @@ fn receipts() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
         ("Receipt (Data)", o::ReceiptEnum::Data(data.clone()), nc::ReceiptEnum::Data(nc_data.clone())),
         ("Receipt (PromiseYield)", o::ReceiptEnum::PromiseYield(action), nc::ReceiptEnum::PromiseYield(nc_action)),
         ("Receipt (PromiseResume)", o::ReceiptEnum::PromiseResume(data), nc::ReceiptEnum::PromiseResume(nc_data)),
+        (
+            "Receipt (ActionV2, refund_to)",
+            o::ReceiptEnum::Action(action_v2.clone()),
+            nc::ReceiptEnum::ActionV2(nc_action_v2.clone()),
+        ),
+        ("Receipt (PromiseYieldV2, refund_to)", o::ReceiptEnum::PromiseYield(action_v2), nc::ReceiptEnum::PromiseYieldV2(nc_action_v2)),
         (
             "Receipt (GlobalContractDistribution V2)",
             o::ReceiptEnum::GlobalContractDistribution(o::GlobalContractDistributionReceipt::V2(

@@ -59,6 +59,7 @@ fn vm_context(c: &Context) -> Result<VMContext, String> {
         signer_account_id: account(&c.signer_account_id)?,
         signer_account_pk: signer_pk,
         predecessor_account_id: account(&c.predecessor_account_id)?,
+        refund_to_account_id: None,
         input: c.input.clone(),
         promise_results: vec![],
         block_height: c.block_height,

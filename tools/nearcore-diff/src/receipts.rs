@@ -242,6 +242,9 @@ pub(crate) fn ours(outcome: &VMOutcome) -> Value {
                 (None, r.input_data_ids.iter().filter_map(|id| producer.get(id).copied()).collect())
             };
             let mut out = receipt(r.receiver_id.to_string(), depends_on, yield_data_id);
+            if let Some(refund_to) = &r.refund_to {
+                out.insert("refund_to".into(), json!(refund_to.to_string()));
+            }
             for (position, action) in r.actions.iter().enumerate() {
                 let weight = outcome
                     .gas_weights

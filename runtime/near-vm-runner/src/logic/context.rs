@@ -26,6 +26,10 @@ pub struct VMContext {
     pub signer_account_pk: PublicKey,
     /// Who sent this call.
     pub predecessor_account_id: AccountId,
+    /// Who receives the deposits refunded if the call's receipt fails, when a contract set it
+    /// apart from the predecessor (`promise_set_refund_to`); `None` is the predecessor.
+    #[serde(default)]
+    pub refund_to_account_id: Option<AccountId>,
     /// The call's arguments.
     #[serde(default, with = "near_primitives::types::base64_format")]
     pub input: Vec<u8>,

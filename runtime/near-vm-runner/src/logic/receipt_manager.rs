@@ -24,6 +24,8 @@ pub struct ActionReceiptMetadata {
     /// NEP-519: a yielded receipt (its one input data id is the yield's), stored by the runtime
     /// until resumed or timed out.
     pub is_promise_yield: bool,
+    /// Who gets its deposit refunds instead of the current account (`promise_set_refund_to`).
+    pub refund_to: Option<AccountId>,
 }
 
 /// NEP-519: data a resume delivers to a yield.
@@ -95,6 +97,7 @@ impl ReceiptManager {
             input_data_ids,
             actions: Vec::new(),
             is_promise_yield: false,
+            refund_to: None,
         });
         self.action_receipts.len() as u64 - 1
     }
@@ -107,6 +110,7 @@ impl ReceiptManager {
             input_data_ids: vec![data_id],
             actions: Vec::new(),
             is_promise_yield: true,
+            refund_to: None,
         });
         self.action_receipts.len() as u64 - 1
     }
@@ -122,6 +126,11 @@ impl ReceiptManager {
         receipt.is_promise_yield = false;
         self.yield_resumes.push(YieldResume { data_id: *data_id, payload: payload.to_vec(), to_pending_yield: false });
         true
+    }
+
+    /// Sets who receives receipt `index`'s deposit refunds.
+    pub fn set_refund_to(&mut self, index: ReceiptIndex, refund_to: AccountId) {
+        self.action_receipts[slot(index)].refund_to = Some(refund_to);
     }
 
     /// Appends an action to receipt `index`; returns its position among the receipt's actions.

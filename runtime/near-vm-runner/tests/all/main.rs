@@ -30,6 +30,7 @@ pub(crate) fn context() -> VMContext {
         signer_account_id: "bob.near".parse().unwrap(),
         signer_account_pk: SecretKey::from_seed("bob.near").public_key(),
         predecessor_account_id: "carol.near".parse().unwrap(),
+        refund_to_account_id: None,
         input: b"{\"x\":1}".to_vec(),
         promise_results: vec![],
         block_height: 10,

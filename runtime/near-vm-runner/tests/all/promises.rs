@@ -182,3 +182,15 @@ fn a_key_that_does_not_decode_fails_after_the_actions_fees() {
         assert!(ran.outcome.action_receipts.is_empty(), "{method}: a failed call leaves no receipts");
     }
 }
+
+#[test]
+fn refund_to_is_recorded_on_the_receipt_and_refused_where_nearcore_refuses_it() {
+    let set = crate::run_fixture("actions.wat", "refund_to_set");
+    assert_eq!(set.outcome.aborted, None);
+    assert_eq!(set.outcome.action_receipts[0].refund_to, Some("new.alice.near".parse().unwrap()));
+    let error = |method| crate::run_fixture("actions.wat", method).outcome.aborted;
+    let host = |e| Some(FunctionCallError::HostError(e));
+    assert_eq!(error("refund_to_on_joint_promise"), host(HostError::CannotSetRefundToOnJointPromise));
+    assert_eq!(error("refund_to_bad_account"), host(HostError::InvalidAccountId));
+    assert_eq!(error("refund_to_unknown_promise"), host(HostError::InvalidPromiseIndex { promise_idx: 7 }));
+}

@@ -112,9 +112,9 @@ impl VMLogic {
         self.internal_write_register(register_id, &id)
     }
 
-    /// Writes the id of the account that gets this receipt's refunds into a register: the
-    /// predecessor, since this runtime has no `promise_set_refund_to` (a receipt's `refund_to`
-    /// is always unset, and nearcore falls back to the predecessor then).
+    /// Writes the id of the account that gets this receipt's deposit refunds into a register:
+    /// the receipt's `refund_to` (set by the contract that created it with
+    /// `promise_set_refund_to`), else the predecessor.
     ///
     /// # Errors
     /// `ProhibitedInView{refund_to_account_id}`, register limits, gas.
@@ -124,7 +124,8 @@ impl VMLogic {
     pub fn refund_to_account_id(&mut self, _mem: &mut [u8], register_id: u64) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("refund_to_account_id")?;
-        let id = self.context.predecessor_account_id.as_bytes().to_vec();
+        let context = &self.context;
+        let id = context.refund_to_account_id.as_ref().unwrap_or(&context.predecessor_account_id).as_bytes().to_vec();
         self.internal_write_register(register_id, &id)
     }
 

@@ -280,6 +280,29 @@ impl VMLogic {
         Ok(())
     }
 
+    /// Sets who receives the deposits the promise's receipt refunds if it fails (nearcore's
+    /// `refund_to`; otherwise the current account, its predecessor).
+    ///
+    /// # Errors
+    /// `ProhibitedInView{promise_set_refund_to}`, `BadUTF8`, `InvalidAccountId`,
+    /// `InvalidPromiseIndex`, `CannotSetRefundToOnJointPromise`, gas.
+    ///
+    /// # Cost
+    /// `base + input + utf8 decoding`
+    pub fn promise_set_refund_to(&mut self, mem: &mut [u8], promise_idx: u64, account_id: MemSlice) -> Result<()> {
+        self.gas_counter.pay_base(ExtCosts::base)?;
+        self.deny_in_view("promise_set_refund_to")?;
+        let refund_to = self.read_and_parse_account_id(mem, account_id)?;
+        match self.promise(promise_idx)? {
+            Promise::Receipt(index) => {
+                let index = *index;
+                self.receipt_manager.set_refund_to(index, refund_to);
+                Ok(())
+            }
+            Promise::NotReceipt(_) => Err(HostError::CannotSetRefundToOnJointPromise.into()),
+        }
+    }
+
     /// Appends `DeployContract`.
     ///
     /// # Errors
