@@ -193,3 +193,17 @@ fn current_contract_code_tells_how_the_account_gets_its_code() {
     let kind = env.call(&owner, &owner, "current_contract_code_kind").transact().unwrap();
     assert_eq!(kind.status, FinalStatus::SuccessValue(2u64.to_le_bytes().to_vec()));
 }
+
+#[test]
+fn a_contract_adding_a_gas_key_fails_at_receipt_validation() {
+    let mut env = env();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/nearcore-diff/fixtures/gas_keys.wat");
+    assert!(env.deploy(&id("alice.near"), wat::parse_file(path).unwrap()).unwrap().is_success());
+    let result = env.call(&id("bob.near"), &id("alice.near"), "add_full_access_gas_key").transact().unwrap();
+    let unsupported =
+        ActionsValidationError::UnsupportedProtocolFeature { protocol_feature: "GasKeys".into(), version: 85 };
+    let expected = ActionErrorKind::NewReceiptValidationError(
+        near_primitives::errors::ReceiptValidationError::ActionsValidation(unsupported),
+    );
+    assert_eq!(action_error(&result), &expected);
+}

@@ -10,7 +10,7 @@
 
 use crate::engine::{HostTrap, RunnerFault};
 use crate::logic::host::global_contracts::ContractIdArg;
-use crate::logic::host::promises::{FunctionCallArgs, FunctionCallKeyArgs};
+use crate::logic::host::promises::{FunctionCallArgs, FunctionCallKeyArgs, PermissionArgs};
 use crate::logic::{MemSlice, VMLogic, VMLogicError};
 use crate::prepare::Metering;
 use near_parameters::{Config, ExtCosts};
@@ -128,11 +128,20 @@ crate::import_table! {
     promise_batch_action_add_key_with_full_access(promise_index: u64, public_key_len: u64, public_key_ptr: u64, nonce: u64) -> ()
         => |l, m| l.promise_batch_action_add_key_with_full_access(m, promise_index, MemSlice::new(public_key_len, public_key_ptr), nonce);
     promise_batch_action_add_key_with_function_call(promise_index: u64, public_key_len: u64, public_key_ptr: u64, nonce: u64, allowance_ptr: u64, receiver_id_len: u64, receiver_id_ptr: u64, method_names_len: u64, method_names_ptr: u64) -> ()
-        => |l, m| l.promise_batch_action_add_key_with_function_call(m, promise_index, FunctionCallKeyArgs { public_key: MemSlice::new(public_key_len, public_key_ptr), nonce, allowance_ptr, receiver_id: MemSlice::new(receiver_id_len, receiver_id_ptr), method_names: MemSlice::new(method_names_len, method_names_ptr) });
+        => |l, m| l.promise_batch_action_add_key_with_function_call(m, promise_index, FunctionCallKeyArgs { public_key: MemSlice::new(public_key_len, public_key_ptr), nonce, permission: PermissionArgs { allowance_ptr, receiver_id: MemSlice::new(receiver_id_len, receiver_id_ptr), method_names: MemSlice::new(method_names_len, method_names_ptr) } });
     promise_batch_action_delete_key(promise_index: u64, public_key_len: u64, public_key_ptr: u64) -> ()
         => |l, m| l.promise_batch_action_delete_key(m, promise_index, MemSlice::new(public_key_len, public_key_ptr));
     promise_batch_action_delete_account(promise_index: u64, beneficiary_id_len: u64, beneficiary_id_ptr: u64) -> ()
         => |l, m| l.promise_batch_action_delete_account(m, promise_index, MemSlice::new(beneficiary_id_len, beneficiary_id_ptr));
+    #[gas_key_host_fns]
+    promise_batch_action_transfer_to_gas_key(promise_index: u64, public_key_len: u64, public_key_ptr: u64, amount_ptr: u64) -> ()
+        => |l, m| l.promise_batch_action_transfer_to_gas_key(m, promise_index, MemSlice::new(public_key_len, public_key_ptr), amount_ptr);
+    #[gas_key_host_fns]
+    promise_batch_action_add_gas_key_with_full_access(promise_index: u64, public_key_len: u64, public_key_ptr: u64, num_nonces: u64) -> ()
+        => |l, m| l.promise_batch_action_add_gas_key(m, promise_index, MemSlice::new(public_key_len, public_key_ptr), num_nonces, None);
+    #[gas_key_host_fns]
+    promise_batch_action_add_gas_key_with_function_call(promise_index: u64, public_key_len: u64, public_key_ptr: u64, num_nonces: u64, allowance_ptr: u64, receiver_id_len: u64, receiver_id_ptr: u64, method_names_len: u64, method_names_ptr: u64) -> ()
+        => |l, m| l.promise_batch_action_add_gas_key(m, promise_index, MemSlice::new(public_key_len, public_key_ptr), num_nonces, Some(PermissionArgs { allowance_ptr, receiver_id: MemSlice::new(receiver_id_len, receiver_id_ptr), method_names: MemSlice::new(method_names_len, method_names_ptr) }));
     promise_set_refund_to(promise_index: u64, account_id_len: u64, account_id_ptr: u64) -> ()
         => |l, m| l.promise_set_refund_to(m, promise_index, MemSlice::new(account_id_len, account_id_ptr));
     #[global_contract_host_fns]
@@ -192,15 +201,12 @@ crate::import_table! {
 /// Whether a pending import is linked under `config`.
 type Gate = fn(&Config) -> bool;
 
-/// Imports linked with their nearcore signature but not implemented here yet (gas keys,
-/// universal state init).
+/// Imports linked with their nearcore signature but not implemented here yet (the universal
+/// state init).
 /// Signatures: `I` = i64, `i` = i32; `(params, results)`.
 pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
     ("universal_state_init_to_account_id", "III", "I", |c| c.universal_accounts),
     ("promise_batch_action_universal_state_init", "IIII", "", |c| c.universal_accounts),
-    ("promise_batch_action_transfer_to_gas_key", "IIII", "", |c| c.gas_key_host_fns),
-    ("promise_batch_action_add_gas_key_with_full_access", "IIII", "", |c| c.gas_key_host_fns),
-    ("promise_batch_action_add_gas_key_with_function_call", "IIIIIIIII", "", |c| c.gas_key_host_fns),
 ];
 
 fn val_types(signature: &str) -> Vec<ValType> {

@@ -6,6 +6,7 @@ mod contracts;
 mod fuzz;
 mod fuzz_host_calls;
 mod fuzz_submodules;
+mod gas_keys;
 mod global_contracts;
 mod logs_and_panics;
 mod math;

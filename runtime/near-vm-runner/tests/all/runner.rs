@@ -58,21 +58,21 @@ fn a_trapping_start_function_reports_the_trap_the_same_on_both_compilers() {
 #[test]
 fn pending_imports_link_and_fail_clearly_when_called() {
     let ran = run_wat(
-        r#"(module (import "env" "promise_batch_action_transfer_to_gas_key" (func $entry (param i64 i64 i64 i64)))
+        r#"(module (import "env" "promise_batch_action_universal_state_init" (func $entry (param i64 i64 i64 i64)))
              (func (export "unused"))
              (func (export "f") (call $entry (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0))))"#,
         "unused",
     );
     assert_eq!(ran.outcome.aborted, None, "a contract importing it still runs other methods");
     let ran = run_wat(
-        r#"(module (import "env" "promise_batch_action_transfer_to_gas_key" (func $entry (param i64 i64 i64 i64)))
+        r#"(module (import "env" "promise_batch_action_universal_state_init" (func $entry (param i64 i64 i64 i64)))
              (func (export "f") (call $entry (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0))))"#,
         "f",
     );
     assert_eq!(
         ran.outcome.aborted,
         Some(FunctionCallError::HostError(HostError::UnsupportedHostFunction {
-            method_name: "promise_batch_action_transfer_to_gas_key".into()
+            method_name: "promise_batch_action_universal_state_init".into()
         }))
     );
 }

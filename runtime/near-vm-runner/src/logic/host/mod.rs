@@ -3,6 +3,7 @@
 
 mod context;
 mod curves;
+pub mod gas_keys;
 pub mod global_contracts;
 mod math;
 mod misc;

@@ -33,6 +33,12 @@ pub struct FunctionCallKeyArgs {
     pub public_key: MemSlice,
     /// Nonce.
     pub nonce: u64,
+    /// What the key may call.
+    pub permission: PermissionArgs,
+}
+
+/// A function-call permission's parameters as the host functions receive them.
+pub struct PermissionArgs {
     /// Pointer to the u128 allowance (0 = unlimited).
     pub allowance_ptr: u64,
     /// Receiver id: length and pointer.
@@ -45,6 +51,11 @@ pub struct FunctionCallKeyArgs {
 pub(crate) struct ReadKey(Option<PublicKey>);
 
 impl ReadKey {
+    /// The key's borsh length, 0 when it does not decode (what nearcore charges such a key as).
+    pub(crate) fn decoded_len(&self) -> usize {
+        self.0.as_ref().map_or(0, PublicKey::len)
+    }
+
     /// The key.
     ///
     /// # Errors
@@ -76,8 +87,38 @@ impl VMLogic {
         Ok(ReadKey(borsh::from_slice(&bytes).ok()))
     }
 
+    /// Reads a function-call permission: the allowance (0 is unlimited), the receiver (checked)
+    /// and the comma-separated method names (none empty, each UTF-8), in nearcore's order.
+    pub(crate) fn read_permission(&mut self, mem: &[u8], args: &PermissionArgs) -> Result<FunctionCallPermission> {
+        let allowance = memory_get_u128(&mut self.gas_counter, mem, args.allowance_ptr)?;
+        let receiver_id = self.read_and_parse_account_id(mem, args.receiver_id)?;
+        let raw_names = self.get_memory_or_register(mem, args.method_names)?;
+        let mut method_names = Vec::new();
+        if !raw_names.is_empty() {
+            for name in raw_names.split(|b| *b == b',') {
+                if name.is_empty() {
+                    return Err(HostError::EmptyMethodName.into());
+                }
+                method_names.push(String::from_utf8(name.to_vec()).map_err(|_| HostError::BadUTF8)?);
+            }
+        }
+        Ok(FunctionCallPermission {
+            allowance: (allowance > 0).then_some(allowance),
+            receiver_id: receiver_id.to_string(),
+            method_names,
+        })
+    }
+
+    /// The fees of adding a function-call key: base, and per byte of the method names (each
+    /// counted with a terminator).
+    pub(crate) fn pay_function_call_key(&mut self, permission: &FunctionCallPermission, sir: bool) -> Result<()> {
+        let bytes: u64 = permission.method_names.iter().map(|n| n.len() as u64 + 1).sum();
+        self.pay_action_base(ActionCosts::add_function_call_key_base, sir)?;
+        self.pay_action_per_byte(ActionCosts::add_function_call_key_byte, bytes, sir)
+    }
+
     /// Burns `burn` and reserves `use_gas` for an action fee.
-    fn pay_action(&mut self, cost: ActionCosts, burn: Gas, use_gas: Gas) -> Result<()> {
+    pub(crate) fn pay_action(&mut self, cost: ActionCosts, burn: Gas, use_gas: Gas) -> Result<()> {
         Ok(self.gas_counter.pay_action_fee(cost, burn, use_gas)?)
     }
 
@@ -451,28 +492,11 @@ impl VMLogic {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_add_key_with_function_call")?;
         let public_key = self.read_public_key(mem, key.public_key)?;
-        let allowance = memory_get_u128(&mut self.gas_counter, mem, key.allowance_ptr)?;
-        let receiver_id = self.read_and_parse_account_id(mem, key.receiver_id)?;
-        let raw_names = self.get_memory_or_register(mem, key.method_names)?;
-        let mut method_names = Vec::new();
-        if !raw_names.is_empty() {
-            for name in raw_names.split(|b| *b == b',') {
-                if name.is_empty() {
-                    return Err(HostError::EmptyMethodName.into());
-                }
-                method_names.push(String::from_utf8(name.to_vec()).map_err(|_| HostError::BadUTF8)?);
-            }
-        }
+        let permission = self.read_permission(mem, &key.permission)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
-        let bytes: u64 = method_names.iter().map(|n| n.len() as u64 + 1).sum();
-        self.pay_action_base(ActionCosts::add_function_call_key_base, sir)?;
-        self.pay_action_per_byte(ActionCosts::add_function_call_key_byte, bytes, sir)?;
+        self.pay_function_call_key(&permission, sir)?;
         let public_key = public_key.decode()?;
-        let permission = AccessKeyPermission::FunctionCall(FunctionCallPermission {
-            allowance: (allowance > 0).then_some(allowance),
-            receiver_id: receiver_id.to_string(),
-            method_names,
-        });
+        let permission = AccessKeyPermission::FunctionCall(permission);
         let access_key = AccessKey { nonce: key.nonce, permission };
         self.receipt_manager.append_action(index, Action::AddKey(Box::new(AddKeyAction { public_key, access_key })));
         Ok(())
