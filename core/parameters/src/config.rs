@@ -252,6 +252,7 @@ fn read_vm_config(table: &mut ParameterTable) -> Result<Config, ParameterError> 
         global_contract_host_fns: table.take_bool("global_contract_host_fns")?,
         gas_key_host_fns: table.take_bool("gas_key_host_fns")?,
         universal_accounts: table.take_bool("universal_accounts")?,
+        one_yocto_on_promise: table.take_bool("one_yocto_on_promise")?,
         p256_verify_host_fn: table.take_bool("p256_verify_host_fn")?,
         ml_dsa_verify_host_fn: table.take_bool("ml_dsa_verify_host_fn")?,
         sha3_host_fns: table.take_bool("sha3_host_fns")?,

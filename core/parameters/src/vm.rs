@@ -64,6 +64,9 @@ pub struct Config {
     pub gas_key_host_fns: bool,
     /// Gate: the universal-account (deterministic state init) host functions.
     pub universal_accounts: bool,
+    /// A zero-balance contract may attach exactly 1 yoctoNEAR to a function call it creates
+    /// without having it (protocol 85: the yocto is minted, as `subsidized_amount`).
+    pub one_yocto_on_promise: bool,
     /// Gate: `p256_verify`.
     pub p256_verify_host_fn: bool,
     /// Gate: ML-DSA verification.

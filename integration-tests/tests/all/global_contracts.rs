@@ -207,3 +207,30 @@ fn a_contract_adding_a_gas_key_fails_at_receipt_validation() {
     );
     assert_eq!(action_error(&result), &expected);
 }
+
+#[test]
+fn a_zero_balance_contract_may_attach_one_yocto_which_is_minted() {
+    // bob runs the actions fixture as a global contract: its record stays within the
+    // zero-balance allowance, so it may give away its whole balance during a call.
+    let mut env = env();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/nearcore-diff/fixtures/actions.wat");
+    let code = wat::parse_file(path).unwrap();
+    assert!(deploy_global(&mut env, &id("alice.near"), code.clone(), GlobalContractDeployMode::CodeHash).is_success());
+    assert!(use_global(&mut env, &id("bob.near"), GlobalContractIdentifier::CodeHash(hash(&code))).is_success());
+    let call = env.call(&id("alice.near"), &id("bob.near"), "one_yocto_on_zero_balance").into_action();
+    let transaction = env.sign(&id("alice.near"), &id("bob.near"), vec![call]).unwrap();
+    let hash = transaction.get_hash();
+    let mut subsidized = 0;
+    let mut block = env.produce_block(&[transaction]).unwrap();
+    for _ in 0..10 {
+        subsidized += block.stats.balance.subsidized;
+        block = env.produce_block(&[]).unwrap();
+    }
+    let result = env.tx_result(&hash).unwrap();
+    assert!(
+        result.complete
+            && result.receipts[0].outcome.status
+                != near_primitives::transaction::ExecutionStatus::SuccessValue(vec![1])
+    );
+    assert_eq!(subsidized, 2, "two calls of 1 yoctoNEAR each, minted; the balance checker agreed every block");
+}

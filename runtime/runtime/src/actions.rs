@@ -329,6 +329,7 @@ pub(crate) fn action_function_call(
     }
     account.amount = outcome.balance;
     account.storage_usage = outcome.storage_usage;
+    result.subsidized_amount = result.subsidized_amount.saturating_add(outcome.subsidized_amount);
     let first_new_receipt = result.new_receipts.len() as u64;
     for metadata in outcome.action_receipts {
         let is_yield = metadata.is_promise_yield;

@@ -84,7 +84,10 @@ pub fn check_balance(
     state: &TrieUpdate,
     stats: &BalanceStats,
 ) -> Result<(), RuntimeError> {
-    let mut before: Balance = stats.incoming_receipts;
+    let mut before: Balance = stats
+        .incoming_receipts
+        .checked_add(stats.subsidized)
+        .ok_or(RuntimeError::UnexpectedIntegerOverflow("balance check"))?;
     let mut after: Balance = stats.outgoing_receipts;
     for extra in [stats.tx_burnt, stats.receipts_burnt, stats.other_burnt] {
         after = after.checked_add(extra).ok_or(RuntimeError::UnexpectedIntegerOverflow("balance check"))?;

@@ -100,6 +100,7 @@ impl ChunkProgress {
         self.stats.receipts_executed += 1;
         self.stats.compute_usage = self.stats.compute_usage.saturating_add(execution.compute_usage);
         self.stats.balance.other_burnt = self.stats.balance.other_burnt.saturating_add(execution.other_burnt);
+        self.stats.balance.subsidized = self.stats.balance.subsidized.saturating_add(execution.subsidized);
         self.outgoing.extend(execution.outgoing);
         self.proposals.extend(execution.validator_proposals);
         if let Some(outcome) = execution.outcome {

@@ -36,6 +36,8 @@ pub(crate) struct ReceiptExecution {
     pub(crate) validator_proposals: Vec<ValidatorProposal>,
     /// Tokens lost without being burnt as gas: a refund to an account that no longer exists.
     pub(crate) other_burnt: Balance,
+    /// Tokens minted (see `ActionResult::subsidized_amount`).
+    pub(crate) subsidized: Balance,
 }
 
 /// Executes receipts in one block: the runner and the block's state.
@@ -77,6 +79,7 @@ impl ReceiptExecutor<'_> {
                     yielded: Vec::new(),
                     validator_proposals: Vec::new(),
                     other_burnt: 0,
+                    subsidized: 0,
                 })
             }
             ReceiptEnum::Action(action_receipt) => {
@@ -208,6 +211,7 @@ impl ReceiptExecutor<'_> {
             result.new_receipts.clear();
             result.validator_proposals.clear();
             result.tokens_burnt = 0;
+            result.subsidized_amount = 0;
         }
         for data_id in &action_receipt.input_data_ids {
             state.remove(TrieKey::ReceivedData { receiver_id: account_id.clone(), data_id: *data_id });
@@ -334,5 +338,6 @@ fn finish_execution(
         yielded,
         validator_proposals: result.validator_proposals,
         other_burnt,
+        subsidized: result.subsidized_amount,
     }
 }

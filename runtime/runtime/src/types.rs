@@ -121,6 +121,9 @@ pub struct ActionResult {
     /// Tokens burnt by actions other than as gas (a global contract's storage), part of the
     /// outcome's `tokens_burnt` (protocol 83).
     pub tokens_burnt: Balance,
+    /// Tokens minted: the 1 yoctoNEAR zero-balance contracts attached to function calls without
+    /// having it (`one_yocto_on_promise`).
+    pub subsidized_amount: Balance,
 }
 
 impl Default for ActionResult {
@@ -133,6 +136,7 @@ impl Default for ActionResult {
             logs: Vec::new(),
             new_receipts: Vec::new(),
             tokens_burnt: 0,
+            subsidized_amount: 0,
             validator_proposals: Vec::new(),
         }
     }
@@ -199,4 +203,7 @@ pub struct BalanceStats {
     pub receipts_burnt: Balance,
     /// Tokens lost otherwise (a refund to an account that no longer exists).
     pub other_burnt: Balance,
+    /// Tokens minted: the 1 yoctoNEAR deposits zero-balance contracts attached without having
+    /// them (`one_yocto_on_promise`).
+    pub subsidized: Balance,
 }

@@ -346,7 +346,11 @@ fn receipts() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             o::ReceiptEnum::Action(action_v2.clone()),
             nc::ReceiptEnum::ActionV2(nc_action_v2.clone()),
         ),
-        ("Receipt (PromiseYieldV2, refund_to)", o::ReceiptEnum::PromiseYield(action_v2), nc::ReceiptEnum::PromiseYieldV2(nc_action_v2)),
+        (
+            "Receipt (PromiseYieldV2, refund_to)",
+            o::ReceiptEnum::PromiseYield(action_v2),
+            nc::ReceiptEnum::PromiseYieldV2(nc_action_v2),
+        ),
         (
             "Receipt (GlobalContractDistribution V2)",
             o::ReceiptEnum::GlobalContractDistribution(o::GlobalContractDistributionReceipt::V2(

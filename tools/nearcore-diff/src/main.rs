@@ -88,6 +88,8 @@ pub(crate) struct Outcome {
     pub(crate) storage: Map<String, Value>,
     /// The receipts and yield resumes the call created (see `receipts.rs`); null when it failed.
     pub(crate) receipts: Value,
+    /// Yocto attached without leaving the balance (`one_yocto_on_promise`), as a decimal string.
+    pub(crate) subsidized_amount: String,
 }
 
 impl Outcome {
@@ -102,6 +104,7 @@ impl Outcome {
             "profile": self.profile,
             "storage": self.storage,
             "receipts": self.receipts,
+            "subsidized_amount": self.subsidized_amount,
         })
     }
 }

@@ -151,6 +151,7 @@ fn to_outcome(outcome: &nc_vm_runner::logic::VMOutcome, ext: &MockedExternal, lo
         compute_usage: outcome.compute_usage,
         profile,
         storage,
+        subsidized_amount: outcome.subsidized_amount.as_yoctonear().to_string(),
         receipts: match outcome.aborted {
             None => crate::receipts::theirs(ext.action_log.get(logged_before..).unwrap_or_default()),
             Some(_) => Value::Null,

@@ -107,5 +107,6 @@ fn to_outcome(outcome: &VMOutcome, ext: &MockedExternal) -> Outcome {
         profile,
         storage,
         receipts: if outcome.aborted.is_none() { crate::receipts::ours(outcome) } else { Value::Null },
+        subsidized_amount: outcome.subsidized_amount.to_string(),
     }
 }

@@ -110,7 +110,61 @@ const KNOWN_MISSING: &[(&str, &str)] = &[
         "fees.signature_verification_costs.MlDsa65",
         "ML-DSA-65 transaction signatures (post-quantum keys) are not supported by this runtime",
     ),
+    (
+        "flag.fix_contract_loading_error",
+        "on at protocol 87: its behaviour is this runner's only one (the corpus compares loading errors)",
+    ),
+    ("flag.canonical_universal_state_init", "universal accounts (protocol 88) are not implemented"),
+    (
+        "flag.fix_ml_dsa_cost_charging",
+        "off at protocol 88: its behaviour is this runner's only one (the gas-keys fixture compares it)",
+    ),
+    (
+        "flag.bls12381_not_in_group_fix",
+        "off at protocol 88: its behaviour is this runner's only one (the BLS12-381 fixture compares it)",
+    ),
+    ("flag.storage_get_mode", "reads go through the trie here; trie-node costs are not charged yet (docs/parity.md)"),
 ];
+
+/// The VM's feature flags and kind: nearcore's by name (its `Config` is not serializable), ours
+/// from the JSON of this table's `Config`.
+fn flags(theirs: &nc_parameters::RuntimeConfig, ours: &near_parameters::RuntimeConfig) -> Vec<Entry> {
+    let c = &*theirs.wasm_config;
+    let theirs_flags = [
+        ("fix_contract_loading_cost", c.fix_contract_loading_cost),
+        ("fix_contract_loading_error", c.fix_contract_loading_error),
+        ("eth_implicit_accounts", c.eth_implicit_accounts),
+        ("universal_accounts", c.universal_accounts),
+        ("canonical_universal_state_init", c.canonical_universal_state_init),
+        ("discard_custom_sections", c.discard_custom_sections),
+        ("global_contract_host_fns", c.global_contract_host_fns),
+        ("reftypes_bulk_memory", c.reftypes_bulk_memory),
+        ("gas_key_host_fns", c.gas_key_host_fns),
+        ("fix_ml_dsa_cost_charging", c.fix_ml_dsa_cost_charging),
+        ("one_yocto_on_promise", c.one_yocto_on_promise),
+        ("p256_verify_host_fn", c.p256_verify_host_fn),
+        ("ml_dsa_verify_host_fn", c.ml_dsa_verify_host_fn),
+        ("sha3_host_fns", c.sha3_host_fns),
+        ("yield_with_id_host_fns", c.yield_with_id_host_fns),
+        ("chain_id_host_fn", c.chain_id_host_fn),
+        ("bls12381_not_in_group_fix", c.bls12381_not_in_group_fix),
+    ];
+    let mine = to_json(&*ours.wasm_config);
+    let mut entries: Vec<Entry> = theirs_flags
+        .into_iter()
+        .map(|(name, value)| Entry { name: format!("flag.{name}"), ours: None, nearcore: Some(json!(value)) })
+        .collect();
+    let storage_get_mode = json!(format!("{:?}", c.storage_get_mode));
+    entries.push(Entry { name: "flag.storage_get_mode".into(), ours: None, nearcore: Some(storage_get_mode) });
+    let vm_kind = Some(json!(format!("{:?}", c.vm_kind)));
+    entries.push(Entry { name: "flag.vm_kind".into(), ours: mine.get("vm_kind").cloned(), nearcore: vm_kind });
+    for (name, value) in mine.as_object().into_iter().flatten() {
+        if value.is_boolean() {
+            set_ours(&mut entries, &format!("flag.{name}"), value.clone());
+        }
+    }
+    entries
+}
 
 /// Fee-level and runtime-level scalars: storage, economics, account creation.
 fn scalars(theirs: &nc_parameters::RuntimeConfig, ours: &near_parameters::RuntimeConfig) -> Vec<Entry> {
@@ -191,6 +245,7 @@ pub(crate) fn run() -> bool {
     let mut entries = action_fees(theirs, &ours);
     entries.extend(ext_costs(theirs, &ours));
     entries.extend(scalars(theirs, &ours));
+    entries.extend(flags(theirs, &ours));
     let (mine, other) = (&ours.wasm_config, &theirs.wasm_config);
     entries.extend(fields("limit", &to_json(&mine.limit_config), &to_json(&other.limit_config)));
     let ops = [

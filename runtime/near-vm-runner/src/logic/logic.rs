@@ -78,6 +78,9 @@ pub struct VMOutcome {
     /// Function calls among `action_receipts` that asked for a share of the gas this call leaves
     /// unused ([`VMOutcome::distribute_unused_gas`]).
     pub gas_weights: Vec<super::receipt_manager::WeightedCall>,
+    /// Tokens attached to new function calls without leaving the balance (the 1 yoctoNEAR a
+    /// zero-balance contract may attach, `one_yocto_on_promise`): minted if the call succeeds.
+    pub subsidized_amount: Balance,
     /// The error the call ended with, if any (state changes must then be discarded).
     pub aborted: Option<near_primitives::errors::FunctionCallError>,
 }
@@ -116,6 +119,8 @@ pub struct VMLogic {
     pub(crate) return_data: ReturnData,
     pub(crate) storage_usage: StorageUsage,
     pub(crate) current_account_balance: Balance,
+    /// See [`VMOutcome::subsidized_amount`].
+    pub(crate) subsidized_amount: Balance,
     /// The instance's gas global and stack budget (see `crate::engine::metering`).
     pub(crate) metering: crate::engine::MeteringState,
     pub(crate) receipt_manager: super::receipt_manager::ReceiptManager,
@@ -148,6 +153,7 @@ impl VMLogic {
             metering: crate::engine::MeteringState::new(&config),
             storage_usage: context.storage_usage,
             current_account_balance: context.account_balance.saturating_add(context.attached_deposit),
+            subsidized_amount: 0,
             registers: Registers::default(),
             logs: Vec::new(),
             total_log_length: 0,
@@ -184,6 +190,7 @@ impl VMLogic {
             action_receipts: if aborted.is_none() { self.receipt_manager.action_receipts.clone() } else { Vec::new() },
             yield_resumes: if aborted.is_none() { self.receipt_manager.yield_resumes.clone() } else { Vec::new() },
             gas_weights: if aborted.is_none() { self.receipt_manager.gas_weights.clone() } else { Vec::new() },
+            subsidized_amount: if aborted.is_none() { self.subsidized_amount } else { 0 },
             aborted,
         }
     }
@@ -203,6 +210,7 @@ impl VMLogic {
             action_receipts: Vec::new(),
             yield_resumes: Vec::new(),
             gas_weights: Vec::new(),
+            subsidized_amount: 0,
             aborted: Some(aborted),
         }
     }

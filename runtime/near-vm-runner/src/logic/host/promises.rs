@@ -178,6 +178,16 @@ impl VMLogic {
         }
     }
 
+    /// Takes a new function call's deposit from the balance, except exactly 1 yoctoNEAR from a
+    /// contract whose balance is zero (`one_yocto_on_promise`): that one is subsidized.
+    pub(crate) fn deduct_call_deposit(&mut self, amount: Balance) -> Result<()> {
+        if amount == 1 && self.config.one_yocto_on_promise && self.current_account_balance == 0 {
+            self.subsidized_amount = self.subsidized_amount.checked_add(amount).ok_or_else(Self::overflow)?;
+            return Ok(());
+        }
+        self.deduct_balance(amount)
+    }
+
     pub(crate) fn deduct_balance(&mut self, amount: Balance) -> Result<()> {
         self.current_account_balance =
             self.current_account_balance.checked_sub(amount).ok_or(HostError::BalanceExceeded)?;
@@ -400,7 +410,7 @@ impl VMLogic {
         self.pay_action_base(ActionCosts::function_call_base, sir)?;
         self.pay_action_per_byte(ActionCosts::function_call_byte, bytes, sir)?;
         self.gas_counter.prepay_gas(call.gas)?;
-        self.deduct_balance(amount)?;
+        self.deduct_call_deposit(amount)?;
         let method_name = String::from_utf8(method_name).map_err(|_| HostError::InvalidMethodName)?;
         let action = FunctionCallAction { method_name, args, gas: call.gas, deposit: amount };
         self.receipt_manager.append_function_call(index, action, GasWeight(call.gas_weight));

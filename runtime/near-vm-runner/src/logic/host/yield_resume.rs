@@ -83,7 +83,7 @@ impl VMLogic {
         let deposit = request.deposit;
         let (index, data_id) = self.create_yield(request)?;
         // As nearcore: the deposit leaves the balance once every fee is paid.
-        self.deduct_balance(deposit)?;
+        self.deduct_call_deposit(deposit)?;
         self.ext.register_yield_id(&yield_id, &data_id)?;
         Ok(index)
     }
