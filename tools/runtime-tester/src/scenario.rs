@@ -9,9 +9,11 @@ use base64::Engine;
 use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission};
 use near_primitives::action::{
     Action, AddKeyAction, CreateAccountAction, DeleteAccountAction, DeleteKeyAction, DeployContractAction,
-    DeploySubmoduleAction, RemoveSubmoduleAction, StakeAction, TransferAction,
+    DeployGlobalContractAction, DeploySubmoduleAction, RemoveSubmoduleAction, StakeAction, TransferAction,
+    UseGlobalContractAction,
 };
 use near_primitives::crypto::PublicKey;
+use near_primitives::global_contract::{GlobalContractDeployMode, GlobalContractIdentifier};
 use near_primitives::types::{AccountId, Balance, Gas};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -438,6 +440,23 @@ fn parse_public_key(node: Node<'_>) -> Parsed<PublicKey> {
         .map_or_else(|e| n.fail(format!("invalid public key: {e:?}")), Ok))
 }
 
+/// A global contract: `account_id` (deployed by that account), `code_hash` (base58) or
+/// `code_hash_of` (the hash of a code file); exactly one.
+fn parse_global_contract_identifier(node: Node<'_>) -> Parsed<GlobalContractIdentifier> {
+    let by_account = optional!(node, "account_id", |n| n.account_id())?.map(GlobalContractIdentifier::AccountId);
+    let by_hash = optional!(node, "code_hash", |n| n
+        .str()?
+        .parse()
+        .map_or_else(|e| n.fail(format!("invalid code hash: {e}")), Ok))?;
+    let by_file = optional!(node, "code_hash_of", |n| n.file())?.map(|code| near_primitives::hash::hash(&code));
+    let by_hash = by_hash.map(GlobalContractIdentifier::CodeHash);
+    let by_file = by_file.map(GlobalContractIdentifier::CodeHash);
+    match [by_account, by_hash, by_file] {
+        [Some(id), None, None] | [None, Some(id), None] | [None, None, Some(id)] => Ok(id),
+        _ => node.fail("expected exactly one of `account_id`, `code_hash`, `code_hash_of`"),
+    }
+}
+
 fn parse_submodule_key(node: Node<'_>) -> Parsed<Vec<u8>> {
     if let Some(key) = optional!(node, "key_base64", |n| {
         base64::engine::general_purpose::STANDARD
@@ -488,6 +507,8 @@ fn action_fields(kind: &str) -> &'static [&'static str] {
         "AddKey" => &["public_key", "public_key_of", "access_key"],
         "DeleteKey" => KEY,
         "DeleteAccount" => &["beneficiary_id"],
+        "DeployGlobalContract" => &["code_file", "deploy_mode"],
+        "UseGlobalContract" => &["code_hash", "code_hash_of", "account_id"],
         "DeploySubmodule" => &["key", "key_base64", "code_file"],
         "RemoveSubmodule" => &["key", "key_base64"],
         _ => &[],
@@ -511,6 +532,8 @@ fn parse_action(node: Node<'_>) -> Parsed<ActionSpec> {
             | "AddKey"
             | "DeleteKey"
             | "DeleteAccount"
+            | "DeployGlobalContract"
+            | "UseGlobalContract"
             | "DeploySubmodule"
             | "RemoveSubmodule"
     ) {
@@ -542,6 +565,17 @@ fn parse_action(node: Node<'_>) -> Parsed<ActionSpec> {
         "DeleteAccount" => Action::DeleteAccount(DeleteAccountAction {
             beneficiary_id: required!(body, "beneficiary_id", |n| n.account_id())?,
         }),
+        "DeployGlobalContract" => Action::DeployGlobalContract(DeployGlobalContractAction {
+            code: required!(body, "code_file", |n| n.file())?,
+            deploy_mode: required!(body, "deploy_mode", |n| match n.str()? {
+                "CodeHash" => Ok(GlobalContractDeployMode::CodeHash),
+                "AccountId" => Ok(GlobalContractDeployMode::AccountId),
+                _ => n.fail("expected \"CodeHash\" or \"AccountId\""),
+            })?,
+        }),
+        "UseGlobalContract" => Action::UseGlobalContract(Box::new(UseGlobalContractAction {
+            contract_identifier: parse_global_contract_identifier(body)?,
+        })),
         "DeploySubmodule" => Action::DeploySubmodule(DeploySubmoduleAction {
             key: parse_submodule_key(body)?,
             code: required!(body, "code_file", |n| n.file())?,

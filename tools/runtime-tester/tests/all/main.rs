@@ -96,6 +96,21 @@ fn submodule_scenario_deploys_and_runs_the_app() {
     assert!(failure.is_some_and(|f| f.contains("status 200")), "{failure:?}");
 }
 
+#[test]
+fn global_contract_scenario_runs_the_shared_code_on_both_accounts() {
+    let reports = run_with("global_contracts.json", Store::memory());
+    let all: Vec<_> = reports.iter().flat_map(|r| r.outcomes.iter()).collect();
+    let counters: Vec<_> = all
+        .iter()
+        .filter(|o| o["status"]["SuccessValue"]["base64"] == "AQAAAAAAAAA=")
+        .map(|o| &o["executor_id"])
+        .collect();
+    assert_eq!(counters, ["bob.near", "carol.near"], "each account's first increment returns 1");
+    assert!(all.iter().all(|o| o["status"].get("Failure").is_none()), "nothing fails");
+    let view = &reports.iter().flat_map(|r| r.views.iter()).next().expect("the view ran")["result"];
+    assert!(view.get("base64").is_some(), "a view call runs the global code: {view}");
+}
+
 fn write(dir: &Path, text: &str) -> PathBuf {
     let path = dir.join("scenario.json");
     std::fs::write(&path, text).unwrap();
@@ -129,6 +144,14 @@ fn bad_scenarios_name_the_path_and_field() {
             "$.genesis.accounts[0].code_file: cannot read",
         ),
         (r#"{"genesis": {"accounts": []}, "blocks": [{}]}"#, "$.blocks[0]: expected `transactions`"),
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"transactions": [{"signer_id": "a.near", "receiver_id": "a.near", "actions": [{"UseGlobalContract": {"account_id": "b.near", "code_hash": "11111111111111111111111111111111"}}]}]}]}"#,
+            "$.blocks[0].transactions[0].actions[0].UseGlobalContract: expected exactly one of",
+        ),
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"transactions": [{"signer_id": "a.near", "receiver_id": "a.near", "actions": [{"DeployGlobalContract": {"code_file": "x.wat", "deploy_mode": "Hash"}}]}]}]}"#,
+            "DeployGlobalContract.code_file: cannot read",
+        ),
         // Found by the scenario fuzz target: this ran for days.
         (
             r#"{"genesis": {"accounts": []}, "blocks": [{"empty_blocks": 1000000000000000000}]}"#,
