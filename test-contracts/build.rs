@@ -13,6 +13,7 @@ const CONTRACTS: &[&str] = &[
     "sdk-signer",
     "submodule-nostd",
     "sdk-app-os",
+    "sdk-global",
     "bench-interp",
     "bench-child",
 ];

@@ -10,6 +10,8 @@
 //! - [`yield_nostd`]: `no_std` NEP-519 yields and resumes, every edge case's entry point;
 //! - [`sdk_signer`]: near-sdk chain-signatures-style contract (`sign` yields, `respond` resumes);
 //! - [`sdk_app_os`]: near-sdk NEP-481 parent ("OS") serving a submodule's requests;
+//! - [`sdk_global`]: near-sdk factory deploying and using global contracts, creating a
+//!   deterministic account, setting `refund_to` and adding a gas key through near-sdk's `Promise`;
 //! - [`submodule_nostd`]: `no_std` NEP-481 "app" submodule (asks its parent to read, write, log);
 //! - [`bench_interp`], [`bench_child`]: NEP-481's benchmark, the same workloads interpreted by a
 //!   stack machine inside the contract and as a compiled submodule (`scripts/nep481-bench.sh`);
@@ -20,6 +22,11 @@
 /// The near-sdk status-message contract.
 pub fn sdk_status() -> &'static [u8] {
     include_bytes!(concat!(env!("OUT_DIR"), "/sdk-status.wasm"))
+}
+
+/// The near-sdk global-contract factory (global contracts, state init, refund_to, gas keys).
+pub fn sdk_global() -> &'static [u8] {
+    include_bytes!(concat!(env!("OUT_DIR"), "/sdk-global.wasm"))
 }
 
 /// The raw `no_std` contract.

@@ -234,3 +234,28 @@ fn a_zero_balance_contract_may_attach_one_yocto_which_is_minted() {
     );
     assert_eq!(subsidized, 2, "two calls of 1 yoctoNEAR each, minted; the balance checker agreed every block");
 }
+
+#[test]
+fn a_near_sdk_factory_deploys_a_global_contract_and_creates_a_deterministic_account() {
+    let factory = id("factory.near");
+    let mut env = TestEnv::builder()
+        .account(GenesisAccount::new(id("alice.near"), 100 * NEAR))
+        .account(GenesisAccount::new(factory.clone(), 100 * NEAR).with_code(near_test_contracts::sdk_global().to_vec()))
+        .account(GenesisAccount::new(id("refund.near"), NEAR))
+        .build()
+        .unwrap();
+    let mut call = |method: &str| {
+        let result = env.call(&id("alice.near"), &factory, method).transact().unwrap();
+        assert!(result.is_success(), "{method}: {:?}", result.status);
+    };
+    call("deploy_global_by_account");
+    call("create_deterministic");
+    let derived: AccountId = env.view_json(&factory, "deterministic_id", serde_json::json!({})).unwrap();
+    let account = env.view_account(&derived).unwrap().expect("the deterministic account exists");
+    assert_eq!(account.contract, AccountContract::GlobalByAccount(factory.clone()));
+    let owner = env.view_state(&derived, b"owner").unwrap();
+    assert_eq!(owner[0].1, b"factory.near".to_vec(), "the state init's entry");
+    let refund_before = env.balance(&id("refund.near")).unwrap();
+    env.call(&id("alice.near"), &factory, "transfer_with_refund_to").transact().unwrap();
+    assert_eq!(env.balance(&id("refund.near")).unwrap(), refund_before + 1, "the failed transfer's yocto");
+}
