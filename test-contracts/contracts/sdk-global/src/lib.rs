@@ -20,7 +20,9 @@ fn own() -> Promise {
 /// The state init of the deterministic account running this account's global contract.
 fn state_init() -> StateInit {
     let code = GlobalContractId::AccountId(env::current_account_id());
-    StateInit::V1(StateInitV1::code(code).with_data_entry(b"owner".to_vec(), env::current_account_id().as_bytes().to_vec()))
+    StateInit::V1(
+        StateInitV1::code(code).with_data_entry(b"owner".to_vec(), env::current_account_id().as_bytes().to_vec()),
+    )
 }
 
 #[near]
@@ -67,7 +69,8 @@ impl Factory {
 
     /// Adds an ed25519 gas key with 4 nonces to this account.
     pub fn add_gas_key(&self) -> Promise {
-        let key: PublicKey = "ed25519:6E8sCci9badyRkXb3JoRpBj5p8C6Tw41ELDZoiihKEtp".parse().unwrap_or_else(|_| env::abort());
+        let key: PublicKey =
+            "ed25519:6E8sCci9badyRkXb3JoRpBj5p8C6Tw41ELDZoiihKEtp".parse().unwrap_or_else(|_| env::abort());
         own().add_gas_key_full_access(key, 4)
     }
 }
