@@ -74,16 +74,6 @@ impl Account {
         self.contract != AccountContract::None
     }
 
-    /// The hash shown for the account's code (all zeroes for none). For a contract used by
-    /// account, the runtime looks the code up to learn it.
-    pub fn local_or_global_code_hash(&self) -> Option<CryptoHash> {
-        match &self.contract {
-            AccountContract::None => Some(CryptoHash::default()),
-            AccountContract::Local(hash) | AccountContract::Global(hash) => Some(*hash),
-            AccountContract::GlobalByAccount(_) => None,
-        }
-    }
-
     /// Whether the record uses the original (unversioned) layout.
     fn is_v1(&self) -> bool {
         matches!(self.contract, AccountContract::None | AccountContract::Local(_))
