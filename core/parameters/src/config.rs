@@ -253,6 +253,7 @@ fn read_vm_config(table: &mut ParameterTable) -> Result<Config, ParameterError> 
         gas_key_host_fns: table.take_bool("gas_key_host_fns")?,
         universal_accounts: table.take_bool("universal_accounts")?,
         one_yocto_on_promise: table.take_bool("one_yocto_on_promise")?,
+        canonical_universal_state_init: table.take_bool("canonical_universal_state_init")?,
         p256_verify_host_fn: table.take_bool("p256_verify_host_fn")?,
         ml_dsa_verify_host_fn: table.take_bool("ml_dsa_verify_host_fn")?,
         sha3_host_fns: table.take_bool("sha3_host_fns")?,

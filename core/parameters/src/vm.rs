@@ -67,6 +67,9 @@ pub struct Config {
     /// A zero-balance contract may attach exactly 1 yoctoNEAR to a function call it creates
     /// without having it (protocol 85: the yocto is minted, as `subsidized_amount`).
     pub one_yocto_on_promise: bool,
+    /// Universal accounts accept only the canonical encoding of a state init (protocol 88);
+    /// `universal_state_init_to_account_id` reports the others with a status.
+    pub canonical_universal_state_init: bool,
     /// Gate: `p256_verify`.
     pub p256_verify_host_fn: bool,
     /// Gate: ML-DSA verification.

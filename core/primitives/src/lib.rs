@@ -17,6 +17,7 @@ pub mod receipt;
 pub mod transaction;
 pub mod trie_key;
 pub mod types;
+pub mod universal_state_init;
 
 pub use hash::CryptoHash;
 pub use types::AccountId;

@@ -259,3 +259,29 @@ fn a_near_sdk_factory_deploys_a_global_contract_and_creates_a_deterministic_acco
     env.call(&id("alice.near"), &factory, "transfer_with_refund_to").transact().unwrap();
     assert_eq!(env.balance(&id("refund.near")).unwrap(), refund_before + 1, "the failed transfer's yocto");
 }
+
+#[test]
+fn the_node_decodes_universal_state_inits_and_refuses_creating_the_accounts() {
+    let mut env = env();
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/nearcore-diff/fixtures/universal_accounts.wat");
+    assert!(env.deploy(&id("alice.near"), wat::parse_file(path).unwrap()).unwrap().is_success());
+    let mut run = |method: &str| env.call(&id("bob.near"), &id("alice.near"), method).transact().unwrap();
+    let FinalStatus::SuccessValue(valid) = run("id_of_empty_state_init").status else {
+        panic!("a canonical state init")
+    };
+    assert_eq!(&valid[..8], &0u64.to_le_bytes());
+    let empty = [0u8; 10];
+    let expected = near_primitives::universal_state_init::universal_account_id(&empty);
+    assert_eq!(&valid[8..], expected.as_bytes());
+    let status = run("id_of_other_bytes").status;
+    assert_eq!(status, FinalStatus::SuccessValue(1u64.to_le_bytes().to_vec()), "not a state init: status 1");
+    let created = run("create_universal_account");
+    let unsupported = ActionsValidationError::UnsupportedProtocolFeature {
+        protocol_feature: "UniversalAccounts".into(),
+        version: 88,
+    };
+    let expected = ActionErrorKind::NewReceiptValidationError(
+        near_primitives::errors::ReceiptValidationError::ActionsValidation(unsupported),
+    );
+    assert_eq!(action_error(&created), &expected);
+}

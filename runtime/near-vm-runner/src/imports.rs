@@ -2,21 +2,17 @@
 //! gate, and the `VMLogic` method it calls. Linking, gating and the list of names all come from
 //! here.
 //!
-//! `u64` parameters are wasm `i64`, `u32` are `i32`, reinterpreted bit for bit. Functions this
-//! runtime links but does not implement ([`PENDING_IMPORTS`]) fail, when called, with
-//! `HostError::UnsupportedHostFunction` naming them, so contracts importing them (near-sdk's
-//! `Promise` imports even the gas-key, global-contract and state-init actions) still deploy and
-//! run their other methods.
+//! `u64` parameters are wasm `i64`, `u32` are `i32`, reinterpreted bit for bit. Every import of
+//! nearcore's protocol 88 is here, under its gate, plus NEP-481's two.
 
 use crate::engine::{HostTrap, RunnerFault};
 use crate::logic::host::global_contracts::ContractIdArg;
 use crate::logic::host::promises::{FunctionCallArgs, FunctionCallKeyArgs, PermissionArgs};
 use crate::logic::{MemSlice, VMLogic, VMLogicError};
 use crate::prepare::Metering;
-use near_parameters::{Config, ExtCosts};
-use near_primitives::errors::HostError;
+use near_parameters::Config;
 use near_primitives::global_contract::GlobalContractDeployMode;
-use wasmtime::{Linker, ValType};
+use wasmtime::Linker;
 
 fn to_wasmtime_error(error: VMLogicError) -> wasmtime::Error {
     match error {
@@ -142,6 +138,12 @@ crate::import_table! {
     #[gas_key_host_fns]
     promise_batch_action_add_gas_key_with_function_call(promise_index: u64, public_key_len: u64, public_key_ptr: u64, num_nonces: u64, allowance_ptr: u64, receiver_id_len: u64, receiver_id_ptr: u64, method_names_len: u64, method_names_ptr: u64) -> ()
         => |l, m| l.promise_batch_action_add_gas_key(m, promise_index, MemSlice::new(public_key_len, public_key_ptr), num_nonces, Some(PermissionArgs { allowance_ptr, receiver_id: MemSlice::new(receiver_id_len, receiver_id_ptr), method_names: MemSlice::new(method_names_len, method_names_ptr) }));
+    #[universal_accounts]
+    universal_state_init_to_account_id(state_init_len: u64, state_init_ptr: u64, register_id: u64) -> u64
+        => |l, m| l.universal_state_init_to_account_id(m, MemSlice::new(state_init_len, state_init_ptr), register_id);
+    #[universal_accounts]
+    promise_batch_action_universal_state_init(promise_index: u64, state_init_len: u64, state_init_ptr: u64, amount_ptr: u64) -> ()
+        => |l, m| l.promise_batch_action_universal_state_init(m, promise_index, MemSlice::new(state_init_len, state_init_ptr), amount_ptr);
     promise_set_refund_to(promise_index: u64, account_id_len: u64, account_id_ptr: u64) -> ()
         => |l, m| l.promise_set_refund_to(m, promise_index, MemSlice::new(account_id_len, account_id_ptr));
     #[global_contract_host_fns]
@@ -198,52 +200,11 @@ crate::import_table! {
     validator_total_stake(stake_ptr: u64) -> () => |l, m| l.validator_total_stake(m, stake_ptr);
 }
 
-/// Whether a pending import is linked under `config`.
-type Gate = fn(&Config) -> bool;
-
-/// Imports linked with their nearcore signature but not implemented here yet (the universal
-/// state init).
-/// Signatures: `I` = i64, `i` = i32; `(params, results)`.
-pub const PENDING_IMPORTS: &[(&str, &str, &str, Gate)] = &[
-    ("universal_state_init_to_account_id", "III", "I", |c| c.universal_accounts),
-    ("promise_batch_action_universal_state_init", "IIII", "", |c| c.universal_accounts),
-];
-
-fn val_types(signature: &str) -> Vec<ValType> {
-    signature.chars().map(|c| if c == 'i' { ValType::I32 } else { ValType::I64 }).collect()
-}
-
-fn link_pending(linker: &mut Linker<VMLogic>, config: &Config, metering: Metering) -> wasmtime::Result<()> {
-    for &(name, params, results, gate) in PENDING_IMPORTS {
-        if !gate(config) {
-            continue;
-        }
-        let (mut params, mut results) = (val_types(params), val_types(results));
-        if metering == Metering::Inline {
-            // The gas left an inline-metered module passes (and would take back): the call fails
-            // before it returns, and the gas global keeps what it held (see `crate::engine`).
-            params.push(ValType::I64);
-            results.push(ValType::I64);
-        }
-        let ty = wasmtime::FuncType::new(linker.engine(), params, results);
-        linker.func_new("env", name, ty, move |mut caller, _params, _results| {
-            caller
-                .data_mut()
-                .gas_counter
-                .pay_base(ExtCosts::base)
-                .map_err(|e| wasmtime::Error::new(HostTrap(e.into())))?;
-            Err(wasmtime::Error::new(HostTrap(HostError::UnsupportedHostFunction { method_name: name.to_string() })))
-        })?;
-    }
-    Ok(())
-}
-
 /// Links every `env` function enabled by `config` into `linker`, in the form modules prepared
 /// with `metering` import them.
 ///
 /// # Errors
 /// Only wasmtime's own linking failures (node faults).
 pub fn link_env(linker: &mut Linker<VMLogic>, config: &Config, metering: Metering) -> wasmtime::Result<()> {
-    link_implemented(linker, config, metering)?;
-    link_pending(linker, config, metering)
+    link_implemented(linker, config, metering)
 }

@@ -8,7 +8,7 @@
 use nc_crypto::{KeyType, PublicKeyHandle};
 use nc_primitives::types::{Balance as NcBalance, Gas as NcGas};
 use near_primitives as ours;
-use serde_json::json;
+use serde_json::{Value, json};
 
 const ALICE: &str = "alice.near";
 const BOB: &str = "bob.near";
@@ -513,17 +513,35 @@ pub(crate) fn run() -> bool {
     all.extend(accounts());
     let mut differing = 0;
     for (name, mine, theirs) in &all {
-        let identical = mine == theirs;
-        differing += usize::from(!identical);
-        let mut line = json!({ "layout": name, "identical": identical, "bytes": mine.len() });
-        if !identical {
-            line["ours"] = json!(hex(mine));
-            line["nearcore"] = json!(hex(theirs));
-        }
-        println!("{line}");
+        differing += usize::from(!report(name, mine, theirs, None));
     }
-    println!("{}", json!({ "layouts": all.len(), "identical": all.len() - differing, "different": differing }));
+    // The node's verdicts on universal state inits, compared as JSON.
+    let verdicts = crate::state_inits::comparisons();
+    for (name, mine, theirs) in &verdicts {
+        let verdict: Value = serde_json::from_slice(mine).unwrap_or(Value::Null);
+        differing += usize::from(!report(name, mine, theirs, Some(verdict)));
+    }
+    let count = all.len() + verdicts.len();
+    println!("{}", json!({ "layouts": count, "identical": count - differing, "different": differing }));
     differing == 0
+}
+
+/// Prints one comparison's line (with `value`, when given, shown as what was compared);
+/// whether the two are identical.
+fn report(name: &str, mine: &[u8], theirs: &[u8], value: Option<Value>) -> bool {
+    let identical = mine == theirs;
+    let mut line = json!({ "layout": name, "identical": identical, "bytes": mine.len() });
+    if let Some(value) = value {
+        line["ours"] = value;
+        if !identical {
+            line["nearcore"] = json!(String::from_utf8_lossy(theirs));
+        }
+    } else if !identical {
+        line["ours"] = json!(hex(mine));
+        line["nearcore"] = json!(hex(theirs));
+    }
+    println!("{line}");
+    identical
 }
 
 fn hex(bytes: &[u8]) -> String {

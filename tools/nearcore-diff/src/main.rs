@@ -22,6 +22,7 @@ mod nearcore;
 mod ours;
 mod parameters;
 mod receipts;
+mod state_inits;
 
 use clap::Parser;
 use serde_json::{Map, Value, json};

@@ -114,7 +114,6 @@ const KNOWN_MISSING: &[(&str, &str)] = &[
         "flag.fix_contract_loading_error",
         "on at protocol 87: its behaviour is this runner's only one (the corpus compares loading errors)",
     ),
-    ("flag.canonical_universal_state_init", "universal accounts (protocol 88) are not implemented"),
     (
         "flag.fix_ml_dsa_cost_charging",
         "off at protocol 88: its behaviour is this runner's only one (the gas-keys fixture compares it)",

@@ -4,6 +4,7 @@
 use near_primitives::hash::CryptoHash;
 use near_primitives::trie_key::SubmoduleCodeInfo;
 use near_primitives::types::{AccountId, Balance};
+use near_primitives::universal_state_init::{StateInitCounts, StateInitError, UniversalStateInit};
 
 /// A fault of the node, not of the contract: the execution is abandoned, never recorded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -120,4 +121,19 @@ pub trait External: std::any::Any + Send {
 
     /// The chain's id (the genesis `chain_id`: "mainnet", "testnet", …), for `chain_id`.
     fn chain_id(&self) -> String;
+
+    /// Universal accounts: whether `state_init` is the canonical borsh of a universal state init
+    /// (the node decodes it, as nearcore's `External` does).
+    ///
+    /// # Errors
+    /// Why it is not.
+    fn check_state_init(&self, state_init: &[u8]) -> Result<(), StateInitError> {
+        UniversalStateInit::from_canonical_bytes(state_init).map(drop)
+    }
+
+    /// Universal accounts: the entries and keys a `UniversalStateInit` action carrying
+    /// `state_init` is charged for (see [`UniversalStateInit::send_counts`]).
+    fn state_init_send_counts(&self, state_init: &[u8]) -> StateInitCounts {
+        UniversalStateInit::send_counts(state_init)
+    }
 }

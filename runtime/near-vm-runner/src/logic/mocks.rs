@@ -3,6 +3,7 @@
 use super::dependencies::{External, ExternalFault};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance};
+use near_primitives::universal_state_init::{StateInitCounts, StateInitError};
 use std::collections::{BTreeMap, HashMap};
 
 /// Storage in a map, validators in a map.
@@ -22,6 +23,11 @@ pub struct MockedExternal {
     pub yield_ids: BTreeMap<CryptoHash, CryptoHash>,
     /// NEP-481 submodule code by key.
     pub submodules: BTreeMap<Vec<u8>, Vec<u8>>,
+    /// What `check_state_init` answers (`None`: valid), as nearcore's mock: it decodes nothing.
+    pub state_init_error: Option<StateInitError>,
+    /// The entries and keys `state_init_send_counts` reports, as nearcore's mock (0 and 0 unless a
+    /// test sets them).
+    pub state_init_counts: StateInitCounts,
 }
 
 impl External for MockedExternal {
@@ -74,6 +80,16 @@ impl External for MockedExternal {
 
     fn validator_stake(&self, account_id: &AccountId) -> Result<Option<Balance>, ExternalFault> {
         Ok(self.validators.get(account_id).copied())
+    }
+
+    /// As nearcore's mock: the error a test set, else valid.
+    fn check_state_init(&self, _state_init: &[u8]) -> Result<(), StateInitError> {
+        self.state_init_error.map_or(Ok(()), Err)
+    }
+
+    /// As nearcore's mock: the counts a test set.
+    fn state_init_send_counts(&self, _state_init: &[u8]) -> StateInitCounts {
+        self.state_init_counts
     }
 
     /// "test", as nearcore's mock and test genesis.

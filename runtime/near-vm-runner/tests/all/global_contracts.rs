@@ -5,6 +5,8 @@ use crate::{module, run_fixture, run_wat};
 use near_primitives::action::Action;
 use near_primitives::errors::{FunctionCallError, HostError};
 use near_primitives::global_contract::{GlobalContractDeployMode, GlobalContractIdentifier};
+use near_primitives::universal_state_init::{StateInitCounts, StateInitError};
+use near_vm_runner::logic::mocks::MockedExternal;
 
 const FIXTURE: &str = "global_contracts.wat";
 
@@ -80,4 +82,43 @@ fn an_entry_for_an_action_that_is_not_a_state_init_is_an_invalid_action_index() 
     let ran = run_wat(&module(imports, body), "f");
     let expected = HostError::InvalidActionIndex { receipt_index: 0, action_index: 0 };
     assert_eq!(ran.outcome.aborted, Some(FunctionCallError::HostError(expected)));
+}
+
+/// `universal_accounts.wat` against a mocked state that answers `check_state_init` with
+/// `error` and counts `counts` entries and keys (nearcore's mock answers valid, 0 and 0).
+fn run_universal(method: &str, error: Option<StateInitError>, counts: StateInitCounts) -> crate::Ran {
+    let path = format!("{}/../../tools/nearcore-diff/fixtures/universal_accounts.wat", env!("CARGO_MANIFEST_DIR"));
+    let code = wat::parse_file(&path).unwrap();
+    let ext = MockedExternal { state_init_error: error, state_init_counts: counts, ..Default::default() };
+    let context = near_vm_runner::logic::VMContext { account_balance: 10u128.pow(25), ..crate::context() };
+    crate::run_code(&code, method, Box::new(ext), context)
+}
+
+#[test]
+fn a_state_init_the_node_refuses_has_no_id_but_its_status() {
+    let valid = run_universal("id_of_other_bytes", None, StateInitCounts::default());
+    let returned = crate::returned(&valid);
+    assert_eq!(&returned[..8], &0u64.to_le_bytes());
+    assert_eq!(
+        &returned[8..],
+        near_primitives::universal_state_init::universal_account_id(b"not a state init").as_bytes()
+    );
+    for (error, status) in [(StateInitError::Malformed, 1u64), (StateInitError::NonCanonical, 2)] {
+        let refused = run_universal("id_of_other_bytes", Some(error), StateInitCounts::default());
+        assert_eq!(crate::returned(&refused), status.to_le_bytes(), "the register stays empty: only the status");
+    }
+}
+
+#[test]
+fn a_universal_state_init_is_charged_for_the_entries_and_keys_the_node_counts() {
+    let counts = StateInitCounts { num_entries: 3, num_keys: 2 };
+    let plain = run_universal("create_universal_account", None, StateInitCounts::default()).outcome;
+    let counted = run_universal("create_universal_account", None, counts).outcome;
+    let fees = near_parameters::RuntimeConfig::mainnet().fees;
+    let fee = |cost| fees.fee(cost).send_fee(false) + fees.fee(cost).exec_fee();
+    let extra = 3 * fee(near_parameters::ActionCosts::universal_state_init_entry)
+        + 2 * fee(near_parameters::ActionCosts::add_full_access_key);
+    assert_eq!(counted.used_gas, plain.used_gas + extra);
+    let Action::UniversalStateInit(init) = &counted.action_receipts[0].actions[0] else { panic!("no state init") };
+    assert_eq!((init.state_init.len(), init.deposit), (10, 1000));
 }

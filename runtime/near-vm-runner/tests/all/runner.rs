@@ -5,7 +5,7 @@ use near_parameters::{ExtCosts, RuntimeConfig};
 use near_primitives::errors::{CompilationError, FunctionCallError, HostError, MethodResolveError, PrepareError};
 use near_vm_runner::ContractRunner;
 use near_vm_runner::engine::Compiler;
-use near_vm_runner::imports::{IMPLEMENTED_IMPORTS, PENDING_IMPORTS};
+use near_vm_runner::imports::IMPLEMENTED_IMPORTS;
 use near_vm_runner::logic::mocks::MockedExternal;
 
 #[test]
@@ -56,31 +56,8 @@ fn a_trapping_start_function_reports_the_trap_the_same_on_both_compilers() {
 }
 
 #[test]
-fn pending_imports_link_and_fail_clearly_when_called() {
-    let ran = run_wat(
-        r#"(module (import "env" "promise_batch_action_universal_state_init" (func $entry (param i64 i64 i64 i64)))
-             (func (export "unused"))
-             (func (export "f") (call $entry (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0))))"#,
-        "unused",
-    );
-    assert_eq!(ran.outcome.aborted, None, "a contract importing it still runs other methods");
-    let ran = run_wat(
-        r#"(module (import "env" "promise_batch_action_universal_state_init" (func $entry (param i64 i64 i64 i64)))
-             (func (export "f") (call $entry (i64.const 0) (i64.const 0) (i64.const 0) (i64.const 0))))"#,
-        "f",
-    );
-    assert_eq!(
-        ran.outcome.aborted,
-        Some(FunctionCallError::HostError(HostError::UnsupportedHostFunction {
-            method_name: "promise_batch_action_universal_state_init".into()
-        }))
-    );
-}
-
-#[test]
 fn the_import_table_has_no_duplicates() {
     let mut names: Vec<&str> = IMPLEMENTED_IMPORTS.to_vec();
-    names.extend(PENDING_IMPORTS.iter().map(|(name, ..)| *name));
     let count = names.len();
     names.sort();
     names.dedup();

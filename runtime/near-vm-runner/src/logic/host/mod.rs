@@ -10,4 +10,5 @@ mod misc;
 pub mod promises;
 mod storage;
 pub mod submodules;
+mod universal;
 pub mod yield_resume;
