@@ -11,7 +11,7 @@
 //! - [`sdk_signer`]: near-sdk chain-signatures-style contract (`sign` yields, `respond` resumes);
 //! - [`sdk_app_os`]: near-sdk NEP-481 parent ("OS") serving a submodule's requests;
 //! - [`sdk_global`]: near-sdk factory deploying and using global contracts, creating a
-//!   deterministic account, setting `refund_to` and adding a gas key through near-sdk's `Promise`;
+//!   deterministic and a universal account, setting `refund_to` and adding a gas key;
 //! - [`submodule_nostd`]: `no_std` NEP-481 "app" submodule (asks its parent to read, write, log);
 //! - [`bench_interp`], [`bench_child`]: NEP-481's benchmark, the same workloads interpreted by a
 //!   stack machine inside the contract and as a compiled submodule (`scripts/nep481-bench.sh`);

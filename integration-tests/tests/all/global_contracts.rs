@@ -255,6 +255,17 @@ fn a_near_sdk_factory_deploys_a_global_contract_and_creates_a_deterministic_acco
     assert_eq!(account.contract, AccountContract::GlobalByAccount(factory.clone()));
     let owner = env.view_state(&derived, b"owner").unwrap();
     assert_eq!(owner[0].1, b"factory.near".to_vec(), "the state init's entry");
+    // Universal accounts: the node decodes the state init near-sdk encodes (and refuses
+    // garbage); creating the account is refused by validation.
+    // (A call, not a view: the state init holds the signer's key, which views may not read.)
+    let asked = env.call(&id("alice.near"), &factory, "universal_id").transact().unwrap();
+    let FinalStatus::SuccessValue(universal) = asked.status else { panic!("universal_id: {:?}", asked.status) };
+    let universal: AccountId = serde_json::from_slice(&universal).unwrap();
+    assert!(universal.as_str().starts_with("0u") && universal.len() == 54, "{universal}");
+    let garbage: String = env.view_json(&factory, "universal_id_of_garbage", serde_json::json!({})).unwrap();
+    assert_eq!(garbage, "Malformed");
+    let created = env.call(&id("alice.near"), &factory, "create_universal").transact().unwrap();
+    assert!(matches!(action_error(&created), ActionErrorKind::NewReceiptValidationError(_)));
     let refund_before = env.balance(&id("refund.near")).unwrap();
     env.call(&id("alice.near"), &factory, "transfer_with_refund_to").transact().unwrap();
     assert_eq!(env.balance(&id("refund.near")).unwrap(), refund_before + 1, "the failed transfer's yocto");

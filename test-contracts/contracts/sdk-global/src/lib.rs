@@ -1,9 +1,10 @@
 //! A near-sdk 5.30 factory: deploys global contracts, makes accounts use them, creates a
-//! deterministic account from a state init, sets a promise's `refund_to` and adds a gas key,
-//! all through near-sdk's `Promise` API (so the host functions are called as near-sdk calls
-//! them). Every method takes no arguments, so nearcore-diff's corpus runs each one.
+//! deterministic and a universal account, sets a promise's `refund_to` and adds a gas key, all
+//! through near-sdk's `Promise` and `env` APIs (so the host functions are called as near-sdk
+//! calls them). Every method takes no arguments, so nearcore-diff's corpus runs each one.
 
 use near_sdk::state_init::{StateInit, StateInitV1};
+use near_sdk::universal_state_init::{UniversalStateInit, UniversalStateInitV1};
 use near_sdk::{env, near, AccountId, GlobalContractId, NearToken, Promise, PublicKey};
 
 /// The smallest valid wasm module: the code deployed as a global contract.
@@ -15,6 +16,16 @@ pub struct Factory {}
 
 fn own() -> Promise {
     Promise::new(env::current_account_id())
+}
+
+/// The universal state init of a key-only account with the signer's key, running this
+/// account's global contract.
+fn universal_state_init() -> UniversalStateInit {
+    UniversalStateInit::V1(
+        UniversalStateInitV1::default()
+            .with_code(GlobalContractId::AccountId(env::current_account_id()))
+            .with_access_key(env::signer_account_pk()),
+    )
 }
 
 /// The state init of the deterministic account running this account's global contract.
@@ -57,6 +68,26 @@ impl Factory {
     pub fn create_deterministic(&self) -> Promise {
         let init = state_init();
         Promise::new(init.derive_account_id()).state_init(init, NearToken::from_millinear(1))
+    }
+
+    /// The `0u` id of [`universal_state_init`], asked of the host (which decodes the bytes).
+    pub fn universal_id(&self) -> AccountId {
+        env::universal_state_init_to_account_id(&universal_state_init().to_raw()).unwrap_or_else(|_| env::abort())
+    }
+
+    /// Whether the host refuses bytes that are not a state init (the status it reports).
+    pub fn universal_id_of_garbage(&self) -> String {
+        let raw = near_sdk::universal_state_init::RawStateInit::from(b"garbage".to_vec());
+        match env::universal_state_init_to_account_id(&raw) {
+            Ok(id) => id.to_string(),
+            Err(error) => format!("{error:?}"),
+        }
+    }
+
+    /// Creates the universal account of [`universal_state_init`], funded with 1 milliNEAR.
+    pub fn create_universal(&self) -> Promise {
+        let init = universal_state_init();
+        Promise::new(init.derive_account_id()).universal_state_init(init, NearToken::from_millinear(1))
     }
 
     /// Sends 1 yoctoNEAR to a missing account with `refund_to` set: the deposit comes back to
