@@ -25,4 +25,4 @@ pub mod runner;
 pub mod submodule;
 
 pub use prepare::{PreparedContract, prepare_contract};
-pub use runner::{ContractRunner, VMRunnerError};
+pub use runner::{AccountCode, ContractRunner, VMRunnerError};

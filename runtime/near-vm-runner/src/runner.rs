@@ -15,6 +15,18 @@ use crate::submodule::{ChildModule, SubmoduleLoader};
 use near_parameters::Config;
 use near_parameters::{ExtCosts, RuntimeConfig};
 use near_primitives::account::AccountContract;
+
+/// The code an account runs: what kind of contract it is, its sha256 (which keys the module
+/// cache; it must be the hash of `code`) and the bytes.
+#[derive(Clone, Copy)]
+pub struct AccountCode<'a> {
+    /// The account's contract (its own code, or a global contract by hash or by account).
+    pub contract: &'a AccountContract,
+    /// sha256 of `code`.
+    pub hash: CryptoHash,
+    /// The wasm.
+    pub code: &'a [u8],
+}
 use near_primitives::errors::{CompilationError, FunctionCallError, MethodResolveError};
 use near_primitives::hash::CryptoHash;
 use std::collections::HashMap;
@@ -264,25 +276,29 @@ impl ContractRunner {
         config: &RuntimeConfig,
     ) -> Result<(VMOutcome, Box<dyn External>), VMRunnerError> {
         let contract = AccountContract::Local(code_hash);
-        self.run_account_contract(&contract, code_hash, code, method, ext, context, config)
+        self.run_account_contract(
+            AccountCode { contract: &contract, hash: code_hash, code },
+            method,
+            ext,
+            context,
+            config,
+        )
     }
 
-    /// As [`ContractRunner::run_with_code_hash`], for an account whose contract is `contract`
+    /// As [`ContractRunner::run_with_code_hash`], for an account whose contract is `code.contract`
     /// (its own code or a global contract, which `current_contract_code` reports).
     ///
     /// # Errors
     /// As [`ContractRunner::run`].
-    #[allow(clippy::too_many_arguments)]
     pub fn run_account_contract(
         &self,
-        contract: &AccountContract,
-        code_hash: CryptoHash,
-        code: &[u8],
+        code: AccountCode<'_>,
         method: &str,
         ext: Box<dyn External>,
         context: VMContext,
         config: &RuntimeConfig,
     ) -> Result<(VMOutcome, Box<dyn External>), VMRunnerError> {
+        let AccountCode { contract, hash: code_hash, code } = code;
         let mut logic = VMLogic::new(context, config.wasm_config.clone(), config.fees.clone(), ext);
         logic.account_contract = contract.clone();
         if config.wasm_config.submodule_host_functions {

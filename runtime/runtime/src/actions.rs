@@ -27,6 +27,7 @@ use near_primitives::trie_key::{
 use near_primitives::types::AccountId;
 use near_store::TrieUpdate;
 use near_store::utils::{get_access_key, set_access_key};
+use near_vm_runner::AccountCode;
 use near_vm_runner::logic::{ReturnData, VMContext};
 use std::any::Any;
 
@@ -301,9 +302,7 @@ pub(crate) fn action_function_call(
     let (mut outcome, ext) = ctx
         .runner
         .run_account_contract(
-            &account.contract,
-            code_hash,
-            &code,
+            AccountCode { contract: &account.contract, hash: code_hash, code: &code },
             &call.method_name,
             Box::new(ext),
             context,

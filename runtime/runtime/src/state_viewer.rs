@@ -11,8 +11,8 @@ use near_primitives::trie_key::{ACCOUNT_DATA_SEPARATOR, contract_data_prefix};
 use near_primitives::types::AccountId;
 use near_store::utils::{get_access_key, get_account};
 use near_store::{Trie, TrieUpdate};
-use near_vm_runner::ContractRunner;
 use near_vm_runner::logic::{ReturnData, VMContext, ViewConfig};
+use near_vm_runner::{AccountCode, ContractRunner};
 
 /// Why a view call returned no value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -135,9 +135,7 @@ pub fn view_call(
     );
     let (outcome, _) = runner
         .run_account_contract(
-            &account.contract,
-            code_hash,
-            &code,
+            AccountCode { contract: &account.contract, hash: code_hash, code: &code },
             method_name,
             Box::new(ext),
             context,
