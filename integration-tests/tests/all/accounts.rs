@@ -1,21 +1,6 @@
-use crate::id;
-use integration_tests::{FinalStatus, GenesisAccount, NEAR, TestEnv};
-use near_primitives::errors::{ActionErrorKind, TxExecutionError};
-
-fn env() -> TestEnv {
-    TestEnv::builder()
-        .account(GenesisAccount::new(id("alice.near"), 100 * NEAR))
-        .account(GenesisAccount::new(id("bob.near"), 100 * NEAR))
-        .build()
-        .unwrap()
-}
-
-fn action_error(status: &FinalStatus) -> &ActionErrorKind {
-    match status {
-        FinalStatus::Failure(TxExecutionError::ActionError(error)) => &error.kind,
-        other => panic!("expected an action error, got {other:?}"),
-    }
-}
+use crate::{action_error, alice_and_bob as env, id};
+use integration_tests::NEAR;
+use near_primitives::errors::ActionErrorKind;
 
 #[test]
 fn transfer_moves_the_amount_and_burns_nearcores_fees() {

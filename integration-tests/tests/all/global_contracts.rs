@@ -1,7 +1,7 @@
 //! Global contracts (deploy by hash or by account, use, redeploy) and deterministic state init
 //! through the runtime: balances, storage usage, outcomes and the code accounts then run.
 
-use crate::id;
+use crate::{alice_and_bob as env, id};
 use integration_tests::{FinalStatus, GenesisAccount, NEAR, TestEnv, TxResult};
 use near_primitives::account::AccountContract;
 use near_primitives::action::{
@@ -13,14 +13,6 @@ use near_primitives::errors::{ActionErrorKind, ActionsValidationError, InvalidTx
 use near_primitives::global_contract::{GlobalContractDeployMode, GlobalContractIdentifier};
 use near_primitives::hash::hash;
 use near_primitives::types::AccountId;
-
-fn env() -> TestEnv {
-    TestEnv::builder()
-        .account(GenesisAccount::new(id("alice.near"), 100 * NEAR))
-        .account(GenesisAccount::new(id("bob.near"), 100 * NEAR))
-        .build()
-        .unwrap()
-}
 
 fn counter() -> Vec<u8> {
     near_test_contracts::raw_nostd().to_vec()
@@ -40,10 +32,7 @@ fn use_global(env: &mut TestEnv, account: &AccountId, identifier: GlobalContract
 }
 
 fn action_error(result: &TxResult) -> &ActionErrorKind {
-    match &result.status {
-        FinalStatus::Failure(TxExecutionError::ActionError(error)) => &error.kind,
-        other => panic!("expected an action error, got {other:?}"),
-    }
+    crate::action_error(&result.status)
 }
 
 fn increment(env: &mut TestEnv, account: &AccountId) -> u64 {

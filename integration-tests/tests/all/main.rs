@@ -14,6 +14,25 @@ mod yield_resume;
 use integration_tests::{GenesisAccount, NEAR, TestEnv, TestEnvBuilder};
 use near_primitives::types::AccountId;
 
+/// alice.near and bob.near with 100 NEAR each, no contracts.
+pub(crate) fn alice_and_bob() -> TestEnv {
+    TestEnv::builder()
+        .account(GenesisAccount::new(id("alice.near"), 100 * NEAR))
+        .account(GenesisAccount::new(id("bob.near"), 100 * NEAR))
+        .build()
+        .expect("genesis")
+}
+
+/// The action error a transaction's result ended with (panics on anything else).
+pub(crate) fn action_error(status: &integration_tests::FinalStatus) -> &near_primitives::errors::ActionErrorKind {
+    match status {
+        integration_tests::FinalStatus::Failure(near_primitives::errors::TxExecutionError::ActionError(error)) => {
+            &error.kind
+        }
+        other => panic!("expected an action error, got {other:?}"),
+    }
+}
+
 /// An account id from a literal.
 pub(crate) fn id(name: &str) -> AccountId {
     name.parse().expect("test account ids are valid")

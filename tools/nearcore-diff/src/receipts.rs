@@ -103,7 +103,12 @@ fn their_action(entry: &MockAction) -> (u64, Value) {
         GlobalContractIdentifier::AccountId(account) => json!({ "AccountId": account.to_string() }),
     };
     let yocto = |b: &nc_primitives_core::types::Balance| b.as_yoctonear().to_string();
-    let names = |names: &[Vec<u8>]| names.iter().map(|n| lossy(n)).collect::<Vec<_>>();
+    let their_permission = |allowance: &Option<nc_primitives_core::types::Balance>,
+                            receiver_id: &nc_primitives_core::types::AccountId,
+                            names: &[Vec<u8>]| {
+        let names = names.iter().map(|n| lossy(n)).collect();
+        function_call_permission(allowance.map(|a| a.as_yoctonear()), receiver_id.as_str(), names)
+    };
     match entry {
         MockAction::CreateAccount { receipt_index } => (*receipt_index, json!({ "CreateAccount": {} })),
         MockAction::DeployContract { receipt_index, code: c } => {
@@ -178,11 +183,7 @@ fn their_action(entry: &MockAction) -> (u64, Value) {
             receiver_id,
             method_names,
         } => {
-            let permission = function_call_permission(
-                allowance.map(|a| a.as_yoctonear()),
-                receiver_id.as_str(),
-                names(method_names),
-            );
+            let permission = their_permission(allowance, receiver_id, method_names);
             let key = json!({ "public_key": public_key.to_string(), "nonce": nonce, "permission": permission });
             (*receipt_index, json!({ "AddKey": key }))
         }
@@ -203,11 +204,7 @@ fn their_action(entry: &MockAction) -> (u64, Value) {
             receiver_id,
             method_names,
         } => {
-            let permission = function_call_permission(
-                allowance.map(|a| a.as_yoctonear()),
-                receiver_id.as_str(),
-                names(method_names),
-            );
+            let permission = their_permission(allowance, receiver_id, method_names);
             let key =
                 json!({ "public_key": public_key.to_string(), "num_nonces": num_nonces, "permission": permission });
             (*receipt_index, json!({ "AddGasKey": key }))
