@@ -4,7 +4,7 @@
 //! ([`RuntimeError`]), an action failure is recorded in the [`ActionResult`]. Corresponds to
 //! nearcore's `runtime/runtime/src/actions.rs`.
 
-use crate::config::{exec_compute, exec_fee};
+use crate::config::exec_cost;
 use crate::deterministic_account_id::action_deterministic_state_init;
 use crate::ext::{ExtContext, RuntimeExt};
 use crate::global_contracts::{account_code, action_deploy_global_contract, clear_contract, use_global_contract};
@@ -68,9 +68,8 @@ pub(crate) fn apply_action(
     let ActionTarget { account, actor_id, is_refund } = target;
     let account_id = ctx.account_id();
     if !is_refund {
-        let overflow = |_| RuntimeError::UnexpectedIntegerOverflow("exec fee");
-        let fee = exec_fee(ctx.config(), action).map_err(overflow)?;
-        let compute = exec_compute(ctx.config(), action).map_err(overflow)?;
+        let (fee, compute) =
+            exec_cost(ctx.config(), action).map_err(|_| RuntimeError::UnexpectedIntegerOverflow("exec fee"))?;
         result.add_gas(fee, fee, compute)?;
     }
     let checked = check_account_existence(action, account.as_ref(), account_id)

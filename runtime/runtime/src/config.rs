@@ -107,19 +107,18 @@ pub fn send_fee(
 /// # Errors
 /// Overflow.
 pub fn exec_fee(config: &RuntimeConfig, action: &Action) -> Result<Gas, IntegerOverflowError> {
-    action_fee_parts(action)
-        .iter()
-        .try_fold(0, |total, &(cost, units)| add_gas(total, mul_gas(config.fees.fee(cost).exec_fee(), units)?))
+    exec_cost(config, action).map(|(gas, _)| gas)
 }
 
-/// The compute of one action's execution fee (its gas unless the parameters set it apart).
+/// The execution fee of one action and its compute (the gas unless the parameters set it apart).
 ///
 /// # Errors
 /// Overflow.
-pub fn exec_compute(config: &RuntimeConfig, action: &Action) -> Result<u64, IntegerOverflowError> {
-    action_fee_parts(action)
-        .iter()
-        .try_fold(0, |total, &(cost, units)| add_gas(total, mul_gas(config.fees.fee(cost).exec_compute(), units)?))
+pub fn exec_cost(config: &RuntimeConfig, action: &Action) -> Result<(Gas, u64), IntegerOverflowError> {
+    action_fee_parts(action).iter().try_fold((0, 0), |(gas, compute), &(cost, units)| {
+        let fee = config.fees.fee(cost);
+        Ok((add_gas(gas, mul_gas(fee.exec_fee(), units)?)?, add_gas(compute, mul_gas(fee.exec_compute(), units)?)?))
+    })
 }
 
 /// The send fees of all `actions`.
