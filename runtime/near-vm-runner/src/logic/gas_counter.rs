@@ -89,6 +89,9 @@ pub struct GasCounter {
     burnt_gas: Gas,
     promises_gas: Gas,
     limits: GasLimits,
+    /// The limit on used gas: `max_gas_burnt` for view calls, the prepaid gas otherwise
+    /// (derived from `limits` once; every charge compares with it).
+    used_limit: Gas,
     costs: ExtCostsConfig,
     profile: ProfileData,
 }
@@ -96,7 +99,8 @@ pub struct GasCounter {
 impl GasCounter {
     /// A counter with nothing spent.
     pub fn new(costs: ExtCostsConfig, limits: GasLimits) -> GasCounter {
-        GasCounter { burnt_gas: 0, promises_gas: 0, limits, costs, profile: ProfileData::default() }
+        let used_limit = if limits.is_view { limits.max_gas_burnt } else { limits.prepaid_gas };
+        GasCounter { burnt_gas: 0, promises_gas: 0, limits, used_limit, costs, profile: ProfileData::default() }
     }
 
     /// Gas burnt so far.
@@ -128,16 +132,14 @@ impl GasCounter {
 
     /// Gas still available to use.
     pub fn remaining_gas(&self) -> Gas {
-        let limit = if self.limits.is_view { self.limits.max_gas_burnt } else { self.limits.prepaid_gas };
-        limit.saturating_sub(self.used_gas())
+        self.used_limit.saturating_sub(self.used_gas())
     }
 
     /// The most gas [`GasCounter::burn_wasm_gas`] would burn now without failing: what is left
     /// under both the burnt-gas limit and the used-gas limit.
     pub fn wasm_gas_allowance(&self) -> Gas {
-        let used_limit = if self.limits.is_view { self.limits.max_gas_burnt } else { self.limits.prepaid_gas };
         let under_burnt = self.limits.max_gas_burnt.saturating_sub(self.burnt_gas);
-        under_burnt.min(used_limit.saturating_sub(self.used_gas()))
+        under_burnt.min(self.used_limit.saturating_sub(self.used_gas()))
     }
 
     /// The limits.
@@ -161,7 +163,7 @@ impl GasCounter {
         let new_promises = self.promises_gas.checked_add(use_gas - burn).ok_or(GasError::IntegerOverflow)?;
         let new_burnt = self.burnt_gas.checked_add(burn).ok_or(GasError::IntegerOverflow)?;
         let new_used = new_burnt.checked_add(new_promises).ok_or(GasError::IntegerOverflow)?;
-        let used_limit = if self.limits.is_view { self.limits.max_gas_burnt } else { self.limits.prepaid_gas };
+        let used_limit = self.used_limit;
         if new_burnt <= self.limits.max_gas_burnt && new_used <= used_limit {
             self.burnt_gas = new_burnt;
             self.promises_gas = new_promises;

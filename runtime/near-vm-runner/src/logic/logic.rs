@@ -131,8 +131,9 @@ pub struct VMLogic {
     pub(crate) account_contract: near_primitives::account::AccountContract,
     /// NEP-481: compiles submodules for `start_submodule` (set by the runner).
     pub(crate) submodule_loader: Option<Arc<dyn crate::submodule::SubmoduleLoader>>,
-    /// NEP-481: started submodules that have not finished, by key.
-    pub(crate) live_submodules: std::collections::BTreeMap<Vec<u8>, crate::submodule::LiveSubmodule>,
+    /// NEP-481: started submodules that have not finished, with their keys (at most
+    /// `max_live_submodules`, 8: a scan finds one faster than a map would).
+    pub(crate) live_submodules: Vec<(Vec<u8>, crate::submodule::LiveSubmodule)>,
 }
 
 impl VMLogic {

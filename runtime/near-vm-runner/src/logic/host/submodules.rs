@@ -33,6 +33,11 @@ impl VMLogic {
         self.get_memory_or_register(mem, key)
     }
 
+    /// Where the live submodule under `key` is in `live_submodules`.
+    fn live_index(&self, key: &[u8]) -> Option<usize> {
+        self.live_submodules.iter().position(|(live_key, _)| live_key.as_slice() == key)
+    }
+
     /// Starts the submodule deployed under `key` with a gas budget of `gas_limit` (capped at
     /// the parent's remaining gas) and runs it until it yields, returns or traps.
     ///
@@ -47,7 +52,7 @@ impl VMLogic {
     pub fn start_submodule(&mut self, mem: &mut [u8], key: MemSlice, gas_limit: u64, register_id: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         let key = self.read_submodule_key(mem, key)?;
-        if self.live_submodules.contains_key(&key) {
+        if self.live_index(&key).is_some() {
             return Ok(STATUS_ALREADY_STARTED);
         }
         let Some(info) = self.ext.submodule_code_info(&key)? else { return Ok(STATUS_NOT_FOUND) };
@@ -81,8 +86,8 @@ impl VMLogic {
         let gas_limit = gas_limit.min(self.gas_counter.remaining_gas());
         let limits = ChildLimits { config: &self.config, gas_limit };
         let live = LiveSubmodule::spawn(&module, limits);
-        self.live_submodules.insert(key.clone(), live);
-        self.step_submodule(&key, None, register_id)
+        self.live_submodules.push((key, live));
+        self.step_submodule(self.live_submodules.len() - 1, None, register_id)
     }
 
     /// Resumes the suspended submodule under `key`; `data` becomes its input (what
@@ -97,16 +102,14 @@ impl VMLogic {
     pub fn resume_submodule(&mut self, mem: &mut [u8], key: MemSlice, data: MemSlice, register_id: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         let key = self.borrow_memory_or_register(mem, key)?;
-        if !self.live_submodules.contains_key(&*key) {
-            return Ok(STATUS_NOT_STARTED);
-        }
+        let Some(index) = self.live_index(&key) else { return Ok(STATUS_NOT_STARTED) };
         let data = self.borrow_memory_or_register(mem, data)?;
         if data.len() as u64 > self.config.limit_config.max_submodule_payload_size {
             return Ok(STATUS_LIMIT_EXCEEDED);
         }
         self.gas_counter.pay_base(ExtCosts::submodule_resume_base)?;
         self.gas_counter.pay_per(ExtCosts::submodule_resume_byte, data.len() as u64)?;
-        self.step_submodule(&key, Some(&data), register_id)
+        self.step_submodule(index, Some(&data), register_id)
     }
 
     /// Bytes from memory (borrowed) or a register (copied), charged as
@@ -119,8 +122,9 @@ impl VMLogic {
         }
     }
 
-    fn step_submodule(&mut self, key: &[u8], input: Option<&[u8]>, register_id: u64) -> Result<u64> {
-        let Some(live) = self.live_submodules.get_mut(key) else { return Ok(STATUS_NOT_STARTED) };
+    /// Runs the live submodule at `index` of `live_submodules` to its next step.
+    fn step_submodule(&mut self, index: usize, input: Option<&[u8]>, register_id: u64) -> Result<u64> {
+        let Some((_, live)) = self.live_submodules.get_mut(index) else { return Ok(STATUS_NOT_STARTED) };
         let (step, burnt) = live.step(input);
         if matches!(step, Step::Yielded) {
             // The bytes stay in the child's buffer; copied once, into the register.
@@ -128,7 +132,7 @@ impl VMLogic {
             self.registers.set(&mut self.gas_counter, &self.config.limit_config, register_id, live.yielded())?;
             return Ok(STATUS_YIELDED);
         }
-        self.live_submodules.remove(key);
+        self.live_submodules.swap_remove(index);
         self.gas_counter.burn_wasm_gas(burnt)?;
         match step {
             Step::Returned(bytes) => self.finish_with(register_id, STATUS_RETURNED, &bytes),
