@@ -9,7 +9,7 @@ use near_primitives::trie_key::TrieKey;
 use near_primitives::types::{AccountId, Balance};
 use near_store::TrieUpdate;
 use near_store::utils::{set_access_key, set_account};
-use node_runtime::actions::access_key_storage_bytes;
+use node_runtime::access_keys::access_key_storage_bytes;
 
 /// One NEAR in yoctoNEAR.
 pub const NEAR: Balance = 1_000_000_000_000_000_000_000_000;

@@ -180,9 +180,30 @@ pub struct AccessKey {
 }
 
 impl AccessKey {
+    /// Borsh length of a gas key nonce record's value (a `u64`).
+    pub const NONCE_VALUE_LEN: u64 = 8;
+    /// Borsh length of the smallest gas key record (`nonce: u64`, permission tag,
+    /// `GasKeyInfo`): what a transfer to a gas key is charged for reading and writing.
+    pub const MIN_GAS_KEY_RECORD_LEN: u64 = 8 + 1 + GasKeyInfo::BORSH_LEN;
+
     /// A full-access key with nonce 0.
     pub fn full_access() -> AccessKey {
         AccessKey { nonce: 0, permission: AccessKeyPermission::FullAccess }
+    }
+
+    /// The gas key's balance and nonces, for gas keys.
+    pub fn gas_key_info(&self) -> Option<&GasKeyInfo> {
+        self.permission.gas_key_info()
+    }
+
+    /// The gas key's balance and nonces, mutably, for gas keys.
+    pub fn gas_key_info_mut(&mut self) -> Option<&mut GasKeyInfo> {
+        match &mut self.permission {
+            AccessKeyPermission::GasKeyFunctionCall(info, _) | AccessKeyPermission::GasKeyFullAccess(info) => {
+                Some(info)
+            }
+            AccessKeyPermission::FunctionCall(_) | AccessKeyPermission::FullAccess => None,
+        }
     }
 }
 
@@ -202,6 +223,9 @@ pub enum AccessKeyPermission {
 }
 
 impl AccessKeyPermission {
+    /// The most nonces a gas key may have (nearcore's `MAX_NONCES_FOR_GAS_KEY`).
+    pub const MAX_NONCES_FOR_GAS_KEY: u16 = 1024;
+
     /// The function-call limits, for function-call keys and gas keys.
     pub fn function_call_permission(&self) -> Option<&FunctionCallPermission> {
         match self {
@@ -229,6 +253,14 @@ pub struct GasKeyInfo {
     pub balance: Balance,
     /// Number of independent nonces (nearcore's `NonceIndex`, at most 1024).
     pub num_nonces: u16,
+}
+
+impl GasKeyInfo {
+    /// Borsh length of a `GasKeyInfo` (`balance: u128`, `num_nonces: u16`).
+    pub const BORSH_LEN: u64 = 16 + 2;
+    /// The most a key's (or an account's, summed over its gas keys) balance may be when deleting
+    /// burns it: 1 NEAR. Deleting more fails with `GasKeyBalanceTooHigh`.
+    pub const MAX_BALANCE_TO_BURN: Balance = 1_000_000_000_000_000_000_000_000;
 }
 
 /// The limits of a function-call access key.

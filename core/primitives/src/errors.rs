@@ -115,6 +115,38 @@ outcome_error! {
             /// The account.
             account_id: AccountId,
         },
+        /// `TransferToGasKey` or `WithdrawFromGasKey` names a key that is not a gas key of the
+        /// account (or no key at all).
+        GasKeyDoesNotExist {
+            /// The account.
+            account_id: AccountId,
+            /// The key.
+            public_key: Box<PublicKey>,
+        },
+        /// `WithdrawFromGasKey` asks for more than the gas key holds.
+        InsufficientGasKeyBalance {
+            /// The account.
+            account_id: AccountId,
+            /// The gas key.
+            public_key: Box<PublicKey>,
+            /// What it holds.
+            #[serde(with = "dec_format")]
+            balance: Balance,
+            /// What was asked.
+            #[serde(with = "dec_format")]
+            required: Balance,
+        },
+        /// Deleting a gas key (or an account with gas keys) would burn more than
+        /// `GasKeyInfo::MAX_BALANCE_TO_BURN`: withdraw first.
+        GasKeyBalanceTooHigh {
+            /// The account.
+            account_id: AccountId,
+            /// The key (`DeleteKey`), or none (`DeleteAccount`: the sum over its gas keys).
+            public_key: Option<Box<PublicKey>>,
+            /// The balance that would be burnt.
+            #[serde(with = "dec_format")]
+            balance: Balance,
+        },
         /// `UseGlobalContract` (or a state init) names a global contract not deployed.
         GlobalContractDoesNotExist {
             /// The contract's name.
@@ -222,6 +254,15 @@ outcome_error! {
         InvalidReceiverId {
             /// The text given.
             receiver_id: String,
+        },
+        /// The nonce index does not name one of the gas key's nonces. A transaction without
+        /// one (this runtime's only transaction version, nearcore's `TransactionV0`) signed with
+        /// a gas key is refused with `tx_nonce_index: None`.
+        InvalidNonceIndex {
+            /// The transaction's nonce index, if it has one.
+            tx_nonce_index: Option<u16>,
+            /// The gas key's number of nonces.
+            num_nonces: u16,
         },
         /// The signature does not match.
         InvalidSignature,
@@ -415,6 +456,21 @@ outcome_error! {
             /// The limit (`max_state_init_entries`).
             limit: u64,
         },
+        /// A gas key asks for no nonces or more than `MAX_NONCES_FOR_GAS_KEY`.
+        GasKeyInvalidNumNonces {
+            /// Nonces asked for.
+            requested_nonces: u16,
+            /// The limit.
+            limit: u16,
+        },
+        /// A gas key is added with a balance: it must start empty (`TransferToGasKey` funds it).
+        AddGasKeyWithNonZeroBalance {
+            /// The balance given.
+            #[serde(with = "dec_format")]
+            balance: Balance,
+        },
+        /// A function-call gas key with an allowance: gas keys pay from their balance.
+        GasKeyFunctionCallAllowanceNotAllowed,
         /// NEP-481: a submodule key is empty or too long.
         SubmoduleKeyLengthInvalid {
             /// Its length.

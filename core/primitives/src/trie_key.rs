@@ -3,7 +3,8 @@
 //! Each key starts with a one-byte column (`col::*`). Account ids are written as raw UTF-8 without
 //! a length prefix; a `,` (which no account id contains) separates the account from what follows.
 //! Integers are little-endian. Columns 0–23 are nearcore's (some of which this runtime does not
-//! use: buffered receipts, bandwidth scheduler, gas-key nonces).
+//! use: buffered receipts, bandwidth scheduler). Gas-key nonces have no column of their own: as
+//! in nearcore, they extend their key's access-key record with a `u16` nonce index.
 //! Columns 24 and 25, [`col::SUBMODULE_CODE`] and [`col::SUBMODULE_CODE_INFO`], are this
 //! project's additions for NEP-481.
 
@@ -109,6 +110,16 @@ pub enum TrieKey {
         account_id: AccountId,
         /// The key.
         public_key: PublicKey,
+    },
+    /// `02 ‖ account ‖ 02 ‖ borsh(public key) ‖ index (u16 LE)`: one nonce (a `u64`) of a gas
+    /// key, next to the key's own record (nearcore's `GasKeyNonce`).
+    GasKeyNonce {
+        /// The account.
+        account_id: AccountId,
+        /// The gas key.
+        public_key: PublicKey,
+        /// Which of its nonces.
+        index: u16,
     },
     /// `03 ‖ account ‖ , ‖ data id`: data that arrived for a receipt.
     ReceivedData {
@@ -240,6 +251,12 @@ impl TrieKey {
                 key.extend(borsh::to_vec(public_key).expect("serializing into a Vec cannot fail"));
                 key
             }
+            TrieKey::GasKeyNonce { account_id, public_key, index } => {
+                let mut key = access_key_prefix(account_id);
+                key.extend(borsh::to_vec(public_key).expect("serializing into a Vec cannot fail"));
+                key.extend(index.to_le_bytes());
+                key
+            }
             TrieKey::ReceivedData { receiver_id, data_id } => {
                 account_keyed(col::RECEIVED_DATA, receiver_id, data_id.as_bytes())
             }
@@ -286,6 +303,7 @@ impl TrieKey {
             TrieKey::Account { account_id }
             | TrieKey::ContractCode { account_id }
             | TrieKey::AccessKey { account_id, .. }
+            | TrieKey::GasKeyNonce { account_id, .. }
             | TrieKey::ContractData { account_id, .. }
             | TrieKey::SubmoduleCode { account_id, .. }
             | TrieKey::SubmoduleCodeInfo { account_id, .. } => Some(account_id),

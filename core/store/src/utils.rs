@@ -6,7 +6,7 @@ use borsh::{BorshDeserialize, BorshSerialize};
 use near_primitives::account::{AccessKey, Account};
 use near_primitives::crypto::PublicKey;
 use near_primitives::trie_key::TrieKey;
-use near_primitives::types::AccountId;
+use near_primitives::types::{AccountId, Nonce};
 
 /// Reads and decodes the borsh value under `key`.
 ///
@@ -53,6 +53,30 @@ pub fn get_access_key(
 /// Writes an access key of an account.
 pub fn set_access_key(update: &mut TrieUpdate, account_id: AccountId, public_key: PublicKey, key: &AccessKey) {
     set(update, TrieKey::AccessKey { account_id, public_key }, key);
+}
+
+/// One nonce of a gas key.
+///
+/// # Errors
+/// Storage faults.
+pub fn get_gas_key_nonce(
+    update: &TrieUpdate,
+    account_id: &AccountId,
+    public_key: &PublicKey,
+    index: u16,
+) -> Result<Option<Nonce>, StorageError> {
+    get(update, &TrieKey::GasKeyNonce { account_id: account_id.clone(), public_key: public_key.clone(), index })
+}
+
+/// Writes one nonce of a gas key.
+pub fn set_gas_key_nonce(
+    update: &mut TrieUpdate,
+    account_id: AccountId,
+    public_key: PublicKey,
+    index: u16,
+    nonce: Nonce,
+) {
+    set(update, TrieKey::GasKeyNonce { account_id, public_key, index }, &nonce);
 }
 
 /// The account's contract code.

@@ -5,8 +5,7 @@ use crate::{alice_and_bob as env, id};
 use integration_tests::{FinalStatus, GenesisAccount, NEAR, TestEnv, TxResult};
 use near_primitives::account::AccountContract;
 use near_primitives::action::{
-    Action, DeployGlobalContractAction, DeterministicStateInitAction, FunctionCallAction, TransferToGasKeyAction,
-    UseGlobalContractAction,
+    Action, DeployGlobalContractAction, DeterministicStateInitAction, FunctionCallAction, UseGlobalContractAction,
 };
 use near_primitives::deterministic_account_id::{DeterministicAccountStateInit, DeterministicAccountStateInitV1};
 use near_primitives::errors::{ActionErrorKind, ActionsValidationError, InvalidTxError, TxExecutionError};
@@ -128,7 +127,7 @@ fn state_init_creates_the_derived_account_with_its_data() {
 }
 
 #[test]
-fn state_init_must_go_to_its_derived_id_and_gas_keys_are_refused() {
+fn state_init_must_go_to_its_derived_id() {
     let mut env = env();
     let init = state_init(GlobalContractIdentifier::AccountId(id("bob.near")));
     let derived_id = init.account_id();
@@ -140,15 +139,6 @@ fn state_init_must_go_to_its_derived_id_and_gas_keys_are_refused() {
     assert_eq!(
         wrong.status,
         FinalStatus::Failure(TxExecutionError::InvalidTxError(InvalidTxError::ActionsValidation(expected)))
-    );
-    let public_key = integration_tests::signer_key(&id("alice.near")).public_key();
-    let gas_key = Action::TransferToGasKey(Box::new(TransferToGasKeyAction { public_key, deposit: 1 }));
-    let refused = env.transact(&id("alice.near"), &id("alice.near"), vec![gas_key]).unwrap();
-    let unsupported =
-        ActionsValidationError::UnsupportedProtocolFeature { protocol_feature: "GasKeys".into(), version: 85 };
-    assert_eq!(
-        refused.status,
-        FinalStatus::Failure(TxExecutionError::InvalidTxError(InvalidTxError::ActionsValidation(unsupported)))
     );
     // A call is still possible after all this (nothing half-applied).
     let call = Action::FunctionCall(Box::new(FunctionCallAction {
@@ -181,20 +171,6 @@ fn current_contract_code_tells_how_the_account_gets_its_code() {
     assert!(used.is_success(), "{:?}", used.status);
     let kind = env.call(&owner, &owner, "current_contract_code_kind").transact().unwrap();
     assert_eq!(kind.status, FinalStatus::SuccessValue(2u64.to_le_bytes().to_vec()));
-}
-
-#[test]
-fn a_contract_adding_a_gas_key_fails_at_receipt_validation() {
-    let mut env = env();
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/nearcore-diff/fixtures/gas_keys.wat");
-    assert!(env.deploy(&id("alice.near"), wat::parse_file(path).unwrap()).unwrap().is_success());
-    let result = env.call(&id("bob.near"), &id("alice.near"), "add_full_access_gas_key").transact().unwrap();
-    let unsupported =
-        ActionsValidationError::UnsupportedProtocolFeature { protocol_feature: "GasKeys".into(), version: 85 };
-    let expected = ActionErrorKind::NewReceiptValidationError(
-        near_primitives::errors::ReceiptValidationError::ActionsValidation(unsupported),
-    );
-    assert_eq!(action_error(&result), &expected);
 }
 
 #[test]

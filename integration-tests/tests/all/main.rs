@@ -6,6 +6,7 @@ mod balance;
 mod delayed;
 mod docs;
 mod fuzz;
+mod gas_keys;
 mod global_contracts;
 mod promises;
 mod submodules;

@@ -4,20 +4,21 @@
 //! ([`RuntimeError`]), an action failure is recorded in the [`ActionResult`]. Corresponds to
 //! nearcore's `runtime/runtime/src/actions.rs`.
 
+use crate::access_keys::{
+    GasKeysOfAccount, action_add_key, action_delete_key, action_transfer_to_gas_key, action_withdraw_from_gas_key,
+};
 use crate::config::exec_cost;
 use crate::deterministic_account_id::action_deterministic_state_init;
 use crate::ext::{ExtContext, RuntimeExt};
-use crate::global_contracts::{account_code, action_deploy_global_contract, clear_contract, use_global_contract};
+use crate::global_contracts::{
+    account_code, action_deploy_global_contract, clear_contract, contract_storage_bytes, use_global_contract,
+};
 use crate::submodules::{action_deploy_submodule, action_remove_submodule};
 use crate::types::{ActionContext, ActionResult, RuntimeError, ValidatorProposal};
-use crate::verifier::{ACCESS_KEY_NONCE_RANGE_MULTIPLIER, validate_action_receipt};
+use crate::verifier::validate_action_receipt;
 use crate::yield_resume::record_new_yield;
-use near_parameters::RuntimeConfig;
-use near_primitives::account::{AccessKey, Account, AccountContract};
-use near_primitives::action::{
-    Action, AddKeyAction, DeleteAccountAction, DeleteKeyAction, DeployContractAction, FunctionCallAction, StakeAction,
-};
-use near_primitives::crypto::PublicKey;
+use near_primitives::account::{Account, AccountContract, GasKeyInfo};
+use near_primitives::action::{Action, DeleteAccountAction, DeployContractAction, FunctionCallAction, StakeAction};
 use near_primitives::errors::{ActionErrorKind, CompilationError, FunctionCallError, ReceiptValidationError};
 use near_primitives::hash::{CryptoHash, hash};
 use near_primitives::receipt::{ActionReceipt, DataReceipt, Receipt, ReceiptEnum};
@@ -26,10 +27,13 @@ use near_primitives::trie_key::{
 };
 use near_primitives::types::AccountId;
 use near_store::TrieUpdate;
-use near_store::utils::{get_access_key, set_access_key};
 use near_vm_runner::AccountCode;
 use near_vm_runner::logic::{ReturnData, VMContext};
 use std::any::Any;
+
+/// The most bytes of state (besides its contract) an account may hold and still be deleted in
+/// one receipt (nearcore's `Account::MAX_ACCOUNT_DELETION_STORAGE_USAGE`).
+pub const MAX_ACCOUNT_DELETION_STORAGE_USAGE: u64 = 10_000;
 
 /// `max_receipt_size`: a receipt a contract creates may not exceed it (borsh length, as nearcore
 /// measures it when it validates a new receipt).
@@ -68,8 +72,8 @@ pub(crate) fn apply_action(
     let ActionTarget { account, actor_id, is_refund } = target;
     let account_id = ctx.account_id();
     if !is_refund {
-        let (fee, compute) =
-            exec_cost(ctx.config(), action).map_err(|_| RuntimeError::UnexpectedIntegerOverflow("exec fee"))?;
+        let (fee, compute) = exec_cost(ctx.config(), action, account_id)
+            .map_err(|_| RuntimeError::UnexpectedIntegerOverflow("exec fee"))?;
         result.add_gas(fee, fee, compute)?;
     }
     let checked = check_account_existence(action, account.as_ref(), account_id)
@@ -101,9 +105,13 @@ pub(crate) fn apply_action(
         Action::Stake(stake) => action_stake(current, ctx, stake, result),
         Action::AddKey(add_key) => action_add_key(state, current, ctx, add_key, result),
         Action::DeleteKey(delete_key) => action_delete_key(state, current, ctx, delete_key, result),
+        Action::TransferToGasKey(transfer) => action_transfer_to_gas_key(state, ctx, transfer, result),
+        Action::WithdrawFromGasKey(withdraw) => action_withdraw_from_gas_key(state, current, ctx, withdraw, result),
         Action::DeleteAccount(delete) => {
             action_delete_account(state, current, ctx, delete, result)?;
-            *account = None;
+            if result.result.is_ok() {
+                *account = None;
+            }
             Ok(())
         }
         Action::DeployGlobalContract(deploy) => action_deploy_global_contract(state, current, ctx, deploy, result),
@@ -112,9 +120,9 @@ pub(crate) fn apply_action(
         }
         Action::DeploySubmodule(deploy) => action_deploy_submodule(state, current, ctx, deploy, result),
         Action::RemoveSubmodule(remove) => action_remove_submodule(state, current, ctx, remove, result),
-        // Validation refuses them (`crate::verifier`); a receipt that carries one anyway fails
+        // Validation refuses it (`crate::verifier`); a receipt that carries one anyway fails
         // the same way.
-        Action::TransferToGasKey(_) | Action::WithdrawFromGasKey(_) | Action::UniversalStateInit(_) => {
+        Action::UniversalStateInit(_) => {
             let refused = crate::verifier::validate_actions(
                 &ctx.config().wasm_config.limit_config,
                 std::slice::from_ref(action),
@@ -144,7 +152,8 @@ fn check_account_existence(
     }
 }
 
-/// Actions that change keys, code or stake only come from the account itself.
+/// Actions that change keys, code or stake, or take from a gas key, only come from the account
+/// itself (anyone may fund a gas key).
 fn check_actor_permissions(
     action: &Action,
     account: Option<&Account>,
@@ -160,6 +169,7 @@ fn check_actor_permissions(
             | Action::DeleteAccount(_)
             | Action::DeployGlobalContract(_)
             | Action::UseGlobalContract(_)
+            | Action::WithdrawFromGasKey(_)
             | Action::DeploySubmodule(_)
             | Action::RemoveSubmodule(_)
     );
@@ -172,12 +182,6 @@ fn check_actor_permissions(
         return Err(ActionErrorKind::DeleteAccountStaking { account_id: account_id.clone() });
     }
     Ok(())
-}
-
-/// Storage bytes an access key record takes.
-pub fn access_key_storage_bytes(config: &RuntimeConfig, public_key: &PublicKey, access_key: &AccessKey) -> u64 {
-    let value = borsh::object_length(access_key).unwrap_or_default() as u64;
-    public_key.len() as u64 + value + config.fees.storage_usage_config.num_extra_bytes_record
 }
 
 /// `CreateAccount`: checks naming rules; the new account starts empty and becomes `account`.
@@ -440,55 +444,11 @@ pub(crate) fn action_stake(
     Ok(())
 }
 
-/// `AddKey`: stores the key with a fresh nonce range.
-///
-/// # Errors
-/// Storage faults.
-pub(crate) fn action_add_key(
-    state: &mut TrieUpdate,
-    account: &mut Account,
-    ctx: &ActionContext<'_>,
-    add_key: &AddKeyAction,
-    result: &mut ActionResult,
-) -> Result<(), RuntimeError> {
-    let account_id = ctx.account_id();
-    if get_access_key(state, account_id, &add_key.public_key)?.is_some() {
-        let public_key = Box::new(add_key.public_key.clone());
-        ctx.fail(result, ActionErrorKind::AddKeyAlreadyExists { account_id: account_id.clone(), public_key });
-        return Ok(());
-    }
-    let mut access_key = add_key.access_key.clone();
-    access_key.nonce = ctx.apply_state.block_height.saturating_sub(1).saturating_mul(ACCESS_KEY_NONCE_RANGE_MULTIPLIER);
-    account.storage_usage += access_key_storage_bytes(ctx.config(), &add_key.public_key, &access_key);
-    set_access_key(state, account_id.clone(), add_key.public_key.clone(), &access_key);
-    Ok(())
-}
-
-/// `DeleteKey`: removes the key and its storage.
-///
-/// # Errors
-/// Storage faults.
-pub(crate) fn action_delete_key(
-    state: &mut TrieUpdate,
-    account: &mut Account,
-    ctx: &ActionContext<'_>,
-    delete_key: &DeleteKeyAction,
-    result: &mut ActionResult,
-) -> Result<(), RuntimeError> {
-    let account_id = ctx.account_id();
-    let Some(access_key) = get_access_key(state, account_id, &delete_key.public_key)? else {
-        let public_key = Box::new(delete_key.public_key.clone());
-        ctx.fail(result, ActionErrorKind::DeleteKeyDoesNotExist { account_id: account_id.clone(), public_key });
-        return Ok(());
-    };
-    let bytes = access_key_storage_bytes(ctx.config(), &delete_key.public_key, &access_key);
-    account.storage_usage = account.storage_usage.saturating_sub(bytes);
-    state.remove(TrieKey::AccessKey { account_id: account_id.clone(), public_key: delete_key.public_key.clone() });
-    Ok(())
-}
-
-/// `DeleteAccount`: removes every record of the account (keys, code, data, submodules) and
-/// sends its balance to the beneficiary in a refund-style receipt.
+/// `DeleteAccount`: removes every record of the account (keys and gas-key nonces, code, data,
+/// submodules) and sends its balance to the beneficiary in a refund-style receipt; its gas
+/// keys' balances are burnt. Refused for an account with more than
+/// `MAX_ACCOUNT_DELETION_STORAGE_USAGE` bytes besides its contract (`DeleteAccountWithLargeState`)
+/// or gas keys holding more than `MAX_BALANCE_TO_BURN` (`GasKeyBalanceTooHigh`).
 ///
 /// # Errors
 /// Storage faults.
@@ -500,6 +460,24 @@ pub(crate) fn action_delete_account(
     result: &mut ActionResult,
 ) -> Result<(), RuntimeError> {
     let account_id = ctx.account_id();
+    let state_bytes = account.storage_usage.saturating_sub(contract_storage_bytes(state, account_id, account)?);
+    if state_bytes > MAX_ACCOUNT_DELETION_STORAGE_USAGE {
+        ctx.fail(result, ActionErrorKind::DeleteAccountWithLargeState { account_id: account_id.clone() });
+        return Ok(());
+    }
+    let gas_keys = GasKeysOfAccount::read(state, account_id)?;
+    if gas_keys.balance > GasKeyInfo::MAX_BALANCE_TO_BURN {
+        let kind = ActionErrorKind::GasKeyBalanceTooHigh {
+            account_id: account_id.clone(),
+            public_key: None,
+            balance: gas_keys.balance,
+        };
+        ctx.fail(result, kind);
+        return Ok(());
+    }
+    result.tokens_burnt =
+        result.tokens_burnt.checked_add(gas_keys.balance).ok_or(RuntimeError::UnexpectedIntegerOverflow("burnt"))?;
+    result.add_gas(0, 0, gas_keys.removal_compute(ctx.config()))?;
     let prefixes = [
         access_key_prefix(account_id),
         contract_data_prefix(account_id),

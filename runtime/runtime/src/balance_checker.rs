@@ -1,26 +1,30 @@
-//! The balance checker: after every chunk, the tokens that existed before (account balances,
-//! receipts in flight and stored) equal the tokens after plus what was burnt. A mismatch is a
+//! The balance checker: after every chunk, the tokens that existed before (account and gas-key
+//! balances, receipts in flight and stored) equal the tokens after plus what was burnt. A mismatch is a
 //! node bug, reported as [`RuntimeError::BalanceMismatch`], never recorded as an outcome.
 //! Corresponds to nearcore's `runtime/runtime/src/balance_checker.rs`.
 
 use crate::config::{total_deposit, total_prepaid_exec_fees, total_prepaid_gas};
 use crate::types::{BalanceStats, RuntimeError};
 use near_parameters::{ActionCosts, RuntimeConfig};
-use near_primitives::account::Account;
+use near_primitives::account::{AccessKey, Account};
 use near_primitives::receipt::{ActionReceipt, Receipt, ReceiptEnum};
 use near_primitives::trie_key::col;
-use near_primitives::types::Balance;
+use near_primitives::types::{AccountId, Balance};
 use near_store::{Trie, TrieUpdate};
 
-/// Tokens an action receipt carries: its deposits plus all the gas bought for it (attached gas
-/// and execution fees, the receipt's own included) at its gas price.
+/// Tokens an action receipt to `receiver_id` carries: its deposits plus all the gas bought for
+/// it (attached gas and execution fees, the receipt's own included) at its gas price.
 ///
 /// # Errors
 /// Overflow.
-pub fn action_receipt_value(config: &RuntimeConfig, receipt: &ActionReceipt) -> Result<Balance, RuntimeError> {
+pub fn action_receipt_value(
+    config: &RuntimeConfig,
+    receipt: &ActionReceipt,
+    receiver_id: &AccountId,
+) -> Result<Balance, RuntimeError> {
     let overflow = |_| RuntimeError::UnexpectedIntegerOverflow("receipt value");
     let gas = total_prepaid_gas(&receipt.actions)
-        .and_then(|g| total_prepaid_exec_fees(config, &receipt.actions).map(|f| (g, f)))
+        .and_then(|g| total_prepaid_exec_fees(config, &receipt.actions, receiver_id).map(|f| (g, f)))
         .map_err(overflow)?;
     let gas =
         u128::from(gas.0) + u128::from(gas.1) + u128::from(config.fees.fee(ActionCosts::new_action_receipt).exec_fee());
@@ -41,13 +45,15 @@ pub fn receipt_value(config: &RuntimeConfig, receipt: &Receipt) -> Result<Balanc
         ReceiptEnum::Action(action) | ReceiptEnum::PromiseYield(action) if receipt.predecessor_id.is_system() => {
             total_deposit(&action.actions).map_err(|_| RuntimeError::UnexpectedIntegerOverflow("receipt value"))
         }
-        ReceiptEnum::Action(action) | ReceiptEnum::PromiseYield(action) => action_receipt_value(config, action),
+        ReceiptEnum::Action(action) | ReceiptEnum::PromiseYield(action) => {
+            action_receipt_value(config, action, &receipt.receiver_id)
+        }
         ReceiptEnum::Data(_) | ReceiptEnum::PromiseResume(_) | ReceiptEnum::GlobalContractDistribution(_) => Ok(0),
     }
 }
 
-/// The value a stored record holds: an account's liquid and locked balance, or a stored
-/// (delayed, postponed or yielded) receipt's value. Other records hold none.
+/// The value a stored record holds: an account's liquid and locked balance, a gas key's
+/// balance, or a stored (delayed, postponed or yielded) receipt's value. Other records hold none.
 fn record_value(config: &RuntimeConfig, key: &[u8], value: Option<Vec<u8>>) -> Result<Balance, RuntimeError> {
     let Some(value) = value else { return Ok(0) };
     let corrupt = |what: &str| {
@@ -57,6 +63,13 @@ fn record_value(config: &RuntimeConfig, key: &[u8], value: Option<Vec<u8>>) -> R
         Some(col::ACCOUNT) => {
             let account: Account = borsh::from_slice(&value).map_err(|_| corrupt("an account"))?;
             account.amount.checked_add(account.locked).ok_or(RuntimeError::UnexpectedIntegerOverflow("account total"))
+        }
+        // Access keys and, under the same column, gas-key nonces (8-byte values; every access
+        // key record is longer).
+        Some(col::ACCESS_KEY) if value.len() as u64 == AccessKey::NONCE_VALUE_LEN => Ok(0),
+        Some(col::ACCESS_KEY) => {
+            let access_key: AccessKey = borsh::from_slice(&value).map_err(|_| corrupt("an access key"))?;
+            Ok(access_key.gas_key_info().map_or(0, |info| info.balance))
         }
         Some(col::DELAYED_RECEIPT_OR_INDICES) if key.len() > 1 => stored_receipt_value(config, &value),
         Some(col::POSTPONED_RECEIPT | col::PROMISE_YIELD_RECEIPT) => stored_receipt_value(config, &value),

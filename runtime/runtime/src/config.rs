@@ -1,11 +1,10 @@
 //! Fees: what each action burns when its receipt is sent and when it executes, and what a
 //! transaction costs its signer up front. Corresponds to nearcore's `runtime/runtime/src/config.rs`.
 
-use near_parameters::{ActionCosts, RuntimeConfig};
-use near_primitives::account::AccessKeyPermission;
-use near_primitives::action::Action;
+use near_parameters::{ActionCosts, RuntimeConfig, gas_key_fees};
+use near_primitives::action::{Action, AddKeyAction};
 use near_primitives::transaction::Transaction;
-use near_primitives::types::{Balance, Gas};
+use near_primitives::types::{AccountId, Balance, Gas};
 
 /// A sum of gas or tokens overflowed: the transaction or receipt is invalid, never wrapped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -26,66 +25,96 @@ pub fn method_names_bytes(method_names: &[String]) -> u64 {
     method_names.iter().map(|name| name.len() as u64 + 1).sum()
 }
 
-/// The fee kinds an action is charged for, each with the number of units: `(base, 1)` plus
-/// per-byte and per-entry parts where the action has them (unused parts have 0 units).
-fn action_fee_parts(action: &Action) -> [(ActionCosts, u64); 3] {
-    const NONE: (ActionCosts, u64) = (ActionCosts::transfer, 0);
-    let one = |cost| [(cost, 1), NONE, NONE];
+/// One fee kind an action is charged: its cost, and its units in the send half and in the
+/// execution half (equal for most actions; gas-key fees count different bytes on each side).
+type FeeTerm = (ActionCosts, u64, u64);
+
+/// The fee terms of an action whose receipt goes to an account id of `receiver_len` bytes:
+/// `(base, 1, 1)` plus per-byte and per-entry terms where the action has them (unused slots
+/// have no units).
+fn action_fee_terms(action: &Action, receiver_len: usize) -> [FeeTerm; 4] {
+    const NONE: FeeTerm = (ActionCosts::transfer, 0, 0);
+    let both = |cost, units| (cost, units, units);
+    let one = |cost| [both(cost, 1), NONE, NONE, NONE];
     match action {
         Action::CreateAccount(_) => one(ActionCosts::create_account),
         Action::DeployContract(deploy) => [
-            (ActionCosts::deploy_contract_base, 1),
-            (ActionCosts::deploy_contract_byte, deploy.code.len() as u64),
+            both(ActionCosts::deploy_contract_base, 1),
+            both(ActionCosts::deploy_contract_byte, deploy.code.len() as u64),
+            NONE,
             NONE,
         ],
         Action::FunctionCall(call) => [
-            (ActionCosts::function_call_base, 1),
-            (ActionCosts::function_call_byte, call.method_name.len() as u64 + call.args.len() as u64),
+            both(ActionCosts::function_call_base, 1),
+            both(ActionCosts::function_call_byte, call.method_name.len() as u64 + call.args.len() as u64),
+            NONE,
             NONE,
         ],
         Action::Transfer(_) => one(ActionCosts::transfer),
         Action::Stake(_) => one(ActionCosts::stake),
-        Action::AddKey(add_key) => add_key_fee_parts(&add_key.access_key.permission),
+        Action::AddKey(add_key) => add_key_fee_terms(add_key, receiver_len),
         Action::DeleteKey(_) => one(ActionCosts::delete_key),
         Action::DeleteAccount(_) => one(ActionCosts::delete_account),
         Action::DeployGlobalContract(deploy) => [
-            (ActionCosts::deploy_global_contract_base, 1),
-            (ActionCosts::deploy_global_contract_byte, deploy.code.len() as u64),
+            both(ActionCosts::deploy_global_contract_base, 1),
+            both(ActionCosts::deploy_global_contract_byte, deploy.code.len() as u64),
+            NONE,
             NONE,
         ],
         Action::UseGlobalContract(action) => [
-            (ActionCosts::use_global_contract_base, 1),
-            (ActionCosts::use_global_contract_byte, action.contract_identifier.len() as u64),
+            both(ActionCosts::use_global_contract_base, 1),
+            both(ActionCosts::use_global_contract_byte, action.contract_identifier.len() as u64),
+            NONE,
             NONE,
         ],
         Action::DeterministicStateInit(init) => [
-            (ActionCosts::deterministic_state_init_base, 1),
-            (ActionCosts::deterministic_state_init_byte, init.state_init.data_bytes()),
-            (ActionCosts::deterministic_state_init_entry, init.state_init.data().len() as u64),
+            both(ActionCosts::deterministic_state_init_base, 1),
+            both(ActionCosts::deterministic_state_init_byte, init.state_init.data_bytes()),
+            both(ActionCosts::deterministic_state_init_entry, init.state_init.data().len() as u64),
+            NONE,
         ],
-        // Gas keys and universal state init are refused by validation (`crate::verifier`);
-        // their base fees are what the receipt would be charged.
-        Action::TransferToGasKey(_) | Action::WithdrawFromGasKey(_) => one(ActionCosts::gas_key_transfer_base),
+        Action::TransferToGasKey(action) => gas_key_transfer_terms(action.public_key.len(), receiver_len),
+        Action::WithdrawFromGasKey(action) => gas_key_transfer_terms(action.public_key.len(), receiver_len),
+        // Refused by validation (`crate::verifier`); its base fee is what the receipt would be
+        // charged.
         Action::UniversalStateInit(_) => one(ActionCosts::universal_state_init_base),
         Action::DeploySubmodule(deploy) => [
-            (ActionCosts::deploy_submodule_base, 1),
-            (ActionCosts::deploy_submodule_byte, deploy.key.len() as u64 + deploy.code.len() as u64),
+            both(ActionCosts::deploy_submodule_base, 1),
+            both(ActionCosts::deploy_submodule_byte, deploy.key.len() as u64 + deploy.code.len() as u64),
+            NONE,
             NONE,
         ],
         Action::RemoveSubmodule(_) => one(ActionCosts::remove_submodule_base),
     }
 }
 
-fn add_key_fee_parts(permission: &AccessKeyPermission) -> [(ActionCosts, u64); 3] {
-    const NONE: (ActionCosts, u64) = (ActionCosts::transfer, 0);
-    match permission.function_call_permission() {
-        None => [(ActionCosts::add_full_access_key, 1), NONE, NONE],
-        Some(permission) => [
-            (ActionCosts::add_function_call_key_base, 1),
-            (ActionCosts::add_function_call_key_byte, method_names_bytes(&permission.method_names)),
-            NONE,
-        ],
-    }
+/// `TransferToGasKey` / `WithdrawFromGasKey`: the send half counts the key's bytes, the
+/// execution half the bytes of its record ([`near_parameters::gas_key_fees`]).
+fn gas_key_transfer_terms(public_key_len: usize, receiver_len: usize) -> [FeeTerm; 4] {
+    const NONE: FeeTerm = (ActionCosts::transfer, 0, 0);
+    let send = gas_key_fees::transfer_send_terms(public_key_len);
+    let exec = gas_key_fees::transfer_exec_terms(receiver_len, public_key_len);
+    [(send[0].0, send[0].1, exec[0].1), (send[1].0, send[1].1, exec[1].1), NONE, NONE]
+}
+
+/// `AddKey`: the access key's fee (full access, or function call per byte of method names),
+/// and for a gas key its nonces and record bytes ([`near_parameters::gas_key_fees`]).
+fn add_key_fee_terms(add_key: &AddKeyAction, receiver_len: usize) -> [FeeTerm; 4] {
+    const NONE: FeeTerm = (ActionCosts::transfer, 0, 0);
+    let permission = &add_key.access_key.permission;
+    let [base, bytes] = match permission.function_call_permission() {
+        None => [(ActionCosts::add_full_access_key, 1, 1), NONE],
+        Some(permission) => {
+            let names = method_names_bytes(&permission.method_names);
+            [(ActionCosts::add_function_call_key_base, 1, 1), (ActionCosts::add_function_call_key_byte, names, names)]
+        }
+    };
+    let Some(info) = permission.gas_key_info() else { return [base, bytes, NONE, NONE] };
+    let [(info_cost, info_bytes)] = gas_key_fees::add_key_send_terms();
+    let [(write_cost, writes), (record_cost, record_bytes)] =
+        gas_key_fees::add_key_exec_terms(receiver_len, add_key.public_key.len(), info.num_nonces);
+    debug_assert_eq!(info_cost, record_cost, "both halves charge gas-key bytes under one cost");
+    [base, bytes, (write_cost, 0, writes), (record_cost, info_bytes, record_bytes)]
 }
 
 /// The send fee of one action.
@@ -97,25 +126,31 @@ pub fn send_fee(
     sender_is_receiver: bool,
     action: &Action,
 ) -> Result<Gas, IntegerOverflowError> {
-    action_fee_parts(action).iter().try_fold(0, |total, &(cost, units)| {
+    // The send half does not depend on the receiver.
+    action_fee_terms(action, 0).iter().try_fold(0, |total, &(cost, units, _)| {
         add_gas(total, mul_gas(config.fees.fee(cost).send_fee(sender_is_receiver), units)?)
     })
 }
 
-/// The execution fee of one action.
+/// The execution fee of one action of a receipt to `receiver_id`.
 ///
 /// # Errors
 /// Overflow.
-pub fn exec_fee(config: &RuntimeConfig, action: &Action) -> Result<Gas, IntegerOverflowError> {
-    exec_cost(config, action).map(|(gas, _)| gas)
+pub fn exec_fee(config: &RuntimeConfig, action: &Action, receiver_id: &AccountId) -> Result<Gas, IntegerOverflowError> {
+    exec_cost(config, action, receiver_id).map(|(gas, _)| gas)
 }
 
-/// The execution fee of one action and its compute (the gas unless the parameters set it apart).
+/// The execution fee of one action of a receipt to `receiver_id` and its compute (the gas
+/// unless the parameters set it apart).
 ///
 /// # Errors
 /// Overflow.
-pub fn exec_cost(config: &RuntimeConfig, action: &Action) -> Result<(Gas, u64), IntegerOverflowError> {
-    action_fee_parts(action).iter().try_fold((0, 0), |(gas, compute), &(cost, units)| {
+pub fn exec_cost(
+    config: &RuntimeConfig,
+    action: &Action,
+    receiver_id: &AccountId,
+) -> Result<(Gas, u64), IntegerOverflowError> {
+    action_fee_terms(action, receiver_id.len()).iter().try_fold((0, 0), |(gas, compute), &(cost, _, units)| {
         let fee = config.fees.fee(cost);
         Ok((add_gas(gas, mul_gas(fee.exec_fee(), units)?)?, add_gas(compute, mul_gas(fee.exec_compute(), units)?)?))
     })
@@ -133,12 +168,17 @@ pub fn total_send_fees(
     actions.iter().try_fold(0, |total, action| add_gas(total, send_fee(config, sender_is_receiver, action)?))
 }
 
-/// The execution fees of all `actions` (not counting the receipt's own creation fee).
+/// The execution fees of all `actions` of a receipt to `receiver_id` (not counting the
+/// receipt's own creation fee).
 ///
 /// # Errors
 /// Overflow.
-pub fn total_prepaid_exec_fees(config: &RuntimeConfig, actions: &[Action]) -> Result<Gas, IntegerOverflowError> {
-    actions.iter().try_fold(0, |total, action| add_gas(total, exec_fee(config, action)?))
+pub fn total_prepaid_exec_fees(
+    config: &RuntimeConfig,
+    actions: &[Action],
+    receiver_id: &AccountId,
+) -> Result<Gas, IntegerOverflowError> {
+    actions.iter().try_fold(0, |total, action| add_gas(total, exec_fee(config, action, receiver_id)?))
 }
 
 /// Gas attached to the function calls among `actions`.
@@ -190,7 +230,10 @@ pub fn tx_cost(
         total_send_fees(config, sender_is_receiver, &transaction.actions)?,
     )?;
     let gas_remaining = add_gas(
-        add_gas(receipt_fee.exec_fee(), total_prepaid_exec_fees(config, &transaction.actions)?)?,
+        add_gas(
+            receipt_fee.exec_fee(),
+            total_prepaid_exec_fees(config, &transaction.actions, &transaction.receiver_id)?,
+        )?,
         total_prepaid_gas(&transaction.actions)?,
     )?;
     let inflation = config.fees.pessimistic_gas_price_inflation_ratio;

@@ -119,6 +119,25 @@ pub(crate) fn use_global_contract(
     Ok(())
 }
 
+/// The storage bytes the account's contract is charged: its own code's length, or a global
+/// contract's identifier's.
+///
+/// # Errors
+/// Storage faults.
+pub(crate) fn contract_storage_bytes(
+    state: &TrieUpdate,
+    account_id: &AccountId,
+    account: &Account,
+) -> Result<u64, StorageError> {
+    Ok(match &account.contract {
+        AccountContract::None => 0,
+        AccountContract::Local(_) => get_code(state, account_id)?.map_or(0, |code| code.len() as u64),
+        AccountContract::Global(_) | AccountContract::GlobalByAccount(_) => {
+            account.contract.global_identifier().map_or(0, |id| id.len() as u64)
+        }
+    })
+}
+
 /// Takes the account's contract away with the storage it was charged: its own code (and the
 /// code's bytes), or the bytes of a global contract's identifier.
 ///
@@ -129,17 +148,10 @@ pub(crate) fn clear_contract(
     account: &mut Account,
     account_id: &AccountId,
 ) -> Result<(), RuntimeError> {
-    let charged = match &account.contract {
-        AccountContract::None => 0,
-        AccountContract::Local(_) => {
-            let len = get_code(state, account_id)?.map_or(0, |code| code.len() as u64);
-            state.remove(TrieKey::ContractCode { account_id: account_id.clone() });
-            len
-        }
-        AccountContract::Global(_) | AccountContract::GlobalByAccount(_) => {
-            account.contract.global_identifier().map_or(0, |id| id.len() as u64)
-        }
-    };
+    let charged = contract_storage_bytes(state, account_id, account)?;
+    if let AccountContract::Local(_) = account.contract {
+        state.remove(TrieKey::ContractCode { account_id: account_id.clone() });
+    }
     account.storage_usage = account.storage_usage.saturating_sub(charged);
     account.contract = AccountContract::None;
     Ok(())

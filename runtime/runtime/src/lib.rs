@@ -14,6 +14,7 @@
 //! Imports point one way: this file → `receipts` → `actions` → `submodules` / `yield_resume`
 //! → `types`; `config`, `verifier`, `ext` and `types` import no module above them.
 
+pub mod access_keys;
 pub mod actions;
 pub mod balance_checker;
 pub mod config;

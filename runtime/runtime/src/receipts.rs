@@ -239,7 +239,7 @@ fn push_refunds(
 ) -> Result<(), RuntimeError> {
     let overflow = |_| RuntimeError::UnexpectedIntegerOverflow("refund");
     let prepaid_gas = total_prepaid_gas(&action_receipt.actions).map_err(overflow)?;
-    let exec_gas = total_prepaid_exec_fees(config, &action_receipt.actions).map_err(overflow)?
+    let exec_gas = total_prepaid_exec_fees(config, &action_receipt.actions, &receipt.receiver_id).map_err(overflow)?
         + config.fees.fee(ActionCosts::new_action_receipt).exec_fee();
     let bought: Gas = prepaid_gas.checked_add(exec_gas).ok_or(RuntimeError::UnexpectedIntegerOverflow("refund"))?;
     let (deposit_refund, spent) = if result.result.is_err() {

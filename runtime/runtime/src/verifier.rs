@@ -111,7 +111,6 @@ fn validate_action(
             check_length(deploy.code.len(), limits.max_contract_size, contract_size)
         }
         Action::DeterministicStateInit(init) => validate_state_init(limits, init, receiver_id),
-        Action::TransferToGasKey(_) | Action::WithdrawFromGasKey(_) => unsupported("GasKeys", 85),
         Action::UniversalStateInit(_) => unsupported("UniversalAccounts", 88),
         Action::FunctionCall(call) => {
             if call.gas == 0 {
@@ -128,33 +127,7 @@ fn validate_action(
             KeyType::ED25519 => Ok(()),
             _ => Err(ActionsValidationError::UnsuitableStakingKey { public_key: Box::new(stake.public_key.clone()) }),
         },
-        Action::AddKey(add_key) => match &add_key.access_key.permission {
-            AccessKeyPermission::FullAccess => Ok(()),
-            AccessKeyPermission::GasKeyFullAccess(_) | AccessKeyPermission::GasKeyFunctionCall(..) => {
-                unsupported("GasKeys", 85)
-            }
-            AccessKeyPermission::FunctionCall(permission) => {
-                if permission.receiver_id.parse::<AccountId>().is_err() {
-                    return Err(ActionsValidationError::InvalidAccountId {
-                        account_id: permission.receiver_id.clone(),
-                    });
-                }
-                let mut total_number_of_bytes = 0u64;
-                for name in &permission.method_names {
-                    check_length(name.len(), limits.max_length_method_name, |length, limit| {
-                        ActionsValidationError::AddKeyMethodNameLengthExceeded { length, limit }
-                    })?;
-                    total_number_of_bytes += name.len() as u64 + 1;
-                }
-                if total_number_of_bytes > limits.max_number_bytes_method_names {
-                    return Err(ActionsValidationError::AddKeyMethodNamesNumberOfBytesExceeded {
-                        total_number_of_bytes,
-                        limit: limits.max_number_bytes_method_names,
-                    });
-                }
-                Ok(())
-            }
-        },
+        Action::AddKey(add_key) => validate_add_key(limits, &add_key.access_key),
         Action::DeploySubmodule(deploy) => {
             validate_submodule_key(limits, &deploy.key)?;
             check_length(deploy.code.len(), limits.max_contract_size, |size, limit| {
@@ -164,14 +137,52 @@ fn validate_action(
         Action::RemoveSubmodule(remove) => validate_submodule_key(limits, &remove.key),
         Action::CreateAccount(_)
         | Action::Transfer(_)
+        | Action::TransferToGasKey(_)
+        | Action::WithdrawFromGasKey(_)
         | Action::DeleteKey(_)
         | Action::DeleteAccount(_)
         | Action::UseGlobalContract(_) => Ok(()),
     }
 }
 
-/// Gas keys and universal accounts (nearcore's, protocols 85 and 88) are not implemented by this
-/// runtime: transactions and receipts carrying them are refused with a clear error.
+/// `AddKey`: a function-call permission names a valid receiver and method names within the
+/// limits; a gas key asks for 1 to `MAX_NONCES_FOR_GAS_KEY` nonces, starts with no balance and
+/// has no allowance (its balance pays).
+fn validate_add_key(limits: &LimitConfig, access_key: &AccessKey) -> Result<(), ActionsValidationError> {
+    if let Some(permission) = access_key.permission.function_call_permission() {
+        if permission.receiver_id.parse::<AccountId>().is_err() {
+            return Err(ActionsValidationError::InvalidAccountId { account_id: permission.receiver_id.clone() });
+        }
+        let mut total_number_of_bytes = 0u64;
+        for name in &permission.method_names {
+            check_length(name.len(), limits.max_length_method_name, |length, limit| {
+                ActionsValidationError::AddKeyMethodNameLengthExceeded { length, limit }
+            })?;
+            total_number_of_bytes += name.len() as u64 + 1;
+        }
+        if total_number_of_bytes > limits.max_number_bytes_method_names {
+            return Err(ActionsValidationError::AddKeyMethodNamesNumberOfBytesExceeded {
+                total_number_of_bytes,
+                limit: limits.max_number_bytes_method_names,
+            });
+        }
+    }
+    let Some(info) = access_key.gas_key_info() else { return Ok(()) };
+    if access_key.permission.function_call_permission().is_some_and(|p| p.allowance.is_some()) {
+        return Err(ActionsValidationError::GasKeyFunctionCallAllowanceNotAllowed);
+    }
+    let limit = AccessKeyPermission::MAX_NONCES_FOR_GAS_KEY;
+    if info.num_nonces == 0 || info.num_nonces > limit {
+        return Err(ActionsValidationError::GasKeyInvalidNumNonces { requested_nonces: info.num_nonces, limit });
+    }
+    if info.balance != 0 {
+        return Err(ActionsValidationError::AddGasKeyWithNonZeroBalance { balance: info.balance });
+    }
+    Ok(())
+}
+
+/// Universal accounts (nearcore's, protocol 88) are not implemented by this runtime:
+/// transactions and receipts carrying them are refused with a clear error.
 fn unsupported(protocol_feature: &str, version: u32) -> Result<(), ActionsValidationError> {
     Err(ActionsValidationError::UnsupportedProtocolFeature { protocol_feature: protocol_feature.into(), version })
 }
@@ -294,6 +305,11 @@ fn charge(
     cost: &TransactionCost,
 ) -> Result<(), InvalidTxError> {
     let tx = &signed.transaction;
+    // A gas key signs only transactions with a nonce index (nearcore's `TransactionV1`), which
+    // this runtime does not accept.
+    if let Some(info) = access_key.gas_key_info() {
+        return Err(InvalidTxError::InvalidNonceIndex { tx_nonce_index: None, num_nonces: info.num_nonces });
+    }
     if tx.nonce <= access_key.nonce {
         return Err(InvalidTxError::InvalidNonce { tx_nonce: tx.nonce, ak_nonce: access_key.nonce });
     }

@@ -408,6 +408,11 @@ fn trie_keys() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             Nc::AccessKey { account_id: nc_id(ALICE), key_handle: PublicKeyHandle::from(nc_key()) },
         ),
         (
+            "TrieKey::GasKeyNonce",
+            O::GasKeyNonce { account_id: id(ALICE), public_key: ours::crypto::PublicKey::ED25519(KEY), index: 513 },
+            Nc::GasKeyNonce { account_id: nc_id(ALICE), key_handle: PublicKeyHandle::from(nc_key()), index: 513 },
+        ),
+        (
             "TrieKey::ReceivedData",
             O::ReceivedData { receiver_id: id(ALICE), data_id: h },
             Nc::ReceivedData { receiver_id: nc_id(ALICE), data_id: nc_hash() },

@@ -17,6 +17,7 @@
 mod bench;
 mod context;
 mod corpus;
+mod gas_key_fees;
 mod layouts;
 mod nearcore;
 mod ours;

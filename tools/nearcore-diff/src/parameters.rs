@@ -1,7 +1,8 @@
 //! `--parameters`: this workspace's mainnet table against nearcore's resolved protocol-88
 //! config (`RuntimeConfigStore`), by name: every action fee (gas and compute of each half),
 //! every host-function cost (gas and compute), every VM limit and the wasm operation costs.
-//! Also the storage, economics and account-creation scalars. Prints one JSON line per difference
+//! Also the storage, economics and account-creation scalars, and the content-dependent
+//! gas-key fees (`crate::gas_key_fees`). Prints one JSON line per difference
 //! (or per name only one side has) and a summary; returns whether everything nearcore has is
 //! identical here, except values listed in `KNOWN_MISSING` with the reason. NEP-481's additions,
 //! which nearcore does not have, are listed as `ours_only` and do not fail.
@@ -12,10 +13,10 @@ use serde_json::{Value, json};
 use strum::IntoEnumIterator;
 
 /// One compared value, by name.
-struct Entry {
-    name: String,
-    ours: Option<Value>,
-    nearcore: Option<Value>,
+pub(crate) struct Entry {
+    pub(crate) name: String,
+    pub(crate) ours: Option<Value>,
+    pub(crate) nearcore: Option<Value>,
 }
 
 fn fee_json(send_sir: (u64, u64), send_not_sir: (u64, u64), execution: (u64, u64)) -> Value {
@@ -245,6 +246,7 @@ pub(crate) fn run() -> bool {
     entries.extend(ext_costs(theirs, &ours));
     entries.extend(scalars(theirs, &ours));
     entries.extend(flags(theirs, &ours));
+    entries.extend(crate::gas_key_fees::entries(theirs, &ours));
     let (mine, other) = (&ours.wasm_config, &theirs.wasm_config);
     entries.extend(fields("limit", &to_json(&mine.limit_config), &to_json(&other.limit_config)));
     let ops = [

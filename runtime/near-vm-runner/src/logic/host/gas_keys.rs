@@ -3,40 +3,33 @@
 //! and fund one. Charges in nearcore's order: a key that does not decode is charged as a key of
 //! length 0 and fails (`InvalidPublicKey`) only after every fee, as nearcore's do.
 //!
-//! This runtime does not apply gas-key actions: their receipts fail validation
-//! (`UnsupportedProtocolFeature`, see `node-runtime`'s verifier), so the call that creates one
-//! fails there. What the runner records and charges is nearcore's, compared by nearcore-diff.
+//! The content-dependent fee terms are `near_parameters::gas_key_fees`', shared with the
+//! runtime that applies the actions; what the runner records and charges is nearcore's,
+//! compared by nearcore-diff.
 
 use crate::logic::host::promises::PermissionArgs;
 use crate::logic::logic::{Result, VMLogic};
 use crate::logic::vmstate::{MemSlice, memory_get_u128};
-use near_parameters::{ActionCosts, ExtCosts};
+use near_parameters::{ActionCosts, ExtCosts, gas_key_fees};
 use near_primitives::account::{AccessKey, AccessKeyPermission, GasKeyInfo};
 use near_primitives::action::{Action, AddKeyAction, TransferToGasKeyAction};
 use near_primitives::errors::HostError;
 use near_primitives::types::Gas;
 
-/// Bytes of an access key's trie key: column, account id, separator, public key.
-fn access_key_key_len(account_id_len: usize, public_key_len: usize) -> u64 {
-    (1 + account_id_len + 1 + public_key_len) as u64
-}
-
-/// Borsh length of the smallest gas key record (`nonce: u64`, permission tag, `balance: u128`,
-/// `num_nonces: u16`): what a transfer to it is charged for reading and writing.
-const MIN_GAS_KEY_RECORD_LEN: u64 = 8 + 1 + 16 + 2;
-/// Borsh length of a `GasKeyInfo` (`balance: u128`, `num_nonces: u16`).
-const GAS_KEY_INFO_LEN: u64 = 16 + 2;
-/// Each nonce of a gas key is a trie entry: the access key's key plus a `u16` index, and a
-/// `u64` value.
-const NONCE_INDEX_LEN: u64 = 2;
-const NONCE_VALUE_LEN: u64 = 8;
-
 impl VMLogic {
-    /// The two parts of a gas-key fee, each `(send, exec)`: burns the send part, reserves both.
-    fn pay_gas_key_parts(&mut self, base: (Gas, Gas), per_byte: (Gas, Gas)) -> Result<()> {
-        let used = |(send, exec): (Gas, Gas)| send.checked_add(exec).ok_or(HostError::IntegerOverflow);
-        self.pay_action(ActionCosts::gas_key_transfer_base, base.0, used(base)?)?;
-        self.pay_action(ActionCosts::gas_key_byte, per_byte.0, used(per_byte)?)
+    /// Gas-key fee terms (`near_parameters::gas_key_fees`): for each cost of the execution
+    /// half (then any only in the send half), burns its send units and reserves both halves.
+    fn pay_gas_key_terms(&mut self, sir: bool, send: &[(ActionCosts, u64)], exec: &[(ActionCosts, u64)]) -> Result<()> {
+        let units = |terms: &[(ActionCosts, u64)], cost| terms.iter().find(|(c, _)| *c == cost).map_or(0, |t| t.1);
+        let send_only = send.iter().filter(|(cost, _)| exec.iter().all(|(c, _)| c != cost));
+        for &(cost, _) in exec.iter().chain(send_only) {
+            let fee = *self.fees.fee(cost);
+            let mul = |gas: Gas, n: u64| gas.checked_mul(n).ok_or(HostError::IntegerOverflow);
+            let burn = mul(fee.send_fee(sir), units(send, cost))?;
+            let used = burn.checked_add(mul(fee.exec_fee(), units(exec, cost))?).ok_or(HostError::IntegerOverflow)?;
+            self.pay_action(cost, burn, used)?;
+        }
+        Ok(())
     }
 
     /// Appends `TransferToGasKey`: moves the u128 at `amount_ptr` from the balance to the
@@ -64,12 +57,9 @@ impl VMLogic {
         let deposit = memory_get_u128(&mut self.gas_counter, mem, amount_ptr)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
         let receiver_len = self.receipt_manager.receiver(index).len();
-        let (base, byte) =
-            (*self.fees.fee(ActionCosts::gas_key_transfer_base), *self.fees.fee(ActionCosts::gas_key_byte));
-        let mul = |gas: Gas, n: u64| gas.checked_mul(n).ok_or(HostError::IntegerOverflow);
-        let send_bytes = mul(byte.send_fee(sir), key_len as u64)?;
-        let exec_bytes = mul(byte.exec_fee(), access_key_key_len(receiver_len, key_len) + MIN_GAS_KEY_RECORD_LEN)?;
-        self.pay_gas_key_parts((base.send_fee(sir), base.exec_fee()), (send_bytes, exec_bytes))?;
+        let send = gas_key_fees::transfer_send_terms(key_len);
+        let exec = gas_key_fees::transfer_exec_terms(receiver_len, key_len);
+        self.pay_gas_key_terms(sir, &send, &exec)?;
         self.deduct_balance(deposit)?;
         let public_key = public_key.decode()?;
         let action = TransferToGasKeyAction { public_key, deposit };
@@ -115,15 +105,8 @@ impl VMLogic {
             None => self.pay_action_base(ActionCosts::add_full_access_key, sir)?,
         }
         let receiver_len = self.receipt_manager.receiver(index).len();
-        let nonces = u64::from(num_nonces);
-        let (write, byte) =
-            (*self.fees.fee(ActionCosts::gas_key_nonce_write_base), *self.fees.fee(ActionCosts::gas_key_byte));
-        let mul = |gas: Gas, n: u64| gas.checked_mul(n).ok_or(HostError::IntegerOverflow);
-        self.pay_action(ActionCosts::gas_key_nonce_write_base, 0, mul(write.exec_fee(), nonces)?)?;
-        let nonce_entry = access_key_key_len(receiver_len, key_len) + NONCE_INDEX_LEN + NONCE_VALUE_LEN;
-        let send = mul(byte.send_fee(sir), GAS_KEY_INFO_LEN)?;
-        let exec = mul(mul(byte.exec_fee(), nonce_entry)?, nonces)?;
-        self.pay_action(ActionCosts::gas_key_byte, send, send.checked_add(exec).ok_or(HostError::IntegerOverflow)?)?;
+        let exec = gas_key_fees::add_key_exec_terms(receiver_len, key_len, num_nonces);
+        self.pay_gas_key_terms(sir, &gas_key_fees::add_key_send_terms(), &exec)?;
         let public_key = public_key.decode()?;
         let info = GasKeyInfo { balance: 0, num_nonces };
         let permission = match permission {
