@@ -33,9 +33,31 @@ impl Receipt {
         }
     }
 
-    /// A receipt from `system` giving `amount` back to `receiver_id`: refunds of deposits and
-    /// gas, and a deleted account's balance (nearcore's `Receipt::new_balance_refund`). Its id
-    /// is assigned when the receipt that creates it finishes.
+    /// A receipt from `system` giving unspent gas's `amount` back to the transaction's signer
+    /// `receiver_id`, naming the key that signed (nearcore's `Receipt::new_gas_refund`): its
+    /// signer is the receiver, which marks it as a gas refund. Applying it credits a gas key's
+    /// balance when that key is one, and otherwise the account, restoring a function-call key's
+    /// allowance (best effort: the key may have changed since).
+    pub fn new_gas_refund(receiver_id: &AccountId, amount: Balance, signer_public_key: PublicKey) -> Receipt {
+        Receipt {
+            predecessor_id: "system".parse().expect("`system` is a valid account id"),
+            receiver_id: receiver_id.clone(),
+            receipt_id: CryptoHash::default(),
+            receipt: ReceiptEnum::Action(ActionReceipt {
+                signer_id: receiver_id.clone(),
+                refund_to: None,
+                signer_public_key,
+                gas_price: 0,
+                output_data_receivers: Vec::new(),
+                input_data_ids: Vec::new(),
+                actions: vec![Action::Transfer(crate::action::TransferAction { deposit: amount })],
+            }),
+        }
+    }
+
+    /// A receipt from `system` giving `amount` back to `receiver_id`: refunds of deposits and a
+    /// deleted account's balance (nearcore's `Receipt::new_balance_refund`). Its id is assigned
+    /// when the receipt that creates it finishes.
     pub fn new_balance_refund(receiver_id: &AccountId, amount: Balance) -> Receipt {
         let system: AccountId = "system".parse().expect("`system` is a valid account id");
         Receipt {

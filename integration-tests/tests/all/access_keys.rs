@@ -69,6 +69,22 @@ fn function_call_key_can_call_its_method_and_spends_allowance() {
 }
 
 #[test]
+fn a_gas_refund_restores_the_allowance_it_was_paid_from() {
+    let (mut env, secret) = with_function_call_key();
+    let balance_before = env.balance(&id("alice.near")).unwrap();
+    let result = send(&mut env, &secret, "status.near", vec![call("set_status", 0)]);
+    assert!(result.is_success(), "{:?}", result.status);
+    env.produce_blocks(3).unwrap();
+    let key = env.access_key(&id("alice.near"), &secret.public_key()).unwrap().unwrap();
+    let AccessKeyPermission::FunctionCall(permission) = key.permission else { panic!("still a function-call key") };
+    let spent = balance_before - env.balance(&id("alice.near")).unwrap();
+    // The transaction took its whole cost from both; the unspent gas came back to both.
+    assert_eq!(NEAR - permission.allowance.unwrap(), spent);
+    let attached = 30_000_000_000_000 * env.apply_state(env.height()).gas_price;
+    assert!(spent > 0 && spent < attached, "most of the 30 Tgas attached came back: {spent}");
+}
+
+#[test]
 fn function_call_key_rules() {
     let (mut env, secret) = with_function_call_key();
     let wrong_receiver = send(&mut env, &secret, "other.near", vec![call("set_status", 0)]);

@@ -12,7 +12,7 @@
 use crate::types::{ActionContext, ActionResult, RuntimeError};
 use crate::verifier::ACCESS_KEY_NONCE_RANGE_MULTIPLIER;
 use near_parameters::{ExtCosts, RuntimeConfig};
-use near_primitives::account::{AccessKey, Account, GasKeyInfo};
+use near_primitives::account::{AccessKey, AccessKeyPermission, Account, GasKeyInfo};
 use near_primitives::action::{AddKeyAction, DeleteKeyAction, TransferToGasKeyAction, WithdrawFromGasKeyAction};
 use near_primitives::crypto::PublicKey;
 use near_primitives::errors::ActionErrorKind;
@@ -224,6 +224,36 @@ pub(crate) fn action_withdraw_from_gas_key(
     info.balance = left;
     set_access_key(state, account_id.clone(), withdraw.public_key.clone(), &access_key);
     account.amount = account.amount.checked_add(withdraw.amount).ok_or_else(|| overflow("withdraw"))?;
+    Ok(())
+}
+
+/// A gas refund (a refund receipt whose signer is its receiver): to the balance of the gas key
+/// that signed, if the key is still one; otherwise to the account, and a function-call key's
+/// allowance grows by as much (best effort: the key may be gone or replaced).
+///
+/// # Errors
+/// Storage faults; overflow.
+pub(crate) fn refund_gas(
+    state: &mut TrieUpdate,
+    account: &mut Account,
+    ctx: &ActionContext<'_>,
+    amount: Balance,
+) -> Result<(), RuntimeError> {
+    let (account_id, public_key) = (ctx.account_id(), &ctx.action_receipt.signer_public_key);
+    let credit = |account: &mut Account| -> Result<(), RuntimeError> {
+        account.amount = account.amount.checked_add(amount).ok_or_else(|| overflow("refund"))?;
+        Ok(())
+    };
+    let Some(mut access_key) = get_access_key(state, account_id, public_key)? else { return credit(account) };
+    if let Some(info) = access_key.gas_key_info_mut() {
+        info.balance = info.balance.checked_add(amount).ok_or_else(|| overflow("gas key balance"))?;
+    } else {
+        credit(account)?;
+        let AccessKeyPermission::FunctionCall(permission) = &mut access_key.permission else { return Ok(()) };
+        let Some(allowance) = permission.allowance.as_mut() else { return Ok(()) };
+        *allowance = allowance.saturating_add(amount);
+    }
+    set_access_key(state, account_id.clone(), public_key.clone(), &access_key);
     Ok(())
 }
 

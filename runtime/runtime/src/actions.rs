@@ -6,6 +6,7 @@
 
 use crate::access_keys::{
     GasKeysOfAccount, action_add_key, action_delete_key, action_transfer_to_gas_key, action_withdraw_from_gas_key,
+    refund_gas,
 };
 use crate::config::exec_cost;
 use crate::deterministic_account_id::action_deterministic_state_init;
@@ -101,6 +102,9 @@ pub(crate) fn apply_action(
         Action::CreateAccount(_) | Action::DeterministicStateInit(_) => Ok(()),
         Action::DeployContract(deploy) => action_deploy_contract(state, current, account_id, deploy),
         Action::FunctionCall(call) => action_function_call(state, current, ctx, call, result),
+        Action::Transfer(transfer) if is_refund && ctx.action_receipt.signer_id == *account_id => {
+            refund_gas(state, current, ctx, transfer.deposit)
+        }
         Action::Transfer(transfer) => action_transfer(current, transfer.deposit),
         Action::Stake(stake) => action_stake(current, ctx, stake, result),
         Action::AddKey(add_key) => action_add_key(state, current, ctx, add_key, result),

@@ -253,7 +253,8 @@ fn push_refunds(
     }
     let gas_balance_refund = u128::from(gas_refund) * action_receipt.gas_price;
     if gas_balance_refund > 0 {
-        result.new_receipts.push(Receipt::new_balance_refund(&action_receipt.signer_id, gas_balance_refund));
+        let signer_key = action_receipt.signer_public_key.clone();
+        result.new_receipts.push(Receipt::new_gas_refund(&action_receipt.signer_id, gas_balance_refund, signer_key));
     }
     Ok(())
 }
