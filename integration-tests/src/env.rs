@@ -12,7 +12,9 @@ use near_primitives::action::Action;
 use near_primitives::crypto::{PublicKey, SecretKey};
 use near_primitives::hash::CryptoHash;
 use near_primitives::receipt::Receipt;
-use near_primitives::transaction::{ExecutionOutcome, ExecutionOutcomeWithId, SignedTransaction, Transaction};
+use near_primitives::transaction::{
+    ExecutionOutcome, ExecutionOutcomeWithId, NonceMode, SignedTransaction, Transaction, TransactionVersion,
+};
 use near_primitives::types::{AccountId, Balance, BlockHeight, Gas, Nonce, StateRoot};
 use near_store::{EMPTY_ROOT, Store, Trie, TrieUpdate};
 use node_runtime::state_viewer::{self, ViewResult};
@@ -255,6 +257,35 @@ impl TestEnv {
             receiver_id: receiver_id.clone(),
             block_hash: CryptoHash::hash_bytes(&self.height.to_le_bytes()),
             actions,
+            version: TransactionVersion::V0,
+        };
+        Ok(transaction.sign(secret))
+    }
+
+    /// Signs a V1 transaction from `signer_id` with the gas key `secret` at nonce `nonce_index`
+    /// (the next nonce there; 1 if the key has no such nonce).
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn sign_with_gas_key(
+        &mut self,
+        secret: &SecretKey,
+        nonce_index: u16,
+        signer_id: &AccountId,
+        receiver_id: &AccountId,
+        actions: Vec<Action>,
+    ) -> Result<SignedTransaction, HarnessError> {
+        let public_key = secret.public_key();
+        let update = near_store::TrieUpdate::new(self.trie());
+        let stored = near_store::utils::get_gas_key_nonce(&update, signer_id, &public_key, nonce_index)?.unwrap_or(0);
+        let transaction = Transaction {
+            signer_id: signer_id.clone(),
+            public_key,
+            nonce: stored + 1,
+            receiver_id: receiver_id.clone(),
+            block_hash: CryptoHash::hash_bytes(&self.height.to_le_bytes()),
+            actions,
+            version: TransactionVersion::V1 { nonce_index: Some(nonce_index), nonce_mode: NonceMode::Strict },
         };
         Ok(transaction.sign(secret))
     }

@@ -41,6 +41,15 @@ mod display;
 
 pub use contract::*;
 
+/// Why a gas key transaction's deposits could not be paid (nearcore's, borsh tags 0 and 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+pub enum DepositCostFailureReason {
+    /// The balance is below the deposits.
+    NotEnoughBalance,
+    /// After the deposits, the account could not pay for its storage.
+    LackBalanceForState,
+}
+
 outcome_error! {
     /// Why a transaction or receipt failed.
     pub enum TxExecutionError {
@@ -255,14 +264,39 @@ outcome_error! {
             /// The text given.
             receiver_id: String,
         },
-        /// The nonce index does not name one of the gas key's nonces. A transaction without
-        /// one (this runtime's only transaction version, nearcore's `TransactionV0`) signed with
-        /// a gas key is refused with `tx_nonce_index: None`.
+        /// The nonce index does not name one of the gas key's nonces: a gas key signed without
+        /// one (`tx_nonce_index: None`), or an index the key does not have (0 nonces: not a gas
+        /// key).
         InvalidNonceIndex {
             /// The transaction's nonce index, if it has one.
             tx_nonce_index: Option<u16>,
-            /// The gas key's number of nonces.
+            /// The key's number of nonces (0 for a key that is not a gas key).
             num_nonces: u16,
+        },
+        /// The gas key cannot pay for the transaction's gas.
+        NotEnoughGasKeyBalance {
+            /// The signer.
+            signer_id: AccountId,
+            /// The gas key's balance.
+            #[serde(with = "dec_format")]
+            balance: Balance,
+            /// What the gas costs.
+            #[serde(with = "dec_format")]
+            cost: Balance,
+        },
+        /// A gas key paid for the gas, but the account cannot pay the deposits: the transaction's
+        /// gas of converting it is still burnt (from the key), and no receipt is made.
+        NotEnoughBalanceForDeposit {
+            /// The signer.
+            signer_id: AccountId,
+            /// The account's balance (after the deposits, for `LackBalanceForState`).
+            #[serde(with = "dec_format")]
+            balance: Balance,
+            /// The deposits (or the storage stake missing).
+            #[serde(with = "dec_format")]
+            cost: Balance,
+            /// Which check failed.
+            reason: DepositCostFailureReason,
         },
         /// The signature does not match.
         InvalidSignature,

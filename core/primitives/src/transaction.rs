@@ -7,14 +7,46 @@ use crate::hash::{CryptoHash, hash};
 use crate::types::{AccountId, Balance, Gas, Nonce, base64_format, dec_format};
 use borsh::{BorshDeserialize, BorshSerialize};
 
-/// An unsigned transaction: nearcore's `TransactionV0` borsh layout.
-#[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize)]
+/// How a transaction's nonce must relate to its key's (nearcore's `NonceMode`, V1 only; borsh
+/// tags Monotonic = 0, Strict = 1).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, BorshSerialize, BorshDeserialize, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum NonceMode {
+    /// Any nonce above the key's.
+    #[default]
+    Monotonic,
+    /// Exactly the key's nonce plus one.
+    Strict,
+}
+
+/// A transaction's wire version and what only the later one carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum TransactionVersion {
+    /// nearcore's `TransactionV0`: a plain nonce, monotonic.
+    #[default]
+    V0,
+    /// nearcore's `TransactionV1` (a leading tag byte 1): a nonce index when a gas key signs
+    /// (one of its nonces; nearcore's `TransactionNonce::GasKeyNonce`), and the nonce mode.
+    V1 {
+        /// Which of the gas key's nonces; `None` for other keys.
+        nonce_index: Option<u16>,
+        /// How the nonce must follow the key's.
+        nonce_mode: NonceMode,
+    },
+}
+
+/// An unsigned transaction: nearcore's `TransactionV0` or `TransactionV1` borsh layout (by
+/// `version`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Transaction {
     /// Who signs and pays.
     pub signer_id: AccountId,
     /// The access key that signs.
     pub public_key: PublicKey,
-    /// Must exceed the access key's nonce.
+    /// Must exceed the access key's nonce (or, for a gas key, the nonce at `nonce_index`).
     pub nonce: Nonce,
     /// The account the actions apply to.
     pub receiver_id: AccountId,
@@ -22,6 +54,72 @@ pub struct Transaction {
     pub block_hash: CryptoHash,
     /// What to do.
     pub actions: Vec<Action>,
+    /// The wire version (V0 unless given).
+    #[serde(default)]
+    pub version: TransactionVersion,
+}
+
+/// The tag byte of a V1 transaction.
+const V1_TAG: u8 = 1;
+
+impl BorshSerialize for Transaction {
+    fn serialize<W: std::io::Write>(&self, writer: &mut W) -> std::io::Result<()> {
+        if let TransactionVersion::V1 { .. } = self.version {
+            V1_TAG.serialize(writer)?;
+        }
+        self.signer_id.serialize(writer)?;
+        self.public_key.serialize(writer)?;
+        match self.version {
+            TransactionVersion::V0 => self.nonce.serialize(writer)?,
+            // nearcore's `TransactionNonce`: Nonce { nonce } = 0, GasKeyNonce { nonce, nonce_index } = 1.
+            TransactionVersion::V1 { nonce_index: None, .. } => (0u8, self.nonce).serialize(writer)?,
+            TransactionVersion::V1 { nonce_index: Some(index), .. } => (1u8, self.nonce, index).serialize(writer)?,
+        }
+        self.receiver_id.serialize(writer)?;
+        self.block_hash.serialize(writer)?;
+        self.actions.serialize(writer)?;
+        if let TransactionVersion::V1 { nonce_mode, .. } = self.version {
+            nonce_mode.serialize(writer)?;
+        }
+        Ok(())
+    }
+}
+
+impl BorshDeserialize for Transaction {
+    /// V0 starts with the signer id's `u32` length, whose second byte is 0 (ids are at most 64
+    /// bytes); V1 with the tag 1 and then that length's first, non-zero, byte.
+    fn deserialize_reader<R: std::io::Read>(reader: &mut R) -> std::io::Result<Self> {
+        let first = <[u8; 2]>::deserialize_reader(reader)?;
+        let v1 = match first {
+            [_, 0] => false,
+            [V1_TAG, _] => true,
+            _ => return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, "unknown transaction version")),
+        };
+        let mut reader = std::io::Read::chain(if v1 { &first[1..] } else { &first[..] }, reader);
+        let signer_id = AccountId::deserialize_reader(&mut reader)?;
+        let public_key = PublicKey::deserialize_reader(&mut reader)?;
+        let (nonce, nonce_index) = if v1 {
+            match u8::deserialize_reader(&mut reader)? {
+                0 => (Nonce::deserialize_reader(&mut reader)?, None),
+                1 => (Nonce::deserialize_reader(&mut reader)?, Some(u16::deserialize_reader(&mut reader)?)),
+                tag => {
+                    let message = format!("unknown transaction nonce tag {tag}");
+                    return Err(std::io::Error::new(std::io::ErrorKind::InvalidData, message));
+                }
+            }
+        } else {
+            (Nonce::deserialize_reader(&mut reader)?, None)
+        };
+        let receiver_id = AccountId::deserialize_reader(&mut reader)?;
+        let block_hash = CryptoHash::deserialize_reader(&mut reader)?;
+        let actions = Vec::<Action>::deserialize_reader(&mut reader)?;
+        let version = if v1 {
+            TransactionVersion::V1 { nonce_index, nonce_mode: NonceMode::deserialize_reader(&mut reader)? }
+        } else {
+            TransactionVersion::V0
+        };
+        Ok(Transaction { signer_id, public_key, nonce, receiver_id, block_hash, actions, version })
+    }
 }
 
 impl Transaction {
@@ -35,6 +133,22 @@ impl Transaction {
     pub fn sign(self, secret_key: &SecretKey) -> SignedTransaction {
         let (tx_hash, _) = self.hash_and_size();
         SignedTransaction::new(secret_key.sign(tx_hash.as_bytes()), self)
+    }
+
+    /// The gas key nonce it uses, if a gas key signs it.
+    pub fn nonce_index(&self) -> Option<u16> {
+        match self.version {
+            TransactionVersion::V0 => None,
+            TransactionVersion::V1 { nonce_index, .. } => nonce_index,
+        }
+    }
+
+    /// How its nonce must follow the key's.
+    pub fn nonce_mode(&self) -> NonceMode {
+        match self.version {
+            TransactionVersion::V0 => NonceMode::Monotonic,
+            TransactionVersion::V1 { nonce_mode, .. } => nonce_mode,
+        }
     }
 }
 

@@ -104,6 +104,7 @@ fn transaction(env: &mut TestEnv, rng: &mut StdRng) -> SignedTransaction {
         receiver_id: receiver,
         block_hash: CryptoHash::hash_bytes(&rng.next_u64().to_le_bytes()),
         actions,
+        version: near_primitives::transaction::TransactionVersion::V0,
     };
     transaction.sign(&secret)
 }

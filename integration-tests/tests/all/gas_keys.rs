@@ -1,7 +1,7 @@
 //! Gas keys (nearcore's, protocol 85) applied by the runtime: adding one with its nonces,
 //! funding it (anyone may), withdrawing (only the account), deleting it (its balance burnt up to
-//! 1 NEAR), deleting an account with gas keys, validation, and the refusal of transactions
-//! signed with one (they need a nonce index this runtime's transactions do not have).
+//! 1 NEAR), deleting an account with gas keys, validation, and the transactions a gas key signs
+//! (V1 with a nonce index: gas from the key, refunds to it, deposits from the account).
 
 use crate::{action_error, alice_and_bob, id};
 use integration_tests::{FinalStatus, NEAR, TestEnv, TxResult};
@@ -255,4 +255,115 @@ fn a_contract_adds_and_funds_gas_keys() {
             ActionsValidationError::GasKeyFunctionCallAllowanceNotAllowed,
         ));
     assert_eq!(action_error(&refused.status), &expected);
+}
+
+/// Sends a V1 transaction signed by alice's gas key `secret` at `index`.
+fn send_with_gas_key(
+    env: &mut TestEnv,
+    secret: &SecretKey,
+    index: u16,
+    receiver: &str,
+    actions: Vec<Action>,
+) -> TxResult {
+    let tx = env.sign_with_gas_key(secret, index, &id("alice.near"), &id(receiver), actions).unwrap();
+    env.execute(tx, 10).unwrap()
+}
+
+fn transfer(deposit: u128) -> Action {
+    Action::Transfer(near_primitives::action::TransferAction { deposit })
+}
+
+#[test]
+fn a_gas_key_pays_the_gas_and_gets_the_refund_the_account_pays_the_deposit() {
+    let (mut env, secret) = with_gas_key(NEAR);
+    let alice_before = env.balance(&id("alice.near")).unwrap();
+    let bob_before = env.balance(&id("bob.near")).unwrap();
+    let result = send_with_gas_key(&mut env, &secret, 2, "bob.near", vec![transfer(5)]);
+    assert!(result.is_success(), "{:?}", result.status);
+    env.produce_blocks(3).unwrap();
+    assert_eq!(env.balance(&id("bob.near")).unwrap() - bob_before, 5);
+    assert_eq!(alice_before - env.balance(&id("alice.near")).unwrap(), 5, "the account paid the deposit only");
+    // The key paid all the gas and got back what was not burnt: it is down by exactly the
+    // gas the outcomes burnt.
+    let gas_price = env.apply_state(env.height()).gas_price;
+    let outcomes = std::iter::once(&result.transaction).chain(&result.receipts);
+    let burnt: u128 = outcomes.map(|o| u128::from(o.outcome.gas_burnt) * gas_price).sum();
+    assert_eq!(NEAR - balance_of(&env, "alice.near", &secret.public_key()).unwrap(), burnt);
+    let update = near_store::TrieUpdate::new(env.trie());
+    let used = get_gas_key_nonce(&update, &id("alice.near"), &secret.public_key(), 2).unwrap();
+    let untouched = get_gas_key_nonce(&update, &id("alice.near"), &secret.public_key(), 1).unwrap();
+    assert_eq!(used, untouched.map(|n| n + 1), "only the nonce at index 2 advanced (strict: by one)");
+}
+
+#[test]
+fn gas_key_transactions_are_checked_before_anything_is_charged() {
+    let (mut env, secret) = with_gas_key(NEAR);
+    let out_of_range = send_with_gas_key(&mut env, &secret, 9, "bob.near", vec![transfer(1)]);
+    assert_eq!(
+        invalid(&out_of_range.status),
+        &InvalidTxError::InvalidNonceIndex { tx_nonce_index: Some(9), num_nonces: NONCES }
+    );
+    let regular = integration_tests::signer_key(&id("alice.near"));
+    let not_a_gas_key = send_with_gas_key(&mut env, &regular, 0, "bob.near", vec![transfer(1)]);
+    assert_eq!(
+        invalid(&not_a_gas_key.status),
+        &InvalidTxError::InvalidNonceIndex { tx_nonce_index: Some(0), num_nonces: 0 }
+    );
+    let replay = env.sign_with_gas_key(&secret, 0, &id("alice.near"), &id("bob.near"), vec![transfer(1)]).unwrap();
+    assert!(env.execute(replay.clone(), 10).unwrap().is_success());
+    let again = env.execute(replay, 10).unwrap();
+    assert!(matches!(invalid(&again.status), InvalidTxError::InvalidNonce { .. }), "{:?}", again.status);
+    // Too much gas for the key: 300 Tgas attached to a call.
+    let call = Action::FunctionCall(Box::new(near_primitives::action::FunctionCallAction {
+        method_name: "m".into(),
+        args: vec![],
+        gas: 300_000_000_000_000,
+        deposit: 0,
+    }));
+    let (mut poor_env, poor_key) = with_gas_key(1_000);
+    let poor = send_with_gas_key(&mut poor_env, &poor_key, 0, "bob.near", vec![call]);
+    assert!(matches!(invalid(&poor.status), InvalidTxError::NotEnoughGasKeyBalance { balance: 1_000, .. }));
+    assert_eq!(balance_of(&poor_env, "alice.near", &poor_key.public_key()), Some(1_000), "nothing charged");
+}
+
+#[test]
+fn when_the_account_cannot_pay_the_deposit_the_gas_key_still_pays_the_conversion() {
+    let (mut env, secret) = with_gas_key(NEAR);
+    let alice_balance = env.balance(&id("alice.near")).unwrap();
+    let result = send_with_gas_key(&mut env, &secret, 1, "bob.near", vec![transfer(alice_balance + 1)]);
+    let InvalidTxError::NotEnoughBalanceForDeposit { balance, cost, reason, .. } = invalid(&result.status) else {
+        panic!("expected a deposit failure, got {:?}", result.status);
+    };
+    assert_eq!((*balance, *cost), (alice_balance, alice_balance + 1));
+    assert_eq!(*reason, near_primitives::errors::DepositCostFailureReason::NotEnoughBalance);
+    assert!(result.receipts.is_empty() && result.transaction.outcome.receipt_ids.is_empty(), "no receipt");
+    let burnt = result.transaction.outcome.tokens_burnt;
+    assert!(
+        burnt > 0
+            && burnt == u128::from(result.transaction.outcome.gas_burnt) * env.apply_state(env.height()).gas_price
+    );
+    assert_eq!(balance_of(&env, "alice.near", &secret.public_key()), Some(NEAR - burnt));
+    assert_eq!(env.balance(&id("alice.near")).unwrap(), alice_balance, "the account paid nothing");
+    // The nonce at index 1 was used; the next one follows it (strict mode).
+    let next = send_with_gas_key(&mut env, &secret, 1, "bob.near", vec![transfer(1)]);
+    assert!(next.is_success(), "the next nonce works: {:?}", next.status);
+}
+
+#[test]
+fn a_function_call_gas_key_signs_only_its_calls() {
+    let mut env = alice_and_bob();
+    let secret = SecretKey::from_seed("alice.near/gas-fc");
+    let key = AccessKey {
+        nonce: 0,
+        permission: AccessKeyPermission::GasKeyFunctionCall(
+            GasKeyInfo { balance: 0, num_nonces: 1 },
+            FunctionCallPermission { allowance: None, receiver_id: "bob.near".into(), method_names: vec!["m".into()] },
+        ),
+    };
+    let actions = vec![add_key(secret.public_key(), key), fund(secret.public_key(), NEAR)];
+    assert!(transact(&mut env, "alice.near", "alice.near", actions).is_success());
+    let result = send_with_gas_key(&mut env, &secret, 0, "bob.near", vec![transfer(1)]);
+    let expected =
+        InvalidTxError::InvalidAccessKeyError(near_primitives::errors::InvalidAccessKeyError::RequiresFullAccess);
+    assert_eq!(invalid(&result.status), &expected);
 }

@@ -4,10 +4,9 @@
 //! the key's (`TrieKey::GasKeyNonce`). Corresponds to nearcore's
 //! `runtime/runtime/src/access_keys.rs`.
 //!
-//! Transactions signed with a gas key (nearcore's `TransactionV1` with a nonce index, gas paid
-//! from the key's balance) are not accepted by this runtime: its transactions have no nonce
-//! index, and one signed with a gas key is refused with `InvalidNonceIndex`
-//! ([`crate::verifier`]).
+//! Transactions a gas key signs (nearcore's `TransactionV1` with a nonce index: gas from the
+//! key's balance) are checked and charged by [`crate::verifier`]; gas refunds to a key are
+//! [`refund_gas`].
 
 use crate::types::{ActionContext, ActionResult, RuntimeError};
 use crate::verifier::ACCESS_KEY_NONCE_RANGE_MULTIPLIER;

@@ -212,6 +212,10 @@ pub struct TransactionCost {
     pub total_cost: Balance,
     /// Tokens burnt at conversion.
     pub burnt_amount: Balance,
+    /// The gas part of `total_cost` (what a gas key pays).
+    pub gas_cost: Balance,
+    /// The deposits part of `total_cost` (what the account pays when a gas key signs).
+    pub deposit_cost: Balance,
 }
 
 /// The cost of `transaction` at `gas_price`.
@@ -242,11 +246,18 @@ pub fn tx_cost(
     let receipt_gas_price = receipt_gas_price.max(gas_price);
     let burnt_amount = u128::from(gas_burnt).checked_mul(gas_price).ok_or(IntegerOverflowError)?;
     let remaining_amount = u128::from(gas_remaining).checked_mul(receipt_gas_price).ok_or(IntegerOverflowError)?;
-    let total_cost = burnt_amount
-        .checked_add(remaining_amount)
-        .and_then(|sum| sum.checked_add(total_deposit(&transaction.actions).ok()?))
-        .ok_or(IntegerOverflowError)?;
-    Ok(TransactionCost { gas_burnt, gas_remaining, receipt_gas_price, total_cost, burnt_amount })
+    let gas_cost = burnt_amount.checked_add(remaining_amount).ok_or(IntegerOverflowError)?;
+    let deposit_cost = total_deposit(&transaction.actions)?;
+    let total_cost = gas_cost.checked_add(deposit_cost).ok_or(IntegerOverflowError)?;
+    Ok(TransactionCost {
+        gas_burnt,
+        gas_remaining,
+        receipt_gas_price,
+        total_cost,
+        burnt_amount,
+        gas_cost,
+        deposit_cost,
+    })
 }
 
 #[cfg(test)]
@@ -264,6 +275,7 @@ mod tests {
             receiver_id: receiver.parse().unwrap(),
             block_hash: CryptoHash::default(),
             actions,
+            version: near_primitives::transaction::TransactionVersion::V0,
         }
     }
 

@@ -239,11 +239,19 @@ impl Runtime {
             signed,
         )?;
         let (status, gas_burnt, tokens_burnt, receipt) = match verified {
-            Err(error) => {
+            verifier::TxVerdict::Invalid(error) => {
                 state.rollback();
                 (ExecutionStatus::Failure(TxExecutionError::InvalidTxError(error)), 0, 0, None)
             }
-            Ok(cost) => {
+            verifier::TxVerdict::DepositFailed(cost, error) => {
+                // The gas key paid the conversion; nothing else happens.
+                state.commit();
+                chunk.stats.gas_burnt = chunk.stats.gas_burnt.saturating_add(cost.gas_burnt);
+                chunk.stats.balance.tx_burnt = chunk.stats.balance.tx_burnt.saturating_add(cost.burnt_amount);
+                let status = ExecutionStatus::Failure(TxExecutionError::InvalidTxError(error));
+                (status, cost.gas_burnt, cost.burnt_amount, None)
+            }
+            verifier::TxVerdict::Charged(cost) => {
                 state.commit();
                 let receipt = Receipt {
                     predecessor_id: tx.signer_id.clone(),

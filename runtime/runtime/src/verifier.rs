@@ -4,15 +4,19 @@
 use crate::config::{TransactionCost, total_prepaid_gas, tx_cost};
 use crate::types::RuntimeError;
 use near_parameters::{LimitConfig, RuntimeConfig};
-use near_primitives::account::{AccessKey, AccessKeyPermission, Account};
+use near_primitives::account::{AccessKey, AccessKeyPermission, Account, FunctionCallPermission};
 use near_primitives::action::{Action, DeterministicStateInitAction};
 use near_primitives::crypto::KeyType;
-use near_primitives::errors::{ActionsValidationError, InvalidAccessKeyError, InvalidTxError, ReceiptValidationError};
+use near_primitives::errors::{
+    ActionsValidationError, DepositCostFailureReason, InvalidAccessKeyError, InvalidTxError, ReceiptValidationError,
+};
 use near_primitives::receipt::ActionReceipt;
-use near_primitives::transaction::SignedTransaction;
-use near_primitives::types::{AccountId, Balance, BlockHeight};
+use near_primitives::transaction::{NonceMode, SignedTransaction, Transaction};
+use near_primitives::types::{AccountId, Balance, BlockHeight, Nonce};
 use near_store::TrieUpdate;
-use near_store::utils::{get_access_key, get_account, set_access_key, set_account};
+use near_store::utils::{
+    get_access_key, get_account, get_gas_key_nonce, set_access_key, set_account, set_gas_key_nonce,
+};
 
 /// Nonces of new access keys start at `(block height - 1) × this`, and a transaction's nonce
 /// must stay below `block height × this`, so nonces cannot be replayed across key re-creation.
@@ -261,41 +265,102 @@ pub fn validate_transaction(
     tx_cost(config, tx, gas_price).map_err(|_| InvalidTxError::CostOverflow)
 }
 
-/// Validates `signed` against the state and charges its signer: bumps the access key's nonce,
-/// takes the cost from the balance (and a function-call key's allowance). Changes are
-/// prospective in `state`; the caller commits them.
+/// What checking and charging a transaction against the state found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TxVerdict {
+    /// Valid and charged: its receipt carries `gas_remaining` at `receipt_gas_price`.
+    Charged(TransactionCost),
+    /// A gas key paid, but the account cannot pay the deposits: only the gas of converting it
+    /// (`gas_burnt`, `burnt_amount`) is charged, from the key, its nonce is used, and no receipt
+    /// is made (nearcore's `TxVerdict::DepositFailed`).
+    DepositFailed(TransactionCost, InvalidTxError),
+    /// Invalid: nothing is changed.
+    Invalid(InvalidTxError),
+}
+
+/// Validates `signed` against the state and charges it: bumps the key's nonce (a gas key's
+/// nonce at the transaction's index), takes the cost from the balance (and a function-call
+/// key's allowance), or, when a gas key signs, the gas from the key's balance and the deposits
+/// from the account's. Changes are prospective in `state`; the caller commits them unless the
+/// verdict is [`TxVerdict::Invalid`].
 ///
 /// # Errors
-/// `Ok(Err(..))` when the transaction is invalid (nothing is changed); `Err` on storage faults.
+/// Storage faults.
 pub fn verify_and_charge_transaction(
     config: &RuntimeConfig,
     state: &mut TrieUpdate,
     gas_price: Balance,
     block_height: BlockHeight,
     signed: &SignedTransaction,
-) -> Result<Result<TransactionCost, InvalidTxError>, RuntimeError> {
+) -> Result<TxVerdict, RuntimeError> {
     let cost = match validate_transaction(config, gas_price, signed) {
         Ok(cost) => cost,
-        Err(error) => return Ok(Err(error)),
+        Err(error) => return Ok(TxVerdict::Invalid(error)),
     };
     let tx = &signed.transaction;
     let Some(mut signer) = get_account(state, &tx.signer_id)? else {
-        return Ok(Err(InvalidTxError::SignerDoesNotExist { signer_id: tx.signer_id.clone() }));
+        return Ok(TxVerdict::Invalid(InvalidTxError::SignerDoesNotExist { signer_id: tx.signer_id.clone() }));
     };
     let Some(mut access_key) = get_access_key(state, &tx.signer_id, &tx.public_key)? else {
-        return Ok(Err(InvalidTxError::InvalidAccessKeyError(InvalidAccessKeyError::AccessKeyNotFound {
-            account_id: tx.signer_id.clone(),
-            public_key: Box::new(tx.public_key.clone()),
-        })));
+        return Ok(TxVerdict::Invalid(InvalidTxError::InvalidAccessKeyError(
+            InvalidAccessKeyError::AccessKeyNotFound {
+                account_id: tx.signer_id.clone(),
+                public_key: Box::new(tx.public_key.clone()),
+            },
+        )));
     };
+    if let Some(index) = tx.nonce_index() {
+        return charge_gas_key(config, state, (&mut signer, &mut access_key), block_height, (tx, index), cost);
+    }
     if let Err(error) = charge(config, &mut signer, &mut access_key, block_height, signed, &cost) {
-        return Ok(Err(error));
+        return Ok(TxVerdict::Invalid(error));
     }
     set_account(state, tx.signer_id.clone(), &signer);
     set_access_key(state, tx.signer_id.clone(), tx.public_key.clone(), &access_key);
-    Ok(Ok(cost))
+    Ok(TxVerdict::Charged(cost))
 }
 
+/// The nonce rule: above the key's (monotonic) or exactly one above (strict), and below the
+/// block's nonce range.
+fn check_nonce(tx: &Transaction, current: Nonce, block_height: BlockHeight) -> Result<(), InvalidTxError> {
+    let valid = match tx.nonce_mode() {
+        NonceMode::Monotonic => tx.nonce > current,
+        NonceMode::Strict => current.checked_add(1) == Some(tx.nonce),
+    };
+    if !valid {
+        return Err(InvalidTxError::InvalidNonce { tx_nonce: tx.nonce, ak_nonce: current });
+    }
+    let upper_bound = block_height.saturating_mul(ACCESS_KEY_NONCE_RANGE_MULTIPLIER);
+    if tx.nonce >= upper_bound {
+        return Err(InvalidTxError::NonceTooLarge { tx_nonce: tx.nonce, upper_bound });
+    }
+    Ok(())
+}
+
+/// A function-call key (or gas key) signs one `FunctionCall` without deposit, to its receiver,
+/// of one of its methods (any, if it names none).
+fn check_function_call_permission(permission: &FunctionCallPermission, tx: &Transaction) -> Result<(), InvalidTxError> {
+    let key_error = |error| Err(InvalidTxError::InvalidAccessKeyError(error));
+    let [Action::FunctionCall(call)] = tx.actions.as_slice() else {
+        return key_error(InvalidAccessKeyError::RequiresFullAccess);
+    };
+    if call.deposit > 0 {
+        return key_error(InvalidAccessKeyError::DepositWithFunctionCall);
+    }
+    if tx.receiver_id.as_str() != permission.receiver_id {
+        return key_error(InvalidAccessKeyError::ReceiverMismatch {
+            tx_receiver: tx.receiver_id.clone(),
+            ak_receiver: permission.receiver_id.clone(),
+        });
+    }
+    if !permission.method_names.is_empty() && !permission.method_names.contains(&call.method_name) {
+        return key_error(InvalidAccessKeyError::MethodNameMismatch { method_name: call.method_name.clone() });
+    }
+    Ok(())
+}
+
+/// A transaction without a nonce index: signed by a key that is not a gas key, which pays
+/// everything from the account.
 fn charge(
     config: &RuntimeConfig,
     signer: &mut Account,
@@ -305,52 +370,98 @@ fn charge(
     cost: &TransactionCost,
 ) -> Result<(), InvalidTxError> {
     let tx = &signed.transaction;
-    // A gas key signs only transactions with a nonce index (nearcore's `TransactionV1`), which
-    // this runtime does not accept.
+    // A gas key signs only with a nonce index (nearcore's `TransactionV1`).
     if let Some(info) = access_key.gas_key_info() {
         return Err(InvalidTxError::InvalidNonceIndex { tx_nonce_index: None, num_nonces: info.num_nonces });
     }
-    if tx.nonce <= access_key.nonce {
-        return Err(InvalidTxError::InvalidNonce { tx_nonce: tx.nonce, ak_nonce: access_key.nonce });
-    }
-    let upper_bound = block_height.saturating_mul(ACCESS_KEY_NONCE_RANGE_MULTIPLIER);
-    if tx.nonce >= upper_bound {
-        return Err(InvalidTxError::NonceTooLarge { tx_nonce: tx.nonce, upper_bound });
-    }
+    check_nonce(tx, access_key.nonce, block_height)?;
     access_key.nonce = tx.nonce;
     signer.amount = signer.amount.checked_sub(cost.total_cost).ok_or_else(|| InvalidTxError::NotEnoughBalance {
         signer_id: tx.signer_id.clone(),
         balance: signer.amount,
         cost: cost.total_cost,
     })?;
-    if let AccessKeyPermission::FunctionCall(permission) = &mut access_key.permission {
-        if let Some(allowance) = permission.allowance.as_mut() {
-            *allowance = allowance.checked_sub(cost.total_cost).ok_or_else(|| {
-                InvalidTxError::InvalidAccessKeyError(InvalidAccessKeyError::NotEnoughAllowance {
-                    account_id: tx.signer_id.clone(),
-                    public_key: Box::new(tx.public_key.clone()),
-                    allowance: *allowance,
-                    cost: cost.total_cost,
-                })
-            })?;
-        }
-        let key_error = |error| Err(InvalidTxError::InvalidAccessKeyError(error));
-        let [Action::FunctionCall(call)] = tx.actions.as_slice() else {
-            return key_error(InvalidAccessKeyError::RequiresFullAccess);
-        };
-        if call.deposit > 0 {
-            return key_error(InvalidAccessKeyError::DepositWithFunctionCall);
-        }
-        if tx.receiver_id.as_str() != permission.receiver_id {
-            return key_error(InvalidAccessKeyError::ReceiverMismatch {
-                tx_receiver: tx.receiver_id.clone(),
-                ak_receiver: permission.receiver_id.clone(),
-            });
-        }
-        if !permission.method_names.is_empty() && !permission.method_names.contains(&call.method_name) {
-            return key_error(InvalidAccessKeyError::MethodNameMismatch { method_name: call.method_name.clone() });
-        }
+    if let AccessKeyPermission::FunctionCall(permission) = &mut access_key.permission
+        && let Some(allowance) = permission.allowance.as_mut()
+    {
+        *allowance = allowance.checked_sub(cost.total_cost).ok_or_else(|| {
+            InvalidTxError::InvalidAccessKeyError(InvalidAccessKeyError::NotEnoughAllowance {
+                account_id: tx.signer_id.clone(),
+                public_key: Box::new(tx.public_key.clone()),
+                allowance: *allowance,
+                cost: cost.total_cost,
+            })
+        })?;
     }
     check_storage_stake(signer, config)
-        .map_err(|amount| InvalidTxError::LackBalanceForState { signer_id: tx.signer_id.clone(), amount })
+        .map_err(|amount| InvalidTxError::LackBalanceForState { signer_id: tx.signer_id.clone(), amount })?;
+    match access_key.permission.function_call_permission() {
+        Some(permission) => check_function_call_permission(permission, tx),
+        None => Ok(()),
+    }
+}
+
+/// A transaction signed by a gas key at nonce `index`: its gas from the key's balance, its
+/// deposits from the account's (when those fail, the key still pays the conversion's gas).
+fn charge_gas_key(
+    config: &RuntimeConfig,
+    state: &mut TrieUpdate,
+    (signer, access_key): (&mut Account, &mut AccessKey),
+    block_height: BlockHeight,
+    (tx, index): (&Transaction, u16),
+    cost: TransactionCost,
+) -> Result<TxVerdict, RuntimeError> {
+    let invalid = |error| Ok(TxVerdict::Invalid(error));
+    let num_nonces = access_key.gas_key_info().map_or(0, |info| info.num_nonces);
+    let Some(current) = get_gas_key_nonce(state, &tx.signer_id, &tx.public_key, index)? else {
+        return invalid(InvalidTxError::InvalidNonceIndex { tx_nonce_index: Some(index), num_nonces });
+    };
+    if let Err(error) = check_nonce(tx, current, block_height) {
+        return invalid(error);
+    }
+    let Some(info) = access_key.gas_key_info_mut() else {
+        return invalid(InvalidTxError::InvalidNonceIndex { tx_nonce_index: Some(index), num_nonces });
+    };
+    if info.balance < cost.gas_cost {
+        let signer_id = tx.signer_id.clone();
+        return invalid(InvalidTxError::NotEnoughGasKeyBalance {
+            signer_id,
+            balance: info.balance,
+            cost: cost.gas_cost,
+        });
+    }
+    if let Some(permission) = access_key.permission.function_call_permission()
+        && let Err(error) = check_function_call_permission(permission, tx)
+    {
+        return invalid(error);
+    }
+    let deposit_failure = match signer.amount.checked_sub(cost.deposit_cost) {
+        None => Some(InvalidTxError::NotEnoughBalanceForDeposit {
+            signer_id: tx.signer_id.clone(),
+            balance: signer.amount,
+            cost: cost.deposit_cost,
+            reason: DepositCostFailureReason::NotEnoughBalance,
+        }),
+        Some(left) => {
+            let after = Account { amount: left, ..signer.clone() };
+            check_storage_stake(&after, config).err().map(|missing| InvalidTxError::NotEnoughBalanceForDeposit {
+                signer_id: tx.signer_id.clone(),
+                balance: left,
+                cost: missing,
+                reason: DepositCostFailureReason::LackBalanceForState,
+            })
+        }
+    };
+    let paid = if deposit_failure.is_some() { cost.burnt_amount } else { cost.gas_cost };
+    if let Some(info) = access_key.gas_key_info_mut() {
+        info.balance -= paid;
+    }
+    set_access_key(state, tx.signer_id.clone(), tx.public_key.clone(), access_key);
+    set_gas_key_nonce(state, tx.signer_id.clone(), tx.public_key.clone(), index, tx.nonce);
+    if let Some(error) = deposit_failure {
+        return Ok(TxVerdict::DepositFailed(cost, error));
+    }
+    signer.amount -= cost.deposit_cost;
+    set_account(state, tx.signer_id.clone(), signer);
+    Ok(TxVerdict::Charged(cost))
 }

@@ -279,6 +279,8 @@ fn later_actions() -> Vec<(&'static str, ours::action::Action, nc_primitives::ac
 }
 
 fn transactions() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
+    use nc_primitives::transaction::{NonceMode as NcMode, TransactionNonce, TransactionV1};
+    use ours::transaction::{NonceMode, TransactionVersion};
     let (ours_actions, nc_actions): (Vec<_>, Vec<_>) = actions().into_iter().map(|(_, o, n)| (o, n)).unzip();
     let tx = ours::transaction::Transaction {
         signer_id: id(ALICE),
@@ -287,6 +289,7 @@ fn transactions() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
         receiver_id: id(BOB),
         block_hash: ours::hash::CryptoHash(HASH),
         actions: ours_actions,
+        version: TransactionVersion::V0,
     };
     let nc_tx = nc_primitives::transaction::Transaction::V0(nc_primitives::transaction::TransactionV0 {
         signer_id: nc_id(ALICE),
@@ -294,13 +297,41 @@ fn transactions() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
         nonce: 42,
         receiver_id: nc_id(BOB),
         block_hash: nc_hash(),
-        actions: nc_actions,
+        actions: nc_actions.clone(),
     });
     let signed = ours::transaction::SignedTransaction::new(ours::crypto::Signature::ED25519(SIGNATURE), tx.clone());
     let nc_signature = nc_crypto::Signature::from_parts(KeyType::ED25519, &SIGNATURE)
         .unwrap_or_else(|e| unreachable!("64 bytes are an ed25519 signature: {e}"));
     let nc_signed = nc_primitives::transaction::SignedTransaction::new(nc_signature, nc_tx.clone());
-    vec![("Transaction", bytes(&tx), bytes(&nc_tx)), ("SignedTransaction", bytes(&signed), bytes(&nc_signed))]
+    let mut pairs =
+        vec![("Transaction", bytes(&tx), bytes(&nc_tx)), ("SignedTransaction", bytes(&signed), bytes(&nc_signed))];
+    // V1: a gas key's nonce index with strict nonces, and a plain nonce with monotonic ones.
+    // Ours are also decoded from nearcore's bytes (what is compared is their re-encoding).
+    let cases = [
+        ("Transaction V1 (gas key nonce 513, strict)", Some(513u16), NonceMode::Strict, NcMode::Strict),
+        ("Transaction V1 (plain nonce, monotonic)", None, NonceMode::Monotonic, NcMode::Monotonic),
+    ];
+    for (name, nonce_index, mode, nc_mode) in cases {
+        let version = TransactionVersion::V1 { nonce_index, nonce_mode: mode };
+        let v1 = ours::transaction::Transaction { version, ..tx.clone() };
+        let nonce = match nonce_index {
+            Some(index) => TransactionNonce::from_nonce_and_index(42, index),
+            None => TransactionNonce::from_nonce(42),
+        };
+        let nc_v1 = nc_primitives::transaction::Transaction::V1(TransactionV1 {
+            signer_id: nc_id(ALICE),
+            public_key: nc_key(),
+            nonce,
+            receiver_id: nc_id(BOB),
+            block_hash: nc_hash(),
+            actions: nc_actions.clone(),
+            nonce_mode: nc_mode,
+        });
+        let nc_bytes = bytes(&nc_v1);
+        let decoded = borsh::from_slice::<ours::transaction::Transaction>(&nc_bytes).ok().filter(|d| *d == v1);
+        pairs.push((name, decoded.map_or_else(Vec::new, |d| bytes(&d)), nc_bytes));
+    }
+    pairs
 }
 
 fn receipts() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
