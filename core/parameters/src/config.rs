@@ -47,9 +47,16 @@ pub struct RuntimeFeesConfig {
     pub burnt_gas_reward: Ratio,
     /// Inflation of the gas price assumed when buying gas for deep receipt chains.
     pub pessimistic_gas_price_inflation_ratio: Ratio,
-    /// The lowest gas price.
+    /// The lowest price gas attached to a receipt is bought at (NEP-642, protocol 85): a
+    /// transaction buys its execution gas at `max(gas price, this)`; what the price exceeded
+    /// the burn price by comes back with the refund.
     #[serde(with = "dec_format")]
     pub min_gas_purchase_price: Balance,
+    /// What creating an account should cost in all (NEP-642, protocol 85): a receipt that
+    /// creates one pays the part its burnt `create_account` fee does not cover out of its
+    /// refund's price surplus.
+    #[serde(with = "dec_format")]
+    pub account_creation_charge: Balance,
     /// Compute of applying a global contract's distribution (storing and preparing the code,
     /// protocol 84), plus [`RuntimeFeesConfig::deploy_global_contract_execution_per_byte`] per
     /// byte of code.
@@ -159,6 +166,7 @@ fn read_fees(table: &mut ParameterTable) -> Result<RuntimeFeesConfig, ParameterE
             denominator: inflation_denominator,
         },
         min_gas_purchase_price: table.take_u128("min_gas_purchase_price")?,
+        account_creation_charge: table.take_u128("account_creation_charge")?,
         deploy_global_contract_execution_base: table.take_u64("deploy_global_contract_execution_base")?,
         deploy_global_contract_execution_per_byte: table.take_u64("deploy_global_contract_execution_per_byte")?,
     })

@@ -1,6 +1,8 @@
 use crate::{action_error, alice_and_bob as env, id};
 use integration_tests::NEAR;
+use near_primitives::action::{Action, DeleteAccountAction};
 use near_primitives::errors::ActionErrorKind;
+use near_primitives::transaction::ExecutionStatus;
 
 #[test]
 fn transfer_moves_the_amount_and_burns_nearcores_fees() {
@@ -28,12 +30,25 @@ fn create_sub_account_then_delete_it_to_a_beneficiary() {
     assert_eq!(account.storage_usage, 182);
 
     let bob_before = env.balance(&id("bob.near")).unwrap();
-    let deleted = env.delete_account(&sub, &id("bob.near")).unwrap();
+    let delete = Action::DeleteAccount(DeleteAccountAction { beneficiary_id: id("bob.near") });
+    let tx = env.sign(&sub, &sub, vec![delete]).unwrap();
+    let gas_price = env.apply_state(env.height()).gas_price;
+    let cost = node_runtime::config::tx_cost(env.config(), &tx.transaction, gas_price).unwrap();
+    let deleted = env.execute(tx, 10).unwrap();
     assert!(deleted.is_success(), "{:?}", deleted.status);
     assert!(env.view_account(&sub).unwrap().is_none());
     let bob_after = env.balance(&id("bob.near")).unwrap();
-    // The balance left after paying for the delete transaction went to bob.
-    assert_eq!(bob_after - bob_before, 10 * NEAR - deleted.total_tokens_burnt());
+    // The balance left after paying for the delete transaction went to bob. The gas was bought
+    // at the minimum purchase price, above the burn price: the surplus refund goes to the
+    // deleted account and is burnt (as nearcore burns a refund that cannot be applied).
+    assert!(cost.receipt_gas_price > gas_price, "NEP-642: bought above the burn price");
+    assert_eq!(bob_after - bob_before, 10 * NEAR - cost.total_cost);
+    let refund = deleted.receipts.last().expect("the gas refund");
+    assert!(
+        matches!(refund.outcome.status, ExecutionStatus::Failure(_)),
+        "the refund to the deleted account fails: {:?}",
+        refund.outcome.status
+    );
 }
 
 #[test]
@@ -106,4 +121,26 @@ fn deploying_counts_the_compute_protocol_84_sets_apart_from_gas() {
     let compute_exec = base.execution_compute + byte.execution_compute * bytes;
     assert!(compute_exec > gas_exec, "deployment computes more than its gas");
     assert_eq!(outcome.compute_usage, Some(outcome.gas_burnt - gas_exec + compute_exec));
+}
+
+#[test]
+fn creating_an_account_forfeits_the_gas_price_surplus_up_to_the_account_creation_charge() {
+    // NEP-642 (protocol 85): the receipt's gas was bought at the minimum purchase price and
+    // burns at the (lower) block price; the surplus comes back, less what creating an account
+    // should still cost beyond its burnt `create_account` fee.
+    let mut env = env();
+    let before = env.balance(&id("alice.near")).unwrap();
+    let created = env.create_account(&id("alice.near"), &id("sub.alice.near"), NEAR).unwrap();
+    assert!(created.is_success(), "{:?}", created.status);
+    let config = env.config().clone();
+    let burn = env.apply_state(env.height()).gas_price;
+    let purchase = config.fees.min_gas_purchase_price;
+    let receipt = &created.receipts[0].outcome;
+    let create_fee = config.fees.fee(near_parameters::ActionCosts::create_account).exec_fee();
+    let owed = config.fees.account_creation_charge - u128::from(create_fee) * burn;
+    let surplus = u128::from(receipt.gas_burnt) * (purchase - burn);
+    assert_eq!(receipt.tokens_burnt, u128::from(receipt.gas_burnt) * burn + owed.min(surplus));
+    env.produce_blocks(2).unwrap();
+    // Nothing else left alice: the deposit and what was burnt.
+    assert_eq!(env.balance(&id("alice.near")).unwrap(), before - NEAR - created.total_tokens_burnt());
 }

@@ -243,7 +243,8 @@ pub fn tx_cost(
     let inflation = config.fees.pessimistic_gas_price_inflation_ratio;
     let receipt_gas_price = gas_price.checked_mul(u128::from(inflation.numerator)).ok_or(IntegerOverflowError)?
         / u128::from(inflation.denominator.max(1));
-    let receipt_gas_price = receipt_gas_price.max(gas_price);
+    // NEP-642 (protocol 85): never bought below the minimum purchase price.
+    let receipt_gas_price = receipt_gas_price.max(gas_price).max(config.fees.min_gas_purchase_price);
     let burnt_amount = u128::from(gas_burnt).checked_mul(gas_price).ok_or(IntegerOverflowError)?;
     let remaining_amount = u128::from(gas_remaining).checked_mul(receipt_gas_price).ok_or(IntegerOverflowError)?;
     let gas_cost = burnt_amount.checked_add(remaining_amount).ok_or(IntegerOverflowError)?;
@@ -287,7 +288,10 @@ mod tests {
         // action_receipt_creation send (108_059_500_000) + action_transfer send (115_123_062_500).
         assert_eq!(cost.gas_burnt, 223_182_562_500);
         assert_eq!(cost.gas_remaining, 223_182_562_500);
-        assert_eq!(cost.total_cost, 2 * 223_182_562_500 * 100_000_000 + 5);
+        // Burnt at the gas price, the execution half bought at the minimum purchase price.
+        assert_eq!(cost.receipt_gas_price, config.fees.min_gas_purchase_price);
+        let bought = 223_182_562_500 * config.fees.min_gas_purchase_price;
+        assert_eq!(cost.total_cost, 223_182_562_500 * 100_000_000 + bought + 5);
     }
 
     #[test]

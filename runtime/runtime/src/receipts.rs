@@ -173,6 +173,7 @@ impl ReceiptExecutor<'_> {
             result.add_gas(fee, fee, fee)?;
         }
         let mut account = get_account(state, account_id)?;
+        let existed = account.is_some();
         // Who acts: the predecessor, or the account itself once a `CreateAccount` made it.
         let mut actor_id = receipt.predecessor_id.clone();
         for (index, action) in action_receipt.actions.iter().enumerate() {
@@ -222,19 +223,39 @@ impl ReceiptExecutor<'_> {
                 other_burnt = total_deposit(&action_receipt.actions).unwrap_or(0);
             }
         } else {
-            push_refunds(config, receipt, action_receipt, &mut result)?;
+            let created_account = !existed && account.is_some() && result.result.is_ok();
+            let prices = GasPrices { purchase: action_receipt.gas_price, burn: apply_state.gas_price };
+            push_refunds(config, (receipt, action_receipt), prices, created_account, &mut result)?;
         }
         push_data_receipts(account_id, action_receipt, &mut result);
         Ok(finish_execution(apply_state, receipt, result, other_burnt))
     }
 }
 
-/// The refunds of a finished receipt: its deposits if it failed, and the gas bought but not
-/// spent, both as receipts from `system`.
+/// What a receipt's gas was bought at (its `gas_price`) and what it burns at (the block's).
+#[derive(Debug, Clone, Copy)]
+struct GasPrices {
+    purchase: Balance,
+    burn: Balance,
+}
+
+impl GasPrices {
+    /// Tokens the burnt gas costs: at the burn price, but never more than was paid for it (a
+    /// price rise is not charged: nearcore's price deficit).
+    fn burnt_value(self, gas: Gas) -> Balance {
+        u128::from(gas) * self.burn.min(self.purchase)
+    }
+}
+
+/// The refunds of a finished receipt, as receipts from `system`: its deposits if it failed, and
+/// its gas (NEP-642, protocol 85): the gas bought but not spent at the purchase price, plus the
+/// price surplus of the gas burnt (bought above the burn price) less what creating an account
+/// should still cost (`account_creation_charge` beyond the burnt `create_account` fee, burnt).
 fn push_refunds(
     config: &RuntimeConfig,
-    receipt: &Receipt,
-    action_receipt: &ActionReceipt,
+    (receipt, action_receipt): (&Receipt, &ActionReceipt),
+    prices: GasPrices,
+    created_account: bool,
     result: &mut ActionResult,
 ) -> Result<(), RuntimeError> {
     let overflow = |_| RuntimeError::UnexpectedIntegerOverflow("refund");
@@ -247,11 +268,20 @@ fn push_refunds(
     } else {
         (0, result.gas_used)
     };
-    let gas_refund = bought.checked_sub(spent).ok_or(RuntimeError::UnexpectedIntegerOverflow("gas refund"))?;
+    let unused = bought.checked_sub(spent).ok_or(RuntimeError::UnexpectedIntegerOverflow("gas refund"))?;
+    let mut surplus = u128::from(result.gas_burnt) * prices.purchase.saturating_sub(prices.burn);
+    if created_account {
+        let create_fee = config.fees.fee(ActionCosts::create_account).exec_fee();
+        let still_owed = config.fees.account_creation_charge.saturating_sub(u128::from(create_fee) * prices.burn);
+        let charged = still_owed.min(surplus);
+        surplus -= charged;
+        result.tokens_burnt =
+            result.tokens_burnt.checked_add(charged).ok_or(RuntimeError::UnexpectedIntegerOverflow("burnt"))?;
+    }
     if deposit_refund > 0 {
         result.new_receipts.push(Receipt::new_balance_refund(receipt.balance_refund_receiver(), deposit_refund));
     }
-    let gas_balance_refund = u128::from(gas_refund) * action_receipt.gas_price;
+    let gas_balance_refund = u128::from(unused) * prices.purchase + surplus;
     if gas_balance_refund > 0 {
         let signer_key = action_receipt.signer_public_key.clone();
         result.new_receipts.push(Receipt::new_gas_refund(&action_receipt.signer_id, gas_balance_refund, signer_key));
@@ -319,16 +349,17 @@ fn finish_execution(
     };
     let (yielded, outgoing): (Vec<Receipt>, Vec<Receipt>) =
         numbered.into_iter().partition(|r| matches!(r.receipt, ReceiptEnum::PromiseYield(_)));
-    let gas_price = match &receipt.receipt {
+    let purchase = match &receipt.receipt {
         ReceiptEnum::Action(a) | ReceiptEnum::PromiseYield(a) => a.gas_price,
         _ => apply_state.gas_price,
     };
+    let prices = GasPrices { purchase, burn: apply_state.gas_price };
     let outcome = ExecutionOutcome {
         logs: result.logs,
         receipt_ids,
         gas_burnt: result.gas_burnt,
         compute_usage: Some(result.compute_usage),
-        tokens_burnt: (u128::from(result.gas_burnt) * gas_price).saturating_add(result.tokens_burnt),
+        tokens_burnt: prices.burnt_value(result.gas_burnt).saturating_add(result.tokens_burnt),
         executor_id: receipt.receiver_id.clone(),
         status,
     };

@@ -101,10 +101,6 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
 /// nearcore's values this table does not have yet, each with the reason; listed, not failed.
 /// Any other value only nearcore has is a difference.
 const KNOWN_MISSING: &[(&str, &str)] = &[
-    (
-        "runtime.account_creation_charge",
-        "protocol 85's AccountCostIncrease (0.007 NEAR per account created) is not applied by this runtime",
-    ),
     ("fees.gas_refund_penalty", "NEP-536 refund penalty (0/100 and 0 at protocol 88, so no charge) is not modelled"),
     ("fees.min_gas_refund_penalty", "NEP-536 refund penalty (0 at protocol 88) is not modelled"),
     (
@@ -220,7 +216,11 @@ fn scalars(theirs: &nc_parameters::RuntimeConfig, ours: &near_parameters::Runtim
             json!(ours.account_creation_config.registrar_account_id.to_string()),
             json!(theirs.account_creation_config.registrar_account_id.to_string()),
         ),
-        theirs_only("runtime.account_creation_charge", yocto(theirs.account_creation_charge)),
+        both(
+            "runtime.account_creation_charge",
+            json!(o.account_creation_charge.to_string()),
+            yocto(theirs.account_creation_charge),
+        ),
         theirs_only("fees.gas_refund_penalty", ratio(&t.gas_refund_penalty)),
         theirs_only("fees.min_gas_refund_penalty", json!(t.min_gas_refund_penalty.as_gas())),
     ];

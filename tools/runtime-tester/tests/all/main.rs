@@ -55,9 +55,16 @@ fn same_scenario_same_roots_and_rocksdb_matches_memory() {
 fn accounts_scenario() {
     let reports = run_with("accounts.json", Store::memory());
     let all: Vec<_> = reports.iter().flat_map(|r| r.outcomes.iter()).collect();
-    let failures: Vec<_> = all.iter().filter(|o| o["status"].get("Failure").is_some()).collect();
-    assert_eq!(failures.len(), 1, "only the short top-level account fails");
-    assert!(failures[0]["status"]["Failure"]["ActionError"]["kind"].get("CreateAccountOnlyByRegistrar").is_some());
+    let failures: Vec<_> =
+        all.iter().map(|o| &o["status"]["Failure"]["ActionError"]["kind"]).filter(|k| !k.is_null()).collect();
+    // The short top-level account fails; so do the gas refunds that arrive after app.alice.near
+    // deleted itself (its gas was bought at the minimum purchase price, NEP-642, and the
+    // surplus comes back to a deleted account: burnt, as nearcore burns it).
+    let (refunds, others): (Vec<_>, Vec<_>) =
+        failures.into_iter().partition(|kind| kind["AccountDoesNotExist"]["account_id"] == "app.alice.near");
+    assert_eq!(others.len(), 1, "only the short top-level account fails: {others:?}");
+    assert!(others[0].get("CreateAccountOnlyByRegistrar").is_some());
+    assert!(!refunds.is_empty());
 }
 
 #[test]
