@@ -214,7 +214,13 @@ impl RunState {
                 }
             });
         }
-        let signed = env.sign(&tx.signer_id, &tx.receiver_id, actions)?;
+        let signed = match &tx.gas_key {
+            Some(gas_key) => {
+                let secret = near_primitives::crypto::SecretKey::from_seed(gas_key.key_of.as_str());
+                env.sign_with_gas_key(&secret, gas_key.nonce_index, &tx.signer_id, &tx.receiver_id, actions)?
+            }
+            None => env.sign(&tx.signer_id, &tx.receiver_id, actions)?,
+        };
         if let Some(name) = &tx.capture {
             self.awaited_transactions.insert(signed.get_hash(), name.clone());
         }

@@ -6,13 +6,12 @@
 
 use crate::captures::ArgsSpec;
 use base64::Engine;
-use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission};
+use near_primitives::account::AccessKey;
 use near_primitives::action::{
     Action, AddKeyAction, CreateAccountAction, DeleteAccountAction, DeleteKeyAction, DeployContractAction,
     DeployGlobalContractAction, DeploySubmoduleAction, RemoveSubmoduleAction, StakeAction, TransferAction,
-    UseGlobalContractAction,
+    TransferToGasKeyAction, UseGlobalContractAction, WithdrawFromGasKeyAction,
 };
-use near_primitives::crypto::PublicKey;
 use near_primitives::global_contract::{GlobalContractDeployMode, GlobalContractIdentifier};
 use near_primitives::types::{AccountId, Balance, Gas};
 use serde_json::Value;
@@ -72,6 +71,8 @@ pub struct TransactionSpec {
     pub actions: Vec<ActionSpec>,
     /// Saves the return value of the receipt this transaction becomes under this name.
     pub capture: Option<String>,
+    /// Signs with this gas key (a V1 transaction) instead of the signer's derived key.
+    pub gas_key: Option<GasKeySigner>,
 }
 
 /// A view call run after a block.
@@ -256,6 +257,11 @@ macro_rules! optional {
     }};
 }
 
+mod keys;
+
+pub use keys::GasKeySigner;
+use keys::{parse_access_key, parse_gas_key_signer, parse_public_key};
+
 /// Reads and parses the scenario at `path` (code files are relative to it).
 ///
 /// # Errors
@@ -383,10 +389,11 @@ fn parse_capture(node: Node<'_>) -> Parsed<Option<String>> {
 }
 
 fn parse_transaction(node: Node<'_>) -> Parsed<TransactionSpec> {
-    node.only(&["signer_id", "receiver_id", "actions", "capture"])?;
+    node.only(&["signer_id", "receiver_id", "actions", "capture", "gas_key"])?;
     Ok(TransactionSpec {
         path: node.path.to_string(),
         capture: parse_capture(node)?,
+        gas_key: optional!(node, "gas_key", |n| parse_gas_key_signer(n))?,
         signer_id: required!(node, "signer_id", |n| n.account_id())?,
         receiver_id: required!(node, "receiver_id", |n| n.account_id())?,
         actions: required!(node, "actions", |list| {
@@ -430,16 +437,6 @@ fn parse_args(node: Node<'_>) -> Parsed<Option<ArgsSpec>> {
     }
 }
 
-fn parse_public_key(node: Node<'_>) -> Parsed<PublicKey> {
-    if let Some(account_id) = optional!(node, "public_key_of", |n| n.account_id())? {
-        return Ok(near_primitives::crypto::SecretKey::from_seed(account_id.as_str()).public_key());
-    }
-    required!(node, "public_key", |n| n
-        .str()?
-        .parse()
-        .map_or_else(|e| n.fail(format!("invalid public key: {e:?}")), Ok))
-}
-
 /// A global contract: `account_id` (deployed by that account), `code_hash` (base58) or
 /// `code_hash_of` (the hash of a code file); exactly one.
 fn parse_global_contract_identifier(node: Node<'_>) -> Parsed<GlobalContractIdentifier> {
@@ -468,34 +465,6 @@ fn parse_submodule_key(node: Node<'_>) -> Parsed<Vec<u8>> {
     required!(node, "key", |n| n.str().map(|s| s.as_bytes().to_vec()))
 }
 
-fn parse_access_key(node: Node<'_>) -> Parsed<AccessKey> {
-    node.only(&["nonce", "permission"])?;
-    let nonce = optional!(node, "nonce", |n| n.u64())?.unwrap_or(0);
-    let permission = required!(node, "permission", |p| parse_permission(p))?;
-    Ok(AccessKey { nonce, permission })
-}
-
-fn parse_permission(node: Node<'_>) -> Parsed<AccessKeyPermission> {
-    if node.value.as_str() == Some("FullAccess") {
-        return Ok(AccessKeyPermission::FullAccess);
-    }
-    node.only(&["FunctionCall"])?;
-    required!(node, "FunctionCall", |f| {
-        f.only(&["allowance", "receiver_id", "method_names"])?;
-        Ok(AccessKeyPermission::FunctionCall(FunctionCallPermission {
-            allowance: optional!(f, "allowance", |n| n.balance())?,
-            receiver_id: required!(f, "receiver_id", |n| n.str().map(str::to_string))?,
-            method_names: optional!(f, "method_names", |list| {
-                list.array()?
-                    .iter()
-                    .map(|name| name.as_str().map(str::to_string).map_or_else(|| list.fail("expected strings"), Ok))
-                    .collect::<Parsed<Vec<String>>>()
-            })?
-            .unwrap_or_default(),
-        }))
-    })
-}
-
 /// The keys each action's body may have.
 fn action_fields(kind: &str) -> &'static [&'static str] {
     const KEY: &[&str] = &["public_key", "public_key_of"];
@@ -506,6 +475,8 @@ fn action_fields(kind: &str) -> &'static [&'static str] {
         "Stake" => &["stake", "public_key", "public_key_of"],
         "AddKey" => &["public_key", "public_key_of", "access_key"],
         "DeleteKey" => KEY,
+        "TransferToGasKey" => &["public_key", "public_key_of", "deposit"],
+        "WithdrawFromGasKey" => &["public_key", "public_key_of", "amount"],
         "DeleteAccount" => &["beneficiary_id"],
         "DeployGlobalContract" => &["code_file", "deploy_mode"],
         "UseGlobalContract" => &["code_hash", "code_hash_of", "account_id"],
@@ -531,6 +502,8 @@ fn parse_action(node: Node<'_>) -> Parsed<ActionSpec> {
             | "Stake"
             | "AddKey"
             | "DeleteKey"
+            | "TransferToGasKey"
+            | "WithdrawFromGasKey"
             | "DeleteAccount"
             | "DeployGlobalContract"
             | "UseGlobalContract"
@@ -562,6 +535,14 @@ fn parse_action(node: Node<'_>) -> Parsed<ActionSpec> {
             access_key: optional!(body, "access_key", |n| parse_access_key(n))?.unwrap_or_else(AccessKey::full_access),
         })),
         "DeleteKey" => Action::DeleteKey(Box::new(DeleteKeyAction { public_key: parse_public_key(body)? })),
+        "TransferToGasKey" => Action::TransferToGasKey(Box::new(TransferToGasKeyAction {
+            public_key: parse_public_key(body)?,
+            deposit: required!(body, "deposit", |n| n.balance())?,
+        })),
+        "WithdrawFromGasKey" => Action::WithdrawFromGasKey(Box::new(WithdrawFromGasKeyAction {
+            public_key: parse_public_key(body)?,
+            amount: required!(body, "amount", |n| n.balance())?,
+        })),
         "DeleteAccount" => Action::DeleteAccount(DeleteAccountAction {
             beneficiary_id: required!(body, "beneficiary_id", |n| n.account_id())?,
         }),

@@ -118,6 +118,17 @@ fn global_contract_scenario_runs_the_shared_code_on_both_accounts() {
     assert!(view.get("base64").is_some(), "a view call runs the global code: {view}");
 }
 
+#[test]
+fn gas_key_scenario_funds_signs_withdraws_and_deletes() {
+    let reports = run_with("gas_keys.json", Store::memory());
+    let all: Vec<_> = reports.iter().flat_map(|r| r.outcomes.iter()).collect();
+    assert!(all.iter().all(|o| o["status"].get("Failure").is_none()), "nothing fails");
+    // Deleting the key burns what it still holds: 1 + 0.5 NEAR funded, 0.75 withdrawn, less gas.
+    let burnt: Vec<u128> = all.iter().map(|o| o["tokens_burnt"].as_str().unwrap().parse().unwrap()).collect();
+    let most = burnt.iter().copied().max().unwrap();
+    assert!(most > 7 * 10u128.pow(23) && most < 75 * 10u128.pow(22), "the key's balance is burnt: {most}");
+}
+
 fn write(dir: &Path, text: &str) -> PathBuf {
     let path = dir.join("scenario.json");
     std::fs::write(&path, text).unwrap();
