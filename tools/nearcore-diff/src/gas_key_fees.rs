@@ -6,7 +6,6 @@
 //! and nonce counts from 1 to the limit: each component's gas (and the execution halves'
 //! compute).
 
-use crate::parameters::Entry;
 use near_parameters::gas_key_fees;
 use serde_json::{Value, json};
 
@@ -33,15 +32,18 @@ fn theirs(cost: nc_parameters::ParameterCost) -> Value {
     json!({ "gas": cost.gas.as_gas(), "compute": cost.compute })
 }
 
-fn entry(name: String, ours: Value, nearcore: Value) -> Entry {
-    Entry { name, ours: Some(ours), nearcore: Some(nearcore) }
+/// One comparison: its name, our value, nearcore's.
+pub(crate) type Compared = (String, Value, Value);
+
+fn entry(name: String, ours: Value, nearcore: Value) -> Compared {
+    (name, ours, nearcore)
 }
 
 /// The comparisons, one entry per case and fee component.
 pub(crate) fn entries(
     theirs_config: &nc_parameters::RuntimeConfig,
     config: &near_parameters::RuntimeConfig,
-) -> Vec<Entry> {
+) -> Vec<Compared> {
     use nc_parameters::cost::{
         gas_key_add_key_exec_fee, gas_key_add_key_send_fee, gas_key_transfer_exec_fee, gas_key_transfer_send_fee,
     };

@@ -13,10 +13,10 @@ use serde_json::{Value, json};
 use strum::IntoEnumIterator;
 
 /// One compared value, by name.
-pub(crate) struct Entry {
-    pub(crate) name: String,
-    pub(crate) ours: Option<Value>,
-    pub(crate) nearcore: Option<Value>,
+struct Entry {
+    name: String,
+    ours: Option<Value>,
+    nearcore: Option<Value>,
 }
 
 fn fee_json(send_sir: (u64, u64), send_not_sir: (u64, u64), execution: (u64, u64)) -> Value {
@@ -246,7 +246,8 @@ pub(crate) fn run() -> bool {
     entries.extend(ext_costs(theirs, &ours));
     entries.extend(scalars(theirs, &ours));
     entries.extend(flags(theirs, &ours));
-    entries.extend(crate::gas_key_fees::entries(theirs, &ours));
+    let gas_key_fees = crate::gas_key_fees::entries(theirs, &ours);
+    entries.extend(gas_key_fees.into_iter().map(|(name, a, b)| Entry { name, ours: Some(a), nearcore: Some(b) }));
     let (mine, other) = (&ours.wasm_config, &theirs.wasm_config);
     entries.extend(fields("limit", &to_json(&mine.limit_config), &to_json(&other.limit_config)));
     let ops = [
