@@ -224,3 +224,56 @@ pub struct ExecutionOutcomeWithId {
     /// The outcome.
     pub outcome: ExecutionOutcome,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::action::TransferAction;
+
+    fn transaction(version: TransactionVersion) -> Transaction {
+        Transaction {
+            signer_id: "alice.near".parse().unwrap(),
+            public_key: PublicKey::ED25519([7; 32]),
+            nonce: 42,
+            receiver_id: "bob.near".parse().unwrap(),
+            block_hash: CryptoHash::default(),
+            actions: vec![Action::Transfer(TransferAction { deposit: 1 })],
+            version,
+        }
+    }
+
+    #[test]
+    fn both_versions_round_trip_and_v1_starts_with_its_tag() {
+        let v1 = TransactionVersion::V1 { nonce_index: Some(3), nonce_mode: NonceMode::Strict };
+        for version in
+            [TransactionVersion::V0, v1, TransactionVersion::V1 { nonce_index: None, nonce_mode: NonceMode::Monotonic }]
+        {
+            let tx = transaction(version);
+            let bytes = borsh::to_vec(&tx).unwrap();
+            assert_eq!(bytes[0] == V1_TAG, version != TransactionVersion::V0, "{version:?}");
+            assert_eq!(Transaction::try_from_slice(&bytes).unwrap(), tx);
+        }
+    }
+
+    #[test]
+    fn malformed_transactions_are_errors_never_panics() {
+        let v1 = TransactionVersion::V1 { nonce_index: Some(3), nonce_mode: NonceMode::Strict };
+        for version in [TransactionVersion::V0, v1] {
+            let bytes = borsh::to_vec(&transaction(version)).unwrap();
+            for len in 0..bytes.len() {
+                assert!(Transaction::try_from_slice(&bytes[..len]).is_err(), "truncated to {len}");
+            }
+            for at in 0..bytes.len() {
+                let mut flipped = bytes.clone();
+                flipped[at] ^= 0xff;
+                // Decodes to something else or fails; it must not panic.
+                let _ = Transaction::try_from_slice(&flipped);
+            }
+        }
+        assert!(Transaction::try_from_slice(&[2, 10, 0, 0]).is_err(), "an unknown version");
+        let mut bad_nonce = borsh::to_vec(&transaction(v1)).unwrap();
+        // The nonce tag follows the tag byte, the signer id (4 + 10 bytes) and the key (33).
+        bad_nonce[1 + 14 + 33] = 9;
+        assert!(Transaction::try_from_slice(&bad_nonce).is_err(), "an unknown nonce tag");
+    }
+}
