@@ -5,6 +5,11 @@ pub use near_account_id::AccountId;
 use crate::hash::CryptoHash;
 use borsh::{BorshDeserialize, BorshSerialize};
 
+/// The longest value nearcore's flat storage and memtries keep inline (nearcore's
+/// `INLINE_DISK_VALUE_THRESHOLD`): reading a longer one through `storage_read` pays the
+/// large-read overhead (protocol 72).
+pub const INLINE_DISK_VALUE_THRESHOLD: usize = 4000;
+
 /// Amount of yoctoNEAR (10^-24 NEAR).
 pub type Balance = u128;
 /// Amount of gas.

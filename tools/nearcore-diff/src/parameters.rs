@@ -119,7 +119,10 @@ const KNOWN_MISSING: &[(&str, &str)] = &[
         "flag.bls12381_not_in_group_fix",
         "off at protocol 88: its behaviour is this runner's only one (the BLS12-381 fixture compares it)",
     ),
-    ("flag.storage_get_mode", "reads go through the trie here; trie-node costs are not charged yet (docs/parity.md)"),
+    (
+        "flag.storage_get_mode",
+        "FlatStorage at protocol 88: no trie-node costs for contract reads, as here (docs/parity.md)",
+    ),
 ];
 
 /// The VM's feature flags and kind: nearcore's by name (its `Config` is not serializable), ours

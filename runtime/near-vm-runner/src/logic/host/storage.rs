@@ -4,7 +4,7 @@ use crate::logic::logic::{Result, VMLogic};
 use crate::logic::vmstate::{MemSlice, memory_set_slice};
 use near_parameters::ExtCosts;
 use near_primitives::errors::HostError;
-use near_primitives::types::AccountId;
+use near_primitives::types::{AccountId, INLINE_DISK_VALUE_THRESHOLD};
 
 impl VMLogic {
     fn read_storage_key(&mut self, mem: &[u8], key: MemSlice) -> Result<Vec<u8>> {
@@ -81,7 +81,9 @@ impl VMLogic {
     /// `KeyLengthExceeded`, `MemoryAccessViolation`, gas.
     ///
     /// # Cost
-    /// `base + storage_read_base + input cost + storage_read_key_byte × key + trie nodes + storage_read_value_byte × value`
+    /// `base + storage_read_base + input cost + storage_read_key_byte × key + trie nodes + storage_read_value_byte × value`,
+    /// and for a value longer than 4,000 bytes (`INLINE_DISK_VALUE_THRESHOLD`)
+    /// `storage_large_read_overhead_base + storage_large_read_overhead_byte × value`
     pub fn storage_read(&mut self, mem: &mut [u8], key_len: u64, key_ptr: u64, register_id: u64) -> Result<u64> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.gas_counter.pay_base(ExtCosts::storage_read_base)?;
@@ -92,6 +94,10 @@ impl VMLogic {
         self.charge_trie_nodes(before)?;
         let Some(value) = value else { return Ok(0) };
         self.gas_counter.pay_per(ExtCosts::storage_read_value_byte, value.len() as u64)?;
+        if value.len() > INLINE_DISK_VALUE_THRESHOLD {
+            self.gas_counter.pay_base(ExtCosts::storage_large_read_overhead_base)?;
+            self.gas_counter.pay_per(ExtCosts::storage_large_read_overhead_byte, value.len() as u64)?;
+        }
         self.internal_write_register(register_id, &value)?;
         Ok(1)
     }
