@@ -1,18 +1,21 @@
 //! Transactions and receipts the runtime never saw: random signed transactions (random signers,
-//! receivers, nonces, keys and every action kind with random fields), the same with random bytes
+//! receivers, nonces, keys, V0 and gas-key V1 transactions, and every action kind with random
+//! fields, gas keys included), the same with random bytes
 //! of their borsh flipped (signatures broken, fields scrambled, lengths corrupted), and receipts
 //! from real blocks with random bytes flipped, arriving as if from another shard. Every block
 //! must apply (the balance checker runs on every chunk and a mismatch is a node fault that
 //! fails the test; the only node fault allowed is an integer overflow a scrambled deposit in a
-//! forged incoming receipt can cause, which no honest shard can send), and nothing may panic.
+//! forged incoming receipt can cause, which no honest shard can send; a forged receipt worth more
+//! than the total supply is not sent at all), and nothing may panic.
 //! `FUZZ_ITERATIONS` / `FUZZ_SEED` scale it (`scripts/fuzz.sh`).
 
 use crate::{env_with_contracts, id};
 use integration_tests::{NEAR, TestEnv, signer_key};
-use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission};
+use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission, GasKeyInfo};
 use near_primitives::action::{
     Action, AddKeyAction, CreateAccountAction, DeleteAccountAction, DeleteKeyAction, DeployContractAction,
     DeploySubmoduleAction, FunctionCallAction, RemoveSubmoduleAction, StakeAction, TransferAction,
+    TransferToGasKeyAction, WithdrawFromGasKeyAction,
 };
 use near_primitives::crypto::SecretKey;
 use near_primitives::hash::CryptoHash;
@@ -22,6 +25,9 @@ use node_runtime::RuntimeError;
 use rand::rngs::StdRng;
 use rand::{Rng, RngCore, SeedableRng};
 use std::collections::BTreeMap;
+
+/// More than NEAR's total supply, in yoctoNEAR.
+const MAX_SUPPLY: u128 = 2_000_000_000 * NEAR;
 
 const ACCOUNTS: &[&str] = &["alice.near", "bob.near", "status.near", "other.near", "new.alice.near", "nobody.near"];
 
@@ -50,7 +56,7 @@ fn bytes(rng: &mut StdRng, max: usize) -> Vec<u8> {
 
 fn action(rng: &mut StdRng) -> Action {
     let key = signer_key(&id(pick(rng, ACCOUNTS))).public_key();
-    match rng.gen_range(0..11) {
+    match rng.gen_range(0..12) {
         0 => Action::CreateAccount(CreateAccountAction {}),
         1 => Action::DeployContract(DeployContractAction {
             code: if rng.gen_bool(0.5) { near_test_contracts::raw_nostd().to_vec() } else { bytes(rng, 200) },
@@ -67,19 +73,31 @@ fn action(rng: &mut StdRng) -> Action {
             public_key: SecretKey::from_seed(&format!("k{}", rng.gen_range(0..4))).public_key(),
             access_key: AccessKey {
                 nonce: rng.next_u64(),
-                permission: if rng.gen_bool(0.5) {
-                    AccessKeyPermission::FullAccess
-                } else {
-                    AccessKeyPermission::FunctionCall(FunctionCallPermission {
+                permission: match rng.gen_range(0..4) {
+                    0 => AccessKeyPermission::FullAccess,
+                    1 => AccessKeyPermission::FunctionCall(FunctionCallPermission {
                         allowance: Some(amount(rng)),
                         receiver_id: pick(rng, ACCOUNTS).into(),
                         method_names: vec!["set_status".into()],
-                    })
+                    }),
+                    // Gas keys, sometimes invalid (no nonces, too many, a balance).
+                    _ => AccessKeyPermission::GasKeyFullAccess(GasKeyInfo {
+                        balance: if rng.gen_bool(0.2) { amount(rng) } else { 0 },
+                        num_nonces: [0, 1, 3, 1024, 1025][rng.gen_range(0..5)],
+                    }),
                 },
             },
         })),
         8 => Action::DeleteKey(Box::new(DeleteKeyAction { public_key: key })),
         9 => Action::DeleteAccount(DeleteAccountAction { beneficiary_id: id(pick(rng, ACCOUNTS)) }),
+        10 if rng.gen_bool(0.5) => Action::TransferToGasKey(Box::new(TransferToGasKeyAction {
+            public_key: gas_key(rng).public_key(),
+            deposit: amount(rng),
+        })),
+        10 => Action::WithdrawFromGasKey(Box::new(WithdrawFromGasKeyAction {
+            public_key: gas_key(rng).public_key(),
+            amount: amount(rng),
+        })),
         _ if rng.gen_bool(0.5) => Action::DeploySubmodule(DeploySubmoduleAction {
             key: bytes(rng, 70),
             code: if rng.gen_bool(0.5) { near_test_contracts::submodule_nostd().to_vec() } else { bytes(rng, 100) },
@@ -88,10 +106,22 @@ fn action(rng: &mut StdRng) -> Action {
     }
 }
 
+/// One of the keys `AddKey` may add (some of them gas keys by then).
+fn gas_key(rng: &mut StdRng) -> SecretKey {
+    SecretKey::from_seed(&format!("k{}", rng.gen_range(0..4)))
+}
+
 fn transaction(env: &mut TestEnv, rng: &mut StdRng) -> SignedTransaction {
     let signer = id(pick(rng, ACCOUNTS));
     let receiver = id(pick(rng, ACCOUNTS));
     let actions = (0..rng.gen_range(0..4)).map(|_| action(rng)).collect();
+    if rng.gen_bool(0.15) {
+        // A V1 transaction signed by a key that may be a gas key, at a nonce index it may have.
+        let index = [0, 1, 2, 9][rng.gen_range(0..4)];
+        return env
+            .sign_with_gas_key(&gas_key(rng), index, &signer, &receiver, actions)
+            .expect("signing reads the store");
+    }
     if rng.gen_bool(0.7) {
         return env.sign(&signer, &receiver, actions).expect("signing reads the store");
     }
@@ -142,7 +172,15 @@ fn random_and_mutated_transactions_and_receipts_apply_or_fail_typed() {
         let mut forged_receipt = None;
         if !seen_receipts.is_empty() && rng.gen_bool(0.5) {
             let original = &seen_receipts[rng.gen_range(0..seen_receipts.len())];
-            if let Some(forged) = mutated(original, &mut rng) {
+            let forged = mutated(original, &mut rng);
+            // No shard can send more than the total supply (about 1.2 × 10⁹ NEAR); a forged receipt
+            // minting more would leave a balance near u128::MAX that later honest chunks overflow.
+            let beyond_supply = |r: &Receipt| {
+                node_runtime::balance_checker::receipt_value(env.config(), r).map_or(true, |v| v > MAX_SUPPLY)
+            };
+            if forged.as_ref().is_some_and(beyond_supply) {
+                *counts.entry("mutated receipts beyond the total supply (not sent)").or_default() += 1;
+            } else if let Some(forged) = forged {
                 env.queue_receipts([forged.clone()]);
                 forged_receipt = Some(forged);
                 *counts.entry("mutated receipts that decoded").or_default() += 1;
