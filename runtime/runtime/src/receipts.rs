@@ -243,7 +243,7 @@ impl GasPrices {
     /// Tokens the burnt gas costs: at the burn price, but never more than was paid for it (a
     /// price rise is not charged: nearcore's price deficit).
     fn burnt_value(self, gas: Gas) -> Balance {
-        u128::from(gas) * self.burn.min(self.purchase)
+        u128::from(gas).saturating_mul(self.burn.min(self.purchase))
     }
 }
 
@@ -260,8 +260,10 @@ fn push_refunds(
 ) -> Result<(), RuntimeError> {
     let overflow = |_| RuntimeError::UnexpectedIntegerOverflow("refund");
     let prepaid_gas = total_prepaid_gas(&action_receipt.actions).map_err(overflow)?;
-    let exec_gas = total_prepaid_exec_fees(config, &action_receipt.actions, &receipt.receiver_id).map_err(overflow)?
-        + config.fees.fee(ActionCosts::new_action_receipt).exec_fee();
+    let exec_gas = total_prepaid_exec_fees(config, &action_receipt.actions, &receipt.receiver_id)
+        .map_err(overflow)?
+        .checked_add(config.fees.fee(ActionCosts::new_action_receipt).exec_fee())
+        .ok_or(RuntimeError::UnexpectedIntegerOverflow("refund"))?;
     let bought: Gas = prepaid_gas.checked_add(exec_gas).ok_or(RuntimeError::UnexpectedIntegerOverflow("refund"))?;
     let (deposit_refund, spent) = if result.result.is_err() {
         (total_deposit(&action_receipt.actions).map_err(overflow)?, result.gas_burnt)
@@ -269,10 +271,13 @@ fn push_refunds(
         (0, result.gas_used)
     };
     let unused = bought.checked_sub(spent).ok_or(RuntimeError::UnexpectedIntegerOverflow("gas refund"))?;
-    let mut surplus = u128::from(result.gas_burnt) * prices.purchase.saturating_sub(prices.burn);
+    let too_much = || RuntimeError::UnexpectedIntegerOverflow("gas refund");
+    let mut surplus =
+        u128::from(result.gas_burnt).checked_mul(prices.purchase.saturating_sub(prices.burn)).ok_or_else(too_much)?;
     if created_account {
         let create_fee = config.fees.fee(ActionCosts::create_account).exec_fee();
-        let still_owed = config.fees.account_creation_charge.saturating_sub(u128::from(create_fee) * prices.burn);
+        let burnt_fee = u128::from(create_fee).saturating_mul(prices.burn);
+        let still_owed = config.fees.account_creation_charge.saturating_sub(burnt_fee);
         let charged = still_owed.min(surplus);
         surplus -= charged;
         result.tokens_burnt =
@@ -281,7 +286,8 @@ fn push_refunds(
     if deposit_refund > 0 {
         result.new_receipts.push(Receipt::new_balance_refund(receipt.balance_refund_receiver(), deposit_refund));
     }
-    let gas_balance_refund = u128::from(unused) * prices.purchase + surplus;
+    let gas_balance_refund =
+        u128::from(unused).checked_mul(prices.purchase).and_then(|r| r.checked_add(surplus)).ok_or_else(too_much)?;
     if gas_balance_refund > 0 {
         let signer_key = action_receipt.signer_public_key.clone();
         result.new_receipts.push(Receipt::new_gas_refund(&action_receipt.signer_id, gas_balance_refund, signer_key));
