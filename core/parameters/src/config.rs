@@ -47,6 +47,11 @@ pub struct RuntimeFeesConfig {
     pub burnt_gas_reward: Ratio,
     /// Inflation of the gas price assumed when buying gas for deep receipt chains.
     pub pessimistic_gas_price_inflation_ratio: Ratio,
+    /// NEP-536: the share of a receipt's unused gas kept as a penalty instead of refunded (0 at
+    /// protocol 88).
+    pub gas_refund_penalty: Ratio,
+    /// NEP-536: the least penalty, in gas (0 at protocol 88); never more than the refund.
+    pub min_gas_refund_penalty: Gas,
     /// The lowest price gas attached to a receipt is bought at (NEP-642, protocol 85): a
     /// transaction buys its execution gas at `max(gas price, this)`; what the price exceeded
     /// the burn price by comes back with the refund.
@@ -144,6 +149,17 @@ impl RuntimeConfig {
     }
 }
 
+impl RuntimeFeesConfig {
+    /// NEP-536: the gas kept from a refund of `gas_refund` unused gas: the penalty share of it,
+    /// at least `min_gas_refund_penalty`, at most all of it.
+    pub fn gas_penalty_for_gas_refund(&self, gas_refund: Gas) -> Gas {
+        let ratio = self.gas_refund_penalty;
+        let share = u128::from(gas_refund) * u128::from(ratio.numerator) / u128::from(ratio.denominator.max(1));
+        let share = Gas::try_from(share).unwrap_or(Gas::MAX);
+        share.max(self.min_gas_refund_penalty).min(gas_refund)
+    }
+}
+
 fn read_fees(table: &mut ParameterTable) -> Result<RuntimeFeesConfig, ParameterError> {
     let mut fees = Vec::with_capacity(ActionCosts::COUNT);
     for &cost in ActionCosts::ALL {
@@ -152,6 +168,7 @@ fn read_fees(table: &mut ParameterTable) -> Result<RuntimeFeesConfig, ParameterE
     let action_fees = ActionFeesConfig::from_fn(|cost| fees[cost as usize]);
     let (numerator, denominator) = table.take_ratio("burnt_gas_reward")?;
     let (inflation_numerator, inflation_denominator) = table.take_ratio("pessimistic_gas_price_inflation")?;
+    let (penalty_numerator, penalty_denominator) = table.take_ratio("gas_refund_penalty")?;
     Ok(RuntimeFeesConfig {
         action_fees,
         storage_usage_config: StorageUsageConfig {
@@ -165,6 +182,8 @@ fn read_fees(table: &mut ParameterTable) -> Result<RuntimeFeesConfig, ParameterE
             numerator: inflation_numerator,
             denominator: inflation_denominator,
         },
+        gas_refund_penalty: Ratio { numerator: penalty_numerator, denominator: penalty_denominator },
+        min_gas_refund_penalty: table.take_u64("min_gas_refund_penalty")?,
         min_gas_purchase_price: table.take_u128("min_gas_purchase_price")?,
         account_creation_charge: table.take_u128("account_creation_charge")?,
         deploy_global_contract_execution_base: table.take_u64("deploy_global_contract_execution_base")?,

@@ -144,3 +144,49 @@ fn creating_an_account_forfeits_the_gas_price_surplus_up_to_the_account_creation
     // Nothing else left alice: the deposit and what was burnt.
     assert_eq!(env.balance(&id("alice.near")).unwrap(), before - NEAR - created.total_tokens_burnt());
 }
+
+#[test]
+fn a_refund_penalty_keeps_its_share_of_the_unused_gas() {
+    // NEP-536's penalty is 0 at protocol 88; with 10% (at least 1 Tgas) the gas refund of a call
+    // that leaves most of its 300 Tgas unused shrinks by exactly that share, burnt.
+    let mut config = near_parameters::RuntimeConfig::mainnet();
+    let fees = std::sync::Arc::make_mut(&mut config.fees);
+    fees.gas_refund_penalty = near_parameters::config::Ratio { numerator: 10, denominator: 100 };
+    fees.min_gas_refund_penalty = 1_000_000_000_000;
+    let run = |config: near_parameters::RuntimeConfig| {
+        let mut env = integration_tests::TestEnv::builder()
+            .config(config)
+            .account(integration_tests::GenesisAccount::new(id("alice.near"), 100 * NEAR))
+            .account(integration_tests::GenesisAccount::new(id("bob.near"), 100 * NEAR))
+            .build()
+            .unwrap();
+        let before = env.balance(&id("alice.near")).unwrap();
+        let call = Action::FunctionCall(Box::new(near_primitives::action::FunctionCallAction {
+            method_name: "missing".into(),
+            args: vec![],
+            gas: 300_000_000_000_000,
+            deposit: 0,
+        }));
+        let result = env.transact(&id("alice.near"), &id("bob.near"), vec![call]).unwrap();
+        env.produce_blocks(3).unwrap();
+        (before - env.balance(&id("alice.near")).unwrap(), result)
+    };
+    let (spent_without, plain) = run(near_parameters::RuntimeConfig::mainnet());
+    let (spent_with, penalized) = run(config.clone());
+    // Same gas burnt either way; the difference is the penalty on the unused gas, at the burn price.
+    assert_eq!(plain.receipts[0].outcome.gas_burnt, penalized.receipts[0].outcome.gas_burnt);
+    let receipt_gas = penalized.receipts[0].outcome.gas_burnt;
+    let call = Action::FunctionCall(Box::new(near_primitives::action::FunctionCallAction {
+        method_name: "missing".into(),
+        args: vec![],
+        gas: 300_000_000_000_000,
+        deposit: 0,
+    }));
+    let exec_fees = node_runtime::config::exec_fee(&config, &call, &id("bob.near")).unwrap()
+        + config.fees.fee(near_parameters::ActionCosts::new_action_receipt).exec_fee();
+    let unused = 300_000_000_000_000 + exec_fees - receipt_gas;
+    let burn_price = 100_000_000u128;
+    let expected = u128::from(config.fees.gas_penalty_for_gas_refund(unused)) * burn_price;
+    assert_eq!(spent_with - spent_without, expected);
+    assert!(expected > 0);
+}

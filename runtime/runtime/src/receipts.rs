@@ -248,7 +248,8 @@ impl GasPrices {
 }
 
 /// The refunds of a finished receipt, as receipts from `system`: its deposits if it failed, and
-/// its gas (NEP-642, protocol 85): the gas bought but not spent at the purchase price, plus the
+/// its gas (NEP-642, protocol 85): the gas bought but not spent at the purchase price (less
+/// NEP-536's penalty, burnt at the burn price; none at protocol 88), plus the
 /// price surplus of the gas burnt (bought above the burn price) less what creating an account
 /// should still cost (`account_creation_charge` beyond the burnt `create_account` fee, burnt).
 fn push_refunds(
@@ -271,6 +272,8 @@ fn push_refunds(
         (0, result.gas_used)
     };
     let unused = bought.checked_sub(spent).ok_or(RuntimeError::UnexpectedIntegerOverflow("gas refund"))?;
+    // NEP-536: part of the unused gas is kept, burnt at the burn price (0 at protocol 88).
+    let penalty = u128::from(config.fees.gas_penalty_for_gas_refund(unused)).saturating_mul(prices.burn);
     let too_much = || RuntimeError::UnexpectedIntegerOverflow("gas refund");
     let mut surplus =
         u128::from(result.gas_burnt).checked_mul(prices.purchase.saturating_sub(prices.burn)).ok_or_else(too_much)?;
@@ -286,8 +289,10 @@ fn push_refunds(
     if deposit_refund > 0 {
         result.new_receipts.push(Receipt::new_balance_refund(receipt.balance_refund_receiver(), deposit_refund));
     }
-    let gas_balance_refund =
-        u128::from(unused).checked_mul(prices.purchase).and_then(|r| r.checked_add(surplus)).ok_or_else(too_much)?;
+    let unused_refund = u128::from(unused).checked_mul(prices.purchase).ok_or_else(too_much)?.saturating_sub(penalty);
+    let penalty = penalty.min(u128::from(unused).saturating_mul(prices.purchase));
+    result.tokens_burnt = result.tokens_burnt.checked_add(penalty).ok_or_else(too_much)?;
+    let gas_balance_refund = unused_refund.checked_add(surplus).ok_or_else(too_much)?;
     if gas_balance_refund > 0 {
         let signer_key = action_receipt.signer_public_key.clone();
         result.new_receipts.push(Receipt::new_gas_refund(&action_receipt.signer_id, gas_balance_refund, signer_key));

@@ -101,8 +101,6 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
 /// nearcore's values this table does not have yet, each with the reason; listed, not failed.
 /// Any other value only nearcore has is a difference.
 const KNOWN_MISSING: &[(&str, &str)] = &[
-    ("fees.gas_refund_penalty", "NEP-536 refund penalty (0/100 and 0 at protocol 88, so no charge) is not modelled"),
-    ("fees.min_gas_refund_penalty", "NEP-536 refund penalty (0 at protocol 88) is not modelled"),
     (
         "fees.signature_verification_costs.MlDsa65",
         "ML-DSA-65 transaction signatures (post-quantum keys) are not supported by this runtime",
@@ -169,7 +167,14 @@ fn flags(theirs: &nc_parameters::RuntimeConfig, ours: &near_parameters::RuntimeC
 fn scalars(theirs: &nc_parameters::RuntimeConfig, ours: &near_parameters::RuntimeConfig) -> Vec<Entry> {
     let (t, o) = (&theirs.fees, &ours.fees);
     let ratio = |r: &num_rational::Rational32| json!([r.numer(), r.denom()]);
-    let our_ratio = |r: &near_parameters::config::Ratio| json!([r.numerator, r.denominator]);
+    // In lowest terms, as nearcore's `Rational32` keeps them (0/100 is 0/1).
+    let our_ratio = |r: &near_parameters::config::Ratio| {
+        let gcd = (1..=r.denominator.max(1))
+            .rev()
+            .find(|d| r.numerator.is_multiple_of(*d) && r.denominator.is_multiple_of(*d))
+            .unwrap_or(1);
+        json!([r.numerator / gcd, r.denominator / gcd])
+    };
     let yocto = |b: nc_primitives_core::types::Balance| json!(b.as_yoctonear().to_string());
     let both =
         |name: &str, ours: Value, theirs: Value| Entry { name: name.into(), ours: Some(ours), nearcore: Some(theirs) };
@@ -224,8 +229,8 @@ fn scalars(theirs: &nc_parameters::RuntimeConfig, ours: &near_parameters::Runtim
             json!(o.account_creation_charge.to_string()),
             yocto(theirs.account_creation_charge),
         ),
-        theirs_only("fees.gas_refund_penalty", ratio(&t.gas_refund_penalty)),
-        theirs_only("fees.min_gas_refund_penalty", json!(t.min_gas_refund_penalty.as_gas())),
+        both("fees.gas_refund_penalty", our_ratio(&o.gas_refund_penalty), ratio(&t.gas_refund_penalty)),
+        both("fees.min_gas_refund_penalty", json!(o.min_gas_refund_penalty), json!(t.min_gas_refund_penalty.as_gas())),
     ];
     for (kind, cost) in &t.signature_verification_costs {
         let value = json!({ "gas": cost.gas.as_gas(), "compute": cost.compute });
