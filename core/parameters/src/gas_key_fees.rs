@@ -1,15 +1,19 @@
 //! The parts of gas-key fees that depend on the action's content (nearcore's
 //! `gas_key_transfer_send_fee`, `gas_key_transfer_exec_fee`, `gas_key_add_key_send_fee` and
-//! `gas_key_add_key_exec_fee`), as `(cost, units)` terms: the fee is each term's cost times its
-//! units, per half. The runner charges them when a contract creates the action, the runtime when
-//! a transaction carries it and when it executes; both read the same terms, so what is prepaid
-//! is what executing costs.
+//! `gas_key_add_key_exec_fee`), as terms `(cost, send units, execution units)`: each half of the
+//! fee is each term's cost times its units for that half. The runner charges them when a
+//! contract creates the action, the runtime when a transaction carries it and when it executes;
+//! both read the same terms, so what is prepaid is what executing costs.
 //!
 //! ```
 //! use near_parameters::ActionCosts;
-//! use near_parameters::gas_key_fees::transfer_send_terms;
-//! // An ed25519 key: 1 tag byte and 32 key bytes.
-//! assert_eq!(transfer_send_terms(33), [(ActionCosts::gas_key_transfer_base, 1), (ActionCosts::gas_key_byte, 33)]);
+//! use near_parameters::gas_key_fees::transfer_terms;
+//! // An ed25519 key (1 tag byte, 32 key bytes) of `alice.near`: the send half counts the key,
+//! // the execution half its trie key (1 + 10 + 1 + 33) and the smallest gas key record (27).
+//! assert_eq!(
+//!     transfer_terms(10, 33),
+//!     [(ActionCosts::gas_key_transfer_base, 1, 1), (ActionCosts::gas_key_byte, 33, 45 + 27)]
+//! );
 //! ```
 
 use crate::ActionCosts;
@@ -23,30 +27,27 @@ pub fn access_key_key_len(account_id_len: usize, public_key_len: usize) -> u64 {
     (1 + account_id_len + 1 + public_key_len) as u64
 }
 
-/// `TransferToGasKey` / `WithdrawFromGasKey`, send half: the base, and a byte per byte of the
-/// borsh public key (what the sender writes).
-pub fn transfer_send_terms(public_key_len: usize) -> [(ActionCosts, u64); 2] {
-    [(ActionCosts::gas_key_transfer_base, 1), (ActionCosts::gas_key_byte, public_key_len as u64)]
+/// One gas-key fee term: its cost, its units in the send half, its units in the execution half.
+pub type GasKeyTerm = (ActionCosts, u64, u64);
+
+/// `TransferToGasKey` / `WithdrawFromGasKey` to an account id of `account_id_len` bytes: the
+/// base in both halves; a byte per byte of the borsh public key when sent (what the sender
+/// writes), and per byte of the key's trie key and of the smallest gas key record when executed
+/// (what the receiver reads and writes).
+pub fn transfer_terms(account_id_len: usize, public_key_len: usize) -> [GasKeyTerm; 2] {
+    let record = access_key_key_len(account_id_len, public_key_len) + AccessKey::MIN_GAS_KEY_RECORD_LEN;
+    [(ActionCosts::gas_key_transfer_base, 1, 1), (ActionCosts::gas_key_byte, public_key_len as u64, record)]
 }
 
-/// `TransferToGasKey` / `WithdrawFromGasKey`, execution half: the base, and a byte per byte of
-/// the key's trie key and of the smallest gas key record (what the receiver reads and writes).
-pub fn transfer_exec_terms(account_id_len: usize, public_key_len: usize) -> [(ActionCosts, u64); 2] {
-    let bytes = access_key_key_len(account_id_len, public_key_len) + AccessKey::MIN_GAS_KEY_RECORD_LEN;
-    [(ActionCosts::gas_key_transfer_base, 1), (ActionCosts::gas_key_byte, bytes)]
-}
-
-/// `AddKey` of a gas key, send half, on top of the access key's own fee: a byte per byte of
-/// the `GasKeyInfo`.
-pub fn add_key_send_terms() -> [(ActionCosts, u64); 1] {
-    [(ActionCosts::gas_key_byte, GasKeyInfo::BORSH_LEN)]
-}
-
-/// `AddKey` of a gas key, execution half, on top of the access key's own fee: a nonce write per
-/// nonce, and a byte per byte of each nonce record (its trie key and its `u64` value).
-pub fn add_key_exec_terms(account_id_len: usize, public_key_len: usize, num_nonces: u16) -> [(ActionCosts, u64); 2] {
+/// `AddKey` of a gas key with `num_nonces` nonces, on top of the access key's own fee: when
+/// executed, a nonce write per nonce and a byte per byte of each nonce record (its trie key and
+/// its `u64` value); when sent, a byte per byte of the `GasKeyInfo`.
+pub fn add_key_terms(account_id_len: usize, public_key_len: usize, num_nonces: u16) -> [GasKeyTerm; 2] {
     let nonces = u64::from(num_nonces);
     let nonce_record =
         access_key_key_len(account_id_len, public_key_len) + NONCE_INDEX_LEN + AccessKey::NONCE_VALUE_LEN;
-    [(ActionCosts::gas_key_nonce_write_base, nonces), (ActionCosts::gas_key_byte, nonce_record * nonces)]
+    [
+        (ActionCosts::gas_key_nonce_write_base, 0, nonces),
+        (ActionCosts::gas_key_byte, GasKeyInfo::BORSH_LEN, nonce_record * nonces),
+    ]
 }

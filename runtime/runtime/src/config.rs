@@ -27,7 +27,7 @@ pub fn method_names_bytes(method_names: &[String]) -> u64 {
 
 /// One fee kind an action is charged: its cost, and its units in the send half and in the
 /// execution half (equal for most actions; gas-key fees count different bytes on each side).
-type FeeTerm = (ActionCosts, u64, u64);
+type FeeTerm = gas_key_fees::GasKeyTerm;
 
 /// The fee terms of an action whose receipt goes to an account id of `receiver_len` bytes:
 /// `(base, 1, 1)` plus per-byte and per-entry terms where the action has them (unused slots
@@ -92,9 +92,8 @@ fn action_fee_terms(action: &Action, receiver_len: usize) -> [FeeTerm; 4] {
 /// execution half the bytes of its record ([`near_parameters::gas_key_fees`]).
 fn gas_key_transfer_terms(public_key_len: usize, receiver_len: usize) -> [FeeTerm; 4] {
     const NONE: FeeTerm = (ActionCosts::transfer, 0, 0);
-    let send = gas_key_fees::transfer_send_terms(public_key_len);
-    let exec = gas_key_fees::transfer_exec_terms(receiver_len, public_key_len);
-    [(send[0].0, send[0].1, exec[0].1), (send[1].0, send[1].1, exec[1].1), NONE, NONE]
+    let [base, bytes] = gas_key_fees::transfer_terms(receiver_len, public_key_len);
+    [base, bytes, NONE, NONE]
 }
 
 /// `AddKey`: the access key's fee (full access, or function call per byte of method names),
@@ -110,11 +109,8 @@ fn add_key_fee_terms(add_key: &AddKeyAction, receiver_len: usize) -> [FeeTerm; 4
         }
     };
     let Some(info) = permission.gas_key_info() else { return [base, bytes, NONE, NONE] };
-    let [(info_cost, info_bytes)] = gas_key_fees::add_key_send_terms();
-    let [(write_cost, writes), (record_cost, record_bytes)] =
-        gas_key_fees::add_key_exec_terms(receiver_len, add_key.public_key.len(), info.num_nonces);
-    debug_assert_eq!(info_cost, record_cost, "both halves charge gas-key bytes under one cost");
-    [base, bytes, (write_cost, 0, writes), (record_cost, info_bytes, record_bytes)]
+    let [writes, record] = gas_key_fees::add_key_terms(receiver_len, add_key.public_key.len(), info.num_nonces);
+    [base, bytes, writes, record]
 }
 
 /// The send fee of one action.

@@ -1,26 +1,22 @@
 //! Part of `--parameters`: the content-dependent gas-key fees. nearcore computes them with
 //! `near_parameters::cost::{gas_key_transfer_send_fee, gas_key_transfer_exec_fee,
-//! gas_key_add_key_send_fee, gas_key_add_key_exec_fee}`; this workspace with the `(cost, units)`
-//! terms of `near_parameters::gas_key_fees` (shared by the runner and the runtime) times its fee
+//! gas_key_add_key_send_fee, gas_key_add_key_exec_fee}`; this workspace with the `(cost, send
+//! units, execution units)` terms of `near_parameters::gas_key_fees` (shared by the runner and the runtime) times its fee
 //! table. Compared for both key types, short and long receivers, both sender-is-receiver cases
 //! and nonce counts from 1 to the limit: each component's gas (and the execution halves'
 //! compute).
 
-use near_parameters::gas_key_fees;
+use near_parameters::gas_key_fees::{self, GasKeyTerm};
 use serde_json::{Value, json};
 
 /// Gas (and compute) of our terms: the send half at `sir`, or the execution half (`None`).
-fn ours(
-    config: &near_parameters::RuntimeConfig,
-    terms: &[(near_parameters::ActionCosts, u64)],
-    sir: Option<bool>,
-) -> Value {
+fn ours(config: &near_parameters::RuntimeConfig, terms: &[GasKeyTerm], sir: Option<bool>) -> Value {
     let (mut gas, mut compute) = (0u64, 0u64);
-    for &(cost, units) in terms {
+    for &(cost, send_units, exec_units) in terms {
         let fee = config.fees.fee(cost);
-        let (g, c) = match sir {
-            Some(sir) => (fee.send_fee(sir), fee.send_fee(sir)),
-            None => (fee.exec_fee(), fee.exec_compute()),
+        let (g, c, units) = match sir {
+            Some(sir) => (fee.send_fee(sir), fee.send_fee(sir), send_units),
+            None => (fee.exec_fee(), fee.exec_compute(), exec_units),
         };
         gas += g * units;
         compute += c * units;
@@ -52,20 +48,21 @@ pub(crate) fn entries(
     // ed25519 and secp256k1 keys (borsh lengths), a short and the longest account id.
     for key_len in [33usize, 65] {
         for sir in [true, false] {
-            let send = gas_key_fees::transfer_send_terms(key_len);
+            // The send half does not depend on the receiver.
+            let send = gas_key_fees::transfer_terms(2, key_len);
             let nc = gas_key_transfer_send_fee(fees, sir, key_len);
             let name = |part: &str| format!("gas_key_fee.transfer_send.{part}(key {key_len}, sir {sir})");
             entries.push(entry(name("base"), ours(config, &send[..1], Some(sir)), theirs(nc.base)));
             entries.push(entry(name("per_byte"), ours(config, &send[1..], Some(sir)), theirs(nc.per_byte)));
         }
         for account_len in [2usize, 64] {
-            let exec = gas_key_fees::transfer_exec_terms(account_len, key_len);
+            let exec = gas_key_fees::transfer_terms(account_len, key_len);
             let nc = gas_key_transfer_exec_fee(fees, account_len, key_len);
             let name = |part: &str| format!("gas_key_fee.transfer_exec.{part}(account {account_len}, key {key_len})");
             entries.push(entry(name("base"), ours(config, &exec[..1], None), theirs(nc.base)));
             entries.push(entry(name("per_byte"), ours(config, &exec[1..], None), theirs(nc.per_byte)));
             for nonces in [1u16, 7, 1024] {
-                let exec = gas_key_fees::add_key_exec_terms(account_len, key_len, nonces);
+                let exec = gas_key_fees::add_key_terms(account_len, key_len, nonces);
                 let nc = gas_key_add_key_exec_fee(fees, account_len, key_len, nonces);
                 let name = |part: &str| {
                     format!("gas_key_fee.add_key_exec.{part}(account {account_len}, key {key_len}, nonces {nonces})")
@@ -76,7 +73,8 @@ pub(crate) fn entries(
         }
     }
     for sir in [true, false] {
-        let send = gas_key_fees::add_key_send_terms();
+        // The send half counts neither the receiver, the key nor the nonces.
+        let send = gas_key_fees::add_key_terms(2, 33, 1);
         let name = format!("gas_key_fee.add_key_send(sir {sir})");
         entries.push(entry(name, ours(config, &send, Some(sir)), theirs(gas_key_add_key_send_fee(fees, sir))));
     }

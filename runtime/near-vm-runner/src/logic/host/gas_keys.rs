@@ -10,23 +10,22 @@
 use crate::logic::host::promises::PermissionArgs;
 use crate::logic::logic::{Result, VMLogic};
 use crate::logic::vmstate::{MemSlice, memory_get_u128};
-use near_parameters::{ActionCosts, ExtCosts, gas_key_fees};
+use near_parameters::gas_key_fees::{self, GasKeyTerm};
+use near_parameters::{ActionCosts, ExtCosts};
 use near_primitives::account::{AccessKey, AccessKeyPermission, GasKeyInfo};
 use near_primitives::action::{Action, AddKeyAction, TransferToGasKeyAction};
 use near_primitives::errors::HostError;
 use near_primitives::types::Gas;
 
 impl VMLogic {
-    /// Gas-key fee terms (`near_parameters::gas_key_fees`): for each cost of the execution
-    /// half (then any only in the send half), burns its send units and reserves both halves.
-    fn pay_gas_key_terms(&mut self, sir: bool, send: &[(ActionCosts, u64)], exec: &[(ActionCosts, u64)]) -> Result<()> {
-        let units = |terms: &[(ActionCosts, u64)], cost| terms.iter().find(|(c, _)| *c == cost).map_or(0, |t| t.1);
-        let send_only = send.iter().filter(|(cost, _)| exec.iter().all(|(c, _)| c != cost));
-        for &(cost, _) in exec.iter().chain(send_only) {
+    /// Gas-key fee terms (`near_parameters::gas_key_fees`), in order: for each, burns its send
+    /// units and reserves both halves.
+    fn pay_gas_key_terms(&mut self, sir: bool, terms: &[GasKeyTerm]) -> Result<()> {
+        let mul = |gas: Gas, n: u64| gas.checked_mul(n).ok_or(HostError::IntegerOverflow);
+        for &(cost, send_units, exec_units) in terms {
             let fee = *self.fees.fee(cost);
-            let mul = |gas: Gas, n: u64| gas.checked_mul(n).ok_or(HostError::IntegerOverflow);
-            let burn = mul(fee.send_fee(sir), units(send, cost))?;
-            let used = burn.checked_add(mul(fee.exec_fee(), units(exec, cost))?).ok_or(HostError::IntegerOverflow)?;
+            let burn = mul(fee.send_fee(sir), send_units)?;
+            let used = burn.checked_add(mul(fee.exec_fee(), exec_units)?).ok_or(HostError::IntegerOverflow)?;
             self.pay_action(cost, burn, used)?;
         }
         Ok(())
@@ -57,9 +56,7 @@ impl VMLogic {
         let deposit = memory_get_u128(&mut self.gas_counter, mem, amount_ptr)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
         let receiver_len = self.receipt_manager.receiver(index).len();
-        let send = gas_key_fees::transfer_send_terms(key_len);
-        let exec = gas_key_fees::transfer_exec_terms(receiver_len, key_len);
-        self.pay_gas_key_terms(sir, &send, &exec)?;
+        self.pay_gas_key_terms(sir, &gas_key_fees::transfer_terms(receiver_len, key_len))?;
         self.deduct_balance(deposit)?;
         let public_key = public_key.decode()?;
         let action = TransferToGasKeyAction { public_key, deposit };
@@ -105,8 +102,7 @@ impl VMLogic {
             None => self.pay_action_base(ActionCosts::add_full_access_key, sir)?,
         }
         let receiver_len = self.receipt_manager.receiver(index).len();
-        let exec = gas_key_fees::add_key_exec_terms(receiver_len, key_len, num_nonces);
-        self.pay_gas_key_terms(sir, &gas_key_fees::add_key_send_terms(), &exec)?;
+        self.pay_gas_key_terms(sir, &gas_key_fees::add_key_terms(receiver_len, key_len, num_nonces))?;
         let public_key = public_key.decode()?;
         let info = GasKeyInfo { balance: 0, num_nonces };
         let permission = match permission {
