@@ -250,16 +250,29 @@ impl TestEnv {
         let slot = self.last_nonce.entry((signer_id.clone(), public_key.clone())).or_insert(0);
         let nonce = stored.max(*slot) + 1;
         *slot = nonce;
+        Ok(self.signed(secret, (signer_id, receiver_id), actions, nonce, TransactionVersion::V0))
+    }
+
+    /// `actions` from `signer_id` to `receiver_id` with `nonce` and `version`, on the current
+    /// block, signed with `secret`.
+    fn signed(
+        &self,
+        secret: &SecretKey,
+        (signer_id, receiver_id): (&AccountId, &AccountId),
+        actions: Vec<Action>,
+        nonce: u64,
+        version: TransactionVersion,
+    ) -> SignedTransaction {
         let transaction = Transaction {
             signer_id: signer_id.clone(),
-            public_key,
+            public_key: secret.public_key(),
             nonce,
             receiver_id: receiver_id.clone(),
             block_hash: CryptoHash::hash_bytes(&self.height.to_le_bytes()),
             actions,
-            version: TransactionVersion::V0,
+            version,
         };
-        Ok(transaction.sign(secret))
+        transaction.sign(secret)
     }
 
     /// Signs a V1 transaction from `signer_id` with the gas key `secret` at nonce `nonce_index`
@@ -275,19 +288,11 @@ impl TestEnv {
         receiver_id: &AccountId,
         actions: Vec<Action>,
     ) -> Result<SignedTransaction, HarnessError> {
-        let public_key = secret.public_key();
         let update = near_store::TrieUpdate::new(self.trie());
-        let stored = near_store::utils::get_gas_key_nonce(&update, signer_id, &public_key, nonce_index)?.unwrap_or(0);
-        let transaction = Transaction {
-            signer_id: signer_id.clone(),
-            public_key,
-            nonce: stored + 1,
-            receiver_id: receiver_id.clone(),
-            block_hash: CryptoHash::hash_bytes(&self.height.to_le_bytes()),
-            actions,
-            version: TransactionVersion::V1 { nonce_index: Some(nonce_index), nonce_mode: NonceMode::Strict },
-        };
-        Ok(transaction.sign(secret))
+        let stored =
+            near_store::utils::get_gas_key_nonce(&update, signer_id, &secret.public_key(), nonce_index)?.unwrap_or(0);
+        let version = TransactionVersion::V1 { nonce_index: Some(nonce_index), nonce_mode: NonceMode::Strict };
+        Ok(self.signed(secret, (signer_id, receiver_id), actions, stored + 1, version))
     }
 
     /// Produces the next block with `transactions` and the pending receipts.

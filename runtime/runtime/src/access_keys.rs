@@ -6,12 +6,12 @@
 //!
 //! Transactions a gas key signs (nearcore's `TransactionV1` with a nonce index: gas from the
 //! key's balance) are checked and charged by [`crate::verifier`]; gas refunds to a key are
-//! [`refund_gas`].
+//! [`refund_gas_to_key`].
 
 use crate::types::{ActionContext, ActionResult, RuntimeError};
 use crate::verifier::ACCESS_KEY_NONCE_RANGE_MULTIPLIER;
 use near_parameters::{ExtCosts, RuntimeConfig};
-use near_primitives::account::{AccessKey, AccessKeyPermission, Account, GasKeyInfo};
+use near_primitives::account::{AccessKey, AccessKeyPermission, Account, FunctionCallPermission, GasKeyInfo};
 use near_primitives::action::{AddKeyAction, DeleteKeyAction, TransferToGasKeyAction, WithdrawFromGasKeyAction};
 use near_primitives::crypto::PublicKey;
 use near_primitives::errors::ActionErrorKind;
@@ -148,21 +148,23 @@ pub(crate) fn action_delete_key(
     Ok(())
 }
 
-/// The account's gas key `public_key`, or the `GasKeyDoesNotExist` failure (no such key, or not
-/// a gas key).
+/// The account's gas key `public_key`; `None` after failing the action with
+/// `GasKeyDoesNotExist` (no such key, or not a gas key).
 fn gas_key(
     state: &TrieUpdate,
     ctx: &ActionContext<'_>,
     public_key: &PublicKey,
-) -> Result<Result<AccessKey, ActionErrorKind>, RuntimeError> {
+    result: &mut ActionResult,
+) -> Result<Option<AccessKey>, RuntimeError> {
     let account_id = ctx.account_id();
-    Ok(match get_access_key(state, account_id, public_key)? {
-        Some(key) if key.gas_key_info().is_some() => Ok(key),
-        _ => Err(ActionErrorKind::GasKeyDoesNotExist {
-            account_id: account_id.clone(),
-            public_key: Box::new(public_key.clone()),
-        }),
-    })
+    match get_access_key(state, account_id, public_key)? {
+        Some(key) if key.gas_key_info().is_some() => Ok(Some(key)),
+        _ => {
+            let public_key = Box::new(public_key.clone());
+            ctx.fail(result, ActionErrorKind::GasKeyDoesNotExist { account_id: account_id.clone(), public_key });
+            Ok(None)
+        }
+    }
 }
 
 /// `TransferToGasKey`: adds the deposit to the gas key's balance (anyone may fund a key).
@@ -175,13 +177,7 @@ pub(crate) fn action_transfer_to_gas_key(
     transfer: &TransferToGasKeyAction,
     result: &mut ActionResult,
 ) -> Result<(), RuntimeError> {
-    let mut access_key = match gas_key(state, ctx, &transfer.public_key)? {
-        Ok(key) => key,
-        Err(kind) => {
-            ctx.fail(result, kind);
-            return Ok(());
-        }
-    };
+    let Some(mut access_key) = gas_key(state, ctx, &transfer.public_key, result)? else { return Ok(()) };
     if let Some(info) = access_key.gas_key_info_mut() {
         info.balance = info.balance.checked_add(transfer.deposit).ok_or_else(|| overflow("gas key balance"))?;
     }
@@ -202,13 +198,7 @@ pub(crate) fn action_withdraw_from_gas_key(
     result: &mut ActionResult,
 ) -> Result<(), RuntimeError> {
     let account_id = ctx.account_id();
-    let mut access_key = match gas_key(state, ctx, &withdraw.public_key)? {
-        Ok(key) => key,
-        Err(kind) => {
-            ctx.fail(result, kind);
-            return Ok(());
-        }
-    };
+    let Some(mut access_key) = gas_key(state, ctx, &withdraw.public_key, result)? else { return Ok(()) };
     let Some(info) = access_key.gas_key_info_mut() else { return Ok(()) };
     let Some(left) = info.balance.checked_sub(withdraw.amount) else {
         let kind = ActionErrorKind::InsufficientGasKeyBalance {
@@ -226,34 +216,33 @@ pub(crate) fn action_withdraw_from_gas_key(
     Ok(())
 }
 
-/// A gas refund (a refund receipt whose signer is its receiver): to the balance of the gas key
-/// that signed, if the key is still one; otherwise to the account, and a function-call key's
-/// allowance grows by as much (best effort: the key may be gone or replaced).
+/// The key side of a gas refund (a refund receipt whose signer is its receiver): the balance of
+/// the gas key that signed takes it, if the key is still one (`true`); otherwise the account
+/// takes it (the caller credits it) and a function-call key's allowance grows by as much (best
+/// effort: the key may be gone or replaced).
 ///
 /// # Errors
 /// Storage faults; overflow.
-pub(crate) fn refund_gas(
+pub(crate) fn refund_gas_to_key(
     state: &mut TrieUpdate,
-    account: &mut Account,
     ctx: &ActionContext<'_>,
     amount: Balance,
-) -> Result<(), RuntimeError> {
+) -> Result<bool, RuntimeError> {
     let (account_id, public_key) = (ctx.account_id(), &ctx.action_receipt.signer_public_key);
-    let credit = |account: &mut Account| -> Result<(), RuntimeError> {
-        account.amount = account.amount.checked_add(amount).ok_or_else(|| overflow("refund"))?;
-        Ok(())
+    let Some(mut access_key) = get_access_key(state, account_id, public_key)? else { return Ok(false) };
+    let to_key = match &mut access_key.permission {
+        AccessKeyPermission::GasKeyFullAccess(info) | AccessKeyPermission::GasKeyFunctionCall(info, _) => {
+            info.balance = info.balance.checked_add(amount).ok_or_else(|| overflow("gas key balance"))?;
+            true
+        }
+        AccessKeyPermission::FunctionCall(FunctionCallPermission { allowance: Some(allowance), .. }) => {
+            *allowance = allowance.saturating_add(amount);
+            false
+        }
+        AccessKeyPermission::FunctionCall(_) | AccessKeyPermission::FullAccess => return Ok(false),
     };
-    let Some(mut access_key) = get_access_key(state, account_id, public_key)? else { return credit(account) };
-    if let Some(info) = access_key.gas_key_info_mut() {
-        info.balance = info.balance.checked_add(amount).ok_or_else(|| overflow("gas key balance"))?;
-    } else {
-        credit(account)?;
-        let AccessKeyPermission::FunctionCall(permission) = &mut access_key.permission else { return Ok(()) };
-        let Some(allowance) = permission.allowance.as_mut() else { return Ok(()) };
-        *allowance = allowance.saturating_add(amount);
-    }
     set_access_key(state, account_id.clone(), public_key.clone(), &access_key);
-    Ok(())
+    Ok(to_key)
 }
 
 /// What an account's gas keys hold: their balances summed, and their nonce records (count and

@@ -6,7 +6,7 @@
 
 use crate::access_keys::{
     GasKeysOfAccount, action_add_key, action_delete_key, action_transfer_to_gas_key, action_withdraw_from_gas_key,
-    refund_gas,
+    refund_gas_to_key,
 };
 use crate::config::exec_cost;
 use crate::deterministic_account_id::action_deterministic_state_init;
@@ -102,8 +102,13 @@ pub(crate) fn apply_action(
         Action::CreateAccount(_) | Action::DeterministicStateInit(_) => Ok(()),
         Action::DeployContract(deploy) => action_deploy_contract(state, current, account_id, deploy),
         Action::FunctionCall(call) => action_function_call(state, current, ctx, call, result),
+        // A gas refund: to the gas key that signed, or to the account.
         Action::Transfer(transfer) if is_refund && ctx.action_receipt.signer_id == *account_id => {
-            refund_gas(state, current, ctx, transfer.deposit)
+            if refund_gas_to_key(state, ctx, transfer.deposit)? {
+                Ok(())
+            } else {
+                action_transfer(current, transfer.deposit)
+            }
         }
         Action::Transfer(transfer) => action_transfer(current, transfer.deposit),
         Action::Stake(stake) => action_stake(current, ctx, stake, result),
