@@ -19,9 +19,6 @@
 use crate::ActionCosts;
 use near_primitives::account::{AccessKey, GasKeyInfo};
 
-/// Bytes of a nonce's index in its trie key (a `u16`).
-const NONCE_INDEX_LEN: u64 = 2;
-
 /// Bytes of an access key's trie key: column, account id, separator, borsh public key.
 pub fn access_key_key_len(account_id_len: usize, public_key_len: usize) -> u64 {
     (1 + account_id_len + 1 + public_key_len) as u64
@@ -45,7 +42,7 @@ pub fn transfer_terms(account_id_len: usize, public_key_len: usize) -> [GasKeyTe
 pub fn add_key_terms(account_id_len: usize, public_key_len: usize, num_nonces: u16) -> [GasKeyTerm; 2] {
     let nonces = u64::from(num_nonces);
     let nonce_record =
-        access_key_key_len(account_id_len, public_key_len) + NONCE_INDEX_LEN + AccessKey::NONCE_VALUE_LEN;
+        access_key_key_len(account_id_len, public_key_len) + AccessKey::NONCE_INDEX_LEN + AccessKey::NONCE_VALUE_LEN;
     [
         (ActionCosts::gas_key_nonce_write_base, 0, nonces),
         (ActionCosts::gas_key_byte, GasKeyInfo::BORSH_LEN, nonce_record * nonces),

@@ -182,6 +182,8 @@ pub struct AccessKey {
 impl AccessKey {
     /// Borsh length of a gas key nonce record's value (a `u64`).
     pub const NONCE_VALUE_LEN: u64 = 8;
+    /// Bytes of a gas key nonce's index at the end of its trie key (a `u16`).
+    pub const NONCE_INDEX_LEN: u64 = 2;
     /// Borsh length of the smallest gas key record (`nonce: u64`, permission tag,
     /// `GasKeyInfo`): what a transfer to a gas key is charged for reading and writing.
     pub const MIN_GAS_KEY_RECORD_LEN: u64 = 8 + 1 + GasKeyInfo::BORSH_LEN;

@@ -55,6 +55,28 @@ pub fn set_access_key(update: &mut TrieUpdate, account_id: AccountId, public_key
     set(update, TrieKey::AccessKey { account_id, public_key }, key);
 }
 
+/// A record under the access-key column: an access key, or one of a gas key's nonces (their
+/// values are 8 bytes, a `u64`; every access key record is longer).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccessKeyRecord {
+    /// An access key.
+    Key(AccessKey),
+    /// A gas key's nonce.
+    GasKeyNonce(Nonce),
+}
+
+/// Decodes a value stored under the access-key column.
+///
+/// # Errors
+/// [`StorageError::StorageInconsistentState`] when it is neither record.
+pub fn decode_access_key_record(value: &[u8]) -> Result<AccessKeyRecord, StorageError> {
+    let inconsistent = |_| StorageError::StorageInconsistentState("an access-key record does not decode".into());
+    if value.len() as u64 == AccessKey::NONCE_VALUE_LEN {
+        return Nonce::try_from_slice(value).map(AccessKeyRecord::GasKeyNonce).map_err(inconsistent);
+    }
+    AccessKey::try_from_slice(value).map(AccessKeyRecord::Key).map_err(inconsistent)
+}
+
 /// One nonce of a gas key.
 ///
 /// # Errors

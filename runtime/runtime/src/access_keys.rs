@@ -10,6 +10,7 @@
 
 use crate::types::{ActionContext, ActionResult, RuntimeError};
 use crate::verifier::ACCESS_KEY_NONCE_RANGE_MULTIPLIER;
+use near_parameters::gas_key_fees::access_key_key_len;
 use near_parameters::{ExtCosts, RuntimeConfig};
 use near_primitives::account::{AccessKey, AccessKeyPermission, Account, FunctionCallPermission, GasKeyInfo};
 use near_primitives::action::{AddKeyAction, DeleteKeyAction, TransferToGasKeyAction, WithdrawFromGasKeyAction};
@@ -17,11 +18,8 @@ use near_primitives::crypto::PublicKey;
 use near_primitives::errors::ActionErrorKind;
 use near_primitives::trie_key::{TrieKey, access_key_prefix};
 use near_primitives::types::{AccountId, Balance};
-use near_store::utils::{get_access_key, set_access_key, set_gas_key_nonce};
-use near_store::{StorageError, TrieUpdate};
-
-/// Bytes of a nonce's index at the end of its trie key.
-const NONCE_INDEX_LEN: u64 = 2;
+use near_store::TrieUpdate;
+use near_store::utils::{AccessKeyRecord, decode_access_key_record, get_access_key, set_access_key, set_gas_key_nonce};
 
 /// Storage bytes an access key record takes: its key's bytes, the record, and the per-record
 /// overhead.
@@ -35,7 +33,7 @@ pub fn access_key_storage_bytes(config: &RuntimeConfig, public_key: &PublicKey, 
 pub fn gas_key_storage_bytes(config: &RuntimeConfig, public_key: &PublicKey, access_key: &AccessKey) -> u64 {
     let nonces = access_key.gas_key_info().map_or(0, |info| u64::from(info.num_nonces));
     let per_nonce = public_key.len() as u64
-        + NONCE_INDEX_LEN
+        + AccessKey::NONCE_INDEX_LEN
         + AccessKey::NONCE_VALUE_LEN
         + config.fees.storage_usage_config.num_extra_bytes_record;
     nonces * per_nonce + access_key_storage_bytes(config, public_key, access_key)
@@ -135,8 +133,8 @@ pub(crate) fn action_delete_key(
                 });
             }
             let count = u64::from(info.num_nonces);
-            let key_bytes =
-                count * (access_key_prefix(account_id).len() as u64 + public_key.len() as u64 + NONCE_INDEX_LEN);
+            let nonce_key = access_key_key_len(account_id.len(), public_key.len()) + AccessKey::NONCE_INDEX_LEN;
+            let key_bytes = count * nonce_key;
             let compute = nonce_removal_compute(ctx.config(), count, key_bytes);
             result.add_gas(0, 0, compute)?;
             gas_key_storage_bytes(ctx.config(), public_key, &access_key)
@@ -258,24 +256,22 @@ pub(crate) struct GasKeysOfAccount {
 }
 
 impl GasKeysOfAccount {
-    /// Walks `account_id`'s access-key records (a nonce record's value is 8 bytes; every access
-    /// key record is longer).
+    /// Walks `account_id`'s access-key records (access keys and gas-key nonces).
     ///
     /// # Errors
     /// Storage faults, and a record that does not decode.
     pub(crate) fn read(state: &TrieUpdate, account_id: &AccountId) -> Result<GasKeysOfAccount, RuntimeError> {
         let mut found = GasKeysOfAccount::default();
         for (key, value) in state.iter_prefix(&access_key_prefix(account_id))? {
-            if value.len() as u64 == AccessKey::NONCE_VALUE_LEN {
-                found.nonces += 1;
-                found.nonce_key_bytes += key.len() as u64;
-                continue;
-            }
-            let access_key: AccessKey = borsh::from_slice(&value).map_err(|_| {
-                StorageError::StorageInconsistentState(format!("an access key of {account_id} does not decode"))
-            })?;
-            if let Some(info) = access_key.gas_key_info() {
-                found.balance = found.balance.checked_add(info.balance).ok_or_else(|| overflow("gas key balances"))?;
+            match decode_access_key_record(&value)? {
+                AccessKeyRecord::GasKeyNonce(_) => {
+                    found.nonces += 1;
+                    found.nonce_key_bytes += key.len() as u64;
+                }
+                AccessKeyRecord::Key(access_key) => {
+                    let balance = access_key.gas_key_info().map_or(0, |info| info.balance);
+                    found.balance = found.balance.checked_add(balance).ok_or_else(|| overflow("gas key balances"))?;
+                }
             }
         }
         Ok(found)

@@ -6,10 +6,11 @@
 use crate::config::{total_deposit, total_prepaid_exec_fees, total_prepaid_gas};
 use crate::types::{BalanceStats, RuntimeError};
 use near_parameters::{ActionCosts, RuntimeConfig};
-use near_primitives::account::{AccessKey, Account};
+use near_primitives::account::Account;
 use near_primitives::receipt::{ActionReceipt, Receipt, ReceiptEnum};
 use near_primitives::trie_key::col;
 use near_primitives::types::{AccountId, Balance};
+use near_store::utils::{AccessKeyRecord, decode_access_key_record};
 use near_store::{Trie, TrieUpdate};
 
 /// Tokens an action receipt to `receiver_id` carries: its deposits plus all the gas bought for
@@ -64,13 +65,11 @@ fn record_value(config: &RuntimeConfig, key: &[u8], value: Option<Vec<u8>>) -> R
             let account: Account = borsh::from_slice(&value).map_err(|_| corrupt("an account"))?;
             account.amount.checked_add(account.locked).ok_or(RuntimeError::UnexpectedIntegerOverflow("account total"))
         }
-        // Access keys and, under the same column, gas-key nonces (8-byte values; every access
-        // key record is longer).
-        Some(col::ACCESS_KEY) if value.len() as u64 == AccessKey::NONCE_VALUE_LEN => Ok(0),
-        Some(col::ACCESS_KEY) => {
-            let access_key: AccessKey = borsh::from_slice(&value).map_err(|_| corrupt("an access key"))?;
-            Ok(access_key.gas_key_info().map_or(0, |info| info.balance))
-        }
+        // Access keys and, under the same column, gas-key nonces.
+        Some(col::ACCESS_KEY) => Ok(match decode_access_key_record(&value)? {
+            AccessKeyRecord::Key(access_key) => access_key.gas_key_info().map_or(0, |info| info.balance),
+            AccessKeyRecord::GasKeyNonce(_) => 0,
+        }),
         Some(col::DELAYED_RECEIPT_OR_INDICES) if key.len() > 1 => stored_receipt_value(config, &value),
         Some(col::POSTPONED_RECEIPT | col::PROMISE_YIELD_RECEIPT) => stored_receipt_value(config, &value),
         _ => Ok(0),
