@@ -1,5 +1,5 @@
 //! Runtime parameters, laid out like nearcore's `near-parameters`: action fees and host-function
-//! costs ([`cost`], the content-dependent gas-key terms in [`gas_key_fees`]), the VM config and limits ([`vm`]), and the resolved [`RuntimeConfig`]
+//! costs ([`cost`], the content-dependent gas-key terms in [`gas_key_fees`], a transfer's by receiver in [`transfer_fees`]), the VM config and limits ([`vm`]), and the resolved [`RuntimeConfig`]
 //! loaded from `res/runtime_configs/parameters.yaml` by nearcore's parameter names.
 //!
 //! ```
@@ -12,6 +12,7 @@ pub mod config;
 pub mod cost;
 pub mod gas_key_fees;
 mod parameter_table;
+pub mod transfer_fees;
 pub mod vm;
 
 pub use config::{RuntimeConfig, RuntimeFeesConfig, StorageUsageConfig};

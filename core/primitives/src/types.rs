@@ -1,6 +1,6 @@
 //! Scalar chain types and their JSON encodings.
 
-pub use near_account_id::AccountId;
+pub use near_account_id::{AccountId, AccountIdRef, AccountType};
 
 use crate::hash::CryptoHash;
 use borsh::{BorshDeserialize, BorshSerialize};

@@ -1,6 +1,7 @@
 //! Fees: what each action burns when its receipt is sent and when it executes, and what a
 //! transaction costs its signer up front. Corresponds to nearcore's `runtime/runtime/src/config.rs`.
 
+use near_parameters::transfer_fees::transfer_costs;
 use near_parameters::{ActionCosts, RuntimeConfig, gas_key_fees};
 use near_primitives::action::{Action, AddKeyAction};
 use near_primitives::transaction::Transaction;
@@ -29,13 +30,13 @@ pub fn method_names_bytes(method_names: &[String]) -> u64 {
 /// execution half (equal for most actions; gas-key fees count different bytes on each side).
 type FeeTerm = gas_key_fees::GasKeyTerm;
 
-/// The fee terms of an action whose receipt goes to an account id of `receiver_len` bytes:
-/// `(base, 1, 1)` plus per-byte and per-entry terms where the action has them (unused slots
-/// have no units).
-fn action_fee_terms(action: &Action, receiver_len: usize) -> [FeeTerm; 4] {
+/// The fee terms of an action whose receipt goes to `receiver_id`: `(base, 1, 1)` plus
+/// per-byte and per-entry terms where the action has them (unused slots have no units).
+fn action_fee_terms(config: &RuntimeConfig, action: &Action, receiver_id: &AccountId) -> [FeeTerm; 4] {
     const NONE: FeeTerm = (ActionCosts::transfer, 0, 0);
     let both = |cost, units| (cost, units, units);
     let one = |cost| [both(cost, 1), NONE, NONE, NONE];
+    let receiver_len = receiver_id.len();
     match action {
         Action::CreateAccount(_) => one(ActionCosts::create_account),
         Action::DeployContract(deploy) => [
@@ -50,7 +51,13 @@ fn action_fee_terms(action: &Action, receiver_len: usize) -> [FeeTerm; 4] {
             NONE,
             NONE,
         ],
-        Action::Transfer(_) => one(ActionCosts::transfer),
+        Action::Transfer(_) => {
+            let mut terms = [NONE; 4];
+            for (term, &cost) in terms.iter_mut().zip(transfer_costs(&config.wasm_config, receiver_id)) {
+                *term = both(cost, 1);
+            }
+            terms
+        }
         Action::Stake(_) => one(ActionCosts::stake),
         Action::AddKey(add_key) => add_key_fee_terms(add_key, receiver_len),
         Action::DeleteKey(_) => one(ActionCosts::delete_key),
@@ -113,7 +120,7 @@ fn add_key_fee_terms(add_key: &AddKeyAction, receiver_len: usize) -> [FeeTerm; 4
     [base, bytes, writes, record]
 }
 
-/// The send fee of one action.
+/// The send fee of one action of a receipt to `receiver_id`.
 ///
 /// # Errors
 /// Overflow.
@@ -121,9 +128,9 @@ pub fn send_fee(
     config: &RuntimeConfig,
     sender_is_receiver: bool,
     action: &Action,
+    receiver_id: &AccountId,
 ) -> Result<Gas, IntegerOverflowError> {
-    // The send half does not depend on the receiver.
-    action_fee_terms(action, 0).iter().try_fold(0, |total, &(cost, units, _)| {
+    action_fee_terms(config, action, receiver_id).iter().try_fold(0, |total, &(cost, units, _)| {
         add_gas(total, mul_gas(config.fees.fee(cost).send_fee(sender_is_receiver), units)?)
     })
 }
@@ -146,13 +153,13 @@ pub fn exec_cost(
     action: &Action,
     receiver_id: &AccountId,
 ) -> Result<(Gas, u64), IntegerOverflowError> {
-    action_fee_terms(action, receiver_id.len()).iter().try_fold((0, 0), |(gas, compute), &(cost, _, units)| {
+    action_fee_terms(config, action, receiver_id).iter().try_fold((0, 0), |(gas, compute), &(cost, _, units)| {
         let fee = config.fees.fee(cost);
         Ok((add_gas(gas, mul_gas(fee.exec_fee(), units)?)?, add_gas(compute, mul_gas(fee.exec_compute(), units)?)?))
     })
 }
 
-/// The send fees of all `actions`.
+/// The send fees of all `actions` of a receipt to `receiver_id`.
 ///
 /// # Errors
 /// Overflow.
@@ -160,8 +167,11 @@ pub fn total_send_fees(
     config: &RuntimeConfig,
     sender_is_receiver: bool,
     actions: &[Action],
+    receiver_id: &AccountId,
 ) -> Result<Gas, IntegerOverflowError> {
-    actions.iter().try_fold(0, |total, action| add_gas(total, send_fee(config, sender_is_receiver, action)?))
+    actions
+        .iter()
+        .try_fold(0, |total, action| add_gas(total, send_fee(config, sender_is_receiver, action, receiver_id)?))
 }
 
 /// The execution fees of all `actions` of a receipt to `receiver_id` (not counting the
@@ -227,7 +237,7 @@ pub fn tx_cost(
     let receipt_fee = config.fees.fee(ActionCosts::new_action_receipt);
     let gas_burnt = add_gas(
         receipt_fee.send_fee(sender_is_receiver),
-        total_send_fees(config, sender_is_receiver, &transaction.actions)?,
+        total_send_fees(config, sender_is_receiver, &transaction.actions, &transaction.receiver_id)?,
     )?;
     let gas_remaining = add_gas(
         add_gas(

@@ -6,6 +6,7 @@
 use crate::logic::logic::{Promise, Result, ReturnData, VMLogic};
 use crate::logic::receipt_manager::ReceiptIndex;
 use crate::logic::vmstate::{MemSlice, memory_get_u128, memory_get_vec};
+use near_parameters::transfer_fees::transfer_costs;
 use near_parameters::{ActionCosts, ExtCosts};
 use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission};
 use near_primitives::action::*;
@@ -423,13 +424,22 @@ impl VMLogic {
     /// `ProhibitedInView`, `BalanceExceeded`, promise index errors, gas.
     ///
     /// # Cost
-    /// `base + memory read of 16 + transfer fee`
+    /// `base + memory read of 16 + transfer fee` (with `create_account`, and for a NEAR-implicit
+    /// receiver `add_full_access_key`, when the receiver is an implicit id a transfer may create:
+    /// [`near_parameters::transfer_fees`])
     pub fn promise_batch_action_transfer(&mut self, mem: &mut [u8], promise_idx: u64, amount_ptr: u64) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_transfer")?;
         let amount = memory_get_u128(&mut self.gas_counter, mem, amount_ptr)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
-        self.pay_action_base(ActionCosts::transfer, sir)?;
+        let costs = transfer_costs(&self.config, self.receipt_manager.receiver(index));
+        let (mut burn, mut exec) = (0, 0);
+        for &cost in costs {
+            let fee = self.fees.fee(cost);
+            burn = fee.send_fee(sir).checked_add(burn).ok_or_else(Self::overflow)?;
+            exec = fee.exec_fee().checked_add(exec).ok_or_else(Self::overflow)?;
+        }
+        self.pay_action(ActionCosts::transfer, burn, burn.checked_add(exec).ok_or_else(Self::overflow)?)?;
         self.deduct_balance(amount)?;
         self.receipt_manager.append_action(index, Action::Transfer(TransferAction { deposit: amount }));
         Ok(())
