@@ -275,6 +275,22 @@ impl TestEnv {
         transaction.sign(secret)
     }
 
+    /// Signs a transaction from the uninitialized universal account `account_id` to itself
+    /// with `secret` (a key its state init commits to) at the account's next bootstrap nonce (1
+    /// if it has none).
+    ///
+    /// # Errors
+    /// Storage faults.
+    pub fn sign_bootstrap(
+        &mut self,
+        secret: &SecretKey,
+        account_id: &AccountId,
+        actions: Vec<Action>,
+    ) -> Result<SignedTransaction, HarnessError> {
+        let nonce = self.view_account(account_id)?.and_then(|account| account.bootstrap_nonce).unwrap_or(0) + 1;
+        Ok(self.signed(secret, (account_id, account_id), actions, nonce, TransactionVersion::V0))
+    }
+
     /// Signs a V1 transaction from `signer_id` with the gas key `secret` at nonce `nonce_index`
     /// (the next nonce there; 1 if the key has no such nonce).
     ///

@@ -44,7 +44,8 @@ impl AccountContract {
 /// An account's state. Stored as nearcore stores it: an account with no contract or its own
 /// code in the original layout (`amount: u128, locked: u128, code_hash: [u8; 32],
 /// storage_usage: u64`, all-zero hash for none); an account using a global contract as
-/// `u128::MAX`, version tag 0, then `amount, locked, storage_usage, contract`.
+/// `u128::MAX`, version tag 0, then `amount, locked, storage_usage, contract`; an uninitialized
+/// universal account as `u128::MAX`, tag 1, then `amount, storage_usage, bootstrap_nonce`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     /// Liquid balance.
@@ -55,6 +56,11 @@ pub struct Account {
     pub contract: AccountContract,
     /// Bytes of state this account pays storage staking for.
     pub storage_usage: StorageUsage,
+    /// `Some` while the account is uninitialized (nearcore's `Account::Uninitialized`): a
+    /// universal (`0u`) account a transfer funded before its state init ran. It has no keys,
+    /// code, data or stake; the nonce is what its own state-init transaction (the one it can
+    /// sign before it has keys) must follow. `None` for every other account.
+    pub bootstrap_nonce: Option<Nonce>,
 }
 
 /// The first `u128` of a versioned account record (it cannot be a balance: the total supply is
@@ -62,11 +68,29 @@ pub struct Account {
 const VERSIONED_SENTINEL: Balance = Balance::MAX;
 /// The version tag of an account record using a global contract.
 const VERSION_2: u8 = 0;
+/// The version tag of an uninitialized account record.
+const UNINITIALIZED: u8 = 1;
 
 impl Account {
     /// A new account with `amount`, no contract and `storage_usage` bytes.
     pub fn new(amount: Balance, storage_usage: StorageUsage) -> Account {
-        Account { amount, locked: 0, contract: AccountContract::None, storage_usage }
+        Account { amount, locked: 0, contract: AccountContract::None, storage_usage, bootstrap_nonce: None }
+    }
+
+    /// A new uninitialized universal account (see [`Account::bootstrap_nonce`]).
+    pub fn new_uninitialized(amount: Balance, storage_usage: StorageUsage, bootstrap_nonce: Nonce) -> Account {
+        Account { bootstrap_nonce: Some(bootstrap_nonce), ..Account::new(amount, storage_usage) }
+    }
+
+    /// Whether the account's state is in place (every account but an uninitialized universal one).
+    pub fn is_initialized(&self) -> bool {
+        self.bootstrap_nonce.is_none()
+    }
+
+    /// Makes an uninitialized account an ordinary one, keeping its balance and storage usage
+    /// (its state init installs keys, code and data next).
+    pub fn initialize(&mut self) {
+        self.bootstrap_nonce = None;
     }
 
     /// Whether a contract (its own or a global one) is set.
@@ -82,6 +106,9 @@ impl Account {
 
 impl BorshSerialize for Account {
     fn serialize<W: io::Write>(&self, writer: &mut W) -> io::Result<()> {
+        if let Some(nonce) = self.bootstrap_nonce {
+            return (VERSIONED_SENTINEL, UNINITIALIZED, self.amount, self.storage_usage, nonce).serialize(writer);
+        }
         if self.is_v1() {
             let code_hash = self.contract.local_code().unwrap_or_default();
             return (self.amount, self.locked, code_hash, self.storage_usage).serialize(writer);
@@ -100,18 +127,20 @@ impl BorshDeserialize for Account {
             } else {
                 AccountContract::Local(code_hash)
             };
-            return Ok(Account { amount: first, locked, contract, storage_usage });
+            return Ok(Account { amount: first, locked, contract, storage_usage, bootstrap_nonce: None });
         }
         match u8::deserialize_reader(reader)? {
             VERSION_2 => {
                 let (amount, locked, storage_usage, contract) = BorshDeserialize::deserialize_reader(reader)?;
-                Ok(Account { amount, locked, contract, storage_usage })
+                Ok(Account { amount, locked, contract, storage_usage, bootstrap_nonce: None })
+            }
+            UNINITIALIZED => {
+                let (amount, storage_usage, nonce) = BorshDeserialize::deserialize_reader(reader)?;
+                Ok(Account::new_uninitialized(amount, storage_usage, nonce))
             }
             version => Err(io::Error::new(
                 io::ErrorKind::InvalidData,
-                format!(
-                    "account record version {version} is not one this runtime reads (nearcore's uninitialized universal accounts are 1)"
-                ),
+                format!("account record version {version} is not one this runtime reads (0 and 1 are)"),
             )),
         }
     }
@@ -119,7 +148,8 @@ impl BorshDeserialize for Account {
 
 /// The JSON form (nearcore's account view without `storage_paid_at`): `code_hash` is the local
 /// or global code's hash (zeroes for none or a contract used by account), plus the global
-/// contract's hash or account when one is used.
+/// contract's hash or account when one is used, and for an uninitialized account
+/// `"state": "uninitialized"` and its `bootstrap_nonce`.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct AccountJson {
     #[serde(with = "dec_format")]
@@ -132,6 +162,25 @@ struct AccountJson {
     global_contract_hash: Option<CryptoHash>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     global_contract_account_id: Option<AccountId>,
+    #[serde(default, skip_serializing_if = "AccountState::is_initialized")]
+    state: AccountState,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    bootstrap_nonce: Option<Nonce>,
+}
+
+/// Whether an account's state is in place (nearcore's `AccountState`, as its views spell it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum AccountState {
+    #[default]
+    Initialized,
+    Uninitialized,
+}
+
+impl AccountState {
+    fn is_initialized(&self) -> bool {
+        *self == AccountState::Initialized
+    }
 }
 
 impl serde::Serialize for Account {
@@ -149,6 +198,8 @@ impl serde::Serialize for Account {
             storage_usage: self.storage_usage,
             global_contract_hash,
             global_contract_account_id,
+            state: if self.is_initialized() { AccountState::Initialized } else { AccountState::Uninitialized },
+            bootstrap_nonce: self.bootstrap_nonce,
         }
         .serialize(s)
     }
@@ -166,7 +217,27 @@ impl<'de> serde::Deserialize<'de> for Account {
             (None, None) if json.code_hash == CryptoHash::default() => AccountContract::None,
             (None, None) => AccountContract::Local(json.code_hash),
         };
-        Ok(Account { amount: json.amount, locked: json.locked, contract, storage_usage: json.storage_usage })
+        let bootstrap_nonce = match (json.state, json.bootstrap_nonce) {
+            (AccountState::Initialized, None) => None,
+            (AccountState::Uninitialized, Some(nonce)) if json.locked == 0 && contract == AccountContract::None => {
+                Some(nonce)
+            }
+            (AccountState::Initialized, Some(_)) => {
+                return Err(serde::de::Error::custom("only an uninitialized account carries a bootstrap_nonce"));
+            }
+            (AccountState::Uninitialized, _) => {
+                return Err(serde::de::Error::custom(
+                    "an uninitialized account has a bootstrap_nonce and no stake or contract",
+                ));
+            }
+        };
+        Ok(Account {
+            amount: json.amount,
+            locked: json.locked,
+            contract,
+            storage_usage: json.storage_usage,
+            bootstrap_nonce,
+        })
     }
 }
 

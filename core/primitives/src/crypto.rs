@@ -173,6 +173,63 @@ impl FromStr for PublicKey {
 
 text_serde!(PublicKey);
 
+/// A key as its compact on-trie handle (nearcore's `PublicKeyHandle`): what access-key trie keys
+/// and a universal state init's keys hold. Borsh: tag (0 ed25519, 1 secp256k1, 3 the 32-byte
+/// hash of an ML-DSA-65 key), then the bytes; an ed25519 or secp256k1 handle is byte for byte
+/// the borsh of its [`PublicKey`]. Ordered by tag, then bytes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum KeyHandle {
+    /// An ed25519 key.
+    Ed25519([u8; 32]),
+    /// An uncompressed secp256k1 key without its 0x04 prefix.
+    Secp256k1([u8; 64]),
+    /// The hash of an ML-DSA-65 key.
+    MlDsa65Hash([u8; 32]),
+}
+
+impl BorshSerialize for KeyHandle {
+    fn serialize<W: io::Write>(&self, writer: &mut W) -> io::Result<()> {
+        let (tag, bytes): (u8, &[u8]) = match self {
+            KeyHandle::Ed25519(key) => (0, key),
+            KeyHandle::Secp256k1(key) => (1, key),
+            KeyHandle::MlDsa65Hash(hash) => (3, hash),
+        };
+        writer.write_all(&[tag])?;
+        writer.write_all(bytes)
+    }
+}
+
+impl BorshDeserialize for KeyHandle {
+    fn deserialize_reader<R: io::Read>(reader: &mut R) -> io::Result<Self> {
+        Ok(match u8::deserialize_reader(reader)? {
+            0 => KeyHandle::Ed25519(BorshDeserialize::deserialize_reader(reader)?),
+            1 => KeyHandle::Secp256k1(BorshDeserialize::deserialize_reader(reader)?),
+            3 => KeyHandle::MlDsa65Hash(BorshDeserialize::deserialize_reader(reader)?),
+            tag => return Err(io::Error::new(io::ErrorKind::InvalidData, format!("unknown key handle tag {tag}"))),
+        })
+    }
+}
+
+impl KeyHandle {
+    /// Bytes of the borsh form (tag included): what an access key's trie key holds.
+    pub fn trie_id_len(&self) -> usize {
+        1 + match self {
+            KeyHandle::Ed25519(key) => key.len(),
+            KeyHandle::Secp256k1(key) => key.len(),
+            KeyHandle::MlDsa65Hash(hash) => hash.len(),
+        }
+    }
+}
+
+impl From<&PublicKey> for KeyHandle {
+    fn from(key: &PublicKey) -> KeyHandle {
+        match key {
+            PublicKey::ED25519(bytes) => KeyHandle::Ed25519(*bytes),
+            PublicKey::SECP256K1(bytes) => KeyHandle::Secp256k1(*bytes),
+        }
+    }
+}
+
 /// A signature: borsh `tag ‖ bytes` (64 bytes for ed25519, 65 for secp256k1).
 #[derive(Clone, PartialEq, Eq)]
 pub enum Signature {

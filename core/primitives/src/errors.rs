@@ -227,6 +227,15 @@ outcome_error! {
             /// Why it was rejected.
             error: CompilationError,
         },
+        /// The action needs an account whose state is in place, but the receiver is an
+        /// uninitialized universal account (funded, no keys, code or data yet).
+        AccountNotInitialized {
+            /// The account.
+            account_id: AccountId,
+        },
+        /// A `UniversalStateInit`'s bytes are not a state init (validation refuses those, so
+        /// only a receipt that bypassed it meets this).
+        MalformedUniversalStateInit,
     }
 }
 
@@ -454,8 +463,8 @@ outcome_error! {
             /// The limit.
             limit: u64,
         },
-        /// An action this runtime does not implement (nearcore's gas keys and universal
-        /// accounts), refused rather than half-applied.
+        /// An action of a protocol feature this runtime does not run (nearcore's error; no
+        /// protocol-88 action is refused this way today).
         UnsupportedProtocolFeature {
             /// The feature's name (nearcore's `ProtocolFeature`).
             protocol_feature: String,
@@ -510,6 +519,36 @@ outcome_error! {
             /// Its length.
             length: u64,
             /// The limit.
+            limit: u64,
+        },
+        /// A `UniversalStateInit` sent to another account than the `0u` id its bytes derive.
+        InvalidUniversalStateInitReceiver {
+            /// The receiver.
+            receiver_id: AccountId,
+            /// The id derived from the state init.
+            derived_id: AccountId,
+        },
+        /// A `UniversalStateInit` key is longer than a storage key may be.
+        UniversalStateInitKeyLengthExceeded {
+            /// Its length.
+            length: u64,
+            /// The limit (`max_length_storage_key`).
+            limit: u64,
+        },
+        /// A `UniversalStateInit` value is longer than a storage value may be.
+        UniversalStateInitValueLengthExceeded {
+            /// Its length.
+            length: u64,
+            /// The limit (`max_length_storage_value`).
+            limit: u64,
+        },
+        /// A `UniversalStateInit`'s bytes are not the canonical borsh of a state init.
+        MalformedUniversalStateInit,
+        /// The state inits of one receipt commit to too many access keys in total.
+        TotalNumberOfStateInitKeysExceeded {
+            /// Keys given.
+            number_of_keys: u64,
+            /// The limit (`max_universal_state_init_keys`).
             limit: u64,
         },
     }

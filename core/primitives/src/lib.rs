@@ -136,7 +136,7 @@ mod tests {
         fn account_v1_layout() {
             use crate::account::AccountContract;
             let local = AccountContract::Local(CryptoHash([9; 32]));
-            let account = Account { amount: 1, locked: 2, contract: local, storage_usage: 3 };
+            let account = Account { locked: 2, contract: local, ..Account::new(1, 3) };
             let bytes = borsh::to_vec(&account).unwrap();
             let expected = [&1u128.to_le_bytes()[..], &2u128.to_le_bytes(), &[9; 32], &3u64.to_le_bytes()].concat();
             assert_eq!(bytes, expected);
@@ -145,18 +145,28 @@ mod tests {
         }
 
         /// An account using a global contract: `u128::MAX`, version 0, then the fields; both
-        /// layouts decode back; an unknown version (nearcore's uninitialized accounts) is an error.
+        /// layouts decode back, and an uninitialized account's (tag 1); an unknown version is an error.
         #[test]
         fn account_v2_layout_round_trips() {
             use crate::account::AccountContract;
             let by_account = AccountContract::GlobalByAccount("b.near".parse().unwrap());
             for contract in [AccountContract::Global(CryptoHash([4; 32])), by_account, AccountContract::None] {
-                let account = Account { amount: 5, locked: 0, contract, storage_usage: 7 };
+                let account = Account { contract, ..Account::new(5, 7) };
                 let bytes = borsh::to_vec(&account).unwrap();
                 assert_eq!(Account::try_from_slice(&bytes).unwrap(), account);
             }
+            let uninitialized = Account::new_uninitialized(5, 100, 42);
+            let bytes = borsh::to_vec(&uninitialized).unwrap();
+            let expected =
+                [&u128::MAX.to_le_bytes()[..], &[1], &5u128.to_le_bytes(), &100u64.to_le_bytes(), &42u64.to_le_bytes()]
+                    .concat();
+            assert_eq!(bytes, expected);
+            assert_eq!(Account::try_from_slice(&bytes).unwrap(), uninitialized);
+            let json = serde_json::to_value(&uninitialized).unwrap();
+            assert_eq!((json["state"].as_str(), json["bootstrap_nonce"].as_u64()), (Some("uninitialized"), Some(42)));
+            assert_eq!(serde_json::from_value::<Account>(json).unwrap(), uninitialized);
             let mut bytes = u128::MAX.to_le_bytes().to_vec();
-            bytes.push(1);
+            bytes.push(2);
             assert!(Account::try_from_slice(&bytes).is_err());
         }
     }

@@ -1,10 +1,11 @@
 //! Transactions and the outcomes of executing transactions and receipts.
 
-use crate::action::Action;
-use crate::crypto::{PublicKey, SecretKey, Signature};
+use crate::action::{Action, UniversalStateInitAction};
+use crate::crypto::{KeyHandle, PublicKey, SecretKey, Signature};
 use crate::errors::TxExecutionError;
 use crate::hash::{CryptoHash, hash};
 use crate::types::{AccountId, Balance, Gas, Nonce, base64_format, dec_format};
+use crate::universal_state_init::{UniversalStateInit, universal_account_id};
 use borsh::{BorshDeserialize, BorshSerialize};
 
 /// How a transaction's nonce must relate to its key's (nearcore's `NonceMode`, V1 only; borsh
@@ -149,6 +150,28 @@ impl Transaction {
             TransactionVersion::V0 => NonceMode::Monotonic,
             TransactionVersion::V1 { nonce_mode, .. } => nonce_mode,
         }
+    }
+
+    /// The `UniversalStateInit` that lets this transaction be signed by an account with no keys
+    /// yet: a self-signed universal account bootstrap (nearcore's `state_init_bootstrap`). The
+    /// account's id is the hash of its state init and the state init names its keys, so a
+    /// transaction to the signer itself, without a nonce index (a gas key is state the account
+    /// does not have), carrying among its top-level actions the state init the signer's id
+    /// derives from, signed by one of the keys it commits to, is authorized by the id alone.
+    /// Whether the account exists uninitialized, and the nonce, are checked against the state.
+    pub fn state_init_bootstrap(&self) -> Option<&UniversalStateInitAction> {
+        if self.nonce_index().is_some() || self.signer_id != self.receiver_id {
+            return None;
+        }
+        let handle = KeyHandle::from(&self.public_key);
+        self.actions.iter().find_map(|action| {
+            let Action::UniversalStateInit(init) = action else { return None };
+            if universal_account_id(&init.state_init) != self.signer_id {
+                return None;
+            }
+            let state_init = UniversalStateInit::from_lenient_bytes(&init.state_init).ok()?;
+            state_init.access_keys().contains(&handle).then_some(&**init)
+        })
     }
 }
 

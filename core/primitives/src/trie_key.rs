@@ -8,7 +8,7 @@
 //! Columns 24 and 25, [`col::SUBMODULE_CODE`] and [`col::SUBMODULE_CODE_INFO`], are this
 //! project's additions for NEP-481.
 
-use crate::crypto::PublicKey;
+use crate::crypto::KeyHandle;
 use crate::global_contract::GlobalContractIdentifier;
 use crate::hash::CryptoHash;
 use crate::types::AccountId;
@@ -104,20 +104,20 @@ pub enum TrieKey {
         /// The account.
         account_id: AccountId,
     },
-    /// `02 ‖ account ‖ 02 ‖ borsh(public key)`: an `AccessKey`.
+    /// `02 ‖ account ‖ 02 ‖ borsh(key handle)`: an `AccessKey`.
     AccessKey {
         /// The account.
         account_id: AccountId,
-        /// The key.
-        public_key: PublicKey,
+        /// The key's on-trie handle (for ed25519 and secp256k1 keys, the key itself).
+        key_handle: KeyHandle,
     },
-    /// `02 ‖ account ‖ 02 ‖ borsh(public key) ‖ index (u16 LE)`: one nonce (a `u64`) of a gas
+    /// `02 ‖ account ‖ 02 ‖ borsh(key handle) ‖ index (u16 LE)`: one nonce (a `u64`) of a gas
     /// key, next to the key's own record (nearcore's `GasKeyNonce`).
     GasKeyNonce {
         /// The account.
         account_id: AccountId,
-        /// The gas key.
-        public_key: PublicKey,
+        /// The gas key's on-trie handle.
+        key_handle: KeyHandle,
         /// Which of its nonces.
         index: u16,
     },
@@ -246,14 +246,14 @@ impl TrieKey {
         match self {
             TrieKey::Account { account_id } => [&[col::ACCOUNT][..], account_id.as_bytes()].concat(),
             TrieKey::ContractCode { account_id } => [&[col::CONTRACT_CODE][..], account_id.as_bytes()].concat(),
-            TrieKey::AccessKey { account_id, public_key } => {
+            TrieKey::AccessKey { account_id, key_handle } => {
                 let mut key = access_key_prefix(account_id);
-                key.extend(borsh::to_vec(public_key).expect("serializing into a Vec cannot fail"));
+                key.extend(borsh::to_vec(key_handle).expect("serializing into a Vec cannot fail"));
                 key
             }
-            TrieKey::GasKeyNonce { account_id, public_key, index } => {
+            TrieKey::GasKeyNonce { account_id, key_handle, index } => {
                 let mut key = access_key_prefix(account_id);
-                key.extend(borsh::to_vec(public_key).expect("serializing into a Vec cannot fail"));
+                key.extend(borsh::to_vec(key_handle).expect("serializing into a Vec cannot fail"));
                 key.extend(index.to_le_bytes());
                 key
             }
@@ -366,12 +366,12 @@ mod tests {
     #[test]
     fn snapshot_of_every_key_layout() {
         let h = CryptoHash([0xab; 32]);
-        let pk = PublicKey::ED25519([0x11; 32]);
+        let pk = KeyHandle::Ed25519([0x11; 32]);
         let cases: Vec<(TrieKey, String)> = vec![
             (TrieKey::Account { account_id: alice() }, "00616c6963652e6e656172".into()),
             (TrieKey::ContractCode { account_id: alice() }, "01616c6963652e6e656172".into()),
             (
-                TrieKey::AccessKey { account_id: alice(), public_key: pk },
+                TrieKey::AccessKey { account_id: alice(), key_handle: pk },
                 format!("02616c6963652e6e6561720200{}", "11".repeat(32)),
             ),
             (

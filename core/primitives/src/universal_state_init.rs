@@ -3,49 +3,14 @@
 //! created by a `UniversalStateInit` action carrying exactly those bytes. From protocol 88 only
 //! the canonical encoding is accepted (`CanonicalUniversalStateInit`).
 //!
-//! This runtime does not create universal accounts yet (validation refuses the action); the
-//! contract-facing part (the id, the canonical check, what an action is charged for) is here.
+//! Here: the id, the canonical check, what an action is charged for; the runtime creates the
+//! accounts (`node_runtime`'s `universal_account_id.rs`).
 
+pub use crate::crypto::KeyHandle;
 use crate::global_contract::GlobalContractIdentifier;
 use crate::types::AccountId;
 use borsh::{BorshDeserialize, BorshSerialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io;
-
-/// A full-access key as its compact on-trie handle. Borsh: tag (0 ed25519, 1 secp256k1, 3 the
-/// 32-byte hash of an ML-DSA-65 key), then the bytes. Ordered by tag, then bytes.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum KeyHandle {
-    /// An ed25519 key.
-    Ed25519([u8; 32]),
-    /// An uncompressed secp256k1 key without its 0x04 prefix.
-    Secp256k1([u8; 64]),
-    /// The hash of an ML-DSA-65 key.
-    MlDsa65Hash([u8; 32]),
-}
-
-impl BorshSerialize for KeyHandle {
-    fn serialize<W: io::Write>(&self, writer: &mut W) -> io::Result<()> {
-        let (tag, bytes): (u8, &[u8]) = match self {
-            KeyHandle::Ed25519(key) => (0, key),
-            KeyHandle::Secp256k1(key) => (1, key),
-            KeyHandle::MlDsa65Hash(hash) => (3, hash),
-        };
-        writer.write_all(&[tag])?;
-        writer.write_all(bytes)
-    }
-}
-
-impl BorshDeserialize for KeyHandle {
-    fn deserialize_reader<R: io::Read>(reader: &mut R) -> io::Result<Self> {
-        Ok(match u8::deserialize_reader(reader)? {
-            0 => KeyHandle::Ed25519(BorshDeserialize::deserialize_reader(reader)?),
-            1 => KeyHandle::Secp256k1(BorshDeserialize::deserialize_reader(reader)?),
-            3 => KeyHandle::MlDsa65Hash(BorshDeserialize::deserialize_reader(reader)?),
-            tag => return Err(io::Error::new(io::ErrorKind::InvalidData, format!("unknown key handle tag {tag}"))),
-        })
-    }
-}
 
 /// The state a universal account starts with. Borsh tag V1 = 0.
 #[derive(Debug, Clone, PartialEq, Eq, BorshSerialize, BorshDeserialize)]
@@ -107,15 +72,56 @@ impl UniversalStateInit {
         Ok(decoded)
     }
 
+    /// Decodes `bytes` as any well-formed borsh of a state init (nearcore's `from_raw_lenient`:
+    /// unsorted or repeated entries are accepted), as a transaction's signing key is looked up
+    /// in it.
+    ///
+    /// # Errors
+    /// [`StateInitError::Malformed`].
+    pub fn from_lenient_bytes(bytes: &[u8]) -> Result<UniversalStateInit, StateInitError> {
+        borsh::from_slice(bytes).map_err(|_| StateInitError::Malformed)
+    }
+
+    /// The storage entries and keys of the state init in `bytes`, or none when they do not
+    /// decode (nearcore's `state_init_counts`): what an existing `UniversalStateInit` action is
+    /// priced on besides its bytes, in a transaction and when it executes.
+    pub fn counts(bytes: &[u8]) -> StateInitCounts {
+        match UniversalStateInit::from_lenient_bytes(bytes) {
+            Ok(init) => init.own_counts(),
+            Err(_) => StateInitCounts::default(),
+        }
+    }
+
+    fn own_counts(&self) -> StateInitCounts {
+        let UniversalStateInit::V1(v1) = self;
+        StateInitCounts { num_entries: v1.data.len() as u64, num_keys: v1.access_keys.len() as u64 }
+    }
+
+    /// The global contract it runs, if any.
+    pub fn code(&self) -> Option<&GlobalContractIdentifier> {
+        let UniversalStateInit::V1(v1) = self;
+        v1.code.as_ref()
+    }
+
+    /// The storage entries it starts with.
+    pub fn data(&self) -> &BTreeMap<Vec<u8>, Vec<u8>> {
+        let UniversalStateInit::V1(v1) = self;
+        &v1.data
+    }
+
+    /// The full-access keys it starts with.
+    pub fn access_keys(&self) -> &BTreeSet<KeyHandle> {
+        let UniversalStateInit::V1(v1) = self;
+        &v1.access_keys
+    }
+
     /// What a `UniversalStateInit` action carrying `bytes` is charged for when a contract creates
     /// it: its entries and keys, or, for bytes that are not a canonical state init (the receipt
     /// will be refused, but the check had to read them all), as many of each as `bytes` could
     /// hold at their smallest (an entry 8 bytes, a key 33, after the 6 and 10 bytes before them).
     pub fn send_counts(bytes: &[u8]) -> StateInitCounts {
         match UniversalStateInit::from_canonical_bytes(bytes) {
-            Ok(UniversalStateInit::V1(v1)) => {
-                StateInitCounts { num_entries: v1.data.len() as u64, num_keys: v1.access_keys.len() as u64 }
-            }
+            Ok(init) => init.own_counts(),
             Err(_) => {
                 let len = bytes.len() as u64;
                 StateInitCounts {

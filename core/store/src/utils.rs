@@ -4,7 +4,7 @@ use crate::trie::StorageError;
 use crate::trie_update::TrieUpdate;
 use borsh::{BorshDeserialize, BorshSerialize};
 use near_primitives::account::{AccessKey, Account};
-use near_primitives::crypto::PublicKey;
+use near_primitives::crypto::{KeyHandle, PublicKey};
 use near_primitives::trie_key::TrieKey;
 use near_primitives::types::{AccountId, Nonce};
 
@@ -47,12 +47,23 @@ pub fn get_access_key(
     account_id: &AccountId,
     public_key: &PublicKey,
 ) -> Result<Option<AccessKey>, StorageError> {
-    get(update, &TrieKey::AccessKey { account_id: account_id.clone(), public_key: public_key.clone() })
+    get(update, &TrieKey::AccessKey { account_id: account_id.clone(), key_handle: public_key.into() })
 }
 
 /// Writes an access key of an account.
 pub fn set_access_key(update: &mut TrieUpdate, account_id: AccountId, public_key: PublicKey, key: &AccessKey) {
-    set(update, TrieKey::AccessKey { account_id, public_key }, key);
+    set_access_key_by_handle(update, account_id, (&public_key).into(), key);
+}
+
+/// Writes an access key of an account by its on-trie handle (a universal state init names its
+/// keys only by handle).
+pub fn set_access_key_by_handle(
+    update: &mut TrieUpdate,
+    account_id: AccountId,
+    key_handle: KeyHandle,
+    key: &AccessKey,
+) {
+    set(update, TrieKey::AccessKey { account_id, key_handle }, key);
 }
 
 /// A record under the access-key column: an access key, or one of a gas key's nonces (their
@@ -87,7 +98,7 @@ pub fn get_gas_key_nonce(
     public_key: &PublicKey,
     index: u16,
 ) -> Result<Option<Nonce>, StorageError> {
-    get(update, &TrieKey::GasKeyNonce { account_id: account_id.clone(), public_key: public_key.clone(), index })
+    get(update, &TrieKey::GasKeyNonce { account_id: account_id.clone(), key_handle: public_key.into(), index })
 }
 
 /// Writes one nonce of a gas key.
@@ -98,7 +109,7 @@ pub fn set_gas_key_nonce(
     index: u16,
     nonce: Nonce,
 ) {
-    set(update, TrieKey::GasKeyNonce { account_id, public_key, index }, &nonce);
+    set(update, TrieKey::GasKeyNonce { account_id, key_handle: (&public_key).into(), index }, &nonce);
 }
 
 /// The account's contract code.

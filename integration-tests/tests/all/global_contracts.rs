@@ -221,7 +221,7 @@ fn a_near_sdk_factory_deploys_a_global_contract_and_creates_a_deterministic_acco
     let owner = env.view_state(&derived, b"owner").unwrap();
     assert_eq!(owner[0].1, b"factory.near".to_vec(), "the state init's entry");
     // Universal accounts: the node decodes the state init near-sdk encodes (and refuses
-    // garbage); creating the account is refused by validation.
+    // garbage) and creates the account it derives, with the signer's key and the global contract.
     // (A call, not a view: the state init holds the signer's key, which views may not read.)
     let asked = env.call(&id("alice.near"), &factory, "universal_id").transact().unwrap();
     let FinalStatus::SuccessValue(universal) = asked.status else { panic!("universal_id: {:?}", asked.status) };
@@ -230,14 +230,19 @@ fn a_near_sdk_factory_deploys_a_global_contract_and_creates_a_deterministic_acco
     let garbage: String = env.view_json(&factory, "universal_id_of_garbage", serde_json::json!({})).unwrap();
     assert_eq!(garbage, "Malformed");
     let created = env.call(&id("alice.near"), &factory, "create_universal").transact().unwrap();
-    assert!(matches!(action_error(&created), ActionErrorKind::NewReceiptValidationError(_)));
+    assert!(created.is_success(), "{:?}", created.status);
+    let account = env.view_account(&universal).unwrap().expect("the universal account exists");
+    assert!(account.is_initialized());
+    assert_eq!(account.contract, AccountContract::GlobalByAccount(factory.clone()));
+    let alice_key = integration_tests::signer_key(&id("alice.near")).public_key();
+    assert!(env.access_key(&universal, &alice_key).unwrap().is_some(), "the state init's key");
     let refund_before = env.balance(&id("refund.near")).unwrap();
     env.call(&id("alice.near"), &factory, "transfer_with_refund_to").transact().unwrap();
     assert_eq!(env.balance(&id("refund.near")).unwrap(), refund_before + 1, "the failed transfer's yocto");
 }
 
 #[test]
-fn the_node_decodes_universal_state_inits_and_refuses_creating_the_accounts() {
+fn the_node_decodes_universal_state_inits_and_refuses_one_sent_elsewhere() {
     let mut env = env();
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tools/nearcore-diff/fixtures/universal_accounts.wat");
     assert!(env.deploy(&id("alice.near"), wat::parse_file(path).unwrap()).unwrap().is_success());
@@ -251,13 +256,12 @@ fn the_node_decodes_universal_state_inits_and_refuses_creating_the_accounts() {
     assert_eq!(&valid[8..], expected.as_bytes());
     let status = run("id_of_other_bytes").status;
     assert_eq!(status, FinalStatus::SuccessValue(1u64.to_le_bytes().to_vec()), "not a state init: status 1");
+    // The fixture sends the state init to bob.near, not to the id it derives.
     let created = run("create_universal_account");
-    let unsupported = ActionsValidationError::UnsupportedProtocolFeature {
-        protocol_feature: "UniversalAccounts".into(),
-        version: 88,
-    };
+    let misdirected =
+        ActionsValidationError::InvalidUniversalStateInitReceiver { receiver_id: id("bob.near"), derived_id: expected };
     let expected = ActionErrorKind::NewReceiptValidationError(
-        near_primitives::errors::ReceiptValidationError::ActionsValidation(unsupported),
+        near_primitives::errors::ReceiptValidationError::ActionsValidation(misdirected),
     );
     assert_eq!(action_error(&created), &expected);
 }

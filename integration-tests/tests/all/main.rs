@@ -10,6 +10,7 @@ mod gas_keys;
 mod global_contracts;
 mod promises;
 mod submodules;
+mod universal_accounts;
 mod yield_resume;
 
 use integration_tests::{GenesisAccount, NEAR, TestEnv, TestEnvBuilder};

@@ -9,7 +9,7 @@
 //! [`refund_gas_to_key`].
 
 use crate::types::{ActionContext, ActionResult, RuntimeError};
-use crate::verifier::ACCESS_KEY_NONCE_RANGE_MULTIPLIER;
+use crate::verifier::initial_nonce_value;
 use near_parameters::gas_key_fees::access_key_key_len;
 use near_parameters::{ExtCosts, RuntimeConfig};
 use near_primitives::account::{AccessKey, AccessKeyPermission, Account, FunctionCallPermission, GasKeyInfo};
@@ -73,7 +73,7 @@ pub(crate) fn action_add_key(
         ctx.fail(result, ActionErrorKind::AddKeyAlreadyExists { account_id: account_id.clone(), public_key });
         return Ok(());
     }
-    let fresh_nonce = ctx.apply_state.block_height.saturating_sub(1).saturating_mul(ACCESS_KEY_NONCE_RANGE_MULTIPLIER);
+    let fresh_nonce = initial_nonce_value(ctx.apply_state.block_height);
     let mut access_key = add_key.access_key.clone();
     let bytes = match access_key.gas_key_info().map(|info| info.num_nonces) {
         Some(num_nonces) => {
@@ -128,7 +128,7 @@ pub(crate) fn action_delete_key(
             for index in 0..info.num_nonces {
                 state.remove(TrieKey::GasKeyNonce {
                     account_id: account_id.clone(),
-                    public_key: public_key.clone(),
+                    key_handle: public_key.into(),
                     index,
                 });
             }
@@ -142,7 +142,7 @@ pub(crate) fn action_delete_key(
         None => access_key_storage_bytes(ctx.config(), public_key, &access_key),
     };
     account.storage_usage = account.storage_usage.saturating_sub(bytes);
-    state.remove(TrieKey::AccessKey { account_id: account_id.clone(), public_key: public_key.clone() });
+    state.remove(TrieKey::AccessKey { account_id: account_id.clone(), key_handle: public_key.into() });
     Ok(())
 }
 

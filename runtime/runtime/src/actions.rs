@@ -16,18 +16,23 @@ use crate::global_contracts::{
 };
 use crate::submodules::{action_deploy_submodule, action_remove_submodule};
 use crate::types::{ActionContext, ActionResult, RuntimeError, ValidatorProposal};
+use crate::universal_account_id::action_universal_state_init;
+use crate::verifier::initial_nonce_value;
 use crate::verifier::validate_action_receipt;
 use crate::yield_resume::record_new_yield;
-use near_primitives::account::{Account, AccountContract, GasKeyInfo};
+use near_parameters::transfer_fees::effective_account_type;
+use near_primitives::account::{AccessKey, Account, AccountContract, GasKeyInfo};
 use near_primitives::action::{Action, DeleteAccountAction, DeployContractAction, FunctionCallAction, StakeAction};
+use near_primitives::crypto::PublicKey;
 use near_primitives::errors::{ActionErrorKind, CompilationError, FunctionCallError, ReceiptValidationError};
 use near_primitives::hash::{CryptoHash, hash};
 use near_primitives::receipt::{ActionReceipt, DataReceipt, Receipt, ReceiptEnum};
 use near_primitives::trie_key::{
     TrieKey, access_key_prefix, contract_data_prefix, submodule_code_info_prefix, submodule_code_prefix,
 };
-use near_primitives::types::AccountId;
+use near_primitives::types::{AccountId, AccountType};
 use near_store::TrieUpdate;
+use near_store::utils::set_access_key;
 use near_vm_runner::AccountCode;
 use near_vm_runner::logic::{ReturnData, VMContext};
 use std::any::Any;
@@ -77,14 +82,22 @@ pub(crate) fn apply_action(
             .map_err(|_| RuntimeError::UnexpectedIntegerOverflow("exec fee"))?;
         result.add_gas(fee, fee, compute)?;
     }
-    let checked = check_account_existence(action, account.as_ref(), account_id)
+    let checked = check_account_existence(action, account.as_ref(), ctx, is_refund)
         .and_then(|()| check_actor_permissions(action, account.as_ref(), account_id, actor_id));
     if let Err(kind) = checked {
         ctx.fail(result, kind);
         return Ok(());
     }
-    if let Action::DeterministicStateInit(init) = action {
-        return action_deterministic_state_init(state, account, ctx, init, result);
+    match action {
+        Action::DeterministicStateInit(init) => {
+            return action_deterministic_state_init(state, account, ctx, init, result);
+        }
+        Action::UniversalStateInit(init) => return action_universal_state_init(state, account, ctx, init, result),
+        Action::Transfer(transfer) if account.is_none() => {
+            action_implicit_account_creation_transfer(state, account, ctx, transfer.deposit);
+            return Ok(());
+        }
+        _ => {}
     }
     if let Action::CreateAccount(_) = action {
         action_create_account(account, ctx, result)?;
@@ -99,7 +112,7 @@ pub(crate) fn apply_action(
     };
     match action {
         // Applied above, before the account must exist.
-        Action::CreateAccount(_) | Action::DeterministicStateInit(_) => Ok(()),
+        Action::CreateAccount(_) | Action::DeterministicStateInit(_) | Action::UniversalStateInit(_) => Ok(()),
         Action::DeployContract(deploy) => action_deploy_contract(state, current, account_id, deploy),
         Action::FunctionCall(call) => action_function_call(state, current, ctx, call, result),
         // A gas refund: to the gas key that signed, or to the account.
@@ -129,36 +142,107 @@ pub(crate) fn apply_action(
         }
         Action::DeploySubmodule(deploy) => action_deploy_submodule(state, current, ctx, deploy, result),
         Action::RemoveSubmodule(remove) => action_remove_submodule(state, current, ctx, remove, result),
-        // Validation refuses it (`crate::verifier`); a receipt that carries one anyway fails
-        // the same way.
-        Action::UniversalStateInit(_) => {
-            let refused = crate::verifier::validate_actions(
-                &ctx.config().wasm_config.limit_config,
-                std::slice::from_ref(action),
-                account_id,
-            );
-            if let Err(error) = refused {
-                let kind = ActionErrorKind::NewReceiptValidationError(ReceiptValidationError::ActionsValidation(error));
-                ctx.fail(result, kind);
-            }
-            Ok(())
-        }
     }
 }
 
-/// Receipts other than `CreateAccount` need the account; `CreateAccount` needs it absent.
+/// `CreateAccount` needs the account absent; the state inits and a transfer that may create it
+/// (see [`implicit_creation_allowed`]) take it either way; an uninitialized universal account
+/// takes only those and transfers (`AccountNotInitialized`); every other action needs it.
 fn check_account_existence(
     action: &Action,
     account: Option<&Account>,
-    account_id: &AccountId,
+    ctx: &ActionContext<'_>,
+    is_refund: bool,
 ) -> Result<(), ActionErrorKind> {
+    let account_id = ctx.account_id();
     match (action, account) {
         (Action::CreateAccount(_), Some(_)) => {
             Err(ActionErrorKind::AccountAlreadyExists { account_id: account_id.clone() })
         }
-        (Action::CreateAccount(_) | Action::DeterministicStateInit(_), None) | (_, Some(_)) => Ok(()),
+        (Action::CreateAccount(_) | Action::DeterministicStateInit(_) | Action::UniversalStateInit(_), None) => Ok(()),
+        (Action::UniversalStateInit(_) | Action::Transfer(_), Some(_)) => Ok(()),
+        (Action::Transfer(_), None) if implicit_creation_allowed(ctx, is_refund) => Ok(()),
+        (_, Some(account)) if !account.is_initialized() => {
+            Err(ActionErrorKind::AccountNotInitialized { account_id: account_id.clone() })
+        }
+        (_, Some(_)) => Ok(()),
         (_, None) => Err(ActionErrorKind::AccountDoesNotExist { account_id: account_id.clone() }),
     }
+}
+
+/// Whether a transfer to the absent receiver creates it: never for a refund or a named account;
+/// for a NEAR-implicit, ETH-implicit or deterministic id only when the transfer is the receipt's
+/// only action; for a universal id always (its id commits to its keys, and creation does not
+/// make the account the actor, so the receipt's other actions cannot claim it).
+fn implicit_creation_allowed(ctx: &ActionContext<'_>, is_refund: bool) -> bool {
+    if is_refund {
+        return false;
+    }
+    match effective_account_type(&ctx.config().wasm_config, ctx.account_id()) {
+        AccountType::NamedAccount => false,
+        AccountType::UniversalAccount => true,
+        AccountType::NearImplicitAccount | AccountType::EthImplicitAccount | AccountType::NearDeterministicAccount => {
+            ctx.action_receipt.actions.len() == 1
+        }
+    }
+}
+
+/// A transfer creating the absent implicit account it is sent to, with the deposit: a
+/// NEAR-implicit account with the full-access key its id is; an ETH-implicit one running the
+/// chain's wallet contract (a global contract); a deterministic one empty (its state init comes
+/// separately); a universal one uninitialized (see [`Account::bootstrap_nonce`]). None of them
+/// makes the account the actor.
+fn action_implicit_account_creation_transfer(
+    state: &mut TrieUpdate,
+    account: &mut Option<Account>,
+    ctx: &ActionContext<'_>,
+    deposit: u128,
+) {
+    let account_id = ctx.account_id();
+    let storage = &ctx.config().fees.storage_usage_config;
+    let height = ctx.apply_state.block_height;
+    let created = match effective_account_type(&ctx.config().wasm_config, account_id) {
+        AccountType::NearImplicitAccount => {
+            let key = near_implicit_key(account_id);
+            let access_key = AccessKey { nonce: initial_nonce_value(height), ..AccessKey::full_access() };
+            let record = borsh::object_length(&access_key).unwrap_or_default() as u64;
+            let bytes = storage.num_bytes_account + key.len() as u64 + record + storage.num_extra_bytes_record;
+            set_access_key(state, account_id.clone(), key, &access_key);
+            Account::new(deposit, bytes)
+        }
+        AccountType::EthImplicitAccount => {
+            let wallet = eth_wallet_global_contract_hash(&ctx.apply_state.chain_id);
+            let bytes = storage.num_bytes_account + wallet.as_bytes().len() as u64;
+            Account { contract: AccountContract::Global(wallet), ..Account::new(deposit, bytes) }
+        }
+        AccountType::UniversalAccount => {
+            Account::new_uninitialized(deposit, storage.num_bytes_account, initial_nonce_value(height))
+        }
+        AccountType::NearDeterministicAccount | AccountType::NamedAccount => {
+            Account::new(deposit, storage.num_bytes_account)
+        }
+    };
+    *account = Some(created);
+}
+
+/// The ed25519 key a NEAR-implicit id is (64 hex digits; the id's type guarantees them).
+fn near_implicit_key(account_id: &AccountId) -> PublicKey {
+    let mut key = [0u8; 32];
+    // An id typed NEAR-implicit is exactly 64 lowercase hex digits, so this cannot fail.
+    let _ = hex::decode_to_slice(account_id.as_str(), &mut key);
+    PublicKey::ED25519(key)
+}
+
+/// The code hash of the wallet contract ETH-implicit accounts run, per chain (nearcore's
+/// `eth_wallet_global_contract_hash`: mainnet's and testnet's deployed global contracts, and
+/// for any other chain its localnet build).
+pub fn eth_wallet_global_contract_hash(chain_id: &str) -> CryptoHash {
+    let base58 = match chain_id {
+        "mainnet" | "mocknet" => "2zodJZK2e4nnv5AqwCRnenNSmkikXhEd7PPY6BmfTmW4",
+        "testnet" => "3PpYvRxBfC5BkZxTw8ZFG3D52w1ZRhvDDWirKoxphMDn",
+        _ => "FAq9tQRbwJPTV3PQLn2F7AUD3FW2Fw1V8ZeZuazfeu1v",
+    };
+    base58.parse().unwrap_or_else(|_| unreachable!("a 32-byte base58 hash"))
 }
 
 /// Actions that change keys, code or stake, or take from a gas key, only come from the account

@@ -6,6 +6,7 @@ use near_parameters::{ActionCosts, RuntimeConfig, gas_key_fees};
 use near_primitives::action::{Action, AddKeyAction};
 use near_primitives::transaction::Transaction;
 use near_primitives::types::{AccountId, Balance, Gas};
+use near_primitives::universal_state_init::UniversalStateInit;
 
 /// A sum of gas or tokens overflowed: the transaction or receipt is invalid, never wrapped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -82,9 +83,17 @@ fn action_fee_terms(config: &RuntimeConfig, action: &Action, receiver_id: &Accou
         ],
         Action::TransferToGasKey(action) => gas_key_transfer_terms(action.public_key.len(), receiver_len),
         Action::WithdrawFromGasKey(action) => gas_key_transfer_terms(action.public_key.len(), receiver_len),
-        // Refused by validation (`crate::verifier`); its base fee is what the receipt would be
-        // charged.
-        Action::UniversalStateInit(_) => one(ActionCosts::universal_state_init_base),
+        // Priced on what the bytes decode to, any well-formed encoding (nearcore's
+        // `state_init_counts`); each committed key as a full-access key.
+        Action::UniversalStateInit(init) => {
+            let counts = UniversalStateInit::counts(&init.state_init);
+            [
+                both(ActionCosts::universal_state_init_base, 1),
+                both(ActionCosts::universal_state_init_byte, init.state_init.len() as u64),
+                both(ActionCosts::universal_state_init_entry, counts.num_entries),
+                both(ActionCosts::add_full_access_key, counts.num_keys),
+            ]
+        }
         Action::DeploySubmodule(deploy) => [
             both(ActionCosts::deploy_submodule_base, 1),
             both(ActionCosts::deploy_submodule_byte, deploy.key.len() as u64 + deploy.code.len() as u64),

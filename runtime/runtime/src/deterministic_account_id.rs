@@ -11,6 +11,7 @@ use near_primitives::account::{Account, AccountContract};
 use near_primitives::action::DeterministicStateInitAction;
 use near_primitives::receipt::Receipt;
 use near_primitives::trie_key::TrieKey;
+use near_primitives::types::Balance;
 use near_store::TrieUpdate;
 
 /// Applies the action to `account` (created when absent). Unlike `CreateAccount` it does not
@@ -41,13 +42,27 @@ pub(crate) fn action_deterministic_state_init(
             state.set(TrieKey::ContractData { account_id: account_id.clone(), key: key.clone() }, value.clone());
         }
     }
-    // The deposit pays what storage staking still lacks; the rest goes back.
-    let missing = check_storage_stake(current, ctx.config()).err().unwrap_or(0);
-    let kept = missing.min(action.deposit);
-    current.amount = current.amount.saturating_add(kept);
-    let refund = action.deposit - kept;
-    if refund > 0 {
-        result.new_receipts.push(Receipt::new_balance_refund(ctx.receipt.balance_refund_receiver(), refund));
-    }
+    settle_state_init_deposit(current, action.deposit, ctx, result);
     Ok(())
+}
+
+/// A state init's deposit pays what storage staking still lacks on `account`; the rest goes back
+/// (to `refund_to`, or the predecessor).
+pub(crate) fn settle_state_init_deposit(
+    account: &mut Account,
+    deposit: Balance,
+    ctx: &ActionContext<'_>,
+    result: &mut ActionResult,
+) {
+    let missing = check_storage_stake(account, ctx.config()).err().unwrap_or(0);
+    let kept = missing.min(deposit);
+    account.amount = account.amount.saturating_add(kept);
+    refund_deposit(deposit - kept, ctx, result);
+}
+
+/// Sends `amount` of a deposit back (to `refund_to`, or the predecessor), if any.
+pub(crate) fn refund_deposit(amount: Balance, ctx: &ActionContext<'_>, result: &mut ActionResult) {
+    if amount > 0 {
+        result.new_receipts.push(Receipt::new_balance_refund(ctx.receipt.balance_refund_receiver(), amount));
+    }
 }

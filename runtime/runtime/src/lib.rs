@@ -26,6 +26,7 @@ mod receipts;
 pub mod state_viewer;
 mod submodules;
 mod types;
+mod universal_account_id;
 pub mod verifier;
 mod yield_resume;
 

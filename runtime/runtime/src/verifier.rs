@@ -13,6 +13,7 @@ use near_primitives::errors::{
 use near_primitives::receipt::ActionReceipt;
 use near_primitives::transaction::{NonceMode, SignedTransaction, Transaction};
 use near_primitives::types::{AccountId, Balance, BlockHeight, Nonce};
+use near_primitives::universal_state_init::{UniversalStateInit, universal_account_id};
 use near_store::TrieUpdate;
 use near_store::utils::{
     get_access_key, get_account, get_gas_key_nonce, set_access_key, set_account, set_gas_key_nonce,
@@ -21,6 +22,11 @@ use near_store::utils::{
 /// Nonces of new access keys start at `(block height - 1) × this`, and a transaction's nonce
 /// must stay below `block height × this`, so nonces cannot be replayed across key re-creation.
 pub const ACCESS_KEY_NONCE_RANGE_MULTIPLIER: u64 = 1_000_000;
+
+/// The nonce a key (or an uninitialized account's bootstrap) created at `block_height` starts at.
+pub fn initial_nonce_value(block_height: BlockHeight) -> Nonce {
+    block_height.saturating_sub(1).saturating_mul(ACCESS_KEY_NONCE_RANGE_MULTIPLIER)
+}
 
 /// Accounts using at most this many bytes need no balance for storage (NEP-448).
 pub const ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT: u64 = 770;
@@ -72,17 +78,17 @@ pub fn validate_actions(
         found_delete = matches!(action, Action::DeleteAccount(_));
         validate_action(limits, action, receiver_id)?;
     }
-    let entries: u64 = actions
-        .iter()
-        .map(|a| match a {
-            Action::DeterministicStateInit(init) => init.state_init.data().len() as u64,
-            _ => 0,
-        })
-        .sum();
+    let (entries, keys) = state_init_totals(actions);
     if entries > limits.max_state_init_entries {
         return Err(ActionsValidationError::TotalNumberOfStateInitEntriesExceeded {
             number_of_entries: entries,
             limit: limits.max_state_init_entries,
+        });
+    }
+    if keys > limits.max_universal_state_init_keys {
+        return Err(ActionsValidationError::TotalNumberOfStateInitKeysExceeded {
+            number_of_keys: keys,
+            limit: limits.max_universal_state_init_keys,
         });
     }
     let total_prepaid_gas = total_prepaid_gas(actions).map_err(|_| ActionsValidationError::IntegerOverflow)?;
@@ -115,7 +121,7 @@ fn validate_action(
             check_length(deploy.code.len(), limits.max_contract_size, contract_size)
         }
         Action::DeterministicStateInit(init) => validate_state_init(limits, init, receiver_id),
-        Action::UniversalStateInit(_) => unsupported("UniversalAccounts", 88),
+        Action::UniversalStateInit(init) => validate_universal_state_init(limits, &init.state_init, receiver_id),
         Action::FunctionCall(call) => {
             if call.gas == 0 {
                 return Err(ActionsValidationError::FunctionCallZeroAttachedGas);
@@ -187,8 +193,43 @@ fn validate_add_key(limits: &LimitConfig, access_key: &AccessKey) -> Result<(), 
 
 /// Universal accounts (nearcore's, protocol 88) are not implemented by this runtime:
 /// transactions and receipts carrying them are refused with a clear error.
-fn unsupported(protocol_feature: &str, version: u32) -> Result<(), ActionsValidationError> {
-    Err(ActionsValidationError::UnsupportedProtocolFeature { protocol_feature: protocol_feature.into(), version })
+/// A universal state init goes to the `0u` id its bytes derive, is their canonical encoding
+/// (protocol 88), and its entries fit in storage.
+fn validate_universal_state_init(
+    limits: &LimitConfig,
+    bytes: &[u8],
+    receiver_id: &AccountId,
+) -> Result<(), ActionsValidationError> {
+    let derived_id = universal_account_id(bytes);
+    if &derived_id != receiver_id {
+        return Err(ActionsValidationError::InvalidUniversalStateInitReceiver {
+            receiver_id: receiver_id.clone(),
+            derived_id,
+        });
+    }
+    let init = UniversalStateInit::from_canonical_bytes(bytes)
+        .map_err(|_| ActionsValidationError::MalformedUniversalStateInit)?;
+    for (key, value) in init.data() {
+        check_length(key.len(), limits.max_length_storage_key, |length, limit| {
+            ActionsValidationError::UniversalStateInitKeyLengthExceeded { length, limit }
+        })?;
+        check_length(value.len(), limits.max_length_storage_value, |length, limit| {
+            ActionsValidationError::UniversalStateInitValueLengthExceeded { length, limit }
+        })?;
+    }
+    Ok(())
+}
+
+/// The storage entries and access keys all state inits among `actions` commit to.
+fn state_init_totals(actions: &[Action]) -> (u64, u64) {
+    actions.iter().fold((0, 0), |(entries, keys), action| match action {
+        Action::DeterministicStateInit(init) => (entries + init.state_init.data().len() as u64, keys),
+        Action::UniversalStateInit(init) => {
+            let counts = UniversalStateInit::counts(&init.state_init);
+            (entries + counts.num_entries, keys + counts.num_keys)
+        }
+        _ => (entries, keys),
+    })
 }
 
 /// A state init goes to the account its state derives, and its entries fit in storage.
@@ -302,6 +343,9 @@ pub fn verify_and_charge_transaction(
         return Ok(TxVerdict::Invalid(InvalidTxError::SignerDoesNotExist { signer_id: tx.signer_id.clone() }));
     };
     let Some(mut access_key) = get_access_key(state, &tx.signer_id, &tx.public_key)? else {
+        if config.wasm_config.universal_accounts && !signer.is_initialized() && tx.state_init_bootstrap().is_some() {
+            return Ok(charge_bootstrap(config, state, &mut signer, block_height, tx, cost));
+        }
         return Ok(TxVerdict::Invalid(InvalidTxError::InvalidAccessKeyError(
             InvalidAccessKeyError::AccessKeyNotFound {
                 account_id: tx.signer_id.clone(),
@@ -320,10 +364,53 @@ pub fn verify_and_charge_transaction(
     Ok(TxVerdict::Charged(cost))
 }
 
+/// A self-signed state init of an uninitialized universal account
+/// ([`Transaction::state_init_bootstrap`]): the account pays everything, and its nonce must be
+/// exactly one above the account's bootstrap nonce (strict whatever the transaction asks, so the
+/// keys it installs, which start above it, cannot replay it), which it then becomes. The nonce
+/// is used even if the state init then fails, so the same bytes cannot be sent again.
+fn charge_bootstrap(
+    config: &RuntimeConfig,
+    state: &mut TrieUpdate,
+    signer: &mut Account,
+    block_height: BlockHeight,
+    tx: &Transaction,
+    cost: TransactionCost,
+) -> TxVerdict {
+    let current = signer.bootstrap_nonce.unwrap_or_default();
+    if let Err(error) = check_nonce_in_mode(tx, NonceMode::Strict, current, block_height) {
+        return TxVerdict::Invalid(error);
+    }
+    let Some(left) = signer.amount.checked_sub(cost.total_cost) else {
+        let signer_id = tx.signer_id.clone();
+        return TxVerdict::Invalid(InvalidTxError::NotEnoughBalance {
+            signer_id,
+            balance: signer.amount,
+            cost: cost.total_cost,
+        });
+    };
+    signer.amount = left;
+    if let Err(amount) = check_storage_stake(signer, config) {
+        return TxVerdict::Invalid(InvalidTxError::LackBalanceForState { signer_id: tx.signer_id.clone(), amount });
+    }
+    signer.bootstrap_nonce = Some(tx.nonce);
+    set_account(state, tx.signer_id.clone(), signer);
+    TxVerdict::Charged(cost)
+}
+
 /// The nonce rule: above the key's (monotonic) or exactly one above (strict), and below the
 /// block's nonce range.
 fn check_nonce(tx: &Transaction, current: Nonce, block_height: BlockHeight) -> Result<(), InvalidTxError> {
-    let valid = match tx.nonce_mode() {
+    check_nonce_in_mode(tx, tx.nonce_mode(), current, block_height)
+}
+
+fn check_nonce_in_mode(
+    tx: &Transaction,
+    mode: NonceMode,
+    current: Nonce,
+    block_height: BlockHeight,
+) -> Result<(), InvalidTxError> {
+    let valid = match mode {
         NonceMode::Monotonic => tx.nonce > current,
         NonceMode::Strict => current.checked_add(1) == Some(tx.nonce),
     };

@@ -435,13 +435,21 @@ fn trie_keys() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
         ),
         (
             "TrieKey::AccessKey",
-            O::AccessKey { account_id: id(ALICE), public_key: ours::crypto::PublicKey::ED25519(KEY) },
+            O::AccessKey { account_id: id(ALICE), key_handle: ours::crypto::KeyHandle::Ed25519(KEY) },
             Nc::AccessKey { account_id: nc_id(ALICE), key_handle: PublicKeyHandle::from(nc_key()) },
         ),
         (
             "TrieKey::GasKeyNonce",
-            O::GasKeyNonce { account_id: id(ALICE), public_key: ours::crypto::PublicKey::ED25519(KEY), index: 513 },
+            O::GasKeyNonce { account_id: id(ALICE), key_handle: ours::crypto::KeyHandle::Ed25519(KEY), index: 513 },
             Nc::GasKeyNonce { account_id: nc_id(ALICE), key_handle: PublicKeyHandle::from(nc_key()), index: 513 },
+        ),
+        (
+            "TrieKey::AccessKey (ML-DSA-65 handle)",
+            O::AccessKey { account_id: id(ALICE), key_handle: ours::crypto::KeyHandle::MlDsa65Hash(HASH) },
+            Nc::AccessKey {
+                account_id: nc_id(ALICE),
+                key_handle: PublicKeyHandle::MlDsa65(nc_crypto::MlDsa65PublicKeyHandle(HASH)),
+            },
         ),
         (
             "TrieKey::ReceivedData",
@@ -515,12 +523,12 @@ fn trie_keys() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
     pairs.into_iter().map(|(name, o, n)| (name, o.to_vec(), n.to_vec())).collect()
 }
 
-/// Accounts with and without a contract (nearcore's `AccountV1` layout; its V2, for global
-/// contracts, is nearcore's only).
+/// Accounts with and without a contract (nearcore's `AccountV1` layout), with a global contract
+/// (`AccountV2`) and uninitialized.
 fn accounts() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
     use nc_primitives::account::{Account as NcAccount, AccountContract};
     use ours::account::AccountContract as O;
-    let mine = |contract| ours::account::Account { amount: 1_000, locked: 20, contract, storage_usage: 182 };
+    let mine = |contract| ours::account::Account { locked: 20, contract, ..ours::account::Account::new(1_000, 182) };
     let theirs = |contract| NcAccount::new(nc_yocto(1_000), nc_yocto(20), contract, 182);
     let h = ours::hash::CryptoHash(HASH);
     vec![
@@ -535,6 +543,11 @@ fn accounts() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
             "Account (global contract by account)",
             bytes(&mine(O::GlobalByAccount(id(BOB)))),
             bytes(&theirs(AccountContract::GlobalByAccount(nc_id(BOB)))),
+        ),
+        (
+            "Account (uninitialized universal account)",
+            bytes(&ours::account::Account::new_uninitialized(1_000, 182, 77_000_000)),
+            bytes(&NcAccount::new_uninitialized(nc_yocto(1_000), 182, 77_000_000)),
         ),
     ]
 }

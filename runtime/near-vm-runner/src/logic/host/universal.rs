@@ -2,9 +2,8 @@
 //! and creates the account with a `UniversalStateInit` action carrying exactly those bytes. The
 //! state init is decoded by the node (`External::check_state_init`,
 //! `External::state_init_send_counts`), as nearcore's host does; charges in nearcore's order.
-//!
-//! This runtime does not create universal accounts yet: the action's receipt is refused by
-//! validation (`UnsupportedProtocolFeature`), so the call creating one fails there.
+//! The runtime creates the account when the receipt arrives (`node_runtime`'s
+//! `universal_account_id.rs`).
 
 use crate::logic::logic::{Result, VMLogic};
 use crate::logic::vmstate::{MemSlice, memory_get_u128};
