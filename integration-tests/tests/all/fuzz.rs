@@ -1,6 +1,7 @@
 //! Transactions and receipts the runtime never saw: random signed transactions (random signers,
-//! receivers, nonces, keys, V0 and gas-key V1 transactions, and every action kind with random
-//! fields, gas keys included), the same with random bytes
+//! receivers (implicit and universal ids too), nonces, keys, V0 and gas-key V1 transactions,
+//! self-signed universal bootstraps, and every action kind with random fields, gas keys and
+//! universal state inits included), the same with random bytes
 //! of their borsh flipped (signatures broken, fields scrambled, lengths corrupted), and receipts
 //! from real blocks with random bytes flipped, arriving as if from another shard. Every block
 //! must apply (the balance checker runs on every chunk and a mismatch is a node fault that
@@ -15,12 +16,14 @@ use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermi
 use near_primitives::action::{
     Action, AddKeyAction, CreateAccountAction, DeleteAccountAction, DeleteKeyAction, DeployContractAction,
     DeploySubmoduleAction, FunctionCallAction, RemoveSubmoduleAction, StakeAction, TransferAction,
-    TransferToGasKeyAction, WithdrawFromGasKeyAction,
+    TransferToGasKeyAction, UniversalStateInitAction, WithdrawFromGasKeyAction,
 };
 use near_primitives::crypto::SecretKey;
 use near_primitives::hash::CryptoHash;
 use near_primitives::receipt::Receipt;
 use near_primitives::transaction::{SignedTransaction, Transaction};
+use near_primitives::types::AccountId;
+use near_primitives::universal_state_init::{UniversalStateInit, UniversalStateInitV1, universal_account_id};
 use node_runtime::RuntimeError;
 use rand::rngs::StdRng;
 use rand::{Rng, RngCore, SeedableRng};
@@ -30,6 +33,33 @@ use std::collections::BTreeMap;
 const MAX_SUPPLY: u128 = 2_000_000_000 * NEAR;
 
 const ACCOUNTS: &[&str] = &["alice.near", "bob.near", "status.near", "other.near", "new.alice.near", "nobody.near"];
+
+/// Ids a transfer may create: NEAR-implicit, ETH-implicit, deterministic.
+const IMPLICIT: &[&str] = &[
+    "1111111111111111111111111111111111111111111111111111111111111111",
+    "0x2222222222222222222222222222222222222222",
+    "0s3333333333333333333333333333333333333333",
+];
+
+/// The state init of the fuzzed universal account: key `k0` (which `AddKey` may also add
+/// elsewhere, and which signs its bootstrap) and one entry.
+fn universal_state_init() -> Vec<u8> {
+    let init = UniversalStateInit::V1(UniversalStateInitV1 {
+        code: None,
+        data: [(b"k".to_vec(), b"v".to_vec())].into(),
+        access_keys: [(&gas_key_at(0).public_key()).into()].into(),
+    });
+    borsh::to_vec(&init).expect("borsh")
+}
+
+/// A receiver: mostly a named account, sometimes an implicit or the universal id.
+fn receiver(rng: &mut StdRng) -> AccountId {
+    match rng.gen_range(0..10) {
+        0 => id(pick(rng, IMPLICIT)),
+        1 => universal_account_id(&universal_state_init()),
+        _ => id(pick(rng, ACCOUNTS)),
+    }
+}
 
 fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
@@ -56,7 +86,7 @@ fn bytes(rng: &mut StdRng, max: usize) -> Vec<u8> {
 
 fn action(rng: &mut StdRng) -> Action {
     let key = signer_key(&id(pick(rng, ACCOUNTS))).public_key();
-    match rng.gen_range(0..12) {
+    match rng.gen_range(0..13) {
         0 => Action::CreateAccount(CreateAccountAction {}),
         1 => Action::DeployContract(DeployContractAction {
             code: if rng.gen_bool(0.5) { near_test_contracts::raw_nostd().to_vec() } else { bytes(rng, 200) },
@@ -98,6 +128,11 @@ fn action(rng: &mut StdRng) -> Action {
             public_key: gas_key(rng).public_key(),
             amount: amount(rng),
         })),
+        // Its own bytes (valid only to the universal id), or noise.
+        12 => Action::UniversalStateInit(Box::new(UniversalStateInitAction {
+            state_init: if rng.gen_bool(0.7) { universal_state_init() } else { bytes(rng, 80) },
+            deposit: amount(rng),
+        })),
         _ if rng.gen_bool(0.5) => Action::DeploySubmodule(DeploySubmoduleAction {
             key: bytes(rng, 70),
             code: if rng.gen_bool(0.5) { near_test_contracts::submodule_nostd().to_vec() } else { bytes(rng, 100) },
@@ -108,13 +143,24 @@ fn action(rng: &mut StdRng) -> Action {
 
 /// One of the keys `AddKey` may add (some of them gas keys by then).
 fn gas_key(rng: &mut StdRng) -> SecretKey {
-    SecretKey::from_seed(&format!("k{}", rng.gen_range(0..4)))
+    gas_key_at(rng.gen_range(0..4))
+}
+
+fn gas_key_at(index: u8) -> SecretKey {
+    SecretKey::from_seed(&format!("k{index}"))
 }
 
 fn transaction(env: &mut TestEnv, rng: &mut StdRng) -> SignedTransaction {
     let signer = id(pick(rng, ACCOUNTS));
-    let receiver = id(pick(rng, ACCOUNTS));
-    let actions = (0..rng.gen_range(0..4)).map(|_| action(rng)).collect();
+    let receiver = receiver(rng);
+    let mut actions: Vec<Action> = (0..rng.gen_range(0..4)).map(|_| action(rng)).collect();
+    if rng.gen_bool(0.05) {
+        // The universal account's own state init, self-signed (valid while it is uninitialized).
+        let universal = universal_account_id(&universal_state_init());
+        let init = UniversalStateInitAction { state_init: universal_state_init(), deposit: amount(rng) };
+        actions.insert(0, Action::UniversalStateInit(Box::new(init)));
+        return env.sign_bootstrap(&gas_key_at(0), &universal, actions).expect("signing reads the store");
+    }
     if rng.gen_bool(0.15) {
         // A V1 transaction signed by a key that may be a gas key, at a nonce index it may have.
         let index = [0, 1, 2, 9][rng.gen_range(0..4)];

@@ -38,6 +38,15 @@ fn transfer(deposit: u128) -> Action {
     Action::Transfer(TransferAction { deposit })
 }
 
+fn call(method_name: &str) -> Action {
+    Action::FunctionCall(Box::new(FunctionCallAction {
+        method_name: method_name.into(),
+        args: vec![],
+        gas: 10_000_000_000_000,
+        deposit: 0,
+    }))
+}
+
 fn invalid(result: &TxResult) -> &InvalidTxError {
     match &result.status {
         FinalStatus::Failure(TxExecutionError::InvalidTxError(error)) => error,
@@ -69,6 +78,14 @@ fn a_transfer_creates_the_implicit_account_it_is_sent_to() {
     let account = env.view_account(&eth).unwrap().expect("created");
     assert_eq!(account.contract, AccountContract::Global(eth_wallet_global_contract_hash("test")));
     assert_eq!(account.storage_usage, 100 + 32);
+    // The wallet contract is not deployed on this chain: calling the account fails as for an
+    // account without code.
+    let called = send(&mut env, &eth, vec![call("rlp_execute")]);
+    assert!(
+        matches!(action_error(&called.status), ActionErrorKind::FunctionCallError(error) if error.to_string().contains("cannot find contract code")),
+        "{:?}",
+        called.status
+    );
 
     let deterministic = id(&format!("0s{}", "cd".repeat(20)));
     assert!(send(&mut env, &deterministic, vec![transfer(NEAR)]).is_success());
@@ -100,12 +117,7 @@ fn a_funded_universal_account_is_uninitialized_until_its_state_init() {
     assert!(!account.is_initialized());
     assert_eq!((account.amount, account.storage_usage), (2 * NEAR, 100));
     assert!(account.bootstrap_nonce.unwrap() >= initial_nonce_value(1));
-    let call = Action::FunctionCall(Box::new(FunctionCallAction {
-        method_name: "main".into(),
-        args: vec![],
-        gas: 10_000_000_000_000,
-        deposit: 0,
-    }));
+    let call = call("main");
     let called = send(&mut env, &universal, vec![call]);
     assert_eq!(action_error(&called.status), &ActionErrorKind::AccountNotInitialized { account_id: universal.clone() });
     // Its state init from anyone installs the committed key; a repeat refunds its deposit.
@@ -152,12 +164,7 @@ fn a_failed_bootstrap_still_uses_its_nonce() {
     assert!(send(&mut env, &universal, vec![transfer(NEAR)]).is_success());
     let before = env.view_account(&universal).unwrap().unwrap().bootstrap_nonce.unwrap();
     // The state init, then an action an account without a contract fails.
-    let call = Action::FunctionCall(Box::new(FunctionCallAction {
-        method_name: "main".into(),
-        args: vec![],
-        gas: 10_000_000_000_000,
-        deposit: 0,
-    }));
+    let call = call("main");
     let failing = env.sign_bootstrap(&owner(), &universal, vec![init_action(&bytes, 0), call]).unwrap();
     let result = env.execute(failing.clone(), 10).unwrap();
     assert!(matches!(result.status, FinalStatus::Failure(TxExecutionError::ActionError(_))), "{:?}", result.status);

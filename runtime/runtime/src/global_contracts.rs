@@ -158,10 +158,12 @@ pub(crate) fn clear_contract(
 }
 
 /// The code an account runs and its hash: its own, or the global contract it uses (by account:
-/// whatever that account deployed last, hashed here). `None` when it has none.
+/// whatever that account deployed last, hashed here). `None` when it has none, or uses a global
+/// contract nobody deployed (an ETH-implicit account is created pointing at the chain's wallet
+/// contract whether or not it was deployed): calling it fails as for an account without code.
 ///
 /// # Errors
-/// Storage faults, and a global contract the account uses but the state does not hold.
+/// Storage faults.
 pub(crate) fn account_code(
     state: &TrieUpdate,
     account_id: &AccountId,
@@ -171,11 +173,9 @@ pub(crate) fn account_code(
         let Some(code_hash) = account.contract.local_code() else { return Ok(None) };
         return Ok(get_code(state, account_id)?.map(|code| (code_hash, code)));
     };
-    let code = state.get(&TrieKey::GlobalContractCode { identifier: identifier.clone() })?.ok_or_else(|| {
-        StorageError::StorageInconsistentState(format!(
-            "global contract {identifier:?} used by {account_id} is missing"
-        ))
-    })?;
+    let Some(code) = state.get(&TrieKey::GlobalContractCode { identifier: identifier.clone() })? else {
+        return Ok(None);
+    };
     let code_hash = match identifier {
         GlobalContractIdentifier::CodeHash(code_hash) => code_hash,
         GlobalContractIdentifier::AccountId(_) => hash(&code),
