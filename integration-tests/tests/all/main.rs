@@ -8,6 +8,7 @@ mod docs;
 mod fuzz;
 mod gas_keys;
 mod global_contracts;
+mod host_tour;
 mod promises;
 mod submodules;
 mod universal_accounts;

@@ -142,7 +142,15 @@ fn to_outcome(outcome: &nc_vm_runner::logic::VMOutcome, ext: &MockedExternal, lo
         aborted: outcome.aborted.as_ref().map(ToString::to_string),
         return_data: match &outcome.return_data {
             ReturnData::Value(bytes) => json!({ "Value": b64(bytes) }),
-            ReturnData::ReceiptIndex(index) => json!({ "ReceiptIndex": index }),
+            // The mock numbers receipts by their place in its log; this runner, by creation.
+            ReturnData::ReceiptIndex(index) => {
+                let log = ext.action_log.get(logged_before..).unwrap_or_default();
+                let log_index = index.saturating_sub(logged_before as u64);
+                match crate::receipts::their_receipt_position(log, log_index) {
+                    Some(position) => json!({ "ReceiptIndex": position }),
+                    None => json!({ "ReceiptIndex": index, "not_a_receipt_in_the_log": true }),
+                }
+            }
             ReturnData::None => Value::Null,
         },
         logs: outcome.logs.clone(),

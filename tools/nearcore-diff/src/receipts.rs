@@ -95,6 +95,16 @@ pub(crate) fn theirs(log: &[MockAction]) -> Value {
     json!({ "receipts": receipts, "yield_resumes": resumes })
 }
 
+/// The position among the call's receipts of the one nearcore's mock numbers `log_index` (its
+/// place in the log the call appended to, `log`), as a returned promise names it.
+pub(crate) fn their_receipt_position(log: &[MockAction], log_index: u64) -> Option<usize> {
+    let creates =
+        |entry: &MockAction| matches!(entry, MockAction::CreateReceipt { .. } | MockAction::YieldCreate { .. });
+    let index = usize::try_from(log_index).ok()?;
+    log.get(index).filter(|entry| creates(entry))?;
+    Some(log[..index].iter().filter(|entry| creates(entry)).count())
+}
+
 /// One of nearcore's logged actions: the receipt it goes to and the action.
 fn their_action(entry: &MockAction) -> (u64, Value) {
     use nc_vm_runner::logic::types::{GlobalContractDeployMode, GlobalContractIdentifier};

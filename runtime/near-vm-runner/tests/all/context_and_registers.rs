@@ -124,3 +124,21 @@ fn current_contract_code_is_the_code_hash_and_refunds_go_to_the_predecessor() {
     let nothing = crate::run_fixture(fixture, "nothing");
     assert_eq!(nothing.outcome.aborted, None, "the state-init imports link under nearcore's names");
 }
+
+/// `validator_stake` reads its account id as every host function does: the UTF-8 decoding is
+/// charged, bytes that are not UTF-8 are `BadUTF8` and an invalid id `InvalidAccountId`.
+#[test]
+fn validator_stake_decodes_its_account_id_like_every_host_function() {
+    let run = |method| crate::run_fixture("host_errors.wat", method).outcome;
+    let error = |method| match run(method).aborted {
+        Some(FunctionCallError::HostError(error)) => error,
+        other => panic!("{method}: {other:?}"),
+    };
+    assert_eq!(error("validator_stake_bad_utf8"), HostError::BadUTF8);
+    assert_eq!(error("validator_stake_invalid_id"), HostError::InvalidAccountId);
+    let valid = run("validator_stake_of_alice");
+    assert_eq!(valid.aborted, None);
+    let config = RuntimeConfig::mainnet();
+    let decoding = config.wasm_config.ext_costs.gas_cost(ExtCosts::utf8_decoding_base);
+    assert_eq!(valid.profile.ext[ExtCosts::utf8_decoding_base as usize], decoding, "charged once");
+}

@@ -4,7 +4,7 @@ use crate::logic::logic::{Result, VMLogic};
 use crate::logic::vmstate::{MemSlice, memory_set_slice};
 use near_parameters::ExtCosts;
 use near_primitives::errors::HostError;
-use near_primitives::types::{AccountId, INLINE_DISK_VALUE_THRESHOLD};
+use near_primitives::types::INLINE_DISK_VALUE_THRESHOLD;
 
 impl VMLogic {
     fn read_storage_key(&mut self, mem: &[u8], key: MemSlice) -> Result<Vec<u8>> {
@@ -161,10 +161,11 @@ impl VMLogic {
     /// Writes the stake (u128 LE) of validator `account_id`, 0 if it is not one.
     ///
     /// # Errors
-    /// `InvalidAccountId`, `MemoryAccessViolation`, gas.
+    /// `BadUTF8`, `InvalidAccountId`, `MemoryAccessViolation`, gas.
     ///
     /// # Cost
-    /// `base + input cost + validator_stake_base + write_memory_base + write_memory_byte × 16`
+    /// `base + input cost + utf8_decoding_base + utf8_decoding_byte × len + validator_stake_base +
+    /// write_memory_base + write_memory_byte × 16`
     pub fn validator_stake(
         &mut self,
         mem: &mut [u8],
@@ -173,9 +174,7 @@ impl VMLogic {
         stake_ptr: u64,
     ) -> Result<()> {
         self.gas_counter.pay_base(ExtCosts::base)?;
-        let bytes = self.get_memory_or_register(mem, MemSlice::new(account_id_len, account_id_ptr))?;
-        let account_id: AccountId =
-            String::from_utf8(bytes).ok().and_then(|s| s.parse().ok()).ok_or(HostError::InvalidAccountId)?;
+        let account_id = self.read_and_parse_account_id(mem, MemSlice::new(account_id_len, account_id_ptr))?;
         self.gas_counter.pay_base(ExtCosts::validator_stake_base)?;
         let stake = self.ext.validator_stake(&account_id)?.unwrap_or(0);
         Ok(memory_set_slice(&mut self.gas_counter, mem, stake_ptr, &stake.to_le_bytes())?)
