@@ -1,6 +1,6 @@
 //! [`RuntimeConfig`]: every parameter of the runtime, resolved from the YAML table.
 
-use crate::cost::{ActionCosts, ActionFeesConfig, ExtCosts, ExtCostsConfig};
+use crate::cost::{ActionCosts, ActionFeesConfig, ExtCosts, ExtCostsConfig, ParameterCost};
 use crate::parameter_table::{ParameterError, ParameterTable};
 use crate::vm::{Config, LimitConfig, VMKind};
 use near_primitives::types::{AccountId, Balance, Gas, dec_format};
@@ -62,6 +62,10 @@ pub struct RuntimeFeesConfig {
     /// refund's price surplus.
     #[serde(with = "dec_format")]
     pub account_creation_charge: Balance,
+    /// Gas (and compute) burnt when a transaction signed with an ML-DSA-65 key is converted, for
+    /// verifying its signature (protocol 85: 100 Ggas; ed25519 and secp256k1 signatures cost
+    /// nothing extra).
+    pub ml_dsa_65_verification_cost: ParameterCost,
     /// Compute of applying a global contract's distribution (storing and preparing the code,
     /// protocol 84), plus [`RuntimeFeesConfig::deploy_global_contract_execution_per_byte`] per
     /// byte of code.
@@ -186,6 +190,7 @@ fn read_fees(table: &mut ParameterTable) -> Result<RuntimeFeesConfig, ParameterE
         min_gas_refund_penalty: table.take_u64("min_gas_refund_penalty")?,
         min_gas_purchase_price: table.take_u128("min_gas_purchase_price")?,
         account_creation_charge: table.take_u128("account_creation_charge")?,
+        ml_dsa_65_verification_cost: table.take_cost("ml_dsa_65_verification_cost")?,
         deploy_global_contract_execution_base: table.take_u64("deploy_global_contract_execution_base")?,
         deploy_global_contract_execution_per_byte: table.take_u64("deploy_global_contract_execution_per_byte")?,
     })

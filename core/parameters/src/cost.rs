@@ -38,7 +38,7 @@ impl Fee {
 
 /// Gas and compute of one host-function cost. Compute equals gas unless the parameter sets it
 /// apart (storage operations do), and only feeds chunk limits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize)]
 pub struct ParameterCost {
     /// Gas charged.
     pub gas: Gas,

@@ -1,14 +1,24 @@
 //! Keys and signatures in nearcore's wire and text forms.
 //!
-//! Borsh: a one-byte key type (0 = ed25519, 1 = secp256k1) followed by the raw key or signature
-//! bytes. Text: `ed25519:<base58>` / `secp256k1:<base58>`. Only ed25519 can sign and verify here;
-//! secp256k1 keys are carried (contracts may add them as access keys) but never verify.
+//! Borsh: a one-byte key type (0 = ed25519, 1 = secp256k1, 2 = ML-DSA-65) followed by the raw
+//! key or signature bytes. Text: `ed25519:<base58>` / `secp256k1:<base58>` / `ml-dsa-65:<base58>`.
+//! Ed25519 and ML-DSA-65 (post-quantum, protocol 85; aws-lc) sign and verify here; secp256k1
+//! keys are carried (contracts may add them as access keys) but never verify. Access keys are
+//! stored by [`KeyHandle`]: an ML-DSA-65 key by the hash of its 1,952 bytes.
 
 use borsh::{BorshDeserialize, BorshSerialize};
 use ed25519_dalek::{Signer, Verifier};
 use std::fmt;
 use std::io;
 use std::str::FromStr;
+
+/// Bytes of an ML-DSA-65 public key.
+pub const ML_DSA_65_PUBLIC_KEY_LEN: usize = 1952;
+/// Bytes of an ML-DSA-65 signature.
+pub const ML_DSA_65_SIGNATURE_LEN: usize = 3309;
+/// The domain an ML-DSA-65 key is hashed under to make its [`KeyHandle`] (nearcore's
+/// `HashDomainTag::MlDsa65PubkeyV1`).
+const ML_DSA_65_HANDLE_DOMAIN: &[u8] = b"near:ml-dsa-65-pubkey-hash:v1";
 
 /// The kind of a key, as its borsh tag.
 #[derive(Debug, Copy, Clone, PartialEq, Eq, Hash)]
@@ -18,6 +28,8 @@ pub enum KeyType {
     ED25519 = 0,
     /// Secp256k1, tag 1.
     SECP256K1 = 1,
+    /// ML-DSA-65 (FIPS 204), tag 2.
+    MLDSA65 = 2,
 }
 
 impl KeyType {
@@ -25,6 +37,7 @@ impl KeyType {
         match self {
             KeyType::ED25519 => "ed25519",
             KeyType::SECP256K1 => "secp256k1",
+            KeyType::MLDSA65 => "ml-dsa-65",
         }
     }
 
@@ -32,6 +45,7 @@ impl KeyType {
         match tag {
             0 => Ok(KeyType::ED25519),
             1 => Ok(KeyType::SECP256K1),
+            2 => Ok(KeyType::MLDSA65),
             other => Err(io::Error::new(io::ErrorKind::InvalidData, format!("unknown key type {other}"))),
         }
     }
@@ -40,6 +54,7 @@ impl KeyType {
         match prefix.to_ascii_lowercase().as_str() {
             "ed25519" => Ok(KeyType::ED25519),
             "secp256k1" => Ok(KeyType::SECP256K1),
+            "ml-dsa-65" => Ok(KeyType::MLDSA65),
             other => Err(ParseKeyError::UnknownKeyType(other.to_string())),
         }
     }
@@ -81,6 +96,17 @@ fn fixed<const N: usize>(bytes: &[u8]) -> Result<[u8; N], ParseKeyError> {
     bytes.try_into().map_err(|_| ParseKeyError::Length { expected: N, actual: bytes.len() })
 }
 
+/// `N` bytes on the heap (ML-DSA-65's keys and signatures are kilobytes).
+fn boxed<const N: usize>(bytes: &[u8]) -> Result<Box<[u8; N]>, ParseKeyError> {
+    bytes.to_vec().into_boxed_slice().try_into().map_err(|_| ParseKeyError::Length { expected: N, actual: bytes.len() })
+}
+
+fn read_boxed<const N: usize, R: io::Read>(reader: &mut R) -> io::Result<Box<[u8; N]>> {
+    let mut bytes = vec![0; N];
+    reader.read_exact(&mut bytes)?;
+    bytes.into_boxed_slice().try_into().map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "length"))
+}
+
 macro_rules! text_serde {
     ($ty:ty) => {
         impl fmt::Debug for $ty {
@@ -101,13 +127,16 @@ macro_rules! text_serde {
     };
 }
 
-/// A public key: borsh `tag ‖ bytes` (32 bytes for ed25519, 64 for secp256k1).
+/// A public key: borsh `tag ‖ bytes` (32 bytes for ed25519, 64 for secp256k1, 1,952 for
+/// ML-DSA-65).
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PublicKey {
     /// An ed25519 public key.
     ED25519([u8; 32]),
     /// An uncompressed secp256k1 public key without the 0x04 prefix.
     SECP256K1([u8; 64]),
+    /// An ML-DSA-65 public key.
+    MLDSA65(Box<[u8; ML_DSA_65_PUBLIC_KEY_LEN]>),
 }
 
 impl PublicKey {
@@ -116,6 +145,7 @@ impl PublicKey {
         match self {
             PublicKey::ED25519(_) => KeyType::ED25519,
             PublicKey::SECP256K1(_) => KeyType::SECP256K1,
+            PublicKey::MLDSA65(_) => KeyType::MLDSA65,
         }
     }
 
@@ -124,12 +154,22 @@ impl PublicKey {
         match self {
             PublicKey::ED25519(bytes) => bytes,
             PublicKey::SECP256K1(bytes) => bytes,
+            PublicKey::MLDSA65(bytes) => &bytes[..],
         }
     }
 
-    /// Number of bytes of the borsh form (tag included), used by storage accounting.
+    /// Number of bytes of the borsh form (tag included): what sending the key costs.
     pub fn len(&self) -> usize {
         1 + self.key_data().len()
+    }
+
+    /// Number of bytes of its [`KeyHandle`] (tag included): what storing it costs (33 for an
+    /// ML-DSA-65 key, whose handle is a hash).
+    pub fn trie_id_len(&self) -> usize {
+        match self {
+            PublicKey::MLDSA65(_) => 33,
+            PublicKey::ED25519(_) | PublicKey::SECP256K1(_) => self.len(),
+        }
     }
 
     /// Always false: a key has at least its tag byte. Present for clippy's `len_without_is_empty`.
@@ -150,6 +190,7 @@ impl BorshDeserialize for PublicKey {
         Ok(match KeyType::from_tag(u8::deserialize_reader(reader)?)? {
             KeyType::ED25519 => PublicKey::ED25519(<[u8; 32]>::deserialize_reader(reader)?),
             KeyType::SECP256K1 => PublicKey::SECP256K1(<[u8; 64]>::deserialize_reader(reader)?),
+            KeyType::MLDSA65 => PublicKey::MLDSA65(read_boxed(reader)?),
         })
     }
 }
@@ -167,6 +208,7 @@ impl FromStr for PublicKey {
         match key_type {
             KeyType::ED25519 => Ok(PublicKey::ED25519(fixed(&bytes)?)),
             KeyType::SECP256K1 => Ok(PublicKey::SECP256K1(fixed(&bytes)?)),
+            KeyType::MLDSA65 => Ok(PublicKey::MLDSA65(boxed(&bytes)?)),
         }
     }
 }
@@ -226,22 +268,32 @@ impl From<&PublicKey> for KeyHandle {
         match key {
             PublicKey::ED25519(bytes) => KeyHandle::Ed25519(*bytes),
             PublicKey::SECP256K1(bytes) => KeyHandle::Secp256k1(*bytes),
+            PublicKey::MLDSA65(bytes) => {
+                use sha3::Digest;
+                let mut hasher = sha3::Sha3_256::new();
+                hasher.update(ML_DSA_65_HANDLE_DOMAIN);
+                hasher.update(&bytes[..]);
+                KeyHandle::MlDsa65Hash(hasher.finalize().into())
+            }
         }
     }
 }
 
-/// A signature: borsh `tag ‖ bytes` (64 bytes for ed25519, 65 for secp256k1).
+/// A signature: borsh `tag ‖ bytes` (64 bytes for ed25519, 65 for secp256k1, 3,309 for
+/// ML-DSA-65).
 #[derive(Clone, PartialEq, Eq)]
 pub enum Signature {
     /// An ed25519 signature.
     ED25519([u8; 64]),
     /// A recoverable secp256k1 signature (r ‖ s ‖ v). Carried but never verified here.
     SECP256K1([u8; 65]),
+    /// An ML-DSA-65 signature.
+    MLDSA65(Box<[u8; ML_DSA_65_SIGNATURE_LEN]>),
 }
 
 impl Signature {
-    /// Whether this signature signs `message` under `public_key`. Only ed25519 verifies;
-    /// secp256k1 signatures and mismatched key types are rejected.
+    /// Whether this signature signs `message` under `public_key`. Ed25519 and ML-DSA-65
+    /// verify; secp256k1 signatures and mismatched key types are rejected.
     pub fn verify(&self, message: &[u8], public_key: &PublicKey) -> bool {
         match (self, public_key) {
             (Signature::ED25519(sig), PublicKey::ED25519(pk)) => {
@@ -249,6 +301,10 @@ impl Signature {
                     return false;
                 };
                 key.verify(message, &ed25519_dalek::Signature::from_bytes(sig)).is_ok()
+            }
+            (Signature::MLDSA65(sig), PublicKey::MLDSA65(pk)) => {
+                let key = aws_lc_rs::signature::UnparsedPublicKey::new(&aws_lc_rs::signature::ML_DSA_65, &pk[..]);
+                key.verify(message, &sig[..]).is_ok()
             }
             _ => false,
         }
@@ -258,6 +314,7 @@ impl Signature {
         match self {
             Signature::ED25519(_) => KeyType::ED25519,
             Signature::SECP256K1(_) => KeyType::SECP256K1,
+            Signature::MLDSA65(_) => KeyType::MLDSA65,
         }
     }
 
@@ -265,6 +322,7 @@ impl Signature {
         match self {
             Signature::ED25519(bytes) => bytes,
             Signature::SECP256K1(bytes) => bytes,
+            Signature::MLDSA65(bytes) => &bytes[..],
         }
     }
 }
@@ -281,6 +339,7 @@ impl BorshDeserialize for Signature {
         Ok(match KeyType::from_tag(u8::deserialize_reader(reader)?)? {
             KeyType::ED25519 => Signature::ED25519(<[u8; 64]>::deserialize_reader(reader)?),
             KeyType::SECP256K1 => Signature::SECP256K1(<[u8; 65]>::deserialize_reader(reader)?),
+            KeyType::MLDSA65 => Signature::MLDSA65(read_boxed(reader)?),
         })
     }
 }
@@ -298,40 +357,97 @@ impl FromStr for Signature {
         match key_type {
             KeyType::ED25519 => Ok(Signature::ED25519(fixed(&bytes)?)),
             KeyType::SECP256K1 => Ok(Signature::SECP256K1(fixed(&bytes)?)),
+            KeyType::MLDSA65 => Ok(Signature::MLDSA65(boxed(&bytes)?)),
         }
     }
 }
 
 text_serde!(Signature);
 
-/// An ed25519 secret key. Text form `ed25519:<base58 of seed ‖ public key>` (64 bytes), as nearcore.
+/// A secret key: ed25519 (text `ed25519:<base58 of seed ‖ public key>`, 64 bytes, as nearcore) or
+/// ML-DSA-65 (text `ml-dsa-65:<base58 of its 32-byte seed>`; the key pair is expanded from the
+/// seed when it signs).
 #[derive(Clone)]
-pub struct SecretKey(ed25519_dalek::SigningKey);
+pub struct SecretKey(SecretInner);
+
+#[derive(Clone)]
+enum SecretInner {
+    Ed25519(ed25519_dalek::SigningKey),
+    MlDsa65 { seed: [u8; 32], public: Box<[u8; ML_DSA_65_PUBLIC_KEY_LEN]> },
+}
+
+/// A text seed as 32 bytes, the way nearcore's test signers use it: truncated or padded with
+/// spaces.
+fn seed_bytes(seed: &str) -> [u8; 32] {
+    let mut bytes = [b' '; 32];
+    let len = seed.len().min(32);
+    bytes[..len].copy_from_slice(&seed.as_bytes()[..len]);
+    bytes
+}
+
+fn ml_dsa_65_pair(seed: &[u8; 32]) -> Option<aws_lc_rs::signature::PqdsaKeyPair> {
+    aws_lc_rs::signature::PqdsaKeyPair::from_seed(&aws_lc_rs::signature::ML_DSA_65_SIGNING, seed).ok()
+}
 
 impl SecretKey {
-    /// Deterministic key from a text seed, the way nearcore's test signers derive keys: the seed's
-    /// bytes, truncated or padded with spaces to 32, are the ed25519 seed.
+    /// Deterministic ed25519 key from a text seed, the way nearcore's test signers derive keys:
+    /// the seed's bytes, truncated or padded with spaces to 32, are the ed25519 seed.
     pub fn from_seed(seed: &str) -> SecretKey {
-        let mut bytes = [b' '; 32];
-        let len = seed.len().min(32);
-        bytes[..len].copy_from_slice(&seed.as_bytes()[..len]);
-        SecretKey(ed25519_dalek::SigningKey::from_bytes(&bytes))
+        SecretKey(SecretInner::Ed25519(ed25519_dalek::SigningKey::from_bytes(&seed_bytes(seed))))
+    }
+
+    /// Deterministic ML-DSA-65 key from a text seed (its bytes, truncated or padded with spaces
+    /// to 32, are the FIPS 204 seed).
+    pub fn ml_dsa_65_from_seed(seed: &str) -> SecretKey {
+        let seed = seed_bytes(seed);
+        let public = ml_dsa_65_pair(&seed)
+            .and_then(|pair| {
+                use aws_lc_rs::signature::KeyPair;
+                boxed(pair.public_key().as_ref()).ok()
+            })
+            .unwrap_or_else(|| unreachable!("every 32-byte seed is an ML-DSA-65 key"));
+        SecretKey(SecretInner::MlDsa65 { seed, public })
     }
 
     /// The matching public key.
     pub fn public_key(&self) -> PublicKey {
-        PublicKey::ED25519(self.0.verifying_key().to_bytes())
+        match &self.0 {
+            SecretInner::Ed25519(key) => PublicKey::ED25519(key.verifying_key().to_bytes()),
+            SecretInner::MlDsa65 { public, .. } => PublicKey::MLDSA65(public.clone()),
+        }
     }
 
     /// Signs `message`.
     pub fn sign(&self, message: &[u8]) -> Signature {
-        Signature::ED25519(self.0.sign(message).to_bytes())
+        match &self.0 {
+            SecretInner::Ed25519(key) => Signature::ED25519(key.sign(message).to_bytes()),
+            SecretInner::MlDsa65 { seed, .. } => {
+                let mut signature = Box::new([0u8; ML_DSA_65_SIGNATURE_LEN]);
+                let signed = ml_dsa_65_pair(seed).and_then(|pair| pair.sign(message, &mut signature[..]).ok());
+                signed.unwrap_or_else(|| unreachable!("an ML-DSA-65 key signs any message"));
+                Signature::MLDSA65(signature)
+            }
+        }
+    }
+
+    fn secret_bytes(&self) -> Vec<u8> {
+        match &self.0 {
+            SecretInner::Ed25519(key) => key.to_keypair_bytes().to_vec(),
+            SecretInner::MlDsa65 { seed, .. } => seed.to_vec(),
+        }
+    }
+
+    fn key_type(&self) -> KeyType {
+        match &self.0 {
+            SecretInner::Ed25519(_) => KeyType::ED25519,
+            SecretInner::MlDsa65 { .. } => KeyType::MLDSA65,
+        }
     }
 }
 
 impl PartialEq for SecretKey {
     fn eq(&self, other: &Self) -> bool {
-        self.0.to_bytes() == other.0.to_bytes()
+        self.key_type() == other.key_type() && self.secret_bytes() == other.secret_bytes()
     }
 }
 
@@ -339,7 +455,7 @@ impl Eq for SecretKey {}
 
 impl fmt::Display for SecretKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ed25519:{}", bs58::encode(self.0.to_keypair_bytes()).into_string())
+        write!(f, "{}:{}", self.key_type().prefix(), bs58::encode(self.secret_bytes()).into_string())
     }
 }
 
@@ -354,11 +470,22 @@ impl FromStr for SecretKey {
     type Err = ParseKeyError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let (key_type, bytes) = split_key_text(s)?;
-        if key_type != KeyType::ED25519 {
-            return Err(ParseKeyError::UnknownKeyType(key_type.prefix().to_string()));
+        match key_type {
+            KeyType::ED25519 => {
+                let keypair: [u8; 64] = fixed(&bytes)?;
+                let key =
+                    ed25519_dalek::SigningKey::from_keypair_bytes(&keypair).map_err(|_| ParseKeyError::InvalidData)?;
+                Ok(SecretKey(SecretInner::Ed25519(key)))
+            }
+            KeyType::MLDSA65 => {
+                let seed: [u8; 32] = fixed(&bytes)?;
+                let pair = ml_dsa_65_pair(&seed).ok_or(ParseKeyError::InvalidData)?;
+                use aws_lc_rs::signature::KeyPair;
+                let public = boxed(pair.public_key().as_ref())?;
+                Ok(SecretKey(SecretInner::MlDsa65 { seed, public }))
+            }
+            KeyType::SECP256K1 => Err(ParseKeyError::UnknownKeyType(key_type.prefix().to_string())),
         }
-        let keypair: [u8; 64] = fixed(&bytes)?;
-        ed25519_dalek::SigningKey::from_keypair_bytes(&keypair).map(SecretKey).map_err(|_| ParseKeyError::InvalidData)
     }
 }
 
@@ -392,6 +519,28 @@ mod tests {
         let secp = PublicKey::SECP256K1([1; 64]);
         assert_eq!(borsh::to_vec(&secp).unwrap()[0], 1);
         assert!(PublicKey::try_from_slice(&[9; 33]).is_err());
+    }
+
+    #[test]
+    fn ml_dsa_65_keys_sign_verify_and_hash_to_their_handle() {
+        let sk = SecretKey::ml_dsa_65_from_seed("post-quantum");
+        let pk = sk.public_key();
+        assert_eq!((pk.len(), pk.trie_id_len()), (1 + ML_DSA_65_PUBLIC_KEY_LEN, 33));
+        let sig = sk.sign(b"message");
+        assert!(sig.verify(b"message", &pk));
+        assert!(!sig.verify(b"other", &pk));
+        assert!(!sig.verify(b"message", &SecretKey::from_seed("alice.near").public_key()));
+        let bytes = borsh::to_vec(&pk).unwrap();
+        assert_eq!((bytes.len(), bytes[0]), (1953, 2));
+        assert_eq!(PublicKey::try_from_slice(&bytes).unwrap(), pk);
+        assert_eq!(Signature::try_from_slice(&borsh::to_vec(&sig).unwrap()).unwrap(), sig);
+        assert!(pk.to_string().starts_with("ml-dsa-65:"));
+        assert_eq!(pk.to_string().parse::<PublicKey>().unwrap(), pk);
+        assert_eq!(sk.to_string().parse::<SecretKey>().unwrap(), sk);
+        let KeyHandle::MlDsa65Hash(hash) = KeyHandle::from(&pk) else { panic!("a hash handle") };
+        use sha3::Digest;
+        let expected: [u8; 32] = sha3::Sha3_256::digest([ML_DSA_65_HANDLE_DOMAIN, pk.key_data()].concat()).into();
+        assert_eq!(hash, expected);
     }
 
     #[test]

@@ -158,3 +158,33 @@ fn deleted_key_can_no_longer_sign() {
     assert!(again.is_failure());
     assert!(env.access_key(&id("alice.near"), &signer_key(&id("alice.near")).public_key()).unwrap().is_some());
 }
+
+/// An ML-DSA-65 key (protocol 85) is stored by its 33-byte handle, signs transactions, and a
+/// transaction it signs burns the signature's verification cost on top at conversion.
+#[test]
+fn an_ml_dsa_65_key_is_stored_by_its_handle_and_signs() {
+    let mut env = crate::alice_and_bob();
+    let (alice, bob) = (id("alice.near"), id("bob.near"));
+    let pq = SecretKey::ml_dsa_65_from_seed("alice's post-quantum key");
+    let before = env.view_account(&alice).unwrap().unwrap().storage_usage;
+    let add =
+        Action::AddKey(Box::new(AddKeyAction { public_key: pq.public_key(), access_key: AccessKey::full_access() }));
+    assert!(env.transact(&alice, &alice, vec![add]).unwrap().is_success());
+    let after = env.view_account(&alice).unwrap().unwrap().storage_usage;
+    assert_eq!(after - before, 33 + 9 + 40, "the handle, the record and the overhead");
+
+    let transfer = || vec![Action::Transfer(TransferAction { deposit: NEAR })];
+    let classic = env.sign(&alice, &bob, transfer()).unwrap();
+    let classic = env.execute(classic, 10).unwrap();
+    let signed = env.sign_with_key(&pq, &alice, &bob, transfer()).unwrap();
+    let post_quantum = env.execute(signed.clone(), 10).unwrap();
+    assert!(post_quantum.is_success(), "{:?}", post_quantum.status);
+    let verification = env.config().fees.ml_dsa_65_verification_cost.gas;
+    assert_eq!(post_quantum.transaction.outcome.gas_burnt, classic.transaction.outcome.gas_burnt + verification);
+
+    // A signature that does not verify is refused before anything is charged.
+    let mut forged = env.sign_with_key(&pq, &alice, &bob, transfer()).unwrap();
+    forged.signature = signed.signature.clone();
+    let refused = env.execute(forged, 10).unwrap();
+    assert_eq!(invalid(&refused.status), &InvalidTxError::InvalidSignature);
+}

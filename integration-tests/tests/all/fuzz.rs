@@ -1,8 +1,7 @@
 //! Transactions and receipts the runtime never saw: random signed transactions (random signers,
-//! receivers (implicit and universal ids too), nonces, keys, V0 and gas-key V1 transactions,
-//! self-signed universal bootstraps, and every action kind with random fields, gas keys and
-//! universal state inits included), the same with random bytes
-//! of their borsh flipped (signatures broken, fields scrambled, lengths corrupted), and receipts
+//! receivers (implicit and universal ids too), nonces, keys (ML-DSA-65 too), V0 and gas-key V1
+//! transactions, self-signed universal bootstraps, and every action kind with random fields, gas
+//! keys and universal state inits included), the same with random bytes of their borsh flipped (signatures broken, fields scrambled, lengths corrupted), and receipts
 //! from real blocks with random bytes flipped, arriving as if from another shard. Every block
 //! must apply (the balance checker runs on every chunk and a mismatch is a node fault that
 //! fails the test; the only node fault allowed is an integer overflow a scrambled deposit in a
@@ -100,7 +99,7 @@ fn action(rng: &mut StdRng) -> Action {
         4 | 5 => Action::Transfer(TransferAction { deposit: amount(rng) }),
         6 => Action::Stake(Box::new(StakeAction { stake: amount(rng), public_key: key })),
         7 => Action::AddKey(Box::new(AddKeyAction {
-            public_key: SecretKey::from_seed(&format!("k{}", rng.gen_range(0..4))).public_key(),
+            public_key: if rng.gen_bool(0.2) { post_quantum_key().public_key() } else { gas_key(rng).public_key() },
             access_key: AccessKey {
                 nonce: rng.next_u64(),
                 permission: match rng.gen_range(0..4) {
@@ -146,6 +145,11 @@ fn gas_key(rng: &mut StdRng) -> SecretKey {
     gas_key_at(rng.gen_range(0..4))
 }
 
+/// An ML-DSA-65 key `AddKey` may add, and which then signs.
+fn post_quantum_key() -> SecretKey {
+    SecretKey::ml_dsa_65_from_seed("fuzz post-quantum")
+}
+
 fn gas_key_at(index: u8) -> SecretKey {
     SecretKey::from_seed(&format!("k{index}"))
 }
@@ -170,6 +174,9 @@ fn transaction(env: &mut TestEnv, rng: &mut StdRng) -> SignedTransaction {
     }
     if rng.gen_bool(0.7) {
         return env.sign(&signer, &receiver, actions).expect("signing reads the store");
+    }
+    if rng.gen_bool(0.2) {
+        return env.sign_with_key(&post_quantum_key(), &signer, &receiver, actions).expect("signing reads the store");
     }
     // A stale, future or arbitrary nonce, a key that may not exist, a block hash of nothing.
     let secret = if rng.gen_bool(0.5) { signer_key(&signer) } else { SecretKey::from_seed("stranger") };

@@ -210,3 +210,19 @@ fn validation_refuses_misdirected_non_canonical_and_too_many_keys() {
     let update = near_store::TrieUpdate::new(env.trie());
     assert!(update.get(&handle_key).unwrap().is_some(), "the key's record, under its handle");
 }
+
+#[test]
+fn an_ml_dsa_65_key_bootstraps_the_universal_account_it_commits_to() {
+    let mut env = env();
+    let pq = SecretKey::ml_dsa_65_from_seed("universal post-quantum");
+    let (bytes, universal) = state_init(&[(&pq.public_key()).into()], &[]);
+    assert!(send(&mut env, &universal, vec![transfer(NEAR)]).is_success());
+    let bootstrap = env.sign_bootstrap(&pq, &universal, vec![init_action(&bytes, 0)]).unwrap();
+    let result = env.execute(bootstrap, 10).unwrap();
+    assert!(result.is_success(), "{:?}", result.status);
+    let verification = env.config().fees.ml_dsa_65_verification_cost.gas;
+    assert!(result.transaction.outcome.gas_burnt > verification, "the signature's verification is burnt");
+    assert!(env.access_key(&universal, &pq.public_key()).unwrap().is_some(), "installed by its handle");
+    let spend = env.sign_with_key(&pq, &universal, &id("bob.near"), vec![transfer(1)]).unwrap();
+    assert!(env.execute(spend, 10).unwrap().is_success());
+}

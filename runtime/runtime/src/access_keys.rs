@@ -21,18 +21,18 @@ use near_primitives::types::{AccountId, Balance};
 use near_store::TrieUpdate;
 use near_store::utils::{AccessKeyRecord, decode_access_key_record, get_access_key, set_access_key, set_gas_key_nonce};
 
-/// Storage bytes an access key record takes: its key's bytes, the record, and the per-record
-/// overhead.
+/// Storage bytes an access key record takes: its key's handle (33 bytes for an ML-DSA-65 key),
+/// the record, and the per-record overhead.
 pub fn access_key_storage_bytes(config: &RuntimeConfig, public_key: &PublicKey, access_key: &AccessKey) -> u64 {
     let value = borsh::object_length(access_key).unwrap_or_default() as u64;
-    public_key.len() as u64 + value + config.fees.storage_usage_config.num_extra_bytes_record
+    public_key.trie_id_len() as u64 + value + config.fees.storage_usage_config.num_extra_bytes_record
 }
 
-/// Storage bytes a gas key takes: its access key record, and per nonce the key's bytes, the
+/// Storage bytes a gas key takes: its access key record, and per nonce the key's handle, the
 /// index, the `u64` value and the per-record overhead.
 pub fn gas_key_storage_bytes(config: &RuntimeConfig, public_key: &PublicKey, access_key: &AccessKey) -> u64 {
     let nonces = access_key.gas_key_info().map_or(0, |info| u64::from(info.num_nonces));
-    let per_nonce = public_key.len() as u64
+    let per_nonce = public_key.trie_id_len() as u64
         + AccessKey::NONCE_INDEX_LEN
         + AccessKey::NONCE_VALUE_LEN
         + config.fees.storage_usage_config.num_extra_bytes_record;
@@ -133,7 +133,7 @@ pub(crate) fn action_delete_key(
                 });
             }
             let count = u64::from(info.num_nonces);
-            let nonce_key = access_key_key_len(account_id.len(), public_key.len()) + AccessKey::NONCE_INDEX_LEN;
+            let nonce_key = access_key_key_len(account_id.len(), public_key.trie_id_len()) + AccessKey::NONCE_INDEX_LEN;
             let key_bytes = count * nonce_key;
             let compute = nonce_removal_compute(ctx.config(), count, key_bytes);
             result.add_gas(0, 0, compute)?;

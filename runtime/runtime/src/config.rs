@@ -2,8 +2,9 @@
 //! transaction costs its signer up front. Corresponds to nearcore's `runtime/runtime/src/config.rs`.
 
 use near_parameters::transfer_fees::transfer_costs;
-use near_parameters::{ActionCosts, RuntimeConfig, gas_key_fees};
+use near_parameters::{ActionCosts, ParameterCost, RuntimeConfig, gas_key_fees};
 use near_primitives::action::{Action, AddKeyAction};
+use near_primitives::crypto::PublicKey;
 use near_primitives::transaction::Transaction;
 use near_primitives::types::{AccountId, Balance, Gas};
 use near_primitives::universal_state_init::UniversalStateInit;
@@ -81,8 +82,8 @@ fn action_fee_terms(config: &RuntimeConfig, action: &Action, receiver_id: &Accou
             both(ActionCosts::deterministic_state_init_entry, init.state_init.data().len() as u64),
             NONE,
         ],
-        Action::TransferToGasKey(action) => gas_key_transfer_terms(action.public_key.len(), receiver_len),
-        Action::WithdrawFromGasKey(action) => gas_key_transfer_terms(action.public_key.len(), receiver_len),
+        Action::TransferToGasKey(action) => gas_key_transfer_terms(&action.public_key, receiver_len),
+        Action::WithdrawFromGasKey(action) => gas_key_transfer_terms(&action.public_key, receiver_len),
         // Priced on what the bytes decode to, any well-formed encoding (nearcore's
         // `state_init_counts`); each committed key as a full-access key.
         Action::UniversalStateInit(init) => {
@@ -106,9 +107,13 @@ fn action_fee_terms(config: &RuntimeConfig, action: &Action, receiver_id: &Accou
 
 /// `TransferToGasKey` / `WithdrawFromGasKey`: the send half counts the key's bytes, the
 /// execution half the bytes of its record ([`near_parameters::gas_key_fees`]).
-fn gas_key_transfer_terms(public_key_len: usize, receiver_len: usize) -> [FeeTerm; 4] {
+fn gas_key_transfer_terms(public_key: &PublicKey, receiver_len: usize) -> [FeeTerm; 4] {
     const NONE: FeeTerm = (ActionCosts::transfer, 0, 0);
-    let [base, bytes] = gas_key_fees::transfer_terms(receiver_len, public_key_len);
+    // At protocol 88 (before nearcore's `FixMlDsaCostCharging`) a transaction's gas-key actions
+    // count the key's handle on both halves (33 bytes for an ML-DSA-65 key); a contract's count
+    // its borsh length (the runner).
+    let trie_len = public_key.trie_id_len();
+    let [base, bytes] = gas_key_fees::transfer_terms(receiver_len, trie_len, trie_len);
     [base, bytes, NONE, NONE]
 }
 
@@ -125,7 +130,7 @@ fn add_key_fee_terms(add_key: &AddKeyAction, receiver_len: usize) -> [FeeTerm; 4
         }
     };
     let Some(info) = permission.gas_key_info() else { return [base, bytes, NONE, NONE] };
-    let [writes, record] = gas_key_fees::add_key_terms(receiver_len, add_key.public_key.len(), info.num_nonces);
+    let [writes, record] = gas_key_fees::add_key_terms(receiver_len, add_key.public_key.trie_id_len(), info.num_nonces);
     [base, bytes, writes, record]
 }
 
@@ -217,8 +222,11 @@ pub fn total_deposit(actions: &[Action]) -> Result<Balance, IntegerOverflowError
 /// What a transaction costs its signer when it is converted into a receipt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TransactionCost {
-    /// Gas burnt at conversion: the send fees of the receipt and its actions.
+    /// Gas burnt at conversion: the send fees of the receipt and its actions, and verifying an
+    /// ML-DSA-65 signature.
     pub gas_burnt: Gas,
+    /// Compute of the conversion (the gas, unless the parameters set the signature's apart).
+    pub compute_burnt: u64,
     /// Gas bought for later: execution fees plus the gas attached to function calls.
     pub gas_remaining: Gas,
     /// The gas price the receipt carries (refunds are paid at it).
@@ -244,10 +252,17 @@ pub fn tx_cost(
 ) -> Result<TransactionCost, IntegerOverflowError> {
     let sender_is_receiver = transaction.signer_id == transaction.receiver_id;
     let receipt_fee = config.fees.fee(ActionCosts::new_action_receipt);
-    let gas_burnt = add_gas(
+    let send_fees = add_gas(
         receipt_fee.send_fee(sender_is_receiver),
         total_send_fees(config, sender_is_receiver, &transaction.actions, &transaction.receiver_id)?,
     )?;
+    // Verifying the signature, burnt at conversion (protocol 85: only ML-DSA-65 costs extra).
+    let signature = match transaction.public_key {
+        PublicKey::MLDSA65(_) => config.fees.ml_dsa_65_verification_cost,
+        PublicKey::ED25519(_) | PublicKey::SECP256K1(_) => ParameterCost::default(),
+    };
+    let gas_burnt = add_gas(send_fees, signature.gas)?;
+    let compute_burnt = add_gas(send_fees, signature.compute)?;
     let gas_remaining = add_gas(
         add_gas(
             receipt_fee.exec_fee(),
@@ -267,6 +282,7 @@ pub fn tx_cost(
     let total_cost = gas_cost.checked_add(deposit_cost).ok_or(IntegerOverflowError)?;
     Ok(TransactionCost {
         gas_burnt,
+        compute_burnt,
         gas_remaining,
         receipt_gas_price,
         total_cost,

@@ -239,6 +239,10 @@ impl Runtime {
             apply_state.block_height,
             signed,
         )?;
+        let compute_usage = match &verified {
+            verifier::TxVerdict::Invalid(_) => 0,
+            verifier::TxVerdict::DepositFailed(cost, _) | verifier::TxVerdict::Charged(cost) => cost.compute_burnt,
+        };
         let (status, gas_burnt, tokens_burnt, receipt) = match verified {
             verifier::TxVerdict::Invalid(error) => {
                 state.rollback();
@@ -285,7 +289,7 @@ impl Runtime {
                 logs: Vec::new(),
                 receipt_ids: receipt.iter().map(|r| r.receipt_id).collect(),
                 gas_burnt,
-                compute_usage: Some(gas_burnt),
+                compute_usage: Some(compute_usage),
                 tokens_burnt,
                 executor_id: tx.signer_id.clone(),
                 status,

@@ -45,25 +45,26 @@ pub(crate) fn entries(
     };
     let fees = &theirs_config.fees;
     let mut entries = Vec::new();
-    // ed25519 and secp256k1 keys (borsh lengths), a short and the longest account id.
-    for key_len in [33usize, 65] {
+    // ed25519, secp256k1 and ML-DSA-65 keys (borsh length sent, handle length stored), a short
+    // and the longest account id.
+    for (key_len, trie_len) in [(33usize, 33usize), (65, 65), (1953, 33)] {
         for sir in [true, false] {
             // The send half does not depend on the receiver.
-            let send = gas_key_fees::transfer_terms(2, key_len);
+            let send = gas_key_fees::transfer_terms(2, key_len, trie_len);
             let nc = gas_key_transfer_send_fee(fees, sir, key_len);
             let name = |part: &str| format!("gas_key_fee.transfer_send.{part}(key {key_len}, sir {sir})");
             entries.push(entry(name("base"), ours(config, &send[..1], Some(sir)), theirs(nc.base)));
             entries.push(entry(name("per_byte"), ours(config, &send[1..], Some(sir)), theirs(nc.per_byte)));
         }
         for account_len in [2usize, 64] {
-            let exec = gas_key_fees::transfer_terms(account_len, key_len);
-            let nc = gas_key_transfer_exec_fee(fees, account_len, key_len);
+            let exec = gas_key_fees::transfer_terms(account_len, key_len, trie_len);
+            let nc = gas_key_transfer_exec_fee(fees, account_len, trie_len);
             let name = |part: &str| format!("gas_key_fee.transfer_exec.{part}(account {account_len}, key {key_len})");
             entries.push(entry(name("base"), ours(config, &exec[..1], None), theirs(nc.base)));
             entries.push(entry(name("per_byte"), ours(config, &exec[1..], None), theirs(nc.per_byte)));
             for nonces in [1u16, 7, 1024] {
-                let exec = gas_key_fees::add_key_terms(account_len, key_len, nonces);
-                let nc = gas_key_add_key_exec_fee(fees, account_len, key_len, nonces);
+                let exec = gas_key_fees::add_key_terms(account_len, trie_len, nonces);
+                let nc = gas_key_add_key_exec_fee(fees, account_len, trie_len, nonces);
                 let name = |part: &str| {
                     format!("gas_key_fee.add_key_exec.{part}(account {account_len}, key {key_len}, nonces {nonces})")
                 };

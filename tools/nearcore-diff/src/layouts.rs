@@ -311,6 +311,31 @@ fn transactions() -> Vec<(&'static str, Vec<u8>, Vec<u8>)> {
         ("Transaction V1 (gas key nonce 513, strict)", Some(513u16), NonceMode::Strict, NcMode::Strict),
         ("Transaction V1 (plain nonce, monotonic)", None, NonceMode::Monotonic, NcMode::Monotonic),
     ];
+    // Signed with an ML-DSA-65 key (tag 2: 1,952 key bytes, 3,309 signature bytes).
+    let (pq_key, pq_signature) = (vec![5u8; 1952], vec![6u8; 3309]);
+    let pq_tx = ours::transaction::Transaction {
+        public_key: ours::crypto::PublicKey::MLDSA65(pq_key.clone().try_into().unwrap_or_else(|_| unreachable!())),
+        ..tx.clone()
+    };
+    let pq_signed = ours::transaction::SignedTransaction::new(
+        ours::crypto::Signature::MLDSA65(pq_signature.clone().try_into().unwrap_or_else(|_| unreachable!())),
+        pq_tx,
+    );
+    let nc_pq_key = nc_crypto::PublicKey::MLDSA65(nc_crypto::MlDsa65PublicKey(
+        pq_key.clone().try_into().unwrap_or_else(|_| unreachable!("1,952 bytes")),
+    ));
+    let nc_pq_tx = nc_primitives::transaction::Transaction::V0(nc_primitives::transaction::TransactionV0 {
+        signer_id: nc_id(ALICE),
+        public_key: nc_pq_key,
+        nonce: 42,
+        receiver_id: nc_id(BOB),
+        block_hash: nc_hash(),
+        actions: nc_actions.clone(),
+    });
+    let nc_pq_signature = nc_crypto::Signature::from_parts(KeyType::MLDSA65, &pq_signature)
+        .unwrap_or_else(|e| unreachable!("3,309 bytes are an ML-DSA-65 signature: {e}"));
+    let nc_pq_signed = nc_primitives::transaction::SignedTransaction::new(nc_pq_signature, nc_pq_tx);
+    pairs.push(("SignedTransaction (ML-DSA-65)", bytes(&pq_signed), bytes(&nc_pq_signed)));
     for (name, nonce_index, mode, nc_mode) in cases {
         let version = TransactionVersion::V1 { nonce_index, nonce_mode: mode };
         let v1 = ours::transaction::Transaction { version, ..tx.clone() };

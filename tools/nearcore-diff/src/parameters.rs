@@ -8,7 +8,7 @@
 //! which nearcore does not have, are listed as `ours_only` and do not fail.
 
 use crate::nearcore::PROTOCOL_VERSION;
-use nc_parameters::RuntimeConfigStore;
+use nc_parameters::{RuntimeConfigStore, cost::SignatureKind};
 use serde_json::{Value, json};
 use strum::IntoEnumIterator;
 
@@ -102,10 +102,6 @@ fn to_json<T: serde::Serialize>(value: &T) -> Value {
 /// Any other value only nearcore has is a difference.
 const KNOWN_MISSING: &[(&str, &str)] = &[
     (
-        "fees.signature_verification_costs.MlDsa65",
-        "ML-DSA-65 transaction signatures (post-quantum keys) are not supported by this runtime",
-    ),
-    (
         "flag.fix_contract_loading_error",
         "on at protocol 87: its behaviour is this runner's only one (the corpus compares loading errors)",
     ),
@@ -178,7 +174,6 @@ fn scalars(theirs: &nc_parameters::RuntimeConfig, ours: &near_parameters::Runtim
     let yocto = |b: nc_primitives_core::types::Balance| json!(b.as_yoctonear().to_string());
     let both =
         |name: &str, ours: Value, theirs: Value| Entry { name: name.into(), ours: Some(ours), nearcore: Some(theirs) };
-    let theirs_only = |name: &str, theirs: Value| Entry { name: name.into(), ours: None, nearcore: Some(theirs) };
     let (ts, os) = (&t.storage_usage_config, &o.storage_usage_config);
     let mut entries = vec![
         both("storage.num_bytes_account", json!(os.num_bytes_account), json!(ts.num_bytes_account)),
@@ -235,12 +230,12 @@ fn scalars(theirs: &nc_parameters::RuntimeConfig, ours: &near_parameters::Runtim
     for (kind, cost) in &t.signature_verification_costs {
         let value = json!({ "gas": cost.gas.as_gas(), "compute": cost.compute });
         let name = format!("fees.signature_verification_costs.{kind:?}");
-        // ed25519 and secp256k1 verification is part of receipt creation (0 here as there).
-        if cost.gas.as_gas() == 0 && cost.compute == 0 {
-            entries.push(both(&name, json!({ "gas": 0, "compute": 0 }), value));
-        } else {
-            entries.push(theirs_only(&name, value));
-        }
+        // Only ML-DSA-65 costs extra; ed25519 and secp256k1 are part of receipt creation.
+        let mine = match kind {
+            SignatureKind::MlDsa65 => o.ml_dsa_65_verification_cost,
+            SignatureKind::Ed25519 | SignatureKind::Secp256k1 => near_parameters::ParameterCost::default(),
+        };
+        entries.push(both(&name, json!({ "gas": mine.gas, "compute": mine.compute }), value));
     }
     entries
 }

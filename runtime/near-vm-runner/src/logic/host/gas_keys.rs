@@ -52,11 +52,13 @@ impl VMLogic {
         self.gas_counter.pay_base(ExtCosts::base)?;
         self.deny_in_view("promise_batch_action_transfer_to_gas_key")?;
         let public_key = self.read_public_key(mem, public_key)?;
+        // Both halves count the key's borsh length (before nearcore's `FixMlDsaCostCharging`,
+        // off at protocol 88, which would count an ML-DSA-65 key's 33-byte handle when executed).
         let key_len = public_key.decoded_len();
         let deposit = memory_get_u128(&mut self.gas_counter, mem, amount_ptr)?;
         let (index, sir) = self.promise_receipt_with_sir(promise_idx)?;
         let receiver_len = self.receipt_manager.receiver(index).len();
-        self.pay_gas_key_terms(sir, &gas_key_fees::transfer_terms(receiver_len, key_len))?;
+        self.pay_gas_key_terms(sir, &gas_key_fees::transfer_terms(receiver_len, key_len, key_len))?;
         self.deduct_balance(deposit)?;
         let public_key = public_key.decode()?;
         let action = TransferToGasKeyAction { public_key, deposit };
