@@ -8,6 +8,7 @@ use base64::Engine;
 use integration_tests::{GenesisAccount, HarnessError, TestEnv};
 use near_parameters::RuntimeConfig;
 use near_primitives::action::{Action, FunctionCallAction};
+use near_primitives::crypto::SecretKey;
 use near_primitives::hash::CryptoHash;
 use near_primitives::transaction::{ExecutionOutcomeWithId, ExecutionStatus, SignedTransaction};
 use near_store::Store;
@@ -214,12 +215,21 @@ impl RunState {
                 }
             });
         }
-        let signed = match &tx.gas_key {
-            Some(gas_key) => {
-                let secret = near_primitives::crypto::SecretKey::from_seed(gas_key.key_of.as_str());
+        let signed = match (&tx.gas_key, &tx.key_of) {
+            (Some(gas_key), _) => {
+                let secret = SecretKey::from_seed(gas_key.key_of.as_str());
                 env.sign_with_gas_key(&secret, gas_key.nonce_index, &tx.signer_id, &tx.receiver_id, actions)?
             }
-            None => env.sign(&tx.signer_id, &tx.receiver_id, actions)?,
+            (None, Some(seed)) => {
+                let secret = SecretKey::from_seed(seed);
+                let uninitialized = env.view_account(&tx.signer_id)?.is_some_and(|account| !account.is_initialized());
+                if uninitialized {
+                    env.sign_bootstrap(&secret, &tx.signer_id, actions)?
+                } else {
+                    env.sign_with_key(&secret, &tx.signer_id, &tx.receiver_id, actions)?
+                }
+            }
+            (None, None) => env.sign(&tx.signer_id, &tx.receiver_id, actions)?,
         };
         if let Some(name) = &tx.capture {
             self.awaited_transactions.insert(signed.get_hash(), name.clone());

@@ -73,6 +73,9 @@ pub struct TransactionSpec {
     pub capture: Option<String>,
     /// Signs with this gas key (a V1 transaction) instead of the signer's derived key.
     pub gas_key: Option<GasKeySigner>,
+    /// Signs with the key derived from this seed name instead of the signer's (for an
+    /// uninitialized universal signer: its self-signed state init, at its bootstrap nonce).
+    pub key_of: Option<String>,
 }
 
 /// A view call run after a block.
@@ -132,6 +135,8 @@ struct Node<'a> {
 struct Ctx {
     file: String,
     dir: PathBuf,
+    /// The scenario's named universal state inits (`state_inits`).
+    state_inits: std::collections::BTreeMap<String, state_inits::NamedStateInit>,
 }
 
 type Parsed<T> = Result<T, ScenarioError>;
@@ -184,8 +189,13 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// An account id, or `universal:NAME`: the `0u` id of a declared state init.
     fn account_id(&self) -> Parsed<AccountId> {
-        self.str()?.parse().map_or_else(|e| self.fail(format!("invalid account id: {e}")), Ok)
+        let text = self.str()?;
+        if let Some(name) = text.strip_prefix(state_inits::UNIVERSAL_PREFIX) {
+            return state_inits::universal_account(*self, name);
+        }
+        text.parse().map_or_else(|e| self.fail(format!("invalid account id: {e}")), Ok)
     }
 
     fn array(&self) -> Parsed<&'a Vec<Value>> {
@@ -258,6 +268,7 @@ macro_rules! optional {
 }
 
 mod keys;
+mod state_inits;
 
 pub use keys::GasKeySigner;
 use keys::{parse_access_key, parse_gas_key_signer, parse_public_key};
@@ -267,11 +278,26 @@ use keys::{parse_access_key, parse_gas_key_signer, parse_public_key};
 /// # Errors
 /// The file cannot be read, is not JSON, or a field is missing or malformed.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let ctx = Ctx { file: path.display().to_string(), dir: path.parent().map(Path::to_path_buf).unwrap_or_default() };
+    let mut ctx = Ctx {
+        file: path.display().to_string(),
+        dir: path.parent().map(Path::to_path_buf).unwrap_or_default(),
+        state_inits: Default::default(),
+    };
     let text = std::fs::read_to_string(path).map_err(|e| ctx.error("-", format!("cannot read: {e}")))?;
     let value: Value = serde_json::from_str(&text).map_err(|e| ctx.error("-", format!("not JSON: {e}")))?;
     let root = child(&ctx, "$", &value);
-    root.only(&["genesis", "blocks", "gas_limit", "yield_timeout_length_in_blocks", "max_trailing_blocks"])?;
+    root.only(&[
+        "genesis",
+        "blocks",
+        "gas_limit",
+        "yield_timeout_length_in_blocks",
+        "max_trailing_blocks",
+        "state_inits",
+    ])?;
+    // Named state inits first: account id fields anywhere below may name their accounts.
+    let state_inits = optional!(root, "state_inits", |n| state_inits::parse_state_inits(n))?.unwrap_or_default();
+    ctx.state_inits = state_inits;
+    let root = child(&ctx, "$", &value);
     let genesis = required!(root, "genesis", |genesis| required!(genesis, "accounts", |accounts| {
         genesis.only(&["accounts"])?;
         let mut parsed = Vec::new();
@@ -389,11 +415,17 @@ fn parse_capture(node: Node<'_>) -> Parsed<Option<String>> {
 }
 
 fn parse_transaction(node: Node<'_>) -> Parsed<TransactionSpec> {
-    node.only(&["signer_id", "receiver_id", "actions", "capture", "gas_key"])?;
+    node.only(&["signer_id", "receiver_id", "actions", "capture", "gas_key", "key_of"])?;
+    let gas_key = optional!(node, "gas_key", |n| parse_gas_key_signer(n))?;
+    let key_of = optional!(node, "key_of", |n| n.str().map(str::to_string))?;
+    if gas_key.is_some() && key_of.is_some() {
+        return node.fail("give `gas_key` or `key_of`, not both");
+    }
     Ok(TransactionSpec {
         path: node.path.to_string(),
         capture: parse_capture(node)?,
-        gas_key: optional!(node, "gas_key", |n| parse_gas_key_signer(n))?,
+        gas_key,
+        key_of,
         signer_id: required!(node, "signer_id", |n| n.account_id())?,
         receiver_id: required!(node, "receiver_id", |n| n.account_id())?,
         actions: required!(node, "actions", |list| {
@@ -482,6 +514,7 @@ fn action_fields(kind: &str) -> &'static [&'static str] {
         "UseGlobalContract" => &["code_hash", "code_hash_of", "account_id"],
         "DeploySubmodule" => &["key", "key_base64", "code_file"],
         "RemoveSubmodule" => &["key", "key_base64"],
+        "UniversalStateInit" => &["state_init", "state_init_base64", "deposit"],
         _ => &[],
     }
 }
@@ -509,6 +542,7 @@ fn parse_action(node: Node<'_>) -> Parsed<ActionSpec> {
             | "UseGlobalContract"
             | "DeploySubmodule"
             | "RemoveSubmodule"
+            | "UniversalStateInit"
     ) {
         body.only(action_fields(kind))?;
     }
@@ -562,6 +596,9 @@ fn parse_action(node: Node<'_>) -> Parsed<ActionSpec> {
             code: required!(body, "code_file", |n| n.file())?,
         }),
         "RemoveSubmodule" => Action::RemoveSubmodule(RemoveSubmoduleAction { key: parse_submodule_key(body)? }),
+        "UniversalStateInit" => {
+            Action::UniversalStateInit(Box::new(state_inits::parse_universal_state_init_action(body)?))
+        }
         other => return node.fail(format!("unknown action `{other}`")),
     }))
 }

@@ -129,6 +129,25 @@ fn gas_key_scenario_funds_signs_withdraws_and_deletes() {
     assert!(most > 7 * 10u128.pow(23) && most < 75 * 10u128.pow(22), "the key's balance is burnt: {most}");
 }
 
+#[test]
+fn universal_scenario_funds_bootstraps_relays_and_refunds_a_repeat() {
+    let reports = run_with("universal_accounts.json", Store::memory());
+    let all: Vec<_> = reports.iter().flat_map(|r| r.outcomes.iter()).collect();
+    assert!(all.iter().all(|o| o["status"].get("Failure").is_none()), "nothing fails: {all:?}");
+    // The self-signed state init is a transaction of the universal account itself, and both
+    // universal accounts then sign transfers to bob.near with their committed keys.
+    let signed_by_universal = all
+        .iter()
+        .filter(|o| {
+            o["executor_id"].as_str().is_some_and(|id| id.starts_with("0u")) && o["gas_burnt"].as_u64() > Some(0)
+        })
+        .count();
+    assert!(signed_by_universal >= 3, "{all:?}");
+    let on_disk = tempfile::tempdir().unwrap();
+    let disk = roots(&run_with("universal_accounts.json", Store::rocksdb(on_disk.path()).unwrap()));
+    assert_eq!(roots(&reports), disk, "memory and RocksDB agree");
+}
+
 fn write(dir: &Path, text: &str) -> PathBuf {
     let path = dir.join("scenario.json");
     std::fs::write(&path, text).unwrap();
@@ -152,6 +171,18 @@ fn bad_scenarios_name_the_path_and_field() {
         (
             r#"{"genesis": {"accounts": []}, "blocks": [{"transactions": [{"signer_id": "a.near", "receiver_id": "b.near", "actions": [{"FunctionCall": {"method_name": "m", "gas": "x"}}]}]}]}"#,
             "$.blocks[0].transactions[0].actions[0].FunctionCall.gas: expected an integer",
+        ),
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"transactions": [{"signer_id": "a.near", "receiver_id": "universal:nope", "actions": []}]}]}"#,
+            "$.blocks[0].transactions[0].receiver_id: `universal:nope` names no state init declared in `state_inits`",
+        ),
+        (
+            r#"{"genesis": {"accounts": []}, "state_inits": {"w": {"keys": []}}, "blocks": []}"#,
+            "$.state_inits.w.keys: unknown field `keys`",
+        ),
+        (
+            r#"{"genesis": {"accounts": []}, "blocks": [{"transactions": [{"signer_id": "a.near", "receiver_id": "b.near", "actions": [{"UniversalStateInit": {"state_init": "w"}}]}]}]}"#,
+            "$.blocks[0].transactions[0].actions[0].UniversalStateInit.state_init: `w` names no state init",
         ),
         (
             r#"{"genesis": {"accounts": []}, "blocks": [{"transactions": [{"signer_id": "a.near", "receiver_id": "b.near", "actions": [{"Fly": {}}]}]}]}"#,
