@@ -4,6 +4,7 @@
 
 use crate::{action_error, alice_and_bob as env, id};
 use integration_tests::{FinalStatus, NEAR, TestEnv, TxResult};
+use near_parameters::ActionCosts;
 use near_primitives::account::AccountContract;
 use near_primitives::action::{Action, FunctionCallAction, TransferAction, UniversalStateInitAction};
 use near_primitives::crypto::{KeyHandle, PublicKey, SecretKey};
@@ -64,7 +65,14 @@ fn a_transfer_creates_the_implicit_account_it_is_sent_to() {
     let key = SecretKey::from_seed("implicit");
     let PublicKey::ED25519(bytes) = key.public_key() else { unreachable!() };
     let near_implicit = id(&hex::encode(bytes));
-    assert!(send(&mut env, &near_implicit, vec![transfer(NEAR)]).is_success());
+    let created = send(&mut env, &near_implicit, vec![transfer(NEAR)]);
+    assert!(created.is_success());
+    // The conversion burns what creating the account adds to a transfer's send fees.
+    let named = send(&mut env, &id("bob.near"), vec![transfer(NEAR)]);
+    let fees = &env.config().fees;
+    let extra = fees.fee(ActionCosts::create_account).send_fee(false)
+        + fees.fee(ActionCosts::add_full_access_key).send_fee(false);
+    assert_eq!(created.transaction.outcome.gas_burnt, named.transaction.outcome.gas_burnt + extra);
     let account = env.view_account(&near_implicit).unwrap().expect("created");
     // The account record, the key's handle (33 bytes), its record (9) and the overhead (40).
     assert_eq!((account.amount, account.storage_usage), (NEAR, 100 + 33 + 9 + 40));
