@@ -139,12 +139,18 @@ fn a_funded_universal_account_is_uninitialized_until_its_state_init() {
     assert_eq!(env.balance(&universal).unwrap(), before, "the repeated state init's deposit went back");
 }
 
+/// alice.near and bob.near, and a universal account committing to `owner()` with `data`, funded
+/// with 1 NEAR by a transfer (so uninitialized); its state init's bytes and its id.
+fn funded_universal(data: &[(&[u8], &[u8])]) -> (TestEnv, Vec<u8>, AccountId) {
+    let mut env = env();
+    let (bytes, universal) = state_init(&[(&owner().public_key()).into()], data);
+    assert!(send(&mut env, &universal, vec![transfer(NEAR)]).is_success());
+    (env, bytes, universal)
+}
+
 #[test]
 fn a_self_signed_state_init_bootstraps_the_account_once() {
-    let mut env = env();
-    let entry: (&[u8], &[u8]) = (b"greeting", b"hello");
-    let (bytes, universal) = state_init(&[(&owner().public_key()).into()], &[entry]);
-    assert!(send(&mut env, &universal, vec![transfer(NEAR)]).is_success());
+    let (mut env, bytes, universal) = funded_universal(&[(b"greeting", b"hello")]);
     let stranger = SecretKey::from_seed("stranger");
     let not_committed = env.sign_bootstrap(&stranger, &universal, vec![init_action(&bytes, 0)]).unwrap();
     let refused = env.execute(not_committed, 10).unwrap();
@@ -166,10 +172,7 @@ fn a_self_signed_state_init_bootstraps_the_account_once() {
 
 #[test]
 fn a_failed_bootstrap_still_uses_its_nonce() {
-    let mut env = env();
-    let entry: (&[u8], &[u8]) = (b"k", b"v");
-    let (bytes, universal) = state_init(&[(&owner().public_key()).into()], &[entry]);
-    assert!(send(&mut env, &universal, vec![transfer(NEAR)]).is_success());
+    let (mut env, bytes, universal) = funded_universal(&[(b"k", b"v")]);
     let before = env.view_account(&universal).unwrap().unwrap().bootstrap_nonce.unwrap();
     // The state init, then an action an account without a contract fails.
     let call = call("main");

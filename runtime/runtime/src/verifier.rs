@@ -209,13 +209,25 @@ fn validate_universal_state_init(
     }
     let init = UniversalStateInit::from_canonical_bytes(bytes)
         .map_err(|_| ActionsValidationError::MalformedUniversalStateInit)?;
-    for (key, value) in init.data() {
-        check_length(key.len(), limits.max_length_storage_key, |length, limit| {
-            ActionsValidationError::UniversalStateInitKeyLengthExceeded { length, limit }
-        })?;
-        check_length(value.len(), limits.max_length_storage_value, |length, limit| {
-            ActionsValidationError::UniversalStateInitValueLengthExceeded { length, limit }
-        })?;
+    check_entries(
+        limits,
+        init.data(),
+        |length, limit| ActionsValidationError::UniversalStateInitKeyLengthExceeded { length, limit },
+        |length, limit| ActionsValidationError::UniversalStateInitValueLengthExceeded { length, limit },
+    )
+}
+
+/// A state init's entries fit in storage: keys within `max_length_storage_key`, values within
+/// `max_length_storage_value` (each kind of state init names the errors).
+fn check_entries(
+    limits: &LimitConfig,
+    data: &std::collections::BTreeMap<Vec<u8>, Vec<u8>>,
+    key_error: fn(u64, u64) -> ActionsValidationError,
+    value_error: fn(u64, u64) -> ActionsValidationError,
+) -> Result<(), ActionsValidationError> {
+    for (key, value) in data {
+        check_length(key.len(), limits.max_length_storage_key, key_error)?;
+        check_length(value.len(), limits.max_length_storage_value, value_error)?;
     }
     Ok(())
 }
@@ -245,15 +257,12 @@ fn validate_state_init(
             derived_id,
         });
     }
-    for (key, value) in init.state_init.data() {
-        check_length(key.len(), limits.max_length_storage_key, |length, limit| {
-            ActionsValidationError::DeterministicStateInitKeyLengthExceeded { length, limit }
-        })?;
-        check_length(value.len(), limits.max_length_storage_value, |length, limit| {
-            ActionsValidationError::DeterministicStateInitValueLengthExceeded { length, limit }
-        })?;
-    }
-    Ok(())
+    check_entries(
+        limits,
+        init.state_init.data(),
+        |length, limit| ActionsValidationError::DeterministicStateInitKeyLengthExceeded { length, limit },
+        |length, limit| ActionsValidationError::DeterministicStateInitValueLengthExceeded { length, limit },
+    )
 }
 
 fn validate_submodule_key(limits: &LimitConfig, key: &[u8]) -> Result<(), ActionsValidationError> {
