@@ -24,8 +24,14 @@ use near_store::utils::{AccessKeyRecord, decode_access_key_record, get_access_ke
 /// Storage bytes an access key record takes: its key's handle (33 bytes for an ML-DSA-65 key),
 /// the record, and the per-record overhead.
 pub fn access_key_storage_bytes(config: &RuntimeConfig, public_key: &PublicKey, access_key: &AccessKey) -> u64 {
+    access_key_record_bytes(config, public_key.trie_id_len(), access_key)
+}
+
+/// [`access_key_storage_bytes`] for a key known by its handle, of `trie_id_len` bytes (a
+/// universal state init names its keys only by handle).
+pub fn access_key_record_bytes(config: &RuntimeConfig, trie_id_len: usize, access_key: &AccessKey) -> u64 {
     let value = borsh::object_length(access_key).unwrap_or_default() as u64;
-    public_key.trie_id_len() as u64 + value + config.fees.storage_usage_config.num_extra_bytes_record
+    trie_id_len as u64 + value + config.fees.storage_usage_config.num_extra_bytes_record
 }
 
 /// Storage bytes a gas key takes: its access key record, and per nonce the key's handle, the

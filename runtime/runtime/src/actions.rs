@@ -5,8 +5,8 @@
 //! nearcore's `runtime/runtime/src/actions.rs`.
 
 use crate::access_keys::{
-    GasKeysOfAccount, action_add_key, action_delete_key, action_transfer_to_gas_key, action_withdraw_from_gas_key,
-    refund_gas_to_key,
+    GasKeysOfAccount, access_key_storage_bytes, action_add_key, action_delete_key, action_transfer_to_gas_key,
+    action_withdraw_from_gas_key, refund_gas_to_key,
 };
 use crate::config::exec_cost;
 use crate::deterministic_account_id::action_deterministic_state_init;
@@ -205,8 +205,7 @@ fn action_implicit_account_creation_transfer(
         AccountType::NearImplicitAccount => {
             let key = near_implicit_key(account_id);
             let access_key = AccessKey { nonce: initial_nonce_value(height), ..AccessKey::full_access() };
-            let record = borsh::object_length(&access_key).unwrap_or_default() as u64;
-            let bytes = storage.num_bytes_account + key.len() as u64 + record + storage.num_extra_bytes_record;
+            let bytes = storage.num_bytes_account + access_key_storage_bytes(ctx.config(), &key, &access_key);
             set_access_key(state, account_id.clone(), key, &access_key);
             Account::new(deposit, bytes)
         }

@@ -5,6 +5,7 @@
 //! it does not make the account the actor, so the receipt's later actions cannot add to it what
 //! the id does not commit to. Corresponds to nearcore's `runtime/runtime/src/universal_account_id.rs`.
 
+use crate::access_keys::access_key_record_bytes;
 use crate::deterministic_account_id::{refund_deposit, settle_state_init_deposit};
 use crate::global_contracts::use_global_contract;
 use crate::types::{ActionContext, ActionResult, RuntimeError};
@@ -82,10 +83,9 @@ fn install(
         state.set(TrieKey::ContractData { account_id: account_id.clone(), key: key.clone() }, value.clone());
     }
     let access_key = AccessKey { nonce: key_nonce, ..AccessKey::full_access() };
-    let record_len = borsh::object_length(&access_key).map_err(|_| overflow())? as u64;
     for handle in init.access_keys() {
-        let bytes = (handle.trie_id_len() as u64).checked_add(record_len).and_then(|b| b.checked_add(extra));
-        usage = bytes.and_then(|b| usage.checked_add(b)).ok_or_else(overflow)?;
+        let bytes = access_key_record_bytes(ctx.config(), handle.trie_id_len(), &access_key);
+        usage = usage.checked_add(bytes).ok_or_else(overflow)?;
         set_access_key_by_handle(state, account_id.clone(), handle.clone(), &access_key);
     }
     account.storage_usage = usage;
