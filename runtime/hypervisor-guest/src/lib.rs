@@ -4,7 +4,7 @@
 //! A handler is a `cdylib` that calls [`handler!`] with its messages and a function
 //! `fn(&Request) -> Result<Vec<u8>, u16>`; the macro exports `hv_packet`, `hv_metadata` and
 //! `hv_handle`. On wasm32 the crate also provides the allocator (a bump allocator: every call
-//! runs in a fresh instance, so nothing needs freeing) and the panic handler (a trap: the call
+//! starts from the memory setup left, so nothing needs freeing) and the panic handler (a trap: the call
 //! fails and its state changes are rolled back).
 #![no_std]
 
@@ -324,7 +324,7 @@ mod runtime {
     use core::cell::Cell;
 
     /// Hands out memory upwards from the heap base, growing memory as needed; never frees
-    /// (each call runs in a fresh instance).
+    /// (each call starts from the memory setup left).
     struct Bump(Cell<usize>);
 
     // SAFETY: a wasm handler instance is single-threaded.

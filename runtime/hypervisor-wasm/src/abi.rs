@@ -25,7 +25,10 @@
 //! - `respond(ptr: i32, len: i32)`: sets the call's response;
 //! - `gas_left() -> i64`: gas the call has left.
 //!
-//! Out-of-bounds pointers trap. Every trap (and running out of gas or stack) fails the call:
+//! Imports are closed during setup (instantiation, a start function, `hv_packet`): a call to
+//! one traps, so setup leaves every instance in the same state and burns the same gas. Every
+//! call starts from that state (a reused instance is put back to it). Out-of-bounds pointers
+//! trap. Every trap (and running out of gas or stack) fails the call:
 //! its state changes are rolled back by the hypervisor and its caller gets an error code.
 
 /// The machine id.

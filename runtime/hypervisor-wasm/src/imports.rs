@@ -30,8 +30,28 @@ pub(crate) struct WasmState {
     pub(crate) returned: Vec<u8>,
     /// The response set by `respond`.
     pub(crate) response: Option<Vec<u8>>,
-    /// Whether imports may reach a host (not while reading metadata).
-    pub(crate) host_allowed: bool,
+    /// Which imports may be called now.
+    pub(crate) access: Access,
+    /// Byte ranges of the memory the host wrote during the call (for an instance's reset).
+    pub(crate) host_writes: Vec<std::ops::Range<usize>>,
+}
+
+/// Which imports a handler may call at a given point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Access {
+    /// During setup (a start function, `hv_packet`): none, so setup is the same for every
+    /// instance whatever its budget (instances can be reused).
+    None,
+    /// In `hv_metadata`: those that need no host.
+    Local,
+    /// In `hv_handle`: all.
+    Host,
+}
+
+impl WasmState {
+    fn local(&self) -> wasmtime::Result<()> {
+        if self.access == Access::None { Err(stop("import during setup")) } else { Ok(()) }
+    }
 }
 
 impl InstrumentationHost for WasmState {
@@ -80,7 +100,7 @@ fn with_host<R>(
     mem: &mut [u8],
     f: impl FnOnce(&mut dyn Host, &mut [u8], &mut WasmState) -> wasmtime::Result<R>,
 ) -> wasmtime::Result<R> {
-    if !state.host_allowed || !HOST.is_set() {
+    if state.access != Access::Host || !HOST.is_set() {
         return Err(stop("no host"));
     }
     HOST.with(|host| {
@@ -158,9 +178,13 @@ fn invoke(state: &mut WasmState, mem: &mut [u8], ptr: u32) -> wasmtime::Result<u
         let bytes = packet_at(mem, ptr)?;
         let inline_len = packet::u32_at(bytes, offsets::DATA_LEN).min(DATA_CAPACITY);
         let fits = result.as_ref().map_or(true, |response| response.len() <= DATA_CAPACITY - inline_len);
+        let start = ptr as usize;
         if fits {
             packet::write_response(bytes, &result, gas_used, None);
+            let response_len = result.as_ref().map_or(0, Vec::len);
+            state.host_writes.push(start..start + DATA_OFFSET + inline_len + response_len);
         } else {
+            state.host_writes.push(start..start + DATA_OFFSET);
             packet::write_response(bytes, &result, gas_used, Some(0));
             state.returned = result.clone().unwrap_or_default();
         }
@@ -216,12 +240,15 @@ fn state_remove(
 }
 
 fn read_return(state: &mut WasmState, mem: &mut [u8], ptr: u32) -> wasmtime::Result<()> {
+    state.local()?;
     let range = range(mem, ptr, state.returned.len() as u64)?;
-    mem[range].copy_from_slice(&state.returned);
+    mem[range.clone()].copy_from_slice(&state.returned);
+    state.host_writes.push(range);
     Ok(())
 }
 
 fn respond(state: &mut WasmState, mem: &mut [u8], ptr: u32, len: u32) -> wasmtime::Result<()> {
+    state.local()?;
     state.response = Some(mem[range(mem, ptr, u64::from(len))?].to_vec());
     Ok(())
 }
@@ -245,7 +272,7 @@ near_vm_runner::import_table! {
     state_remove(token: u32, key: u32, key_len: u32) -> u32 => |s, m| state_remove(s, m, token, key, key_len);
     read_return(ptr: u32) -> () => |s, m| read_return(s, m, ptr);
     respond(ptr: u32, len: u32) -> () => |s, m| respond(s, m, ptr, len);
-    gas_left() -> u64 => |s, _m| Ok::<u64, wasmtime::Error>(s.budget.saturating_sub(s.pending));
+    gas_left() -> u64 => |s, _m| s.local().map(|()| s.budget.saturating_sub(s.pending));
 }
 
 /// Adds the `hypervisor` imports.

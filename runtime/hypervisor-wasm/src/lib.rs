@@ -6,8 +6,10 @@
 //!   it byte by byte);
 //! - [`vm`]: [`WasmVm`], the `VirtualMachine` with machine id `wasm`: code stored with
 //!   `module:store_code` is validated, compiled once and cached by its hash (`wasm:<sha256>`);
-//! - `instance`: one call: a fresh instance, the request written into the handler's packet
-//!   page, `hv_handle`, the response and gas back;
+//! - `instance`: one call: an instance as setup left it, the request written into the
+//!   handler's packet page, `hv_handle`, the response and gas back;
+//! - [`reuse`]: instances reused between calls, put back exactly as setup left them (memory
+//!   granules the call wrote, globals), so reuse changes no result and no gas;
 //! - `imports`: the `hypervisor` imports, reaching the hypervisor's `Host` through a scoped
 //!   thread-local for the length of the call.
 
@@ -15,6 +17,7 @@ pub mod abi;
 pub mod call_spec;
 mod imports;
 mod instance;
+pub mod reuse;
 pub mod vm;
 
 pub use vm::WasmVm;

@@ -3,13 +3,15 @@
 use crate::abi::{EXPORT_HANDLE, EXPORT_METADATA, EXPORT_PACKET, IMPORT_MODULE, MACHINE_ID};
 use crate::imports;
 use crate::instance::{Compiled, WasmHandler};
+use crate::reuse::Idle;
 use near_hypervisor::vm::CodeSource;
 use near_hypervisor::{ErrorCode, HandlerMetadata, ResolvedHandler, VirtualMachine};
 use near_parameters::{Config, RuntimeConfig};
 use near_vm_runner::engine::{Compiler, PoolLimits, WasmEngine, link_instrumentation};
-use near_vm_runner::prepare::{ImportPolicy, MemoryPolicy, exports_function, prepare_with_policy};
+use near_vm_runner::prepare::{ImportPolicy, MemoryPolicy, exports_function, prepare_with_policy, track_writes};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 use wasmparser::ValType;
 
@@ -25,6 +27,10 @@ pub const POOLED_INSTANCES: u32 = 1024;
 /// The start of each handler memory kept resident between instances (see `PoolLimits`).
 pub const KEEP_RESIDENT_BYTES: usize = 256 * 1024;
 
+/// Idle instances kept for reuse across all handlers of one VM (each holds a pool slot; the
+/// rest of the pool stays for busy ones).
+pub const IDLE_INSTANCES: usize = POOLED_INSTANCES as usize / 4;
+
 /// Runs account handlers written in wasm. Handler ids are `wasm:<hex sha256 of the code>`;
 /// code is stored with `module:store_code` (`("wasm", code)`), validated like a contract plus
 /// the handler ABI ([`crate::abi`]), and compiled once per process. Module handlers
@@ -36,6 +42,10 @@ pub struct WasmVm {
     compiled: Mutex<HashMap<String, ResolvedHandler>>,
     /// Module handlers (`module:<config name>`), given when the VM is made.
     modules: HashMap<String, ResolvedHandler>,
+    /// Whether calls reuse idle instances (`crate::reuse`) instead of making fresh ones.
+    reuse: bool,
+    /// Idle instances the VM may still keep.
+    idle_budget: Arc<AtomicUsize>,
 }
 
 impl WasmVm {
@@ -60,9 +70,25 @@ impl WasmVm {
                 max_memory_bytes,
                 keep_resident_bytes: KEEP_RESIDENT_BYTES,
                 static_bounds: false,
+                memories_per_instance: 2,
             },
         )?;
-        Ok(WasmVm { engine, config, compiled: Mutex::new(HashMap::new()), modules: HashMap::new() })
+        Ok(WasmVm {
+            engine,
+            config,
+            compiled: Mutex::new(HashMap::new()),
+            modules: HashMap::new(),
+            reuse: true,
+            idle_budget: Arc::new(AtomicUsize::new(IDLE_INSTANCES)),
+        })
+    }
+
+    /// Every call gets a fresh instance instead of a reused one: slower, the same results and
+    /// gas to the unit (the reference reuse is tested against). Applies to code loaded after
+    /// it: call it before [`WasmVm::with_module`].
+    pub fn fresh_instances(mut self) -> WasmVm {
+        self.reuse = false;
+        self
     }
 
     /// Adds a module handler `module:<config_name>` running `code` (modules are known when the
@@ -88,6 +114,7 @@ impl WasmVm {
     /// Prepares, checks and compiles `code`, and reads its metadata.
     fn load(&self, code: &[u8]) -> Result<ResolvedHandler, ErrorCode> {
         let invalid = |_| ErrorCode::InvalidHandler;
+        let code_len = code.len();
         let prepared = prepare_with_policy(code, &self.config, &POLICY).map_err(invalid)?;
         let exports =
             [(EXPORT_PACKET, &[ValType::I32][..]), (EXPORT_HANDLE, &[ValType::I32][..]), (EXPORT_METADATA, &[])];
@@ -96,19 +123,27 @@ impl WasmVm {
                 return Err(ErrorCode::InvalidHandler);
             }
         }
-        let module = self.engine.compile(&prepared.code).map_err(|_| ErrorCode::InvalidHandler)?;
+        let max_memory_bytes = u64::from(self.config.limit_config.max_memory_pages) * 65_536;
+        let tracked = if self.reuse { track_writes(&prepared.code, max_memory_bytes).map_err(invalid)? } else { None };
+        let (code, map_len) = match &tracked {
+            Some(tracked) => (&tracked.code, Some(tracked.map_len)),
+            None => (&prepared.code, None),
+        };
+        let module = self.engine.compile(code).map_err(|_| ErrorCode::InvalidHandler)?;
         let mut linker = wasmtime::Linker::new(self.engine.inner());
         link_instrumentation(&mut linker).map_err(|_| ErrorCode::Fatal)?;
         imports::link(&mut linker).map_err(|_| ErrorCode::Fatal)?;
         let pre = linker.instantiate_pre(&module).map_err(|_| ErrorCode::InvalidHandler)?;
-        let compiled = Arc::new(Compiled {
+        let mut compiled = Compiled {
             engine: self.engine.inner().clone(),
             pre,
-            code_len: code.len() as u64,
+            code_len: code_len as u64,
             config: self.config.clone(),
-        });
-        let metadata: HandlerMetadata = compiled.metadata()?;
-        Ok(ResolvedHandler { handler: Arc::new(WasmHandler(compiled)), metadata: Arc::new(metadata) })
+            reuse: None,
+            idle: Idle::new(self.idle_budget.clone()),
+        };
+        let metadata: HandlerMetadata = compiled.metadata(map_len)?;
+        Ok(ResolvedHandler { handler: Arc::new(WasmHandler(Arc::new(compiled))), metadata: Arc::new(metadata) })
     }
 
     fn cached(&self, handler_id: &str) -> Option<ResolvedHandler> {

@@ -17,8 +17,8 @@ use near_primitives::errors::{FunctionCallError, HostError, MethodResolveError};
 use wasmtime::{Linker, Memory, MemoryType, Module, Store};
 
 pub use metering::{
-    InstrumentationHost, MeteringState, bind_gas_global, gas_from_wasm, gas_to_wasm, link_instrumentation, sync_gas_in,
-    sync_gas_out,
+    InstrumentationHost, MeteringState, bind_gas_global, gas_from_wasm, gas_to_wasm, link_instrumentation,
+    seed_gas_spent, sync_gas_in, sync_gas_out,
 };
 pub use traps::trap_to_error;
 
@@ -56,6 +56,9 @@ pub struct PoolLimits {
     /// Keep wasmtime's default 4 GiB reservation and guard per slot, so compiled code needs no
     /// explicit bounds checks (fast code, large virtual reservations: for few instances).
     pub static_bounds: bool,
+    /// Memories one instance may have (2 for modules with a write map,
+    /// `crate::prepare::track_writes`); the pool holds `instances ×` this many.
+    pub memories_per_instance: u32,
 }
 
 /// A configured wasmtime engine.
@@ -102,6 +105,9 @@ impl WasmEngine {
         config.wasm_simd(false);
         config.wasm_relaxed_simd(false);
         config.wasm_bulk_memory(true);
+        // Guests cannot have a second memory (preparation validates them without it); a write
+        // map (`crate::prepare::track_writes`) is one.
+        config.wasm_multi_memory(true);
         config.max_wasm_stack(MAX_NATIVE_WASM_STACK);
         // As nearcore's runner: no unwind tables, address maps or backtrace details in compiled
         // code (traps are classified by their code, never by a backtrace): smaller code, faster
@@ -115,7 +121,8 @@ impl WasmEngine {
             let mut pooling = wasmtime::PoolingAllocationConfig::new();
             pooling
                 .total_core_instances(pool.instances)
-                .total_memories(pool.instances)
+                .total_memories(pool.instances.saturating_mul(pool.memories_per_instance.max(1)))
+                .max_memories_per_module(pool.memories_per_instance.max(1))
                 .total_tables(pool.instances)
                 .total_stacks(pool.instances)
                 .max_memory_size(pool.max_memory_bytes)

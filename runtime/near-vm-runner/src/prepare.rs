@@ -12,6 +12,9 @@
 //! 4. [`inline`] (unless [`Metering::HostCalls`]): those calls become arithmetic on two globals
 //!    (gas left, stack budget) with a host call only when one runs out: same charges, same
 //!    places.
+//! 5. [`track_writes`] (only for hosts that reuse instances, on a module prepared with
+//!    [`MemoryPolicy::Own`]): stores mark a write map so a host can put memory and globals back
+//!    as a fresh instance has them; no charge changes.
 //!
 //! Every failure is a [`PrepareError`] (a guest fault recorded in the outcome), never a panic.
 
@@ -20,9 +23,14 @@ mod host_gas;
 mod inline;
 mod memory;
 pub mod validate;
+mod writes;
 
 pub use inline::{GAS_EXPORT, STACK_EXHAUSTED_IMPORT};
 pub use validate::exports_function;
+pub use writes::{
+    RESTORE_GLOBALS_EXPORT, SAVE_GLOBALS_EXPORT, TrackedModule, WRITE_GRANULE, WRITE_GRANULE_SHIFT, WRITE_MAP_EXPORT,
+    WRITE_SPILL, track_writes,
+};
 
 use near_parameters::Config;
 use near_primitives::errors::PrepareError;
@@ -41,6 +49,33 @@ pub const PREPARATION_DEPENDENCIES: &[(&str, &str)] =
 /// What identifies preparation's output: [`PREPARATION_VERSION`] and the sources' hash.
 pub fn preparation_fingerprint() -> String {
     format!("{PREPARATION_VERSION}:{}", env!("NEAR_VM_RUNNER_PREPARE_SOURCE_HASH"))
+}
+
+/// The parameter count of each function the module defines, in order (for passes that add
+/// locals after a body's own).
+///
+/// # Errors
+/// `Deserialization` when the module cannot be parsed or names a type it does not have.
+pub(crate) fn defined_function_params(code: &[u8]) -> Result<Vec<u32>, PrepareError> {
+    let error = PrepareError::Deserialization;
+    let (mut types, mut params) = (Vec::new(), Vec::new());
+    for payload in wasmparser::Parser::new(0).parse_all(code) {
+        match payload.map_err(|_| error.clone())? {
+            wasmparser::Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    let count = ty.map_err(|_| error.clone())?.params().len();
+                    types.push(u32::try_from(count).map_err(|_| error.clone())?);
+                }
+            }
+            wasmparser::Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    params.push(*types.get(ty.map_err(|_| error.clone())? as usize).ok_or(error.clone())?);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(params)
 }
 
 /// The import module of the instrumentation's functions.

@@ -50,15 +50,25 @@ pub enum VMRunnerError {
 /// (protocol 88 allows 128 MiB: `max_memory_pages` 2048), 64 KiB kept resident between calls,
 /// wasmtime's static bounds (no explicit bounds checks in compiled code). NEP-481 children run
 /// on an engine and pool of their own ([`CHILD_POOL`]).
-pub const CONTRACT_POOL: PoolLimits =
-    PoolLimits { instances: 64, max_memory_bytes: 1 << 30, keep_resident_bytes: 64 << 10, static_bounds: true };
+pub const CONTRACT_POOL: PoolLimits = PoolLimits {
+    instances: 64,
+    max_memory_bytes: 1 << 30,
+    keep_resident_bytes: 64 << 10,
+    static_bounds: true,
+    memories_per_instance: 1,
+};
 
 /// The pool NEP-481 children run in (instances, memories and fiber stacks): a parent call has
 /// at most `max_live_submodules` (8) children alive, a finished child gives its slot back at
 /// once, so 128 slots serve 16 parent calls running at the same time on one runner (the runtime
 /// runs one). Exhausting it is a node fault, never a status a contract sees.
-pub const CHILD_POOL: PoolLimits =
-    PoolLimits { instances: 128, max_memory_bytes: 1 << 30, keep_resident_bytes: 64 << 10, static_bounds: true };
+pub const CHILD_POOL: PoolLimits = PoolLimits {
+    instances: 128,
+    max_memory_bytes: 1 << 30,
+    keep_resident_bytes: 64 << 10,
+    static_bounds: true,
+    memories_per_instance: 1,
+};
 
 /// Runs contracts on one engine with an in-memory compiled-module cache.
 pub struct ContractRunner {

@@ -5,6 +5,7 @@
 mod calls;
 mod failures;
 mod fuzz;
+mod reuse;
 mod rules;
 mod twins;
 

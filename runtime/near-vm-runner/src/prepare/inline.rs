@@ -14,14 +14,17 @@
 //!   `MemoryAccessViolation`) when they do not fit, then charges the frame's gas
 //!   (`ceil(frame / 8) × regular_op_cost`) as a gas point; every exit adds them back.
 //!
-//! Bulk memory and table operators keep their host calls: their fee depends on a count known
-//! only at run time. `memory.grow` and `table.grow` are charged the same way, linearly in the
-//! number of pages or elements asked for (`linear_op_base_cost + linear_op_unit_cost × delta`,
-//! nearcore's fee model): finite-wasm's own instrumentation cannot emit that charge, so this
-//! pass adds it before every grow, through the bulk-operation import of the same kind
-//! (`finite_wasm_memory_fill` / `finite_wasm_table_fill`: `linear × count + constant`, the
-//! count handed back), in both meterings. docs/engine.md explains the design and how the
-//! equality is tested.
+//! Bulk memory and table operators are charged `linear × count + constant` for a count known
+//! only at run time: finite-wasm calls `finite_wasm_memory_*` / `finite_wasm_table_*` with it.
+//! Inline metering turns those calls into the same arithmetic on the count (two scratch locals
+//! in the functions that need them), then a gas point of that fee; they stay host calls only
+//! where the fee could overflow (never with nearcore's parameters). `memory.grow` and
+//! `table.grow` are charged the same way, linearly in the number of pages or elements asked
+//! for (`linear_op_base_cost + linear_op_unit_cost × delta`, nearcore's fee model):
+//! finite-wasm's own instrumentation cannot emit that charge, so this pass adds it before every
+//! grow (with host metering, through the bulk-operation import of the same kind,
+//! `finite_wasm_memory_fill` / `finite_wasm_table_fill`: `linear × count + constant`, the
+//! count handed back). docs/engine.md explains the design and how the equality is tested.
 
 use super::INTERNAL_IMPORT_MODULE;
 use super::host_gas::{HostImports, call_passing_gas};
@@ -39,6 +42,17 @@ pub const GAS_EXPORT: &str = "\u{0}gas";
 /// function's frame does not fit the stack budget, it always fails.
 pub const STACK_EXHAUSTED_IMPORT: &str = "finite_wasm_stack_exhausted";
 
+/// The instrumentation's bulk-operation charges: `(count: i32, linear: i64, constant: i64) ->
+/// count`, burning `linear × count + constant`.
+const BULK_CHARGES: [&str; 6] = [
+    "finite_wasm_memory_copy",
+    "finite_wasm_memory_fill",
+    "finite_wasm_memory_init",
+    "finite_wasm_table_copy",
+    "finite_wasm_table_fill",
+    "finite_wasm_table_init",
+];
+
 const FUNCTION_SECTION_ID: u8 = 3;
 const GLOBAL_SECTION_ID: u8 = 6;
 const EXPORT_SECTION_ID: u8 = 7;
@@ -54,6 +68,10 @@ struct Plan {
     unstack_fn: u32,
     memory_charge_fn: u32,
     table_charge_fn: u32,
+    /// The six bulk-operation charges (`finite_wasm_memory_*`, `finite_wasm_table_*`).
+    bulk_fns: Vec<u32>,
+    /// Parameter count of each defined function (for the scratch locals' indices).
+    params: Vec<u32>,
     linear_base: u64,
     linear_unit: u64,
     gas_global: u32,
@@ -85,7 +103,8 @@ pub(crate) fn finish_metering(code: &[u8], config: &Config, inline: bool) -> Res
         let payload = payload.map_err(|_| PrepareError::Deserialization)?;
         if let Payload::CodeSectionEntry(body) = payload {
             let (left, section) = bodies.as_mut().ok_or(PrepareError::Deserialization)?;
-            section.function(&rewrite_body(code, body, &plan)?);
+            let params = plan.params.get(section.len() as usize).copied().ok_or(PrepareError::Deserialization)?;
+            section.function(&rewrite_body(code, body, &plan, params)?);
             *left = left.saturating_sub(1);
             if *left == 0 {
                 let section = bodies.take().map(|(_, section)| section).unwrap_or_default();
@@ -246,6 +265,8 @@ fn plan(code: &[u8], config: &Config, inline: bool) -> Result<Plan, PrepareError
     let (mut gas_fn, mut stack_fn, mut unstack_fn) = (None, None, None);
     let (mut memory_charge_fn, mut table_charge_fn) = (None, None);
     let (mut functions, mut globals) = (0u32, 0u32);
+    let mut bulk_fns = Vec::new();
+    let params = super::defined_function_params(code)?;
     for payload in Parser::new(0).parse_all(code) {
         match payload.map_err(|_| PrepareError::Deserialization)? {
             Payload::ImportSection(reader) => {
@@ -261,6 +282,9 @@ fn plan(code: &[u8], config: &Config, inline: bool) -> Result<Plan, PrepareError
                                     "finite_wasm_memory_fill" => memory_charge_fn = Some(functions),
                                     "finite_wasm_table_fill" => table_charge_fn = Some(functions),
                                     _ => {}
+                                }
+                                if BULK_CHARGES.contains(&import.name) {
+                                    bulk_fns.push(functions);
                                 }
                             }
                             functions += 1;
@@ -292,6 +316,8 @@ fn plan(code: &[u8], config: &Config, inline: bool) -> Result<Plan, PrepareError
         unstack_fn,
         memory_charge_fn,
         table_charge_fn,
+        bulk_fns,
+        params,
         linear_base: config.linear_op_base_cost,
         linear_unit: config.linear_op_unit_cost,
         gas_global: globals,
@@ -326,12 +352,20 @@ fn imports(
 /// One function body with its instrumentation calls inlined. finite-wasm writes each call as
 /// `i64.const` arguments immediately followed by the `call`; arguments are held back until it
 /// is known whether a `call` of the instrumentation consumes them.
-fn rewrite_body(code: &[u8], body: FunctionBody<'_>, plan: &Plan) -> Result<Function, PrepareError> {
+fn rewrite_body(code: &[u8], body: FunctionBody<'_>, plan: &Plan, params: u32) -> Result<Function, PrepareError> {
     let mut locals = Vec::new();
+    let mut scratch = params;
     for local in body.get_locals_reader().map_err(|_| PrepareError::Deserialization)? {
         let (count, ty) = local.map_err(|_| PrepareError::Deserialization)?;
+        scratch = scratch.checked_add(count).ok_or(PrepareError::Deserialization)?;
         locals.push((count, RoundtripReencoder.val_type(ty).map_err(|_| PrepareError::Serialization)?));
     }
+    let bulk = if plan.inline && charges_bulk(&body, plan)? {
+        locals.extend([(1, ValType::I32), (1, ValType::I64)]);
+        Some(BulkScratch { count: scratch, fee: scratch + 1 })
+    } else {
+        None
+    };
     let mut function = Function::new(locals);
     let mut held: Vec<(u64, Range<usize>)> = Vec::with_capacity(2);
     let mut operators = body.get_operators_reader().map_err(|_| PrepareError::Deserialization)?;
@@ -355,11 +389,19 @@ fn rewrite_body(code: &[u8], body: FunctionBody<'_>, plan: &Plan) -> Result<Func
                     plan.table_charge_fn
                 };
                 // The delta on top of the stack: `linear × delta + constant`, delta handed back.
-                function
-                    .instruction(&Instruction::I64Const(plan.linear_unit as i64))
-                    .instruction(&Instruction::I64Const(plan.linear_base as i64))
-                    .instruction(&Instruction::Call(charge));
+                charge_bulk(&mut function, plan, bulk.as_ref(), charge, plan.linear_unit, plan.linear_base);
                 function.raw(code[offset..end].iter().copied());
+            }
+            Operator::Call { function_index } if bulk.is_some() && plan.bulk_fns.contains(&function_index) => {
+                if held.len() < 2 {
+                    release(&mut function, code, &mut held);
+                    function.raw(code[offset..end].iter().copied());
+                    continue;
+                }
+                let constant = take(&mut held)?;
+                let linear = take(&mut held)?;
+                release(&mut function, code, &mut held);
+                charge_bulk(&mut function, plan, bulk.as_ref(), function_index, linear, constant);
             }
             Operator::Call { function_index } if plan.inline && function_index == plan.gas_fn => {
                 let fee = take(&mut held)?;
@@ -427,6 +469,67 @@ fn charge_gas(function: &mut Function, plan: &Plan, fee: u64) {
         .instruction(&Instruction::I64Sub)
         .instruction(&Instruction::GlobalSet(plan.gas_global))
         .instruction(&Instruction::End);
+}
+
+/// The two scratch locals of a body that charges bulk operations inline.
+struct BulkScratch {
+    count: u32,
+    fee: u32,
+}
+
+/// Whether the body calls a bulk-operation charge or grows memory or a table.
+fn charges_bulk(body: &FunctionBody<'_>, plan: &Plan) -> Result<bool, PrepareError> {
+    let mut operators = body.get_operators_reader().map_err(|_| PrepareError::Deserialization)?;
+    while !operators.eof() {
+        match operators.read().map_err(|_| PrepareError::Deserialization)? {
+            Operator::MemoryGrow { .. } | Operator::TableGrow { .. } => return Ok(true),
+            Operator::Call { function_index } if plan.bulk_fns.contains(&function_index) => return Ok(true),
+            _ => {}
+        }
+    }
+    Ok(false)
+}
+
+/// A bulk charge of `linear × count + constant`, the count on top of the stack and left there:
+/// inline when `scratch` is given and the fee cannot overflow (`linear` below 2³¹, `constant`
+/// below 2⁶²: the product of a 32-bit count stays below 2⁶³), as a gas point of that fee
+/// (subtracted from gas left, or `finite_wasm_gas(fee)` when it does not fit, which fails as
+/// the charge's host call would); otherwise the host call `charge` itself.
+fn charge_bulk(
+    function: &mut Function,
+    plan: &Plan,
+    scratch: Option<&BulkScratch>,
+    charge: u32,
+    linear: u64,
+    constant: u64,
+) {
+    let Some(scratch) = scratch.filter(|_| linear < 1 << 31 && constant < 1 << 62) else {
+        function
+            .instruction(&Instruction::I64Const(linear as i64))
+            .instruction(&Instruction::I64Const(constant as i64))
+            .instruction(&Instruction::Call(charge));
+        return;
+    };
+    function
+        .instruction(&Instruction::LocalTee(scratch.count))
+        .instruction(&Instruction::I64ExtendI32U)
+        .instruction(&Instruction::I64Const(linear as i64))
+        .instruction(&Instruction::I64Mul)
+        .instruction(&Instruction::I64Const(constant as i64))
+        .instruction(&Instruction::I64Add)
+        .instruction(&Instruction::LocalTee(scratch.fee))
+        .instruction(&Instruction::GlobalGet(plan.gas_global))
+        .instruction(&Instruction::I64GtU)
+        .instruction(&Instruction::If(BlockType::Empty))
+        .instruction(&Instruction::LocalGet(scratch.fee))
+        .instruction(&Instruction::Call(plan.gas_fn))
+        .instruction(&Instruction::Else)
+        .instruction(&Instruction::GlobalGet(plan.gas_global))
+        .instruction(&Instruction::LocalGet(scratch.fee))
+        .instruction(&Instruction::I64Sub)
+        .instruction(&Instruction::GlobalSet(plan.gas_global))
+        .instruction(&Instruction::End)
+        .instruction(&Instruction::LocalGet(scratch.count));
 }
 
 /// A function entry: take `operand + frame` from the stack budget (or fail through the host),

@@ -313,3 +313,46 @@ fn an_import_policy_names_the_module_and_functions_and_own_memory_is_kept_and_ca
     let too_big = format!(r#"(module (memory {}))"#, max + 1);
     assert_eq!(prepare_hosted(&too_big), Err(PrepareError::Memory));
 }
+
+/// A module prepared for a host that instantiates it per call (its own memory, `env` imports).
+fn prepare_own(text: &str) -> Vec<u8> {
+    let policy = ImportPolicy { module: "env", functions: None, memory: MemoryPolicy::Own };
+    prepare_with_policy(&wat::parse_str(text).unwrap(), &config(), &policy).unwrap().code
+}
+
+#[test]
+fn write_tracking_adds_a_write_map_and_the_globals_functions() {
+    let max = u64::from(config().limit_config.max_memory_pages) * 65_536;
+    let tracked = track_writes(&prepare_own(RUSTC_STYLE), max).unwrap().expect("reusable");
+    assert_eq!(tracked.map_len, (max >> WRITE_GRANULE_SHIFT) as usize + 1);
+    wasmparser::Validator::new_with_features(validate::prepared_features() | wasmparser::WasmFeatures::MULTI_MEMORY)
+        .validate_all(&tracked.code)
+        .unwrap();
+    let mut exports = Vec::new();
+    for payload in Parser::new(0).parse_all(&tracked.code) {
+        if let Payload::ExportSection(reader) = payload.unwrap() {
+            exports.extend(reader.into_iter().map(|export| export.unwrap().name.to_string()));
+        }
+    }
+    for name in [WRITE_MAP_EXPORT, SAVE_GLOBALS_EXPORT, RESTORE_GLOBALS_EXPORT, GAS_EXPORT, "memory", "main"] {
+        assert!(exports.iter().any(|export| export == name), "{name} in {exports:?}");
+    }
+}
+
+#[test]
+fn write_tracking_refuses_what_a_restore_cannot_undo() {
+    let max = 1 << 20;
+    let untracked = [
+        "(table 1 funcref) (func (export \"f\") (table.set 0 (i32.const 0) (ref.null func)))",
+        "(table 1 funcref) (func (export \"f\") (drop (table.grow 0 (ref.null func) (i32.const 1))))",
+        "(data \"x\") (func (export \"f\") (data.drop 0))",
+        "(global (mut funcref) (ref.null func)) (func (export \"f\"))",
+    ];
+    for body in untracked {
+        let code = prepare_own(&format!("(module (memory 1) {body})"));
+        assert_eq!(track_writes(&code, max), Ok(None), "{body}");
+    }
+    let taken = prepare_own("(module (memory 1) (func (export \"\\00writes\")))");
+    assert_eq!(track_writes(&taken, max), Err(PrepareError::Instantiate));
+    assert_eq!(track_writes(b"not wasm", max), Err(PrepareError::Deserialization));
+}
