@@ -3,8 +3,9 @@
 //!
 //! A handler is a `cdylib` that calls [`handler!`] with its messages and a function
 //! `fn(&Request) -> Result<Vec<u8>, u16>`; the macro exports `hv_packet`, `hv_metadata` and
-//! `hv_handle`. On wasm32 the crate also provides the allocator (a bump allocator: every call
-//! starts from the memory setup left, so nothing needs freeing) and the panic handler (a trap: the call
+//! `hv_handle`. On wasm32 the crate also provides the allocator (a bump allocator over a 64 KiB
+//! arena in the module's initial memory, then growing memory: every call starts from the
+//! memory setup left, so nothing needs freeing) and the panic handler (a trap: the call
 //! fails and its state changes are rolled back).
 #![no_std]
 
@@ -64,11 +65,21 @@ struct Packet(UnsafeCell<[u8; PACKET_SIZE]>);
 // SAFETY: a wasm handler instance is single-threaded.
 unsafe impl Sync for Packet {}
 
+/// The packet requests arrive in (`hv_packet`); the host writes it before `hv_handle` and
+/// never during the call, so a [`Request`] borrows from it.
 static PACKET: Packet = Packet(UnsafeCell::new([0; PACKET_SIZE]));
 
-fn packet() -> &'static mut [u8; PACKET_SIZE] {
+/// The packet outgoing messages are written into and their responses come back in.
+static OUTGOING: Packet = Packet(UnsafeCell::new([0; PACKET_SIZE]));
+
+fn incoming() -> &'static [u8; PACKET_SIZE] {
+    // SAFETY: single-threaded instance; the host writes this packet only between calls.
+    unsafe { &*PACKET.0.get() }
+}
+
+fn outgoing() -> &'static mut [u8; PACKET_SIZE] {
     // SAFETY: single-threaded instance; the references never outlive one library call.
-    unsafe { &mut *PACKET.0.get() }
+    unsafe { &mut *OUTGOING.0.get() }
 }
 
 #[link(wasm_import_module = "hypervisor")]
@@ -101,15 +112,15 @@ fn u64_at(bytes: &[u8], offset: usize) -> u64 {
     u64::from_le_bytes(value)
 }
 
-fn slot(bytes: &[u8], offset: usize) -> Vec<u8> {
+fn slot(bytes: &[u8], offset: usize) -> &[u8] {
     let len = bytes[offset] as usize;
-    bytes[offset + 1..offset + 1 + len].to_vec()
+    &bytes[offset + 1..offset + 1 + len]
 }
 
 fn put_slot(bytes: &mut [u8], offset: usize, size: usize, value: &[u8]) {
-    bytes[offset..offset + size].fill(0);
     bytes[offset] = value.len() as u8;
     bytes[offset + 1..offset + 1 + value.len()].copy_from_slice(value);
+    bytes[offset + 1 + value.len()..offset + size].fill(0);
 }
 
 fn take_returned(len: usize) -> Vec<u8> {
@@ -119,17 +130,17 @@ fn take_returned(len: usize) -> Vec<u8> {
     out
 }
 
-/// The request being handled.
+/// The request being handled, borrowed from the packet it arrived in.
 #[derive(Debug, Clone)]
-pub struct Request {
+pub struct Request<'a> {
     /// The account's own address.
-    pub address: Vec<u8>,
+    pub address: &'a [u8],
     /// The caller, if any.
-    pub caller: Option<Vec<u8>>,
+    pub caller: Option<&'a [u8]>,
     /// The message name.
-    pub name: String,
+    pub name: &'a str,
     /// The message data.
-    pub data: Vec<u8>,
+    pub data: &'a [u8],
     /// Grants access to the account's state.
     pub state_token: [u8; 32],
     /// Pass it to [`Request::invoke`].
@@ -138,15 +149,17 @@ pub struct Request {
     pub gas_limit: u64,
 }
 
-impl Request {
-    /// Reads the request from the packet (and an external buffer for large data).
-    pub fn read() -> Request {
-        let bytes = packet();
-        let data = if bytes[offsets::FLAGS] & 1 != 0 {
-            take_returned(u64_at(bytes, offsets::REQUEST_BUFFER_LEN) as usize)
+impl Request<'static> {
+    /// Reads the request from the packet (and an external buffer for large data, fetched once
+    /// and kept for the rest of the call).
+    pub fn read() -> Request<'static> {
+        let bytes = incoming();
+        let data: &'static [u8] = if bytes[offsets::FLAGS] & 1 != 0 {
+            let fetched = take_returned(u64_at(bytes, offsets::REQUEST_BUFFER_LEN) as usize);
+            alloc::boxed::Box::leak(fetched.into_boxed_slice())
         } else {
             let len = u32_at(bytes, offsets::DATA_LEN).min(DATA_CAPACITY);
-            bytes[DATA_OFFSET..DATA_OFFSET + len].to_vec()
+            &bytes[DATA_OFFSET..DATA_OFFSET + len]
         };
         let caller = slot(bytes, offsets::CALLER);
         let mut state_token = [0; 32];
@@ -156,14 +169,16 @@ impl Request {
         Request {
             address: slot(bytes, offsets::ADDRESS),
             caller: if caller.is_empty() { None } else { Some(caller) },
-            name: String::from_utf8(slot(bytes, offsets::NAME)).unwrap_or_default(),
+            name: core::str::from_utf8(slot(bytes, offsets::NAME)).unwrap_or_default(),
             data,
             state_token,
             context_token,
             gas_limit: u64_at(bytes, offsets::GAS_LIMIT),
         }
     }
+}
 
+impl Request<'_> {
     /// Sends `name` with `data` to `receiver` (`None`: a `module:` message routed by name) as
     /// this account, with at most `gas_limit` gas.
     ///
@@ -185,8 +200,8 @@ impl Request {
         data: &[u8],
         gas_limit: u64,
     ) -> Result<Vec<u8>, u16> {
-        let bytes = packet();
-        bytes[..DATA_OFFSET].fill(0);
+        // The outgoing packet: every field the host reads is written (the rest is the host's).
+        let bytes = outgoing();
         put_slot(bytes, offsets::ADDRESS, 64, receiver.unwrap_or(&[]));
         put_slot(bytes, offsets::CALLER, 64, caller.unwrap_or(&[]));
         put_slot(bytes, offsets::NAME, 128, name.as_bytes());
@@ -194,10 +209,12 @@ impl Request {
         bytes[offsets::GAS_LIMIT..offsets::GAS_LIMIT + 8].copy_from_slice(&gas_limit.to_le_bytes());
         let inline = data.len() <= DATA_CAPACITY;
         if inline {
+            bytes[offsets::FLAGS] = 0;
             bytes[offsets::DATA_LEN..offsets::DATA_LEN + 4].copy_from_slice(&(data.len() as u32).to_le_bytes());
             bytes[DATA_OFFSET..DATA_OFFSET + data.len()].copy_from_slice(data);
         } else {
             bytes[offsets::FLAGS] = 1;
+            bytes[offsets::DATA_LEN..offsets::DATA_LEN + 4].fill(0);
             let ptr = data.as_ptr() as usize as u64;
             bytes[offsets::REQUEST_BUFFER..offsets::REQUEST_BUFFER + 8].copy_from_slice(&ptr.to_le_bytes());
             let len = data.len() as u64;
@@ -205,7 +222,7 @@ impl Request {
         }
         // SAFETY: the packet is ours and 64 KiB long; external data stays alive during the call.
         let code = unsafe { hv_invoke(bytes.as_mut_ptr()) };
-        let bytes = packet();
+        let bytes = outgoing();
         if code != 0 {
             return Err(code as u16);
         }
@@ -289,7 +306,7 @@ pub fn respond_metadata(messages: &[(&str, Volatility)]) {
 }
 
 /// Runs `handle` on the request and responds (the `hv_handle` export).
-pub fn dispatch(handle: fn(&Request) -> Result<Vec<u8>, u16>) -> i32 {
+pub fn dispatch(handle: fn(&Request<'_>) -> Result<Vec<u8>, u16>) -> i32 {
     match handle(&Request::read()) {
         Ok(response) => {
             respond(&response);
@@ -321,10 +338,23 @@ macro_rules! handler {
 #[cfg(target_arch = "wasm32")]
 mod runtime {
     use core::alloc::{GlobalAlloc, Layout};
-    use core::cell::Cell;
+    use core::cell::{Cell, UnsafeCell};
 
-    /// Hands out memory upwards from the heap base, growing memory as needed; never frees
-    /// (each call starts from the memory setup left).
+    /// Bytes of the arena the allocator serves first: part of the module's initial memory, so
+    /// a call that allocates less never grows memory (a call that grows memory cannot have its
+    /// instance reused).
+    const ARENA_SIZE: usize = 64 * 1024;
+
+    #[repr(C, align(16))]
+    struct Arena(UnsafeCell<[u8; ARENA_SIZE]>);
+
+    // SAFETY: a wasm handler instance is single-threaded.
+    unsafe impl Sync for Arena {}
+
+    static ARENA: Arena = Arena(UnsafeCell::new([0; ARENA_SIZE]));
+
+    /// Hands out memory upwards, from the arena and then from the heap base, growing memory
+    /// as needed; never frees (each call starts from the memory setup left).
     struct Bump(Cell<usize>);
 
     // SAFETY: a wasm handler instance is single-threaded.
@@ -334,15 +364,26 @@ mod runtime {
         static __heap_base: u8;
     }
 
+    fn align(address: usize, layout: Layout) -> Option<(usize, usize)> {
+        let start = address.checked_add(layout.align() - 1)? & !(layout.align() - 1);
+        Some((start, start.checked_add(layout.size())?))
+    }
+
     // SAFETY: returns aligned, non-overlapping blocks inside memory, or null.
     unsafe impl GlobalAlloc for Bump {
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+            let arena = ARENA.0.get() as usize;
             let mut next = self.0.get();
             if next == 0 {
-                next = core::ptr::addr_of!(__heap_base) as usize;
+                next = arena;
             }
-            let start = (next + layout.align() - 1) & !(layout.align() - 1);
-            let Some(end) = start.checked_add(layout.size()) else { return core::ptr::null_mut() };
+            let Some((mut start, mut end)) = align(next, layout) else { return core::ptr::null_mut() };
+            if next < arena + ARENA_SIZE && end > arena + ARENA_SIZE {
+                // The arena is used up: continue past the heap base.
+                let heap = core::ptr::addr_of!(__heap_base) as usize;
+                let Some(block) = align(heap, layout) else { return core::ptr::null_mut() };
+                (start, end) = block;
+            }
             let size = core::arch::wasm32::memory_size(0) * 65_536;
             if end > size {
                 let pages = (end - size).div_ceil(65_536);

@@ -3,7 +3,9 @@
 //! `wasm_to_wasm_x100` (the wasm caller sends 100 `get`s to the wasm counter),
 //! `wasm_to_native_x100` (the wasm caller sends 100 `get`s to a native counter), and
 //! `packet_round_trip` (a request written into a 64 KiB packet and read back). Peer in the same
-//! run: `native_to_native_x100`.
+//! run: `native_to_native_x100`. The three invokes run with Winch (the names above), with
+//! Cranelift (`cranelift/…`) and with a fresh instance per call instead of a reused one
+//! (`fresh_instances/…`, Winch).
 
 #![allow(missing_docs, reason = "criterion_group! generates undocumented functions")]
 
@@ -56,7 +58,17 @@ fn spec(receiver: &Address, message: &str) -> Vec<u8> {
     out
 }
 
-fn bench(c: &mut Criterion) {
+/// A hypervisor with the looper (native), the wasm counter and caller, and their addresses.
+struct World {
+    hv: Hypervisor,
+    root: StateRoot,
+    counter: Address,
+    caller: Address,
+    native_looper: Address,
+    native_target: Address,
+}
+
+fn world(wasm: WasmVm) -> World {
     let mut native = NativeVm::new();
     let message =
         |n: &str, volatility| MessageMetadata { name: MessageName::new(n).unwrap(), volatility, extra: vec![] };
@@ -67,7 +79,7 @@ fn bench(c: &mut Criterion) {
     native.register("looper", NativeLooper, metadata).unwrap();
     let mut hv = Hypervisor::new(Store::memory());
     hv.add_vm(Arc::new(native)).unwrap();
-    hv.add_vm(Arc::new(WasmVm::new(Compiler::Winch).unwrap())).unwrap();
+    hv.add_vm(Arc::new(wasm)).unwrap();
     let alice = Address::new(b"alice".to_vec()).unwrap();
     let name = |text: &str| MessageName::new(text).unwrap();
     let mut setup = Session::new(&hv, StateRoot::default());
@@ -87,35 +99,54 @@ fn bench(c: &mut Criterion) {
     let native_looper = deploy("native:looper", b"");
     let native_target = deploy("native:looper", b"");
     let root = setup.finish().unwrap();
-    let mut session = Session::new(&hv, root);
+    World { hv, root, counter, caller, native_looper, native_target }
+}
+
+/// The four invokes on `wasm`, named `{prefix}…`.
+fn invokes(c: &mut Criterion, prefix: &str, wasm: WasmVm, with_native: bool) {
+    let w = world(wasm);
+    let alice = Address::new(b"alice".to_vec()).unwrap();
+    let name = |text: &str| MessageName::new(text).unwrap();
+    let mut session = Session::new(&w.hv, w.root);
     let mut group = c.benchmark_group("hypervisor_wasm");
     let (loop_name, call_n) = (name("loop"), name("call_n"));
-    let counter_bytes = counter.as_bytes().to_vec();
-    let native_target_bytes = native_target.as_bytes().to_vec();
-    group.bench_function("native_to_native_x100", |b| {
+    let counter_bytes = w.counter.as_bytes().to_vec();
+    let native_target_bytes = w.native_target.as_bytes().to_vec();
+    if with_native {
+        group.bench_function("native_to_native_x100", |b| {
+            b.iter(|| {
+                session
+                    .execute(&alice, Some(&w.native_looper), &loop_name, &native_target_bytes, GAS)
+                    .unwrap()
+                    .result
+                    .unwrap()
+            })
+        });
+    }
+    group.bench_function(format!("{prefix}native_to_wasm_x100"), |b| {
         b.iter(|| {
-            session
-                .execute(&alice, Some(&native_looper), &loop_name, &native_target_bytes, GAS)
-                .unwrap()
-                .result
-                .unwrap()
+            session.execute(&alice, Some(&w.native_looper), &loop_name, &counter_bytes, GAS).unwrap().result.unwrap()
         })
     });
-    group.bench_function("native_to_wasm_x100", |b| {
-        b.iter(|| {
-            session.execute(&alice, Some(&native_looper), &loop_name, &counter_bytes, GAS).unwrap().result.unwrap()
-        })
+    let to_wasm = spec(&w.counter, "get");
+    group.bench_function(format!("{prefix}wasm_to_wasm_x100"), |b| {
+        b.iter(|| session.execute(&alice, Some(&w.caller), &call_n, &to_wasm, GAS).unwrap().result.unwrap())
     });
-    let to_wasm = spec(&counter, "get");
-    group.bench_function("wasm_to_wasm_x100", |b| {
-        b.iter(|| session.execute(&alice, Some(&caller), &call_n, &to_wasm, GAS).unwrap().result.unwrap())
+    let to_native = spec(&w.native_target, "get");
+    group.bench_function(format!("{prefix}wasm_to_native_x100"), |b| {
+        b.iter(|| session.execute(&alice, Some(&w.caller), &call_n, &to_native, GAS).unwrap().result.unwrap())
     });
-    let to_native = spec(&native_target, "get");
-    group.bench_function("wasm_to_native_x100", |b| {
-        b.iter(|| session.execute(&alice, Some(&caller), &call_n, &to_native, GAS).unwrap().result.unwrap())
-    });
+    group.finish();
+}
+
+fn bench(c: &mut Criterion) {
+    invokes(c, "", WasmVm::new(Compiler::Winch).unwrap(), true);
+    invokes(c, "cranelift/", WasmVm::new(Compiler::Cranelift).unwrap(), false);
+    invokes(c, "fresh_instances/", WasmVm::new(Compiler::Winch).unwrap().fresh_instances(), false);
+    let mut group = c.benchmark_group("hypervisor_wasm");
     let mut packet = Packet::new();
-    let (address, get) = (counter.clone(), name("get"));
+    let (address, get) = (Address::new(b"counter".to_vec()).unwrap(), MessageName::new("get").unwrap());
+    let alice = Address::new(b"alice".to_vec()).unwrap();
     let request = MessageRequest {
         address: &address,
         caller: Some(&alice),

@@ -52,6 +52,17 @@ impl WasmState {
     fn local(&self) -> wasmtime::Result<()> {
         if self.access == Access::None { Err(stop("import during setup")) } else { Ok(()) }
     }
+
+    /// Records that the host wrote `range` of the memory (merged with the last range when they
+    /// overlap: a loop of `invoke`s writes the same packet header every time).
+    pub(crate) fn wrote(&mut self, range: std::ops::Range<usize>) {
+        match self.host_writes.last_mut() {
+            Some(last) if range.start <= last.end && last.start <= range.end => {
+                *last = last.start.min(range.start)..last.end.max(range.end);
+            }
+            _ => self.host_writes.push(range),
+        }
+    }
 }
 
 impl InstrumentationHost for WasmState {
@@ -182,9 +193,9 @@ fn invoke(state: &mut WasmState, mem: &mut [u8], ptr: u32) -> wasmtime::Result<u
         if fits {
             packet::write_response(bytes, &result, gas_used, None);
             let response_len = result.as_ref().map_or(0, Vec::len);
-            state.host_writes.push(start..start + DATA_OFFSET + inline_len + response_len);
+            state.wrote(start..start + DATA_OFFSET + inline_len + response_len);
         } else {
-            state.host_writes.push(start..start + DATA_OFFSET);
+            state.wrote(start..start + DATA_OFFSET);
             packet::write_response(bytes, &result, gas_used, Some(0));
             state.returned = result.clone().unwrap_or_default();
         }
@@ -243,7 +254,7 @@ fn read_return(state: &mut WasmState, mem: &mut [u8], ptr: u32) -> wasmtime::Res
     state.local()?;
     let range = range(mem, ptr, state.returned.len() as u64)?;
     mem[range.clone()].copy_from_slice(&state.returned);
-    state.host_writes.push(range);
+    state.wrote(range);
     Ok(())
 }
 

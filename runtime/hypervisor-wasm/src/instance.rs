@@ -154,10 +154,10 @@ pub(crate) fn handle_request(
     let start = packet as usize;
     if request.data.len() <= DATA_CAPACITY {
         packet::write_request(bytes, request, None);
-        state.host_writes.push(start..start + DATA_OFFSET + request.data.len());
+        state.wrote(start..start + DATA_OFFSET + request.data.len());
     } else {
         packet::write_request(bytes, request, Some(0));
-        state.host_writes.push(start..start + DATA_OFFSET);
+        state.wrote(start..start + DATA_OFFSET);
         state.returned = request.data.to_vec();
     }
     state.access = Access::Host;

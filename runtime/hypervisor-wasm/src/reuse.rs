@@ -3,22 +3,23 @@
 //! to gas: same memory, same globals, same charges to the unit.
 //!
 //! The module tracks its own writes (`near_vm_runner::prepare::track_writes`): every store
-//! marks a 1 KiB granule in a write map. After a call that returned (with a response or an
+//! marks a 256-byte granule in a write map. After a call that returned (with a response or an
 //! error code) without growing memory, the marked granules and the ranges the host wrote are
-//! copied back from a snapshot of memory taken after setup, the marks cleared and the mutable
-//! globals restored; the instance then waits for the next call. A call that trapped, ran out
+//! copied back from a snapshot of memory taken after setup (all but the packet's header, which
+//! the next request rewrites whole) and the marks cleared; the next call enters through the
+//! module's entry wrapper, which first puts the mutable globals back; the instance then waits for the next call. A call that trapped, ran out
 //! of gas or grew memory drops its instance. Setup burns the same gas in every instance
 //! ([`Reuse::setup_gas`], imports are closed during setup); a reused instance is seeded as if
 //! it had just burnt it, and a call that cannot afford it gets a fresh instance, which runs out
 //! of gas in setup as it always did.
 
-use crate::abi::EXPORT_HANDLE;
 use crate::imports::WasmState;
 use crate::instance::{Compiled, Ended, finish, handle_request};
+use near_hypervisor::packet::DATA_OFFSET;
 use near_hypervisor::{ErrorCode, Host, MessageRequest};
 use near_vm_runner::engine::{seed_gas_spent, sync_gas_in};
 use near_vm_runner::prepare::{
-    RESTORE_GLOBALS_EXPORT, SAVE_GLOBALS_EXPORT, WRITE_GRANULE, WRITE_GRANULE_SHIFT, WRITE_MAP_EXPORT, WRITE_SPILL,
+    ENTRY_EXPORT, SAVE_GLOBALS_EXPORT, WRITE_GRANULE, WRITE_GRANULE_SHIFT, WRITE_MAP_EXPORT, WRITE_SPILL,
 };
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -81,8 +82,8 @@ pub(crate) struct Warm {
     store: Store<WasmState>,
     memory: Memory,
     writes: Memory,
-    handle: TypedFunc<(), i32>,
-    restore: TypedFunc<(), ()>,
+    /// `hv_handle` entered with setup's globals restored first.
+    enter: TypedFunc<(), i32>,
 }
 
 impl Reuse {
@@ -120,7 +121,7 @@ impl Reuse {
         state.returned.clear();
         state.response = None;
         seed_gas_spent(&mut warm.store, self.setup_gas).map_err(|_| ErrorCode::Fatal)?;
-        let ended = handle_request(&mut warm.store, warm.memory, self.packet, &warm.handle, request, host)?;
+        let ended = handle_request(&mut warm.store, warm.memory, self.packet, &warm.enter, request, host)?;
         let reusable = matches!(ended, Ended::Returned(_));
         let result = finish(&mut warm.store, ended, host);
         if reusable && self.reset(&mut warm) {
@@ -136,35 +137,36 @@ impl Reuse {
         let (instance, packet) = compiled.instantiate(&mut store).map_err(|_| ErrorCode::Fatal)?;
         let memory = store.data().memory.ok_or(ErrorCode::Fatal)?;
         let writes = instance.get_memory(&mut store, WRITE_MAP_EXPORT).ok_or(ErrorCode::Fatal)?;
-        let typed = |store: &mut Store<WasmState>, name| instance.get_typed_func::<(), ()>(store, name);
-        let save = typed(&mut store, SAVE_GLOBALS_EXPORT).map_err(|_| ErrorCode::Fatal)?;
-        let restore = typed(&mut store, RESTORE_GLOBALS_EXPORT).map_err(|_| ErrorCode::Fatal)?;
-        let handle = instance.get_typed_func::<(), i32>(&mut store, EXPORT_HANDLE).map_err(|_| ErrorCode::Other)?;
+        let save = instance.get_typed_func::<(), ()>(&mut store, SAVE_GLOBALS_EXPORT).map_err(|_| ErrorCode::Fatal)?;
+        let enter = instance.get_typed_func::<(), i32>(&mut store, ENTRY_EXPORT).map_err(|_| ErrorCode::Fatal)?;
         // Setup is deterministic: a difference here would be a node fault, never reused.
         if packet != self.packet || memory.data(&store) != self.snapshot.as_slice() {
             return Err(ErrorCode::Fatal);
         }
         save.call(&mut store, ()).map_err(|_| ErrorCode::Fatal)?;
         writes.data_mut(&mut store)[..self.map_len].fill(0);
-        Ok(Warm { store, memory, writes, handle, restore })
+        Ok(Warm { store, memory, writes, enter })
     }
 
-    /// Puts the instance back as setup left it; `false` when it cannot be (memory grew).
+    /// Puts the instance's memory back as setup left it (its globals are put back when the next
+    /// call enters); `false` when it cannot be (memory grew).
     fn reset(&self, warm: &mut Warm) -> bool {
         if warm.memory.data_size(&warm.store) != self.snapshot.len() {
-            return false;
-        }
-        if warm.restore.call(&mut warm.store, ()).is_err() {
             return false;
         }
         let granules = (self.snapshot.len() >> WRITE_GRANULE_SHIFT) + 1;
         let mut dirty = std::mem::take(&mut warm.store.data_mut().host_writes);
         take_marks(&mut warm.writes.data_mut(&mut warm.store)[..granules.min(self.map_len)], &mut dirty);
+        // The packet's header is left as it is: the next call's request rewrites all of it
+        // before the handler runs.
+        let header = self.packet as usize..self.packet as usize + DATA_OFFSET;
         let memory = warm.memory.data_mut(&mut warm.store);
         for range in dirty.drain(..) {
             let end = range.end.min(self.snapshot.len());
-            if range.start < end {
-                memory[range.start..end].copy_from_slice(&self.snapshot[range.start..end]);
+            for part in [range.start..end.min(header.start), range.start.max(header.end)..end] {
+                if part.start < part.end {
+                    memory[part.clone()].copy_from_slice(&self.snapshot[part]);
+                }
             }
         }
         warm.store.data_mut().host_writes = dirty;
@@ -175,16 +177,16 @@ impl Reuse {
 /// Clears the marks in `map`, adding each marked granule's bytes (and the spill of a store
 /// that crossed its end) to `dirty`.
 fn take_marks(map: &mut [u8], dirty: &mut Vec<std::ops::Range<usize>>) {
-    for (chunk_index, chunk) in map.chunks_mut(8).enumerate() {
-        let word = <[u8; 8]>::try_from(&*chunk)
-            .map_or_else(|_| chunk.iter().fold(0, |word, &mark| (word << 8) | u64::from(mark)), u64::from_ne_bytes);
-        if word == 0 {
+    const BLOCK: usize = 64;
+    for (block_index, block) in map.chunks_mut(BLOCK).enumerate() {
+        // Most blocks are clear: one OR over the block (vectorised) skips them.
+        if block.iter().fold(0, |any, &mark| any | mark) == 0 {
             continue;
         }
-        for (i, mark) in chunk.iter_mut().enumerate() {
+        for (i, mark) in block.iter_mut().enumerate() {
             if *mark != 0 {
                 *mark = 0;
-                let start = (chunk_index * 8 + i) << WRITE_GRANULE_SHIFT;
+                let start = (block_index * BLOCK + i) << WRITE_GRANULE_SHIFT;
                 match dirty.last_mut() {
                     // A granule right after the previous one extends its range.
                     Some(last) if last.end == start + WRITE_SPILL => last.end = start + WRITE_GRANULE + WRITE_SPILL,

@@ -124,7 +124,11 @@ impl WasmVm {
             }
         }
         let max_memory_bytes = u64::from(self.config.limit_config.max_memory_pages) * 65_536;
-        let tracked = if self.reuse { track_writes(&prepared.code, max_memory_bytes).map_err(invalid)? } else { None };
+        let tracked = if self.reuse {
+            track_writes(&prepared.code, max_memory_bytes, EXPORT_HANDLE).map_err(invalid)?
+        } else {
+            None
+        };
         let (code, map_len) = match &tracked {
             Some(tracked) => (&tracked.code, Some(tracked.map_len)),
             None => (&prepared.code, None),

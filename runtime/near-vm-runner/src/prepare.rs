@@ -28,7 +28,7 @@ mod writes;
 pub use inline::{GAS_EXPORT, STACK_EXHAUSTED_IMPORT};
 pub use validate::exports_function;
 pub use writes::{
-    RESTORE_GLOBALS_EXPORT, SAVE_GLOBALS_EXPORT, TrackedModule, WRITE_GRANULE, WRITE_GRANULE_SHIFT, WRITE_MAP_EXPORT,
+    ENTRY_EXPORT, SAVE_GLOBALS_EXPORT, TrackedModule, WRITE_GRANULE, WRITE_GRANULE_SHIFT, WRITE_MAP_EXPORT,
     WRITE_SPILL, track_writes,
 };
 

@@ -80,7 +80,8 @@ fn a_reused_instance_is_a_fresh_one_to_the_handler() {
     assert_eq!(reused, fresh, "same results and gas, call by call");
     assert_eq!(reused_root, fresh_root);
     let first = reused[0].0.clone().unwrap();
-    assert_eq!(first.len(), 28);
+    assert_eq!(first.len(), 29);
+    assert_eq!(first[28], 0, "the request clears the packet's header");
     assert_eq!(&first[16..20], &3u32.to_le_bytes(), "the start function ran");
     for (i, (result, _)) in reused.iter().enumerate() {
         let (message, nested) = (pokes[i].0, pokes[i].4);

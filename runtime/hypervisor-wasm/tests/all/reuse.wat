@@ -1,7 +1,8 @@
 ;; A handler that would notice a reused instance: every call first answers checksums of memory
 ;; it does not expect anyone else to write (page 0 and the packet's upper half) and its two
-;; mutable globals, then scribbles: a store straddling two write granules, a byte, a fill and a
-;; copy at addresses taken from the request data, and both globals. A fresh instance answers
+;; mutable globals and a byte of its packet's header, then scribbles: a store straddling two
+;; write granules, a byte, that header byte, a fill and a copy at addresses taken from the
+;; request data, and both globals. A fresh instance answers
 ;; the same every time. `grow` grows memory first, `trap` traps after scribbling. The start
 ;; function writes memory and a global and burns gas, so setup is not empty.
 (module
@@ -48,9 +49,12 @@
     (i64.store (i32.const 62008) (call $checksum (i32.const 98304) (i32.const 131072)))
     (i32.store (i32.const 62016) (global.get $g))
     (i64.store (i32.const 62020) (global.get $h))
-    (call $respond (i32.const 62000) (i32.const 28))
+    ;; A byte of the packet's header no request field covers.
+    (i32.store8 (i32.const 62028) (i32.load8_u (i32.const 66536)))
+    (call $respond (i32.const 62000) (i32.const 29))
     (i64.store (i32.const 1020) (i64.add (i64.load (i32.const 1020)) (i64.const 0x0101010101010101)))
     (i32.store8 (local.get $a) (i32.const 0x5a))
+    (i32.store8 (i32.const 66536) (i32.const 0x77))
     (memory.fill (i32.add (local.get $a) (i32.const 7)) (i32.const 0xab) (local.get $n))
     (memory.copy (i32.add (i32.const 100000) (local.get $n)) (i32.const 0) (local.get $n))
     (global.set $g (i32.add (global.get $g) (i32.const 1)))

@@ -323,7 +323,7 @@ fn prepare_own(text: &str) -> Vec<u8> {
 #[test]
 fn write_tracking_adds_a_write_map_and_the_globals_functions() {
     let max = u64::from(config().limit_config.max_memory_pages) * 65_536;
-    let tracked = track_writes(&prepare_own(RUSTC_STYLE), max).unwrap().expect("reusable");
+    let tracked = track_writes(&prepare_own(RUSTC_STYLE), max, "main").unwrap().expect("reusable");
     assert_eq!(tracked.map_len, (max >> WRITE_GRANULE_SHIFT) as usize + 1);
     wasmparser::Validator::new_with_features(validate::prepared_features() | wasmparser::WasmFeatures::MULTI_MEMORY)
         .validate_all(&tracked.code)
@@ -334,7 +334,7 @@ fn write_tracking_adds_a_write_map_and_the_globals_functions() {
             exports.extend(reader.into_iter().map(|export| export.unwrap().name.to_string()));
         }
     }
-    for name in [WRITE_MAP_EXPORT, SAVE_GLOBALS_EXPORT, RESTORE_GLOBALS_EXPORT, GAS_EXPORT, "memory", "main"] {
+    for name in [WRITE_MAP_EXPORT, SAVE_GLOBALS_EXPORT, ENTRY_EXPORT, GAS_EXPORT, "memory", "main"] {
         assert!(exports.iter().any(|export| export == name), "{name} in {exports:?}");
     }
 }
@@ -350,9 +350,12 @@ fn write_tracking_refuses_what_a_restore_cannot_undo() {
     ];
     for body in untracked {
         let code = prepare_own(&format!("(module (memory 1) {body})"));
-        assert_eq!(track_writes(&code, max), Ok(None), "{body}");
+        assert_eq!(track_writes(&code, max, "f"), Ok(None), "{body}");
     }
-    let taken = prepare_own("(module (memory 1) (func (export \"\\00writes\")))");
-    assert_eq!(track_writes(&taken, max), Err(PrepareError::Instantiate));
-    assert_eq!(track_writes(b"not wasm", max), Err(PrepareError::Deserialization));
+    let plain = prepare_own("(module (memory 1) (func (export \"f\")))");
+    assert!(track_writes(&plain, max, "f").unwrap().is_some());
+    assert_eq!(track_writes(&plain, max, "missing"), Ok(None), "no entry, no reuse");
+    let taken = prepare_own("(module (memory 1) (func (export \"f\")) (func (export \"\\00writes\")))");
+    assert_eq!(track_writes(&taken, max, "f"), Err(PrepareError::Instantiate));
+    assert_eq!(track_writes(b"not wasm", max, "f"), Err(PrepareError::Deserialization));
 }

@@ -3,17 +3,21 @@
 //! globals it had right after instantiation.
 //!
 //! [`track_writes`] rewrites a prepared module (after metering, so it changes no charge):
-//! - a second memory, the **write map** (exported as [`WRITE_MAP_EXPORT`]), gets byte
+//! - a second memory, the **write map** (exported as [`WRITE_MAP_EXPORT`]; one byte per
+//!   [`WRITE_GRANULE`] = 256 bytes: small enough that a call's stack top, allocations and
+//!   packet fields cost little to restore, large enough that the map stays short), gets byte
 //!   `address >> WRITE_GRANULE_SHIFT` set to 1 before every store into memory 0, and the whole
 //!   destination range marked before `memory.fill`, `memory.copy` and `memory.init`. A store
 //!   may reach up to [`WRITE_SPILL`] bytes into the next granule, so a host restores each marked
 //!   granule plus that many bytes;
-//! - [`SAVE_GLOBALS_EXPORT`] copies every mutable global into the write map's tail and
-//!   [`RESTORE_GLOBALS_EXPORT`] copies them back.
+//! - [`SAVE_GLOBALS_EXPORT`] copies every mutable global (but gas left, which the host seeds
+//!   before every call) into the write map's tail, and [`ENTRY_EXPORT`] copies them back and
+//!   then calls the module's entry export (the host names it) with the same arguments: a call
+//!   through it starts from setup's globals without a second entry into wasm.
 //!
 //! A host keeps a snapshot of memory 0 after setup, calls the save function once per instance,
-//! and after each call restores the marked granules (plus what it wrote itself), clears their
-//! marks and restores the globals. Anything else a call could change makes a module
+//! after each call restores the marked granules (plus what it wrote itself) and clears their
+//! marks, and enters every call through [`ENTRY_EXPORT`]. Anything else a call could change makes a module
 //! unreusable ([`track_writes`] returns `None`): tables and segments (`table.set`, `table.grow`,
 //! `table.fill`, `table.copy`, `table.init`, `elem.drop`, `data.drop`) and mutable reference
 //! globals. A call that grows memory cannot be undone either; the host sees the new size and
@@ -34,10 +38,10 @@ use wasmparser::{FunctionBody, Operator, Parser, Payload, TypeRef, Validator};
 pub const WRITE_MAP_EXPORT: &str = "\u{0}writes";
 /// The export that saves the mutable globals into the write map's tail.
 pub const SAVE_GLOBALS_EXPORT: &str = "\u{0}save_globals";
-/// The export that restores the mutable globals saved by [`SAVE_GLOBALS_EXPORT`].
-pub const RESTORE_GLOBALS_EXPORT: &str = "\u{0}restore_globals";
+/// The export that restores the globals saved by [`SAVE_GLOBALS_EXPORT`], then calls the entry.
+pub const ENTRY_EXPORT: &str = "\u{0}enter";
 /// log2 of the bytes one write-map byte stands for.
-pub const WRITE_GRANULE_SHIFT: u32 = 10;
+pub const WRITE_GRANULE_SHIFT: u32 = 8;
 /// Bytes one write-map byte stands for.
 pub const WRITE_GRANULE: usize = 1 << WRITE_GRANULE_SHIFT;
 /// How far past its granule a marked store may reach (the widest store is 8 bytes).
@@ -64,20 +68,23 @@ struct Plan {
     map_len: usize,
     map_pages: u64,
     functions: u32,
+    /// The entry: function index, type index, parameter count.
+    entry: (u32, u32, u32),
 }
 
 /// Adds write tracking to a module prepared with its own memory (`MemoryPolicy::Own`) whose
-/// memory may grow to `max_memory_bytes`.
+/// memory may grow to `max_memory_bytes`, entered through its function export `entry`.
 ///
 /// # Errors
 /// `Deserialization` when `code` is not valid wasm with the prepared features (no SIMD or
 /// atomics, whose writes this pass does not know); `Instantiate` when it already exports one
 /// of this pass's names; `Serialization` when it is not preparation's output (no memory of
 /// its own, or a section preparation always writes is missing). `Ok(None)`: the module can
-/// change something a memory and globals restore cannot undo (see the module docs).
-pub fn track_writes(code: &[u8], max_memory_bytes: u64) -> Result<Option<TrackedModule>, PrepareError> {
+/// change something a memory and globals restore cannot undo (see the module docs), or
+/// `entry` is not one of its own functions.
+pub fn track_writes(code: &[u8], max_memory_bytes: u64, entry: &str) -> Result<Option<TrackedModule>, PrepareError> {
     Validator::new_with_features(prepared_features()).validate_all(code).map_err(|_| PrepareError::Deserialization)?;
-    let Some(plan) = plan(code, max_memory_bytes)? else { return Ok(None) };
+    let Some(plan) = plan(code, max_memory_bytes, entry)? else { return Ok(None) };
     let mut module = Module::new();
     let mut bodies = CodeSection::new();
     let (mut type_index, mut bodies_left) = (None, 0u32);
@@ -114,7 +121,7 @@ pub fn track_writes(code: &[u8], max_memory_bytes: u64) -> Result<Option<Tracked
                 let mut section = FunctionSection::new();
                 RoundtripReencoder.parse_function_section(&mut section, reader).map_err(reencode_error)?;
                 let ty = type_index.ok_or(PrepareError::Serialization)?;
-                section.function(ty).function(ty);
+                section.function(ty).function(plan.entry.1);
                 module.section(&section);
                 written[1] = true;
             }
@@ -150,11 +157,11 @@ pub fn track_writes(code: &[u8], max_memory_bytes: u64) -> Result<Option<Tracked
     Ok(Some(TrackedModule { code: module.finish(), map_len: plan.map_len }))
 }
 
-/// Writes the code section: the rewritten bodies, then save and restore.
+/// Writes the code section: the rewritten bodies, then save and enter.
 fn write_code(module: &mut Module, bodies: &mut CodeSection, plan: &Plan, written: &mut [bool; 5]) {
     let map = |offset| MemArg { offset, align: 0, memory_index: 1 };
     let mut save = Function::new([]);
-    let mut restore = Function::new([]);
+    let mut enter = Function::new([]);
     for (slot, &(global, ty)) in plan.saved.iter().enumerate() {
         let at = (plan.map_len.next_multiple_of(8) + slot * 8) as u64;
         let (store, load) = match ty {
@@ -164,11 +171,15 @@ fn write_code(module: &mut Module, bodies: &mut CodeSection, plan: &Plan, writte
             _ => (Instruction::F64Store(map(at)), Instruction::F64Load(map(at))),
         };
         save.instruction(&Instruction::I32Const(0)).instruction(&Instruction::GlobalGet(global)).instruction(&store);
-        restore.instruction(&Instruction::I32Const(0)).instruction(&load).instruction(&Instruction::GlobalSet(global));
+        enter.instruction(&Instruction::I32Const(0)).instruction(&load).instruction(&Instruction::GlobalSet(global));
+    }
+    let (entry, _, params) = plan.entry;
+    for param in 0..params {
+        enter.instruction(&Instruction::LocalGet(param));
     }
     save.instruction(&Instruction::End);
-    restore.instruction(&Instruction::End);
-    bodies.function(&save).function(&restore);
+    enter.instruction(&Instruction::Call(entry)).instruction(&Instruction::End);
+    bodies.function(&save).function(&enter);
     module.section(&*bodies);
     written[4] = true;
 }
@@ -178,25 +189,43 @@ fn exports(reader: wasmparser::ExportSectionReader<'_>, plan: &Plan) -> Result<E
     let mut section = ExportSection::new();
     for export in reader {
         let export = export.map_err(|_| PrepareError::Deserialization)?;
-        if [WRITE_MAP_EXPORT, SAVE_GLOBALS_EXPORT, RESTORE_GLOBALS_EXPORT].contains(&export.name) {
+        if [WRITE_MAP_EXPORT, SAVE_GLOBALS_EXPORT, ENTRY_EXPORT].contains(&export.name) {
             return Err(PrepareError::Instantiate);
         }
         RoundtripReencoder.parse_export(&mut section, export);
     }
     section.export(WRITE_MAP_EXPORT, ExportKind::Memory, 1);
     section.export(SAVE_GLOBALS_EXPORT, ExportKind::Func, plan.functions);
-    section.export(RESTORE_GLOBALS_EXPORT, ExportKind::Func, plan.functions + 1);
+    section.export(ENTRY_EXPORT, ExportKind::Func, plan.functions + 1);
     Ok(section)
 }
 
-/// Reads the function types, the mutable globals and the memory; `None` when a global cannot
-/// be saved in memory.
-fn plan(code: &[u8], max_memory_bytes: u64) -> Result<Option<Plan>, PrepareError> {
+/// Reads the function types, the mutable globals, the memory and the entry; `None` when a
+/// global cannot be saved in memory or the entry is not a defined function.
+fn plan(code: &[u8], max_memory_bytes: u64, entry: &str) -> Result<Option<Plan>, PrepareError> {
     let params = super::defined_function_params(code)?;
     let mut saved = Vec::new();
     let (mut imported_functions, mut globals, mut memories) = (0u32, 0u32, 0u32);
+    let (mut types, mut entry_index, mut gas_global) = (Vec::new(), None, None);
     for payload in Parser::new(0).parse_all(code) {
         match payload.map_err(|_| PrepareError::Deserialization)? {
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    types.push(ty.map_err(|_| PrepareError::Deserialization)?);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let export = export.map_err(|_| PrepareError::Deserialization)?;
+                    match export.kind {
+                        wasmparser::ExternalKind::Func if export.name == entry => entry_index = Some(export.index),
+                        wasmparser::ExternalKind::Global if export.name == super::GAS_EXPORT => {
+                            gas_global = Some(export.index);
+                        }
+                        _ => {}
+                    }
+                }
+            }
             Payload::ImportSection(reader) => {
                 for import in reader {
                     match import.map_err(|_| PrepareError::Deserialization)?.ty {
@@ -234,7 +263,13 @@ fn plan(code: &[u8], max_memory_bytes: u64) -> Result<Option<Plan>, PrepareError
     let map_pages = total.div_ceil(65_536).max(1) as u64;
     let defined = u32::try_from(params.len()).map_err(|_| PrepareError::Deserialization)?;
     let functions = imported_functions.checked_add(defined).ok_or(PrepareError::Deserialization)?;
-    Ok(Some(Plan { params, saved, map_len, map_pages, functions }))
+    saved.retain(|&(global, _)| Some(global) != gas_global);
+    let Some(entry) = entry_index else { return Ok(None) };
+    let Some(defined_index) = entry.checked_sub(imported_functions) else { return Ok(None) };
+    let (Some(&ty), Some(&count)) = (types.get(defined_index as usize), params.get(defined_index as usize)) else {
+        return Ok(None);
+    };
+    Ok(Some(Plan { params, saved, map_len, map_pages, functions, entry: (entry, ty, count) }))
 }
 
 /// One body with its stores marked; `None` when it changes tables or segments.

@@ -34,15 +34,15 @@ fn caught(result: Result<Vec<u8>, u16>) -> Vec<u8> {
     }
 }
 
-fn with_token(request: &Request, token: [u8; 32]) -> Request {
+fn with_token<'a>(request: &Request<'a>, token: [u8; 32]) -> Request<'a> {
     let mut other = request.clone();
     other.context_token = token;
     other
 }
 
 fn handle(request: &Request) -> Result<Vec<u8>, u16> {
-    let data = &request.data;
-    match request.name.as_str() {
+    let data = request.data;
+    match request.name {
         "call" | "call_readonly" | "call_pure" => send(request, data),
         "call_catch" => Ok(caught(send(request, data))),
         "call_n" => {
@@ -73,10 +73,10 @@ fn handle(request: &Request) -> Result<Vec<u8>, u16> {
             if n == 0 {
                 return Ok(0u64.to_le_bytes().to_vec());
             }
-            let inner = request.invoke(Some(&request.address), "recurse", &(n - 1).to_le_bytes(), u64::MAX)?;
+            let inner = request.invoke(Some(request.address), "recurse", &(n - 1).to_le_bytes(), u64::MAX)?;
             Ok((u64_of(Some(&inner)) + 1).to_le_bytes().to_vec())
         }
-        "whoami" | "whoami_readonly" | "whoami_pure" => Ok(request.caller.clone().unwrap_or_default()),
+        "whoami" | "whoami_readonly" | "whoami_pure" => Ok(request.caller.map(<[u8]>::to_vec).unwrap_or_default()),
         "set" => request.state_set(b"value", data).map(|()| Vec::new()),
         "get" => Ok(request.state_get(b"value")?.unwrap_or_default()),
         "set_then_call" => {

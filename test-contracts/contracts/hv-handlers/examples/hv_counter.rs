@@ -18,8 +18,8 @@ fn store(request: &Request, value: u64) -> Result<Vec<u8>, u16> {
 }
 
 fn handle(request: &Request) -> Result<Vec<u8>, u16> {
-    match request.name.as_str() {
-        "on_create" => store(request, u64_of(Some(&request.data))),
+    match request.name {
+        "on_create" => store(request, u64_of(Some(request.data))),
         "inc" => store(request, count(request)? + 1),
         "dec" => {
             let value = count(request)?.checked_sub(1).ok_or(codes::handler(1))?;

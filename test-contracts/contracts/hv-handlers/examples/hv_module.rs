@@ -10,7 +10,7 @@ use hv_handlers::u64_of;
 use near_hypervisor_guest::{codes, handler, Request, Volatility};
 
 fn handle(request: &Request) -> Result<Vec<u8>, u16> {
-    match request.name.as_str() {
+    match request.name {
         "module:pre:inc" if request.data == b"block" => Err(codes::handler(3)),
         "module:pre:inc" => Ok(Vec::new()),
         "module:post:inc" => {
@@ -18,7 +18,7 @@ fn handle(request: &Request) -> Result<Vec<u8>, u16> {
             request.state_set(b"seen", &seen.to_le_bytes()).map(|()| Vec::new())
         }
         "module:count" => Ok(u64_of(request.state_get(b"seen")?.as_deref()).to_le_bytes().to_vec()),
-        "module:ping" => Ok(request.caller.clone().unwrap_or_default()),
+        "module:ping" => Ok(request.caller.map(<[u8]>::to_vec).unwrap_or_default()),
         "module:config" => Ok(request.state_get(b"config")?.unwrap_or_default()),
         _ => Err(codes::OTHER),
     }

@@ -30,18 +30,18 @@ fn number(bytes: &[u8]) -> Result<u64, u16> {
 
 fn handle(request: &Request) -> Result<Vec<u8>, u16> {
     if request.name == "on_create" {
-        return request.state_set(b"beneficiary", &request.data).map(|()| Vec::new());
+        return request.state_set(b"beneficiary", request.data).map(|()| Vec::new());
     }
     let beneficiary = request.state_get(b"beneficiary")?.ok_or(codes::handler(4))?;
-    if request.caller.as_deref() != Some(beneficiary.as_slice()) {
+    if request.caller != Some(beneficiary.as_slice()) {
         return Err(UNAUTHORIZED_CALLER);
     }
-    let of = format!("{{\"of\":\"{}\"}}", hex(&request.address));
+    let of = format!("{{\"of\":\"{}\"}}", hex(request.address));
     let balance = number(&request.invoke(None, "module:balance", of.as_bytes(), u64::MAX)?)?;
     let send = format!("{{\"to\":\"{}\",\"amount\":{}}}", hex(&beneficiary), balance);
     request.invoke(None, "module:send", send.as_bytes(), u64::MAX)?;
     let mut own = (request.address.len() as u32).to_le_bytes().to_vec();
-    own.extend_from_slice(&request.address);
+    own.extend_from_slice(request.address);
     request.invoke(None, "module:destroy", &own, u64::MAX)?;
     Ok(format!("{balance}").into_bytes())
 }
