@@ -183,10 +183,19 @@ fn take_marks(map: &mut [u8], dirty: &mut Vec<std::ops::Range<usize>>) {
         if block.iter().fold(0, |any, &mark| any | mark) == 0 {
             continue;
         }
-        for (i, mark) in block.iter_mut().enumerate() {
-            if *mark != 0 {
-                *mark = 0;
-                let start = (block_index * BLOCK + i) << WRITE_GRANULE_SHIFT;
+        for (word_index, word) in block.chunks_mut(8).enumerate() {
+            let mut bytes = [0u8; 8];
+            bytes[..word.len()].copy_from_slice(word);
+            let mut marks = u64::from_le_bytes(bytes);
+            if marks == 0 {
+                continue;
+            }
+            word.fill(0);
+            while marks != 0 {
+                let byte = (marks.trailing_zeros() / 8) as usize;
+                marks &= !(0xff << (byte * 8));
+                let granule = block_index * BLOCK + word_index * 8 + byte;
+                let start = granule << WRITE_GRANULE_SHIFT;
                 match dirty.last_mut() {
                     // A granule right after the previous one extends its range.
                     Some(last) if last.end == start + WRITE_SPILL => last.end = start + WRITE_GRANULE + WRITE_SPILL,
