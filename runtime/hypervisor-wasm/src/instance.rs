@@ -132,12 +132,18 @@ impl Compiled {
         };
         let handle = instance.get_typed_func::<(), i32>(&mut store, EXPORT_HANDLE).map_err(|_| ErrorCode::Other)?;
         let memory = store.data().memory.ok_or(ErrorCode::Other)?;
-        let ended = handle_request(&mut store, memory, packet, &handle, request, host)?;
+        let call = |store: &mut Store<WasmState>| {
+            let code = handle.call(&mut *store, ())?;
+            sync_gas_in(&mut *store).map_err(|error| wasmtime::Error::new(HostTrap(error)))?;
+            Ok(code)
+        };
+        let ended = handle_request(&mut store, memory, packet, call, request, host)?;
         finish(&mut store, ended, host)
     }
 }
 
-/// Writes `request` into the packet at `packet` and runs `hv_handle` with `host`.
+/// Writes `request` into the packet at `packet` and runs `call` (`hv_handle`, which must leave
+/// the host's gas accounting synchronised when it returns) with `host`.
 ///
 /// # Errors
 /// `Other` when the packet is no longer inside memory.
@@ -145,7 +151,7 @@ pub(crate) fn handle_request(
     store: &mut Store<WasmState>,
     memory: wasmtime::Memory,
     packet: u32,
-    handle: &wasmtime::TypedFunc<(), i32>,
+    call: impl FnOnce(&mut Store<WasmState>) -> wasmtime::Result<i32>,
     request: &MessageRequest<'_>,
     host: &mut dyn Host,
 ) -> Result<Ended, ErrorCode> {
@@ -161,7 +167,7 @@ pub(crate) fn handle_request(
         state.returned = request.data.to_vec();
     }
     state.access = Access::Host;
-    Ok(HOST.set(host, || match handle.call(&mut *store, ()) {
+    Ok(HOST.set(host, || match call(&mut *store) {
         Ok(code) => Ended::Returned(code),
         Err(error) if out_of_gas(&error) => Ended::OutOfGas,
         Err(_) => Ended::Trapped,
@@ -174,8 +180,10 @@ pub(crate) fn handle_request(
 /// The handler's error code, `OutOfGas`, or `Other` for a trap.
 pub(crate) fn finish(store: &mut Store<WasmState>, ended: Ended, host: &mut dyn Host) -> Result<Vec<u8>, ErrorCode> {
     // The gas burnt since the last import goes to the host; past the budget, the host marks
-    // the call out of gas whatever it returned.
-    let _ = sync_gas_in(&mut *store); // never fails: wasm burns within what it was seeded with
+    // the call out of gas whatever it returned. A call that returned has synchronised already.
+    if !matches!(ended, Ended::Returned(_)) {
+        let _ = sync_gas_in(&mut *store); // never fails: wasm burns within what it was seeded with
+    }
     host.consume_gas(std::mem::take(&mut store.data_mut().pending))?;
     match ended {
         Ended::Returned(0) => Ok(store.data_mut().response.take().unwrap_or_default()),

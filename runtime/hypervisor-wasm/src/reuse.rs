@@ -17,7 +17,7 @@ use crate::imports::WasmState;
 use crate::instance::{Compiled, Ended, finish, handle_request};
 use near_hypervisor::packet::DATA_OFFSET;
 use near_hypervisor::{ErrorCode, Host, MessageRequest};
-use near_vm_runner::engine::{seed_gas_spent, sync_gas_in};
+use near_vm_runner::engine::{HostTrap, gas_after_setup, gas_from_wasm, sync_gas_in};
 use near_vm_runner::prepare::{
     ENTRY_EXPORT, SAVE_GLOBALS_EXPORT, WRITE_GRANULE, WRITE_GRANULE_SHIFT, WRITE_MAP_EXPORT, WRITE_SPILL,
 };
@@ -82,8 +82,8 @@ pub(crate) struct Warm {
     store: Store<WasmState>,
     memory: Memory,
     writes: Memory,
-    /// `hv_handle` entered with setup's globals restored first.
-    enter: TypedFunc<(), i32>,
+    /// `hv_handle` entered with setup's globals restored first, gas left passed in and out.
+    enter: TypedFunc<(i64,), (i32, i64)>,
 }
 
 impl Reuse {
@@ -120,8 +120,14 @@ impl Reuse {
         state.pending = 0;
         state.returned.clear();
         state.response = None;
-        seed_gas_spent(&mut warm.store, self.setup_gas).map_err(|_| ErrorCode::Fatal)?;
-        let ended = handle_request(&mut warm.store, warm.memory, self.packet, &warm.enter, request, host)?;
+        let left = gas_after_setup(state, self.setup_gas).ok_or(ErrorCode::Fatal)?;
+        let enter = &warm.enter;
+        let call = |store: &mut Store<WasmState>| {
+            let (code, left) = enter.call(&mut *store, (left,))?;
+            gas_from_wasm(store.data_mut(), left).map_err(|error| wasmtime::Error::new(HostTrap(error)))?;
+            Ok(code)
+        };
+        let ended = handle_request(&mut warm.store, warm.memory, self.packet, call, request, host)?;
         let reusable = matches!(ended, Ended::Returned(_));
         let result = finish(&mut warm.store, ended, host);
         if reusable && self.reset(&mut warm) {
@@ -138,7 +144,7 @@ impl Reuse {
         let memory = store.data().memory.ok_or(ErrorCode::Fatal)?;
         let writes = instance.get_memory(&mut store, WRITE_MAP_EXPORT).ok_or(ErrorCode::Fatal)?;
         let save = instance.get_typed_func::<(), ()>(&mut store, SAVE_GLOBALS_EXPORT).map_err(|_| ErrorCode::Fatal)?;
-        let enter = instance.get_typed_func::<(), i32>(&mut store, ENTRY_EXPORT).map_err(|_| ErrorCode::Fatal)?;
+        let enter = instance.get_typed_func(&mut store, ENTRY_EXPORT).map_err(|_| ErrorCode::Fatal)?;
         // Setup is deterministic: a difference here would be a node fault, never reused.
         if packet != self.packet || memory.data(&store) != self.snapshot.as_slice() {
             return Err(ErrorCode::Fatal);

@@ -17,8 +17,8 @@ use near_primitives::errors::{FunctionCallError, HostError, MethodResolveError};
 use wasmtime::{Linker, Memory, MemoryType, Module, Store};
 
 pub use metering::{
-    InstrumentationHost, MeteringState, bind_gas_global, gas_from_wasm, gas_to_wasm, link_instrumentation,
-    seed_gas_spent, sync_gas_in, sync_gas_out,
+    InstrumentationHost, MeteringState, bind_gas_global, gas_after_setup, gas_from_wasm, gas_to_wasm,
+    link_instrumentation, sync_gas_in, sync_gas_out,
 };
 pub use traps::trap_to_error;
 

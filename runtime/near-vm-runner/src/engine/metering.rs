@@ -110,24 +110,17 @@ pub fn sync_gas_out<T: InstrumentationHost + 'static>(mut cx: impl AsContextMut<
     global.set(&mut context, Val::I64(allowance as i64))
 }
 
-/// Seeds the gas global of a reused instance as a fresh one stands after its setup burnt
-/// `spent` inline: the host's view is the allowance now (nothing burnt yet), the global that
-/// less `spent`, so the next synchronisation burns `spent` with whatever the call burns.
-///
-/// # Errors
-/// When the global cannot be written (a node fault), or `spent` exceeds the allowance (the
-/// caller must give such a call a fresh instance, whose setup runs out of gas).
-pub fn seed_gas_spent<T: InstrumentationHost + 'static>(
-    mut cx: impl AsContextMut<Data = T>,
-    spent: u64,
-) -> wasmtime::Result<()> {
-    let mut context = cx.as_context_mut();
-    let host = context.data_mut();
-    let Some(global) = host.metering().global else { return Ok(()) };
+/// The gas left to hand a reused instance entering a call (see
+/// `crate::prepare::track_writes`), as a fresh one stands after its setup burnt `spent` inline:
+/// the host's view is its allowance now (nothing burnt yet), the instance's that less `spent`,
+/// so the gas it hands back ([`gas_from_wasm`]) burns `spent` with whatever the call burns.
+/// `None` when `spent` exceeds the allowance (such a call needs a fresh instance, whose setup
+/// runs out of gas).
+pub fn gas_after_setup<T: InstrumentationHost>(host: &mut T, spent: u64) -> Option<i64> {
     let allowance = host.wasm_gas_allowance().min(i64::MAX as u64);
-    let left = allowance.checked_sub(spent).ok_or_else(|| wasmtime::Error::msg("setup gas exceeds the allowance"))?;
+    let left = allowance.checked_sub(spent)?;
     host.metering().seeded = allowance;
-    global.set(&mut context, Val::I64(left as i64))
+    Some(left as i64)
 }
 
 /// Takes gas left as an inline-metered module hands it to a host function, and burns on the

@@ -13,7 +13,10 @@
 //! - [`SAVE_GLOBALS_EXPORT`] copies every mutable global (but gas left, which the host seeds
 //!   before every call) into the write map's tail, and [`ENTRY_EXPORT`] copies them back and
 //!   then calls the module's entry export (the host names it) with the same arguments: a call
-//!   through it starts from setup's globals without a second entry into wasm.
+//!   through it starts from setup's globals without a second entry into wasm. It also takes
+//!   gas left as an extra last `i64` parameter and returns it after the entry's results, as
+//!   inline-metered host functions do (`crate::engine::gas_from_wasm`): no global access from
+//!   the host around a call that returns.
 //!
 //! A host keeps a snapshot of memory 0 after setup, calls the save function once per instance,
 //! after each call restores the marked granules (plus what it wrote itself) and clears their
@@ -68,8 +71,10 @@ struct Plan {
     map_len: usize,
     map_pages: u64,
     functions: u32,
-    /// The entry: function index, type index, parameter count.
-    entry: (u32, u32, u32),
+    /// The entry: function index, parameter and result types.
+    entry: (u32, Vec<ValType>, Vec<ValType>),
+    /// The gas-left global.
+    gas_global: u32,
 }
 
 /// Adds write tracking to a module prepared with its own memory (`MemoryPolicy::Own`) whose
@@ -81,7 +86,7 @@ struct Plan {
 /// of this pass's names; `Serialization` when it is not preparation's output (no memory of
 /// its own, or a section preparation always writes is missing). `Ok(None)`: the module can
 /// change something a memory and globals restore cannot undo (see the module docs), or
-/// `entry` is not one of its own functions.
+/// `entry` is not one of its own functions, or the module is not inline-metered.
 pub fn track_writes(code: &[u8], max_memory_bytes: u64, entry: &str) -> Result<Option<TrackedModule>, PrepareError> {
     Validator::new_with_features(prepared_features()).validate_all(code).map_err(|_| PrepareError::Deserialization)?;
     let Some(plan) = plan(code, max_memory_bytes, entry)? else { return Ok(None) };
@@ -114,6 +119,9 @@ pub fn track_writes(code: &[u8], max_memory_bytes: u64, entry: &str) -> Result<O
                 RoundtripReencoder.parse_type_section(&mut section, reader).map_err(reencode_error)?;
                 type_index = Some(section.len());
                 section.ty().function([], []);
+                let (_, params, results) = &plan.entry;
+                let with_gas = |types: &[ValType]| types.iter().copied().chain([ValType::I64]).collect::<Vec<_>>();
+                section.ty().function(with_gas(params), with_gas(results));
                 module.section(&section);
                 written[0] = true;
             }
@@ -121,7 +129,7 @@ pub fn track_writes(code: &[u8], max_memory_bytes: u64, entry: &str) -> Result<O
                 let mut section = FunctionSection::new();
                 RoundtripReencoder.parse_function_section(&mut section, reader).map_err(reencode_error)?;
                 let ty = type_index.ok_or(PrepareError::Serialization)?;
-                section.function(ty).function(plan.entry.1);
+                section.function(ty).function(ty + 1);
                 module.section(&section);
                 written[1] = true;
             }
@@ -173,12 +181,17 @@ fn write_code(module: &mut Module, bodies: &mut CodeSection, plan: &Plan, writte
         save.instruction(&Instruction::I32Const(0)).instruction(&Instruction::GlobalGet(global)).instruction(&store);
         enter.instruction(&Instruction::I32Const(0)).instruction(&load).instruction(&Instruction::GlobalSet(global));
     }
-    let (entry, _, params) = plan.entry;
-    for param in 0..params {
+    let (entry, params, _) = &plan.entry;
+    let gas = u32::try_from(params.len()).unwrap_or(u32::MAX);
+    enter.instruction(&Instruction::LocalGet(gas)).instruction(&Instruction::GlobalSet(plan.gas_global));
+    for param in 0..gas {
         enter.instruction(&Instruction::LocalGet(param));
     }
     save.instruction(&Instruction::End);
-    enter.instruction(&Instruction::Call(entry)).instruction(&Instruction::End);
+    enter
+        .instruction(&Instruction::Call(*entry))
+        .instruction(&Instruction::GlobalGet(plan.gas_global))
+        .instruction(&Instruction::End);
     bodies.function(&save).function(&enter);
     module.section(&*bodies);
     written[4] = true;
@@ -200,15 +213,26 @@ fn exports(reader: wasmparser::ExportSectionReader<'_>, plan: &Plan) -> Result<E
     Ok(section)
 }
 
-/// Reads the function types, the mutable globals, the memory and the entry; `None` when a
-/// global cannot be saved in memory or the entry is not a defined function.
+/// Reads the function types, the mutable globals, the memory, the entry and the gas global;
+/// `None` when a global cannot be saved in memory, the entry is not a defined function or the
+/// module is not inline-metered.
 fn plan(code: &[u8], max_memory_bytes: u64, entry: &str) -> Result<Option<Plan>, PrepareError> {
     let params = super::defined_function_params(code)?;
     let mut saved = Vec::new();
     let (mut imported_functions, mut globals, mut memories) = (0u32, 0u32, 0u32);
     let (mut types, mut entry_index, mut gas_global) = (Vec::new(), None, None);
+    let mut signatures = Vec::new();
     for payload in Parser::new(0).parse_all(code) {
         match payload.map_err(|_| PrepareError::Deserialization)? {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    let ty = ty.map_err(|_| PrepareError::Deserialization)?;
+                    let convert = |types: &[wasmparser::ValType]| -> Option<Vec<ValType>> {
+                        types.iter().map(|&ty| RoundtripReencoder.val_type(ty).ok()).collect()
+                    };
+                    signatures.push(convert(ty.params()).zip(convert(ty.results())));
+                }
+            }
             Payload::FunctionSection(reader) => {
                 for ty in reader {
                     types.push(ty.map_err(|_| PrepareError::Deserialization)?);
@@ -263,13 +287,14 @@ fn plan(code: &[u8], max_memory_bytes: u64, entry: &str) -> Result<Option<Plan>,
     let map_pages = total.div_ceil(65_536).max(1) as u64;
     let defined = u32::try_from(params.len()).map_err(|_| PrepareError::Deserialization)?;
     let functions = imported_functions.checked_add(defined).ok_or(PrepareError::Deserialization)?;
-    saved.retain(|&(global, _)| Some(global) != gas_global);
+    let Some(gas_global) = gas_global else { return Ok(None) };
+    saved.retain(|&(global, _)| global != gas_global);
     let Some(entry) = entry_index else { return Ok(None) };
     let Some(defined_index) = entry.checked_sub(imported_functions) else { return Ok(None) };
-    let (Some(&ty), Some(&count)) = (types.get(defined_index as usize), params.get(defined_index as usize)) else {
-        return Ok(None);
-    };
-    Ok(Some(Plan { params, saved, map_len, map_pages, functions, entry: (entry, ty, count) }))
+    let Some(&ty) = types.get(defined_index as usize) else { return Ok(None) };
+    let Some(Some((entry_params, entry_results))) = signatures.get(ty as usize).cloned() else { return Ok(None) };
+    let entry = (entry, entry_params, entry_results);
+    Ok(Some(Plan { params, saved, map_len, map_pages, functions, entry, gas_global }))
 }
 
 /// One body with its stores marked; `None` when it changes tables or segments.
