@@ -86,7 +86,7 @@ type Layer = BTreeMap<Vec<u8>, Option<Vec<u8>>>;
 /// reads opens and closes its level by counting.
 pub struct NestedState {
     base: TrieUpdate,
-    base_cache: HashMap<Vec<u8>, Option<Vec<u8>>, foldhash::fast::RandomState>,
+    base_cache: HashMap<Vec<u8>, Option<Vec<u8>>>,
     /// The open levels above the session's.
     open: usize,
     /// `(level, writes)`, levels strictly increasing, the first one level 0.
@@ -96,7 +96,7 @@ pub struct NestedState {
 impl NestedState {
     /// State over `base` with one (session) level open.
     pub fn new(base: TrieUpdate) -> NestedState {
-        NestedState { base, base_cache: HashMap::default(), open: 0, layers: vec![(0, Layer::new())] }
+        NestedState { base, base_cache: HashMap::new(), open: 0, layers: vec![(0, Layer::new())] }
     }
 
     /// How many levels are open (1: only the session's).
