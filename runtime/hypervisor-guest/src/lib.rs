@@ -86,8 +86,8 @@ fn outgoing() -> &'static mut [u8; PACKET_SIZE] {
 extern "C" {
     #[link_name = "invoke"]
     fn hv_invoke(packet: *mut u8) -> u32;
-    #[link_name = "state_get"]
-    fn hv_state_get(token: *const u8, key: *const u8, key_len: u32) -> i64;
+    #[link_name = "state_read"]
+    fn hv_state_read(token: *const u8, key: *const u8, key_len: u32, out: *mut u8, out_cap: u32) -> i64;
     #[link_name = "state_set"]
     fn hv_state_set(token: *const u8, key: *const u8, key_len: u32, value: *const u8, value_len: u32) -> u32;
     #[link_name = "state_remove"]
@@ -240,10 +240,16 @@ impl Request<'_> {
     /// # Errors
     /// The error code (e.g. a `pure` message has no state).
     pub fn state_get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, u16> {
+        // Values up to this many bytes arrive with the read (no `read_return`).
+        const SMALL: usize = 128;
+        let mut small = [0u8; SMALL];
         // SAFETY: pointers to live buffers of the given lengths.
-        let len = unsafe { hv_state_get(self.state_token.as_ptr(), key.as_ptr(), key.len() as u32) };
+        let len = unsafe {
+            hv_state_read(self.state_token.as_ptr(), key.as_ptr(), key.len() as u32, small.as_mut_ptr(), SMALL as u32)
+        };
         match len {
             -1 => Ok(None),
+            len if len >= 0 && len as usize <= SMALL => Ok(Some(small[..len as usize].to_vec())),
             len if len >= 0 => Ok(Some(take_returned(len as usize))),
             code => Err((-1 - code) as u16),
         }

@@ -3,9 +3,9 @@
 //! `wasm_to_wasm_x100` (the wasm caller sends 100 `get`s to the wasm counter),
 //! `wasm_to_native_x100` (the wasm caller sends 100 `get`s to a native counter), and
 //! `packet_round_trip` (a request written into a 64 KiB packet and read back). Peer in the same
-//! run: `native_to_native_x100`. The three invokes run with Winch (the names above), with
-//! Cranelift (`cranelift/…`) and with a fresh instance per call instead of a reused one
-//! (`fresh_instances/…`, Winch).
+//! run: `native_to_native_x100`. The three invokes run with Cranelift (the names above, what
+//! `hypervisor-tester` runs), with Winch (`winch/…`) and with a fresh instance per call instead
+//! of a reused one (`fresh_instances/…`, Cranelift).
 
 #![allow(missing_docs, reason = "criterion_group! generates undocumented functions")]
 
@@ -140,9 +140,9 @@ fn invokes(c: &mut Criterion, prefix: &str, wasm: WasmVm, with_native: bool) {
 }
 
 fn bench(c: &mut Criterion) {
-    invokes(c, "", WasmVm::new(Compiler::Winch).unwrap(), true);
-    invokes(c, "cranelift/", WasmVm::new(Compiler::Cranelift).unwrap(), false);
-    invokes(c, "fresh_instances/", WasmVm::new(Compiler::Winch).unwrap().fresh_instances(), false);
+    invokes(c, "", WasmVm::new(Compiler::Cranelift).unwrap(), true);
+    invokes(c, "winch/", WasmVm::new(Compiler::Winch).unwrap(), false);
+    invokes(c, "fresh_instances/", WasmVm::new(Compiler::Cranelift).unwrap().fresh_instances(), false);
     let mut group = c.benchmark_group("hypervisor_wasm");
     let mut packet = Packet::new();
     let (address, get) = (Address::new(b"counter".to_vec()).unwrap(), MessageName::new("get").unwrap());

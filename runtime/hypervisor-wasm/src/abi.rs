@@ -18,6 +18,9 @@
 //!   bit 1 and its length, and is fetched with `read_return`. Returns the error code (0: ok).
 //! - `state_get(token: i32, key: i32, key_len: i32) -> i64`: the value's length (fetch it with
 //!   `read_return`), -1 when absent, or `-1 - code` on error;
+//! - `state_read(token: i32, key: i32, key_len: i32, out: i32, out_cap: i32) -> i64`: as
+//!   `state_get`, and a value of at most `out_cap` bytes is copied to `out` at once (a larger
+//!   one is fetched with `read_return`);
 //! - `state_set(token: i32, key: i32, key_len: i32, value: i32, value_len: i32) -> i32` and
 //!   `state_remove(token: i32, key: i32, key_len: i32) -> i32`: 0 or the error code;
 //! - `read_return(ptr: i32)`: copies the last returned bytes (an external request's data, an

@@ -204,13 +204,34 @@ fn invoke(state: &mut WasmState, mem: &mut [u8], ptr: u32) -> wasmtime::Result<u
 }
 
 fn state_get(state: &mut WasmState, mem: &mut [u8], token_ptr: u32, key: u32, key_len: u32) -> wasmtime::Result<i64> {
+    state_read(state, mem, token_ptr, key, key_len, 0, 0)
+}
+
+/// `state_get` that copies a value of at most `out_cap` bytes to `out` at once (a larger one is
+/// fetched with `read_return`, as `state_get`'s always is).
+fn state_read(
+    state: &mut WasmState,
+    mem: &mut [u8],
+    token_ptr: u32,
+    key: u32,
+    key_len: u32,
+    out: u32,
+    out_cap: u32,
+) -> wasmtime::Result<i64> {
+    let out = range(mem, out, u64::from(out_cap))?;
     with_host(state, mem, |host, mem, state| {
         let token = token(mem, token_ptr)?;
         let key = &mem[range(mem, key, u64::from(key_len))?];
         Ok(match host.state_get(&token, key) {
             Ok(Some(value)) => {
                 let len = value.len() as i64;
-                state.returned = value;
+                if value.len() <= out.len() {
+                    let written = out.start..out.start + value.len();
+                    mem[written.clone()].copy_from_slice(&value);
+                    state.wrote(written);
+                } else {
+                    state.returned = value;
+                }
                 len
             }
             Ok(None) => -1,
@@ -278,6 +299,8 @@ near_vm_runner::import_table! {
     host: WasmState, module: IMPORT_MODULE, config: (), error: same, names: IMPORT_TABLE, link: link_table;
     invoke(packet: u32) -> u32 => |s, m| invoke(s, m, packet);
     state_get(token: u32, key: u32, key_len: u32) -> i64 => |s, m| state_get(s, m, token, key, key_len);
+    state_read(token: u32, key: u32, key_len: u32, out: u32, out_cap: u32) -> i64
+        => |s, m| state_read(s, m, token, key, key_len, out, out_cap);
     state_set(token: u32, key: u32, key_len: u32, value: u32, value_len: u32) -> u32
         => |s, m| state_set(s, m, token, key, key_len, value, value_len);
     state_remove(token: u32, key: u32, key_len: u32) -> u32 => |s, m| state_remove(s, m, token, key, key_len);

@@ -185,18 +185,16 @@ impl Reuse {
 fn take_marks(map: &mut [u8], dirty: &mut Vec<std::ops::Range<usize>>) {
     const BLOCK: usize = 64;
     for (block_index, block) in map.chunks_mut(BLOCK).enumerate() {
-        // Most blocks are clear: one OR over the block (vectorised) skips them.
-        if block.iter().fold(0, |any, &mark| any | mark) == 0 {
+        // Most blocks are clear: an OR of their eight words skips them.
+        if block.chunks(8).map(word).fold(0, |any, marks| any | marks) == 0 {
             continue;
         }
-        for (word_index, word) in block.chunks_mut(8).enumerate() {
-            let mut bytes = [0u8; 8];
-            bytes[..word.len()].copy_from_slice(word);
-            let mut marks = u64::from_le_bytes(bytes);
+        for (word_index, marked) in block.chunks_mut(8).enumerate() {
+            let mut marks = word(marked);
             if marks == 0 {
                 continue;
             }
-            word.fill(0);
+            marked.fill(0);
             while marks != 0 {
                 let byte = (marks.trailing_zeros() / 8) as usize;
                 marks &= !(0xff << (byte * 8));
@@ -209,5 +207,13 @@ fn take_marks(map: &mut [u8], dirty: &mut Vec<std::ops::Range<usize>>) {
                 }
             }
         }
+    }
+}
+
+/// Up to eight marks as one little-endian word.
+fn word(marks: &[u8]) -> u64 {
+    match <[u8; 8]>::try_from(marks) {
+        Ok(bytes) => u64::from_le_bytes(bytes),
+        Err(_) => marks.iter().rev().fold(0, |word, &mark| (word << 8) | u64::from(mark)),
     }
 }

@@ -87,4 +87,10 @@ fn large_data_and_responses_travel_through_external_buffers() {
     let out = call(&mut session, &a, "call", &spec(&b, "set", GAS / 10, &big), GAS);
     assert_eq!(out.result.unwrap(), b"", "a request larger than the packet");
     assert_eq!(call(&mut session, &b, "get", b"", GAS).result.unwrap(), big);
+    // State values up to the guest's buffer arrive with `state_read`, larger ones by `read_return`.
+    for len in [0, 1, 127, 128, 129, 4096] {
+        let value = vec![u8::try_from(len % 251).unwrap(); len];
+        call(&mut session, &b, "set", &value, GAS).result.unwrap();
+        assert_eq!(call(&mut session, &b, "get", b"", GAS).result.unwrap(), value, "{len} bytes");
+    }
 }
