@@ -106,8 +106,9 @@ impl WasmEngine {
         config.wasm_relaxed_simd(false);
         config.wasm_bulk_memory(true);
         // Guests cannot have a second memory (preparation validates them without it); a write
-        // map (`crate::prepare::track_writes`) is one.
-        config.wasm_multi_memory(true);
+        // map (`crate::prepare::track_writes`) is one, so only engines pooling two memories per
+        // instance enable it.
+        config.wasm_multi_memory(pool.is_some_and(|pool| pool.memories_per_instance > 1));
         config.max_wasm_stack(MAX_NATIVE_WASM_STACK);
         // As nearcore's runner: no unwind tables, address maps or backtrace details in compiled
         // code (traps are classified by their code, never by a backtrace): smaller code, faster
