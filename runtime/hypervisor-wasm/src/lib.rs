@@ -6,8 +6,10 @@
 //!   it byte by byte);
 //! - [`vm`]: [`WasmVm`], the `VirtualMachine` with machine id `wasm`: code stored with
 //!   `module:store_code` is validated, compiled once and cached by its hash (`wasm:<sha256>`);
-//! - `instance`: one call: an instance as setup left it, the request written into the
-//!   handler's packet page, `hv_handle`, the response and gas back;
+//! - `instance`: a compiled handler: its metadata, and each call on a reused or a fresh
+//!   instance;
+//! - `setup`: one instance set up (instantiation, start, `hv_packet`) and one call run on it:
+//!   the request written into the handler's packet page, `hv_handle`, the response and gas back;
 //! - [`reuse`]: instances reused between calls, put back exactly as setup left them (memory
 //!   granules the call wrote, globals), so reuse changes no result and no gas;
 //! - `imports`: the `hypervisor` imports, reaching the hypervisor's `Host` through a scoped
@@ -18,6 +20,7 @@ pub mod call_spec;
 mod imports;
 mod instance;
 pub mod reuse;
+mod setup;
 pub mod vm;
 
 pub use vm::WasmVm;

@@ -14,7 +14,7 @@
 //! of gas in setup as it always did.
 
 use crate::imports::WasmState;
-use crate::instance::{Compiled, Ended, finish, handle_request};
+use crate::setup::{Ended, Setup, finish, handle_request};
 use near_hypervisor::packet::DATA_OFFSET;
 use near_hypervisor::{ErrorCode, Host, MessageRequest};
 use near_vm_runner::engine::{HostTrap, gas_after_setup, gas_from_wasm, sync_gas_in};
@@ -107,13 +107,14 @@ impl Reuse {
     /// Runs one call on an idle instance (or a new one, set up now).
     pub(crate) fn run(
         &self,
-        compiled: &Compiled,
+        setup: &Setup,
+        idle: &Idle,
         request: &MessageRequest<'_>,
         host: &mut dyn Host,
     ) -> Result<Vec<u8>, ErrorCode> {
-        let mut warm = match compiled.idle.take() {
+        let mut warm = match idle.take() {
             Some(warm) => warm,
-            None => self.warm(compiled)?,
+            None => self.warm(setup)?,
         };
         let state = warm.store.data_mut();
         state.budget = host.gas_left();
@@ -131,16 +132,16 @@ impl Reuse {
         let reusable = matches!(ended, Ended::Returned(_));
         let result = finish(&mut warm.store, ended, host);
         if reusable && self.reset(&mut warm) {
-            compiled.idle.park(warm);
+            idle.park(warm);
         }
         result
     }
 
     /// A new instance, set up and checked against the snapshot.
-    fn warm(&self, compiled: &Compiled) -> Result<Warm, ErrorCode> {
-        let mut store = compiled.store(self.setup_gas);
+    fn warm(&self, setup: &Setup) -> Result<Warm, ErrorCode> {
+        let mut store = setup.store(self.setup_gas);
         // Setup succeeded once with this budget: failing now would be a node fault.
-        let (instance, packet) = compiled.instantiate(&mut store).map_err(|_| ErrorCode::Fatal)?;
+        let (instance, packet) = setup.instantiate(&mut store).map_err(|_| ErrorCode::Fatal)?;
         let memory = store.data().memory.ok_or(ErrorCode::Fatal)?;
         let writes = instance.get_memory(&mut store, WRITE_MAP_EXPORT).ok_or(ErrorCode::Fatal)?;
         let save = instance.get_typed_func::<(), ()>(&mut store, SAVE_GLOBALS_EXPORT).map_err(|_| ErrorCode::Fatal)?;

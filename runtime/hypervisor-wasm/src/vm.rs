@@ -4,6 +4,7 @@ use crate::abi::{EXPORT_HANDLE, EXPORT_METADATA, EXPORT_PACKET, IMPORT_MODULE, M
 use crate::imports;
 use crate::instance::{Compiled, WasmHandler};
 use crate::reuse::Idle;
+use crate::setup::Setup;
 use near_hypervisor::vm::CodeSource;
 use near_hypervisor::{ErrorCode, HandlerMetadata, ResolvedHandler, VirtualMachine};
 use near_parameters::{Config, RuntimeConfig};
@@ -139,10 +140,8 @@ impl WasmVm {
         imports::link(&mut linker).map_err(|_| ErrorCode::Fatal)?;
         let pre = linker.instantiate_pre(&module).map_err(|_| ErrorCode::InvalidHandler)?;
         let mut compiled = Compiled {
-            engine: self.engine.inner().clone(),
-            pre,
+            setup: Setup { engine: self.engine.inner().clone(), pre, config: self.config.clone() },
             code_len: code_len as u64,
-            config: self.config.clone(),
             reuse: None,
             idle: Idle::new(self.idle_budget.clone()),
         };
