@@ -38,7 +38,7 @@ impl Compiled {
             _ => ErrorCode::InvalidHandler,
         })?;
         if let Some(map_len) = map_len {
-            self.reuse = Reuse::after_setup(&mut store, packet, map_len)?;
+            self.reuse = Some(Reuse::after_setup(&mut store, packet, map_len)?);
         }
         store.data_mut().access = Access::Local;
         let export = instance.get_typed_func::<(), ()>(&mut store, EXPORT_METADATA);

@@ -6,9 +6,9 @@
 //! marks a 256-byte granule in a write map. After a call that returned (with a response or an
 //! error code) without growing memory, the marked granules and the ranges the host wrote are
 //! copied back from a snapshot of memory taken after setup (all but the packet's header, which
-//! the next request rewrites whole) and the marks cleared; the next call enters through the
-//! module's entry wrapper, which first puts the mutable globals back; the instance then waits for the next call. A call that trapped, ran out
-//! of gas or grew memory drops its instance. Setup burns the same gas in every instance
+//! the next request rewrites whole) and the marks cleared, and the instance waits for the next
+//! call, which enters through the module's entry wrapper: it first puts the mutable globals
+//! back. A call that trapped, ran out of gas or grew memory drops its instance. Setup burns the same gas in every instance
 //! ([`Reuse::setup_gas`], imports are closed during setup); a reused instance is seeded as if
 //! it had just burnt it, and a call that cannot afford it gets a fresh instance, which runs out
 //! of gas in setup as it always did.
@@ -27,6 +27,9 @@ use wasmtime::{Memory, Store, TypedFunc};
 
 /// Idle instances kept per handler code (nested calls to the same code each hold one).
 pub const IDLE_PER_HANDLER: usize = 4;
+
+/// The largest returned-bytes buffer an idle instance keeps for its next call.
+const RETAINED_BYTES: usize = 64 * 1024;
 
 /// What setup leaves in every instance of a module that tracks its writes.
 pub(crate) struct Reuse {
@@ -88,20 +91,16 @@ pub(crate) struct Warm {
 
 impl Reuse {
     /// Records what setup left in `store` (the first instance of the module, just set up):
-    /// its memory and the gas it burnt. `None` when the module exports no write map.
+    /// its memory and the gas it burnt.
     ///
     /// # Errors
-    /// `InvalidHandler` when the memory is not what preparation made.
-    pub(crate) fn after_setup(
-        store: &mut Store<WasmState>,
-        packet: u32,
-        map_len: usize,
-    ) -> Result<Option<Reuse>, ErrorCode> {
+    /// `InvalidHandler` when the instance has no memory or its gas cannot be read.
+    pub(crate) fn after_setup(store: &mut Store<WasmState>, packet: u32, map_len: usize) -> Result<Reuse, ErrorCode> {
         sync_gas_in(&mut *store).map_err(|_| ErrorCode::InvalidHandler)?;
         let setup_gas = store.data().pending;
         let memory = store.data().memory.ok_or(ErrorCode::InvalidHandler)?;
         let snapshot = memory.data(&*store).to_vec();
-        Ok(Some(Reuse { snapshot, setup_gas, packet, map_len }))
+        Ok(Reuse { snapshot, setup_gas, packet, map_len })
     }
 
     /// Runs one call on an idle instance (or a new one, set up now).
@@ -176,7 +175,12 @@ impl Reuse {
                 }
             }
         }
-        warm.store.data_mut().host_writes = dirty;
+        let state = warm.store.data_mut();
+        state.host_writes = dirty;
+        // An idle instance keeps no large buffer from its last call.
+        if state.returned.capacity() > RETAINED_BYTES {
+            state.returned = Vec::new();
+        }
         true
     }
 }
