@@ -78,6 +78,39 @@ pub(crate) fn defined_function_params(code: &[u8]) -> Result<Vec<u32>, PrepareEr
     Ok(params)
 }
 
+/// A body's own locals, re-encoded, and the index the first local a pass appends gets (after
+/// the `params` parameters and these).
+///
+/// # Errors
+/// `Deserialization` when the locals cannot be read or their count overflows; `Serialization`
+/// for a type the encoder cannot write.
+pub(crate) fn body_locals(
+    body: &wasmparser::FunctionBody<'_>,
+    params: u32,
+) -> Result<(Vec<(u32, wasm_encoder::ValType)>, u32), PrepareError> {
+    use wasm_encoder::reencode::Reencode;
+    let mut locals = Vec::new();
+    let mut next = params;
+    for local in body.get_locals_reader().map_err(|_| PrepareError::Deserialization)? {
+        let (count, ty) = local.map_err(|_| PrepareError::Deserialization)?;
+        next = next.checked_add(count).ok_or(PrepareError::Deserialization)?;
+        let ty = wasm_encoder::reencode::RoundtripReencoder.val_type(ty).map_err(|_| PrepareError::Serialization)?;
+        locals.push((count, ty));
+    }
+    Ok((locals, next))
+}
+
+/// The instrumentation's bulk-operation charges: `(count: i32, linear: i64, constant: i64) ->
+/// count`, burning `linear × count + constant`.
+pub const BULK_CHARGE_IMPORTS: [&str; 6] = [
+    "finite_wasm_memory_copy",
+    "finite_wasm_memory_fill",
+    "finite_wasm_memory_init",
+    "finite_wasm_table_copy",
+    "finite_wasm_table_fill",
+    "finite_wasm_table_init",
+];
+
 /// The import module of the instrumentation's functions.
 pub const INTERNAL_IMPORT_MODULE: &str = "internal";
 

@@ -19,7 +19,7 @@
 //! `Metering::HostCalls` have no global: every gas point and frame is a host call, as
 //! finite-wasm writes them.
 
-use crate::prepare::{GAS_EXPORT, INTERNAL_IMPORT_MODULE, STACK_EXHAUSTED_IMPORT};
+use crate::prepare::{BULK_CHARGE_IMPORTS, GAS_EXPORT, INTERNAL_IMPORT_MODULE, STACK_EXHAUSTED_IMPORT};
 use near_parameters::Config;
 use near_primitives::errors::HostError;
 use wasmtime::{AsContextMut, Caller, Global, Instance, Linker, Store, Val};
@@ -194,14 +194,7 @@ pub fn link_instrumentation<T: InstrumentationHost + 'static>(linker: &mut Linke
             *remaining = remaining.saturating_add(released);
         },
     )?;
-    for name in [
-        "finite_wasm_memory_copy",
-        "finite_wasm_memory_fill",
-        "finite_wasm_memory_init",
-        "finite_wasm_table_copy",
-        "finite_wasm_table_fill",
-        "finite_wasm_table_init",
-    ] {
+    for name in BULK_CHARGE_IMPORTS {
         linker.func_wrap(
             INTERNAL_IMPORT_MODULE,
             name,

@@ -42,17 +42,6 @@ pub const GAS_EXPORT: &str = "\u{0}gas";
 /// function's frame does not fit the stack budget, it always fails.
 pub const STACK_EXHAUSTED_IMPORT: &str = "finite_wasm_stack_exhausted";
 
-/// The instrumentation's bulk-operation charges: `(count: i32, linear: i64, constant: i64) ->
-/// count`, burning `linear × count + constant`.
-const BULK_CHARGES: [&str; 6] = [
-    "finite_wasm_memory_copy",
-    "finite_wasm_memory_fill",
-    "finite_wasm_memory_init",
-    "finite_wasm_table_copy",
-    "finite_wasm_table_fill",
-    "finite_wasm_table_init",
-];
-
 const FUNCTION_SECTION_ID: u8 = 3;
 const GLOBAL_SECTION_ID: u8 = 6;
 const EXPORT_SECTION_ID: u8 = 7;
@@ -283,7 +272,7 @@ fn plan(code: &[u8], config: &Config, inline: bool) -> Result<Plan, PrepareError
                                     "finite_wasm_table_fill" => table_charge_fn = Some(functions),
                                     _ => {}
                                 }
-                                if BULK_CHARGES.contains(&import.name) {
+                                if super::BULK_CHARGE_IMPORTS.contains(&import.name) {
                                     bulk_fns.push(functions);
                                 }
                             }
@@ -353,13 +342,7 @@ fn imports(
 /// `i64.const` arguments immediately followed by the `call`; arguments are held back until it
 /// is known whether a `call` of the instrumentation consumes them.
 fn rewrite_body(code: &[u8], body: FunctionBody<'_>, plan: &Plan, params: u32) -> Result<Function, PrepareError> {
-    let mut locals = Vec::new();
-    let mut scratch = params;
-    for local in body.get_locals_reader().map_err(|_| PrepareError::Deserialization)? {
-        let (count, ty) = local.map_err(|_| PrepareError::Deserialization)?;
-        scratch = scratch.checked_add(count).ok_or(PrepareError::Deserialization)?;
-        locals.push((count, RoundtripReencoder.val_type(ty).map_err(|_| PrepareError::Serialization)?));
-    }
+    let (mut locals, scratch) = super::body_locals(&body, params)?;
     let bulk = if plan.inline && charges_bulk(&body, plan)? {
         locals.extend([(1, ValType::I32), (1, ValType::I64)]);
         Some(BulkScratch { count: scratch, fee: scratch + 1 })

@@ -299,14 +299,7 @@ fn plan(code: &[u8], max_memory_bytes: u64, entry: &str) -> Result<Option<Plan>,
 
 /// One body with its stores marked; `None` when it changes tables or segments.
 fn rewrite_body(code: &[u8], body: FunctionBody<'_>, params: Option<u32>) -> Result<Option<Function>, PrepareError> {
-    let params = params.ok_or(PrepareError::Deserialization)?;
-    let mut locals = Vec::new();
-    let mut scratch = params;
-    for local in body.get_locals_reader().map_err(|_| PrepareError::Deserialization)? {
-        let (count, ty) = local.map_err(|_| PrepareError::Deserialization)?;
-        scratch = scratch.checked_add(count).ok_or(PrepareError::Deserialization)?;
-        locals.push((count, RoundtripReencoder.val_type(ty).map_err(|_| PrepareError::Serialization)?));
-    }
+    let (mut locals, scratch) = super::body_locals(&body, params.ok_or(PrepareError::Deserialization)?)?;
     locals.extend(SCRATCH);
     let scratch = Scratch { address: scratch, second: scratch + 1, length: scratch + 2, value: scratch + 3 };
     let mut function = Function::new(locals);
