@@ -217,11 +217,10 @@ fn exports(reader: wasmparser::ExportSectionReader<'_>, plan: &Plan) -> Result<E
 /// `None` when a global cannot be saved in memory, the entry is not a defined function or the
 /// module is not inline-metered.
 fn plan(code: &[u8], max_memory_bytes: u64, entry: &str) -> Result<Option<Plan>, PrepareError> {
-    let params = super::defined_function_params(code)?;
     let mut saved = Vec::new();
     let (mut imported_functions, mut globals, mut memories) = (0u32, 0u32, 0u32);
     let (mut types, mut entry_index, mut gas_global) = (Vec::new(), None, None);
-    let mut signatures = Vec::new();
+    let (mut signatures, mut param_counts) = (Vec::new(), Vec::new());
     for payload in Parser::new(0).parse_all(code) {
         match payload.map_err(|_| PrepareError::Deserialization)? {
             Payload::TypeSection(reader) => {
@@ -231,6 +230,7 @@ fn plan(code: &[u8], max_memory_bytes: u64, entry: &str) -> Result<Option<Plan>,
                         types.iter().map(|&ty| RoundtripReencoder.val_type(ty).ok()).collect()
                     };
                     signatures.push(convert(ty.params()).zip(convert(ty.results())));
+                    param_counts.push(u32::try_from(ty.params().len()).map_err(|_| PrepareError::Deserialization)?);
                 }
             }
             Payload::FunctionSection(reader) => {
@@ -280,6 +280,10 @@ fn plan(code: &[u8], max_memory_bytes: u64, entry: &str) -> Result<Option<Plan>,
     if memories != 1 {
         return Err(PrepareError::Serialization);
     }
+    let params = types
+        .iter()
+        .map(|&ty| param_counts.get(ty as usize).copied().ok_or(PrepareError::Deserialization))
+        .collect::<Result<Vec<u32>, _>>()?;
     let map_len = usize::try_from(max_memory_bytes >> WRITE_GRANULE_SHIFT).map_err(|_| PrepareError::Serialization)?;
     // One granule more than memory can hold: a zero-length fill at the very end marks it.
     let map_len = map_len + 1;
